@@ -1,0 +1,147 @@
+/**
+ * Error codes shared by the server, the transport core and the elements. Each has a stable number
+ * (`code`) and a stable name (`reason`); the message is for developers and may change.
+ *
+ * Numbering: 1xx session and arguments, 2xx authentication, 3xx reachability (300 from seed 002),
+ * 4xx bad input, 5xx transport and server (510 from seed 002).
+ */
+export const ErrorCodes = {
+  /** The client was used before `login()` resolved. */
+  NOT_LOGGED_IN: 101,
+  /** `login()` was called on a client that is already logged in or logging in. */
+  ALREADY_LOGGED_IN: 102,
+  /** An argument passed to a method has the wrong type or shape. */
+  INVALID_ARGUMENT: 103,
+  /** The channel must be joined before this operation. */
+  NOT_JOINED: 104,
+  /** The operation was cancelled by the caller (cancelSignal, logout, leave). */
+  CANCELLED: 105,
+
+  /** The token could not be verified (bad signature, malformed, wrong algorithm). */
+  INVALID_TOKEN: 201,
+  /** The token has expired. */
+  TOKEN_EXPIRED: 202,
+  /** The token is valid but for another user id or app id. */
+  TOKEN_MISMATCH: 203,
+  /** No app with this app id exists on the server. */
+  INVALID_APP_ID: 204,
+  /** The page's origin is not on the app's allow-list. */
+  ORIGIN_NOT_ALLOWED: 205,
+
+  /** No ack within the send timeout, and the retry after reconnecting failed too (seed 002). */
+  SERVER_NOT_REACHABLE: 300,
+  /** Login got no reply in time. */
+  LOGIN_TIMEOUT: 301,
+
+  /** A frame that is not valid JSON, or not a JSON object. */
+  MALFORMED_FRAME: 400,
+  /** A frame whose `t` is not a known frame type. */
+  UNKNOWN_FRAME: 401,
+  /** A frame field is missing or has the wrong type. */
+  INVALID_FIELD: 402,
+  /** A user id outside the charset, empty, over 64 characters, or with edge spaces. */
+  INVALID_USER_ID: 403,
+  /** A channel name outside the charset, empty, over 64 characters, or with edge spaces. */
+  INVALID_CHANNEL_NAME: 404,
+  /** A message with no content. */
+  MESSAGE_EMPTY: 405,
+  /** A message over the 32 KB cap. */
+  MESSAGE_TOO_LARGE: 406,
+  /** A frame over the WebSocket max payload. */
+  FRAME_TOO_LARGE: 407,
+  /** A message type the receiver does not know. */
+  INVALID_MESSAGE: 408,
+  /** A client message id outside `[A-Za-z0-9_-]{1,64}`. */
+  INVALID_CLIENT_MESSAGE_ID: 409,
+  /** Too many requests in a short time. */
+  TOO_OFTEN: 429,
+
+  /** The server failed while handling a request; nothing was stored. */
+  INTERNAL_ERROR: 500,
+  /** A send while the client has given up reconnecting (seed 002). */
+  MESSAGE_WEBSOCKET_DISCONNECTED: 510,
+  /** The session was closed because the same user logged in elsewhere with `replace`. */
+  SESSION_REPLACED: 511,
+} as const;
+
+/** The stable name of an error, e.g. `'SERVER_NOT_REACHABLE'`. */
+export type ErrorReason = keyof typeof ErrorCodes;
+
+/** The stable number of an error, e.g. `300`. */
+export type ErrorCode = (typeof ErrorCodes)[ErrorReason];
+
+const reasonByCode = new Map<number, ErrorReason>(
+  (Object.entries(ErrorCodes) as [ErrorReason, number][]).map(([reason, code]) => [code, reason]),
+);
+
+/** The name for a code, or undefined for a code this version does not know. */
+export function reasonOf(code: number): ErrorReason | undefined {
+  return reasonByCode.get(code);
+}
+
+/** The error body carried in replies and `error` frames. */
+export interface ErrorBody {
+  code: ErrorCode;
+  reason: ErrorReason;
+  message: string;
+}
+
+/**
+ * An error with a stable `code` (number) and `reason` (name). Thrown or rejected by the transport
+ * core and carried on the wire as an {@link ErrorBody}.
+ *
+ * @example
+ * try { await client.sendMessageToPeer({ text: 'hi' }, 'bob'); }
+ * catch (err) { if (err instanceof RtmError && err.reason === 'SERVER_NOT_REACHABLE') retryLater(); }
+ */
+export class RtmError extends Error {
+  override readonly name = 'RtmError';
+  readonly code: ErrorCode;
+  readonly reason: ErrorReason;
+
+  constructor(reason: ErrorReason, message: string) {
+    super(message);
+    this.reason = reason;
+    this.code = ErrorCodes[reason];
+  }
+
+  /** The wire form of this error. */
+  toBody(): ErrorBody {
+    return { code: this.code, reason: this.reason, message: this.message };
+  }
+
+  /** Rebuilds an error received on the wire; unknown codes become INTERNAL_ERROR. */
+  static fromBody(body: { code?: unknown; reason?: unknown; message?: unknown }): RtmError {
+    const reason =
+      typeof body.reason === 'string' && body.reason in ErrorCodes
+        ? (body.reason as ErrorReason)
+        : typeof body.code === 'number'
+          ? (reasonOf(body.code) ?? 'INTERNAL_ERROR')
+          : 'INTERNAL_ERROR';
+    const message = typeof body.message === 'string' ? body.message : reason;
+    return new RtmError(reason, message);
+  }
+}
+
+/**
+ * WebSocket close codes the server uses (4000–4999 is the application range). The client reads them
+ * to decide whether reconnecting can help.
+ */
+export const CloseCodes = {
+  /** Normal logout. */
+  LOGOUT: 4000,
+  /** Login refused: bad, expired or mismatched token, unknown app. Reconnecting will not help. */
+  LOGIN_REFUSED: 4001,
+  /** No login frame within the login deadline. */
+  LOGIN_DEADLINE: 4002,
+  /** The page's origin is not allowed for this app. Reconnecting will not help. */
+  ORIGIN_NOT_ALLOWED: 4003,
+  /** The server missed heartbeats from this client. */
+  HEARTBEAT_TIMEOUT: 4008,
+  /** The server is shutting down; reconnect to another node or later. */
+  SERVER_SHUTDOWN: 4009,
+  /** Too many bad frames; the connection is no longer safe to keep. */
+  PROTOCOL_VIOLATION: 4010,
+} as const;
+
+export type CloseCode = (typeof CloseCodes)[keyof typeof CloseCodes];

@@ -1,0 +1,296 @@
+import { RtmError, type ErrorBody } from './errors.js';
+import { checkChannelName, checkClientMessageId, checkUserId } from './ids.js';
+import { MAX_HISTORY_PAGE } from './limits.js';
+import { parseWireMessage, type StoredMessage, type WireMessage } from './messages.js';
+
+/**
+ * WebSocket frames: one JSON object per text frame, discriminated by `t`. Requests from the client
+ * carry a numeric `id` that the server's `reply` echoes. See docs/protocol.md.
+ */
+
+// ---- client → server ------------------------------------------------------------------------
+
+export interface LoginFrame {
+  t: 'login';
+  id: number;
+  appId: string;
+  uid: string;
+  token: string;
+}
+
+export interface LogoutFrame {
+  t: 'logout';
+  id: number;
+}
+
+export interface PingFrame {
+  t: 'ping';
+  id: number;
+}
+
+export interface PeerSendFrame {
+  t: 'peer.send';
+  id: number;
+  /** Receiver user id. */
+  to: string;
+  /** Client message id: the same id sent again stores one message and gets the original ack. */
+  cmid: string;
+  message: WireMessage;
+  /** Keep the message for the receiver when they are offline. */
+  offline: boolean;
+}
+
+export interface ChannelJoinFrame {
+  t: 'channel.join';
+  id: number;
+  channel: string;
+}
+
+export interface ChannelLeaveFrame {
+  t: 'channel.leave';
+  id: number;
+  channel: string;
+}
+
+export interface ChannelSendFrame {
+  t: 'channel.send';
+  id: number;
+  channel: string;
+  cmid: string;
+  message: WireMessage;
+}
+
+export interface ChannelMembersFrame {
+  t: 'channel.members';
+  id: number;
+  channel: string;
+}
+
+/** One page of a conversation's history, newest first. */
+export interface HistoryFrame {
+  t: 'history';
+  id: number;
+  /** Exactly one of `peer` and `channel`. */
+  peer?: string;
+  channel?: string;
+  /** Only messages with a smaller sequence number (paging back). */
+  beforeSeq?: number;
+  /** At most {@link MAX_HISTORY_PAGE}. */
+  limit: number;
+}
+
+export type ClientFrame =
+  | LoginFrame
+  | LogoutFrame
+  | PingFrame
+  | PeerSendFrame
+  | ChannelJoinFrame
+  | ChannelLeaveFrame
+  | ChannelSendFrame
+  | ChannelMembersFrame
+  | HistoryFrame;
+
+export type ClientFrameType = ClientFrame['t'];
+
+// ---- server → client ------------------------------------------------------------------------
+
+/** Result payloads of successful replies, by request frame type. */
+export interface ReplyResults {
+  login: { uid: string; serverTime: number };
+  logout: Record<string, never>;
+  ping: { serverTime: number };
+  'peer.send': SendAck & {
+    /** Whether at least one connection of the receiver got it. */
+    hasPeerReceived: boolean;
+    /** Whether it was kept for an offline receiver. */
+    storedOffline: boolean;
+  };
+  'channel.join': { members: string[] };
+  'channel.leave': Record<string, never>;
+  'channel.send': SendAck;
+  'channel.members': { members: string[] };
+  history: { messages: StoredMessage[]; hasMore: boolean };
+}
+
+/** What the server assigned to a stored message. */
+export interface SendAck {
+  messageId: string;
+  seq: number;
+  ts: number;
+  /** True when this client message id had been stored before (a resend). */
+  duplicate: boolean;
+}
+
+export type ReplyFrame =
+  | { t: 'reply'; id: number; ok: true; result: ReplyResults[ClientFrameType] }
+  | { t: 'reply'; id: number; ok: false; error: ErrorBody };
+
+export interface PeerMessageFrame {
+  t: 'peer.message';
+  message: StoredMessage;
+  /** Delivered from the offline store at login. */
+  offline: boolean;
+}
+
+export interface ChannelMessageFrame {
+  t: 'channel.message';
+  message: StoredMessage;
+}
+
+export interface MemberJoinedFrame {
+  t: 'channel.member_joined';
+  channel: string;
+  uid: string;
+}
+
+export interface MemberLeftFrame {
+  t: 'channel.member_left';
+  channel: string;
+  uid: string;
+}
+
+/** An error not tied to a request (a frame with no usable id, or a server notice). */
+export interface ErrorFrame {
+  t: 'error';
+  id?: number;
+  error: ErrorBody;
+}
+
+export type ServerFrame =
+  | ReplyFrame
+  | PeerMessageFrame
+  | ChannelMessageFrame
+  | MemberJoinedFrame
+  | MemberLeftFrame
+  | ErrorFrame;
+
+// ---- validation -----------------------------------------------------------------------------
+
+/** A frame failed validation; `requestId` is the frame's id when it had a usable one. */
+export class FrameError extends RtmError {
+  readonly requestId: number | undefined;
+  constructor(error: RtmError, requestId: number | undefined) {
+    super(error.reason, error.message);
+    this.requestId = requestId;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function field(reason: 'INVALID_FIELD', message: string): RtmError {
+  return new RtmError(reason, message);
+}
+
+function requireString(frame: Record<string, unknown>, key: string): string {
+  const value = frame[key];
+  if (typeof value !== 'string') throw field('INVALID_FIELD', `"${key}" must be a string.`);
+  return value;
+}
+
+function requireValid<T>(value: T, error: RtmError | undefined): T {
+  if (error) throw error;
+  return value;
+}
+
+const REQUEST_ID_MAX = 2 ** 31 - 1;
+
+function readRequestId(frame: Record<string, unknown>): number | undefined {
+  const id = frame.id;
+  return Number.isInteger(id) && (id as number) >= 0 && (id as number) <= REQUEST_ID_MAX ? (id as number) : undefined;
+}
+
+/**
+ * Parses one text frame from a client. Throws a {@link FrameError} (an RtmError with the frame's
+ * request id when it had one) for malformed JSON, an unknown `t`, or invalid fields.
+ */
+export function parseClientFrame(text: string): ClientFrame {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new FrameError(new RtmError('MALFORMED_FRAME', 'Frame is not valid JSON.'), undefined);
+  }
+  if (!isRecord(value)) {
+    throw new FrameError(new RtmError('MALFORMED_FRAME', 'Frame must be a JSON object.'), undefined);
+  }
+  const id = readRequestId(value);
+  try {
+    if (id === undefined) throw field('INVALID_FIELD', '"id" must be a non-negative integer request id.');
+    return parseKnownFrame(value, id);
+  } catch (error) {
+    if (error instanceof RtmError) throw new FrameError(error, id);
+    throw error;
+  }
+}
+
+function parseKnownFrame(frame: Record<string, unknown>, id: number): ClientFrame {
+  switch (frame.t) {
+    case 'login':
+      return {
+        t: 'login',
+        id,
+        appId: requireString(frame, 'appId'),
+        uid: requireValid(requireString(frame, 'uid'), checkUserId(frame.uid)),
+        token: requireString(frame, 'token'),
+      };
+    case 'logout':
+      return { t: 'logout', id };
+    case 'ping':
+      return { t: 'ping', id };
+    case 'peer.send': {
+      if (frame.offline !== undefined && typeof frame.offline !== 'boolean') {
+        throw field('INVALID_FIELD', '"offline" must be a boolean.');
+      }
+      return {
+        t: 'peer.send',
+        id,
+        to: requireValid(requireString(frame, 'to'), checkUserId(frame.to, 'Peer id')),
+        cmid: requireValid(requireString(frame, 'cmid'), checkClientMessageId(frame.cmid)),
+        message: parseWireMessage(frame.message),
+        offline: frame.offline === true,
+      };
+    }
+    case 'channel.join':
+    case 'channel.leave':
+    case 'channel.members':
+      return {
+        t: frame.t,
+        id,
+        channel: requireValid(requireString(frame, 'channel'), checkChannelName(frame.channel)),
+      };
+    case 'channel.send':
+      return {
+        t: 'channel.send',
+        id,
+        channel: requireValid(requireString(frame, 'channel'), checkChannelName(frame.channel)),
+        cmid: requireValid(requireString(frame, 'cmid'), checkClientMessageId(frame.cmid)),
+        message: parseWireMessage(frame.message),
+      };
+    case 'history':
+      return parseHistoryFrame(frame, id);
+    default:
+      throw new RtmError('UNKNOWN_FRAME', `Unknown frame type ${JSON.stringify(frame.t)}.`);
+  }
+}
+
+function parseHistoryFrame(frame: Record<string, unknown>, id: number): HistoryFrame {
+  const hasPeer = frame.peer !== undefined;
+  const hasChannel = frame.channel !== undefined;
+  if (hasPeer === hasChannel) throw field('INVALID_FIELD', 'History needs exactly one of "peer" and "channel".');
+  const limit = frame.limit ?? MAX_HISTORY_PAGE;
+  if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > MAX_HISTORY_PAGE) {
+    throw field('INVALID_FIELD', `"limit" must be an integer from 1 to ${MAX_HISTORY_PAGE}.`);
+  }
+  const result: HistoryFrame = { t: 'history', id, limit: limit as number };
+  if (frame.beforeSeq !== undefined) {
+    if (!Number.isInteger(frame.beforeSeq) || (frame.beforeSeq as number) < 1) {
+      throw field('INVALID_FIELD', '"beforeSeq" must be a positive integer.');
+    }
+    result.beforeSeq = frame.beforeSeq as number;
+  }
+  if (hasPeer) result.peer = requireValid(requireString(frame, 'peer'), checkUserId(frame.peer, 'Peer id'));
+  else result.channel = requireValid(requireString(frame, 'channel'), checkChannelName(frame.channel));
+  return result;
+}

@@ -1,0 +1,9 @@
+/**
+ * The protocol shared by the server and the widget: limits, error codes, id rules, message and
+ * frame types. Isomorphic: no DOM, no Node APIs, no imports from the rest of the project.
+ */
+export * from './limits.js';
+export * from './errors.js';
+export * from './ids.js';
+export * from './messages.js';
+export * from './frames.js';

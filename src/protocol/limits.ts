@@ -1,0 +1,84 @@
+/**
+ * Every limit the widget and the server enforce, in one place (ARCHITECTURE.md §6 and the seeds).
+ * Both sides import these numbers; nothing else in the project may restate them.
+ */
+
+/** Longest user id or channel name, in characters (seed 004). */
+export const MAX_ID_LENGTH = 64;
+
+/**
+ * Largest message, in UTF-8 bytes of its serialized wire form (see `messageByteSize`): text or raw
+ * payload plus file name and thumbnail for media messages.
+ */
+export const MAX_MESSAGE_BYTES = 32 * 1024;
+
+/**
+ * Room for the frame around a message (type, request id, peer or channel, client message id,
+ * options). The WebSocket max payload is the message cap plus this, so the socket refuses anything
+ * that could not be a valid frame before it is parsed.
+ */
+export const FRAME_ENVELOPE_BYTES = 1024;
+
+/** The WebSocket max payload: just above the message cap. */
+export const MAX_FRAME_BYTES = MAX_MESSAGE_BYTES + FRAME_ENVELOPE_BYTES;
+
+/** Longest client message id (characters from the id alphabet `[A-Za-z0-9_-]`). */
+export const MAX_CLIENT_MESSAGE_ID_LENGTH = 64;
+
+/** Largest media file, in bytes (seeds 000/001). */
+export const MAX_MEDIA_BYTES = 30 * 1024 * 1024;
+
+/** Smallest media file, in bytes: empty files are refused. */
+export const MIN_MEDIA_BYTES = 1;
+
+/** How long an uploaded media object is kept. */
+export const MEDIA_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Uploads plus downloads in flight per client; more wait in a queue. */
+export const MAX_CONCURRENT_TRANSFERS = 9;
+
+/** Offline peer messages kept per receiver; the newest replaces the oldest. */
+export const MAX_OFFLINE_MESSAGES_PER_RECEIVER = 200;
+
+/** How long an offline peer message is kept for a receiver who stays away. */
+export const OFFLINE_MESSAGE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** How long a send waits for the server's ack before it is retried once (seed 002). */
+export const SEND_TIMEOUT_MS = 10_000;
+
+/** How many times a send is transmitted before it fails with SERVER_NOT_REACHABLE. */
+export const SEND_ATTEMPTS = 2;
+
+/** How long a login waits for its reply. */
+export const LOGIN_TIMEOUT_MS = 10_000;
+
+/** A connection that has not logged in within this time is closed by the server. */
+export const LOGIN_DEADLINE_MS = 15_000;
+
+/** A sender may retract their own message within this window. */
+export const RETRACT_WINDOW_MS = 3 * 60 * 1000;
+
+/** REST API requests per second per app id; beyond it 429 with Retry-After. */
+export const REST_REQUESTS_PER_SECOND = 500;
+
+/** The client sends a heartbeat this often while connected. */
+export const CLIENT_HEARTBEAT_INTERVAL_MS = 15_000;
+
+/** The client treats the server as gone when a heartbeat is not answered within this time. */
+export const CLIENT_HEARTBEAT_TIMEOUT_MS = 10_000;
+
+/** The server pings each socket this often and drops one that missed the previous ping. */
+export const SERVER_HEARTBEAT_INTERVAL_MS = 30_000;
+
+/** Reconnect backoff: the first delay cap, doubled per attempt up to the max (full jitter). */
+export const RECONNECT_BASE_DELAY_MS = 500;
+export const RECONNECT_MAX_DELAY_MS = 30_000;
+
+/** The client gives up reconnecting (state DISCONNECTED) after this long without a connection. */
+export const RECONNECT_GIVE_UP_MS = 5 * 60 * 1000;
+
+/** Most messages one history page returns. */
+export const MAX_HISTORY_PAGE = 100;
+
+/** Dev tokens (and the CLI's default) expire after this long. */
+export const DEFAULT_TOKEN_TTL_SECONDS = 24 * 60 * 60;

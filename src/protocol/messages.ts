@@ -1,0 +1,121 @@
+import { RtmError } from './errors.js';
+import { MAX_MESSAGE_BYTES } from './limits.js';
+
+/**
+ * A message as it travels on the wire and is stored by the server. The transport core turns the
+ * RTM-style `{ messageType: 'TEXT', text }` objects into this form and back.
+ *
+ * - `TEXT`: `text` is the message.
+ * - `RAW`: `data` is the payload, base64-encoded; `description` is optional text about it.
+ *
+ * Image and file messages (`IMAGE`, `FILE`) join this union with the media issue.
+ */
+export type WireMessage = WireTextMessage | WireRawMessage;
+
+export interface WireTextMessage {
+  type: 'TEXT';
+  text: string;
+}
+
+export interface WireRawMessage {
+  type: 'RAW';
+  /** Base64 of the raw bytes. */
+  data: string;
+  description?: string;
+}
+
+/** The message types this version understands. */
+export const MESSAGE_TYPES = ['TEXT', 'RAW'] as const;
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+const utf8 = new TextEncoder();
+
+/** UTF-8 length of a string, in bytes. */
+export function utf8ByteLength(text: string): number {
+  return utf8.encode(text).byteLength;
+}
+
+/**
+ * The size the 32 KB cap applies to: the UTF-8 bytes of the message's JSON serialization (so the
+ * cap covers text, payload, and for media messages file name and thumbnail, exactly as sent).
+ */
+export function messageByteSize(message: WireMessage): number {
+  return utf8ByteLength(JSON.stringify(message));
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * Validates an untrusted value as a wire message. Returns the message (with only known fields kept)
+ * or throws an {@link RtmError}: INVALID_MESSAGE for an unknown type or wrong field types,
+ * MESSAGE_EMPTY for no content, MESSAGE_TOO_LARGE over {@link MAX_MESSAGE_BYTES}.
+ */
+export function parseWireMessage(value: unknown): WireMessage {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new RtmError('INVALID_MESSAGE', 'Message must be an object like {"type":"TEXT","text":"hi"}.');
+  }
+  const record = value as Record<string, unknown>;
+  let message: WireMessage;
+  switch (record.type) {
+    case 'TEXT': {
+      if (typeof record.text !== 'string') {
+        throw new RtmError('INVALID_MESSAGE', 'A TEXT message needs a string "text".');
+      }
+      if (record.text.length === 0) throw new RtmError('MESSAGE_EMPTY', 'Message text must not be empty.');
+      message = { type: 'TEXT', text: record.text };
+      break;
+    }
+    case 'RAW': {
+      if (typeof record.data !== 'string' || !BASE64.test(record.data) || record.data.length % 4 !== 0) {
+        throw new RtmError('INVALID_MESSAGE', 'A RAW message needs "data" as a base64 string.');
+      }
+      if (record.description !== undefined && typeof record.description !== 'string') {
+        throw new RtmError('INVALID_MESSAGE', 'A RAW message "description" must be a string.');
+      }
+      if (record.data.length === 0) throw new RtmError('MESSAGE_EMPTY', 'Raw message data must not be empty.');
+      message = { type: 'RAW', data: record.data };
+      if (record.description) message.description = record.description;
+      break;
+    }
+    default:
+      throw new RtmError(
+        'INVALID_MESSAGE',
+        `Unknown message type ${JSON.stringify(record.type)}; expected one of ${MESSAGE_TYPES.join(', ')}.`,
+      );
+  }
+  checkMessageSize(message);
+  return message;
+}
+
+/** Throws MESSAGE_TOO_LARGE when the message is over the cap. */
+export function checkMessageSize(message: WireMessage): void {
+  const size = messageByteSize(message);
+  if (size > MAX_MESSAGE_BYTES) {
+    throw new RtmError(
+      'MESSAGE_TOO_LARGE',
+      `Message is ${size} bytes serialized; the limit is ${MAX_MESSAGE_BYTES} bytes (32 KB).`,
+    );
+  }
+}
+
+/**
+ * A message as the server stored it, as delivered to clients and returned by history.
+ * `seq` counts up by one per conversation; `id` is unique per app.
+ */
+export interface StoredMessage {
+  /** Server message id. */
+  id: string;
+  /** Sequence number within the conversation, from 1. */
+  seq: number;
+  /** Server receive time, ms since the epoch. */
+  ts: number;
+  /** Sender user id. */
+  from: string;
+  /** Receiver user id, for peer messages. */
+  to?: string;
+  /** Channel name, for channel messages. */
+  channel?: string;
+  /** The sender's client message id (idempotency key). */
+  cmid: string;
+  message: WireMessage;
+}
