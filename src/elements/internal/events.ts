@@ -1,0 +1,62 @@
+import type { ChatMessage, ConnectionSnapshot } from '../../store/index.js';
+import type { RtmError } from '../../protocol/index.js';
+
+/**
+ * The widget's DOM events. All bubble and cross shadow roots (composed), so a page can listen on
+ * `<rtm-chat>` or any ancestor.
+ */
+
+/** Detail of `rtm-connection-change`. */
+export interface RtmConnectionChangeDetail {
+  /** CONNECTING, CONNECTED, RECONNECTING, DISCONNECTED or ABORTED (IDLE before login). */
+  state: ConnectionSnapshot['state'];
+  /** Why it changed (RTM reason names, e.g. LOGIN_SUCCESS, INTERRUPTED, LOGIN_FAILURE). */
+  reason?: string;
+}
+
+/** Fired by `<rtm-chat>` when the session's connection state changes. */
+export class RtmConnectionChangeEvent extends Event {
+  static readonly eventName = 'rtm-connection-change';
+  constructor(readonly detail: RtmConnectionChangeDetail) {
+    super(RtmConnectionChangeEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/** Detail of `rtm-message`. */
+export interface RtmMessageDetail {
+  /** Conversation key, `peer:<id>` or `channel:<name>`. */
+  conversation: string;
+  message: ChatMessage;
+}
+
+/** Fired by `<rtm-chat>` for each message received from someone else. */
+export class RtmMessageEvent extends Event {
+  static readonly eventName = 'rtm-message';
+  constructor(readonly detail: RtmMessageDetail) {
+    super(RtmMessageEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/** Detail of `rtm-error`. */
+export interface RtmErrorDetail {
+  /** The error, with its stable `code` and `reason`. */
+  error: RtmError;
+  /** The conversation it concerns, when it concerns one. */
+  conversation?: string;
+}
+
+/** Fired when a login, send or other operation fails. */
+export class RtmErrorEvent extends Event {
+  static readonly eventName = 'rtm-error';
+  constructor(readonly detail: RtmErrorDetail) {
+    super(RtmErrorEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'rtm-connection-change': RtmConnectionChangeEvent;
+    'rtm-message': RtmMessageEvent;
+    'rtm-error': RtmErrorEvent;
+  }
+}

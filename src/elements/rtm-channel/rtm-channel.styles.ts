@@ -1,0 +1,39 @@
+import { css } from 'lit';
+import { themeStyles } from '../internal/theme.styles.js';
+
+export const channelStyles = [
+  themeStyles,
+  css`
+    :host {
+      display: flex;
+      flex-direction: column;
+      min-height: 0;
+      height: 100%;
+      background: var(--_bg);
+      color: var(--_text);
+      font-family: var(--_font);
+      font-size: var(--_font-size);
+    }
+
+    [part~='header'] {
+      display: flex;
+      align-items: center;
+      padding: var(--_gap) calc(var(--_gap) * 1.5);
+      border-bottom: 1px solid var(--_border);
+      background: var(--_surface);
+    }
+
+    [part~='title'] {
+      margin: 0;
+      font-size: 1em;
+      font-weight: 600;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+
+    rtm-message-list {
+      flex: 1;
+    }
+  `,
+];

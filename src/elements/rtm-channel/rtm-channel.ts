@@ -1,0 +1,126 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, query } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import type { ChatMessage, ChatSession, ConversationKey } from '../../store/index.js';
+import { RtmError } from '../../protocol/index.js';
+import { sessionContext } from '../internal/context.js';
+import { RtmErrorEvent } from '../internal/events.js';
+import { StoreController } from '../internal/store-controller.js';
+import { strings } from '../internal/strings.js';
+import type { RtmComposerElement, RtmComposerSubmitEvent } from '../rtm-composer/rtm-composer.js';
+import type { RtmMessageRetryEvent } from '../rtm-message-list/rtm-message-list.js';
+import { channelStyles } from './rtm-channel.styles.js';
+
+/**
+ * One conversation: a peer chat (`peer="bob"`) or a channel (`channel="lobby"`). Shows the message
+ * log and a composer. Must sit inside an `<rtm-chat>`, which provides the signed-in session; the
+ * channel is joined while the element is connected and left when it is removed.
+ *
+ * @example
+ * <rtm-chat server="https://chat.example.com" app-id="demo" user-id="alice" token="…">
+ *   <rtm-channel peer="bob"></rtm-channel>
+ * </rtm-chat>
+ *
+ * @fires rtm-error - a message could not be sent (detail: { error, conversation })
+ * @csspart header - the title bar
+ * @csspart title - the conversation name
+ * @csspart messages - the message list (its inner parts are exported: log, message, message-own,
+ *   message-other, meta, sender, time, bubble, status, retry-button, empty)
+ * @csspart composer - the composer (its inner parts are exported: form, input, send-button, error)
+ * @cssprop --rtm-color-background - background of the conversation
+ * @cssprop --rtm-color-accent - Send button and focus colour
+ * @cssprop --rtm-color-own-bubble - background of your own messages
+ */
+export class RtmChannelElement extends LitElement {
+  static override styles = channelStyles;
+
+  /** User id of the peer for a one-to-one conversation. */
+  @property({ reflect: true }) peer: string | undefined;
+
+  /** Channel name for a group conversation (used when `peer` is not set). */
+  @property({ reflect: true }) channel: string | undefined;
+
+  /** Hides the title bar, for hosts that show their own. */
+  @property({ type: Boolean, attribute: 'no-header', reflect: true }) noHeader = false;
+
+  @consume({ context: sessionContext, subscribe: true })
+  @property({ attribute: false })
+  session: ChatSession | undefined;
+
+  @query('rtm-composer') private composer: RtmComposerElement | undefined;
+
+  private readonly messages = new StoreController<readonly ChatMessage[]>(this);
+
+  /** The conversation this element shows, or undefined until peer/channel and a session are set. */
+  get conversation(): ConversationKey | undefined {
+    if (!this.session) return undefined;
+    if (this.peer) return this.session.conversationKey('peer', this.peer);
+    if (this.channel) return this.session.conversationKey('channel', this.channel);
+    return undefined;
+  }
+
+  private get title(): string {
+    if (this.peer) return this.peer;
+    if (this.channel) return `#${this.channel}`;
+    return '';
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('session') || changed.has('peer') || changed.has('channel')) {
+      const key = this.conversation;
+      this.messages.setStore(key && this.session ? this.session.messagesOf(key) : undefined);
+    }
+  }
+
+  private onSubmit(event: RtmComposerSubmitEvent): void {
+    const key = this.conversation;
+    if (!key || !this.session) return;
+    const text = event.text;
+    const refusal = this.session.validateDraft(key, text);
+    if (refusal) {
+      this.composer?.showError(refusal.message);
+      return;
+    }
+    this.composer?.clear();
+    this.session.send(key, text).catch((error: unknown) => this.reportError(error, key));
+  }
+
+  private onRetry(event: RtmMessageRetryEvent): void {
+    const key = this.conversation;
+    if (!key || !this.session) return;
+    this.session.retry(key, event.localId).catch((error: unknown) => this.reportError(error, key));
+  }
+
+  private reportError(error: unknown, conversation: ConversationKey): void {
+    const rtmError = error instanceof RtmError ? error : new RtmError('INTERNAL_ERROR', String(error));
+    this.dispatchEvent(new RtmErrorEvent({ error: rtmError, conversation }));
+  }
+
+  override render() {
+    const ready = Boolean(this.conversation);
+    return html`
+      ${this.noHeader
+        ? nothing
+        : html`<header part="header"><h2 part="title">${this.title}</h2></header>`}
+      <rtm-message-list
+        part="messages"
+        exportparts="log, message, message-own, message-other, meta, sender, time, bubble, status, retry-button, empty"
+        .messages=${this.messages.value ?? []}
+        label=${strings.messages(this.title)}
+        @rtm-message-retry=${this.onRetry}
+      ></rtm-message-list>
+      <rtm-composer
+        part="composer"
+        exportparts="form, input, send-button, error"
+        ?disabled=${!ready}
+        @rtm-composer-submit=${this.onSubmit}
+      ></rtm-composer>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rtm-channel': RtmChannelElement;
+  }
+}

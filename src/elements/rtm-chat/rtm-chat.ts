@@ -1,0 +1,232 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { provide } from '@lit/context';
+import {
+  createChatSession,
+  type ChatSession,
+  type ChatStoreEvent,
+  type ConnectionSnapshot,
+  type ConversationSummary,
+} from '../../store/index.js';
+import { sessionContext } from '../internal/context.js';
+import { RtmConnectionChangeEvent, RtmErrorEvent, RtmMessageEvent } from '../internal/events.js';
+import { StoreController } from '../internal/store-controller.js';
+import { strings } from '../internal/strings.js';
+import { chatStyles } from './rtm-chat.styles.js';
+
+/** An async function returning a fresh token for the current user (login and renewal). */
+export type TokenProvider = () => Promise<string>;
+
+/**
+ * The chat session: signs one user in to an rtm-chat server and provides the session to the
+ * `<rtm-channel>` views inside it. With no child views it shows the conversation named by its
+ * `peer` or `channel` attribute, or a list of this session's conversations. A banner (`role=status`)
+ * tells the user while the connection is not up.
+ *
+ * @example
+ * <rtm-chat server="https://chat.example.com" app-id="demo" user-id="alice" token="…">
+ *   <rtm-channel peer="bob"></rtm-channel>
+ * </rtm-chat>
+ *
+ * @slot - `<rtm-channel>` views (or any content) that use this session
+ * @fires rtm-connection-change - the connection state changed (detail: { state, reason })
+ * @fires rtm-message - a message from someone else arrived (detail: { conversation, message })
+ * @fires rtm-error - sign-in or an operation failed (detail: { error, conversation? })
+ * @csspart banner - the connection banner
+ * @csspart reconnect-button - the Reconnect button shown after the session gave up
+ * @csspart conversations - the conversation list (no child views, no peer/channel)
+ * @csspart conversation - one entry of the conversation list
+ * @csspart channel - the built-in conversation view (no child views)
+ * @cssprop --rtm-color-background - background
+ * @cssprop --rtm-color-text - text colour
+ * @cssprop --rtm-color-accent - accent (buttons, own messages' default)
+ * @cssprop --rtm-color-banner-background - connection banner background
+ * @cssprop --rtm-radius - corner radius of bubbles, inputs and buttons
+ * @cssprop --rtm-font-family - font family
+ */
+export class RtmChatElement extends LitElement {
+  static override styles = chatStyles;
+
+  /** Base URL of the rtm-chat server, e.g. `https://chat.example.com`. */
+  @property() server = '';
+
+  /** App id on that server. */
+  @property({ attribute: 'app-id' }) appId = '';
+
+  /** The signed-in user's id. */
+  @property({ attribute: 'user-id' }) userId = '';
+
+  /** A token for `user-id`, signed by the app's token secret. */
+  @property() token = '';
+
+  /** Called for a token at login and renewal; takes precedence over `token`. */
+  @property({ attribute: false }) tokenProvider: TokenProvider | undefined;
+
+  /** With no child views: open the one-to-one conversation with this user. */
+  @property() peer: string | undefined;
+
+  /** With no child views: open this channel. */
+  @property() channel: string | undefined;
+
+  /** The current session (read-only; replaced when server, app-id, user-id or token change). */
+  @provide({ context: sessionContext })
+  @state()
+  session: ChatSession | undefined;
+
+  @state() private hasChildViews = false;
+  @state() private openedKey: string | undefined;
+
+  private readonly connection = new StoreController<ConnectionSnapshot>(this);
+  private readonly conversations = new StoreController<readonly ConversationSummary[]>(this);
+  private stopListening: (() => void) | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // A session is created on the next update, so moving the element keeps one session alive.
+    this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.endSession();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const configChanged =
+      changed.has('server') || changed.has('appId') || changed.has('userId') || changed.has('token') || changed.has('tokenProvider');
+    if (this.isConnected && (configChanged || !this.session)) this.startSession();
+  }
+
+  private get configured(): boolean {
+    return Boolean(this.server && this.appId && this.userId && (this.token || this.tokenProvider));
+  }
+
+  private sessionConfig: string | undefined;
+
+  /** Starts a session for the current configuration, replacing one made for another. */
+  private startSession(): void {
+    const config = JSON.stringify([this.server, this.appId, this.userId, this.token, Boolean(this.tokenProvider)]);
+    if (this.session && config === this.sessionConfig) return;
+    this.endSession();
+    if (!this.configured) return;
+    const session = createChatSession({
+      server: this.server,
+      appId: this.appId,
+      userId: this.userId,
+      token: this.token || undefined,
+      tokenProvider: this.tokenProvider,
+    });
+    this.session = session;
+    this.sessionConfig = config;
+    this.connection.setStore(session.$connection);
+    this.conversations.setStore(session.$conversations);
+    this.stopListening = session.subscribe((event) => this.forward(event));
+    session.start().catch(() => {
+      // The failure reaches the page through the store's error event and the banner.
+    });
+  }
+
+  private endSession(): void {
+    this.stopListening?.();
+    this.stopListening = undefined;
+    this.connection.setStore(undefined);
+    this.conversations.setStore(undefined);
+    this.session?.stop();
+    this.session = undefined;
+    this.sessionConfig = undefined;
+  }
+
+  private forward(event: ChatStoreEvent): void {
+    switch (event.type) {
+      case 'connection':
+        this.dispatchEvent(new RtmConnectionChangeEvent({ state: event.state, reason: event.reason }));
+        break;
+      case 'message':
+        this.dispatchEvent(new RtmMessageEvent({ conversation: event.conversation, message: event.message }));
+        break;
+      case 'error':
+        this.dispatchEvent(new RtmErrorEvent({ error: event.error, conversation: event.conversation }));
+        break;
+    }
+  }
+
+  private onSlotChange(event: Event): void {
+    const slot = event.target as HTMLSlotElement;
+    this.hasChildViews = slot.assignedElements().length > 0;
+  }
+
+  private renderBanner() {
+    const snapshot = this.connection.value;
+    let text = '';
+    let offerReconnect = false;
+    if (!this.configured) text = strings.notConfigured;
+    else if (!snapshot || snapshot.state === 'IDLE' || snapshot.state === 'CONNECTING') text = strings.connecting;
+    else if (snapshot.state === 'RECONNECTING') text = strings.reconnecting;
+    else if (snapshot.state === 'DISCONNECTED' || snapshot.state === 'ABORTED') {
+      text = snapshot.error ? strings.loginFailed(snapshot.error.message) : strings.disconnected;
+      offerReconnect = true;
+    }
+    // The live region stays in the DOM so screen readers announce changes to it.
+    return html`<div part="banner" role="status" ?hidden=${!text}>
+      <span>${text}</span>
+      ${offerReconnect
+        ? html`<button part="reconnect-button" type="button" @click=${() => this.reconnect()}>${strings.reconnect}</button>`
+        : nothing}
+    </div>`;
+  }
+
+  /** Ends the current session and signs in again (e.g. after the connection gave up). */
+  reconnect(): void {
+    this.endSession();
+    this.requestUpdate();
+  }
+
+  private renderOwnView() {
+    if (this.hasChildViews) return nothing;
+    const peer = this.peer;
+    const channel = this.channel;
+    if (peer || channel) {
+      return html`<rtm-channel part="channel" .peer=${peer} .channel=${peer ? undefined : channel}></rtm-channel>`;
+    }
+    const list = this.conversations.value ?? [];
+    const opened = list.find((entry) => entry.key === this.openedKey);
+    return html`
+      <nav part="conversations" aria-label=${strings.conversations}>
+        ${list.length === 0 ? html`<p class="empty">${strings.noConversation}</p>` : nothing}
+        ${list.map(
+          (entry) => html`<button
+            part="conversation"
+            type="button"
+            aria-current=${entry.key === this.openedKey ? 'true' : 'false'}
+            @click=${() => (this.openedKey = entry.key)}
+          >
+            ${entry.kind === 'channel' ? `#${entry.id}` : entry.id}
+          </button>`,
+        )}
+      </nav>
+      ${opened
+        ? html`<rtm-channel
+            part="channel"
+            .peer=${opened.kind === 'peer' ? opened.id : undefined}
+            .channel=${opened.kind === 'channel' ? opened.id : undefined}
+          ></rtm-channel>`
+        : nothing}
+    `;
+  }
+
+  override render() {
+    return html`
+      ${this.renderBanner()}
+      <div part="body" class="body">
+        <slot @slotchange=${this.onSlotChange}></slot>
+        ${this.renderOwnView()}
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rtm-chat': RtmChatElement;
+  }
+}

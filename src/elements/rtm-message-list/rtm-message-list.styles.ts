@@ -1,0 +1,93 @@
+import { css } from 'lit';
+import { themeStyles } from '../internal/theme.styles.js';
+
+export const messageListStyles = [
+  themeStyles,
+  css`
+    :host {
+      display: flex;
+      flex-direction: column;
+      min-height: 0;
+    }
+
+    [role='log'] {
+      flex: 1;
+      min-height: 0;
+      overflow-y: auto;
+      display: flex;
+      flex-direction: column;
+      gap: var(--_gap);
+      padding: var(--_gap) calc(var(--_gap) * 1.5);
+      overscroll-behavior: contain;
+    }
+
+    [part~='empty'] {
+      margin: auto;
+      color: var(--_muted);
+    }
+
+    .message {
+      display: flex;
+      flex-direction: column;
+      max-width: min(80%, 36rem);
+      align-items: flex-start;
+    }
+
+    .message.own {
+      align-self: flex-end;
+      align-items: flex-end;
+    }
+
+    [part~='meta'] {
+      display: flex;
+      gap: 0.5em;
+      font-size: 0.75em;
+      color: var(--_muted);
+    }
+
+    [part~='sender'] {
+      font-weight: 600;
+    }
+
+    [part~='bubble'] {
+      padding: 0.45rem 0.75rem;
+      border-radius: var(--_radius);
+      background: var(--_bubble);
+      color: var(--_bubble-text);
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+      line-height: 1.4;
+    }
+
+    .own [part~='bubble'] {
+      background: var(--_own-bubble);
+      color: var(--_own-bubble-text);
+    }
+
+    .own[data-status='sending'] [part~='bubble'] {
+      opacity: 0.7;
+    }
+
+    [part~='status'] {
+      font-size: 0.75em;
+      color: var(--_muted);
+    }
+
+    [part~='status'].failed {
+      color: var(--_error);
+      display: flex;
+      gap: 0.5em;
+      align-items: center;
+    }
+
+    [part~='retry-button'] {
+      border: 1px solid currentColor;
+      border-radius: 999px;
+      background: transparent;
+      color: inherit;
+      font: inherit;
+      padding: 0.1rem 0.6rem;
+      cursor: pointer;
+    }
+  `,
+];

@@ -1,0 +1,7 @@
+/**
+ * The script-tag build: registers the elements and exposes the whole API as `window.RtmChat`
+ * (so `RtmChat.createInstance(appId, { server })` works as in the RTM Web SDK).
+ */
+import './define.js';
+
+export * from './index.js';

@@ -1,0 +1,25 @@
+/**
+ * rtm-chat's ESM entry: element classes, the session store, the transport core and protocol types.
+ * Importing it has no side effects; import `rtm-chat/define` (or `./define.js`) to register the tags.
+ */
+export { RtmChatElement, type TokenProvider } from './elements/rtm-chat/rtm-chat.js';
+export { RtmChannelElement } from './elements/rtm-channel/rtm-channel.js';
+export { RtmComposerElement, RtmComposerSubmitEvent } from './elements/rtm-composer/rtm-composer.js';
+export { RtmMessageListElement, RtmMessageRetryEvent } from './elements/rtm-message-list/rtm-message-list.js';
+export * from './elements/internal/events.js';
+export * from './store/index.js';
+export * from './client/index.js';
+export {
+  RtmError,
+  ErrorCodes,
+  CloseCodes,
+  type ErrorCode,
+  type ErrorReason,
+  MAX_ID_LENGTH,
+  MAX_MESSAGE_BYTES,
+  MAX_MEDIA_BYTES,
+  checkUserId,
+  checkChannelName,
+  isValidUserId,
+  isValidChannelName,
+} from './protocol/index.js';

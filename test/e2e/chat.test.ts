@@ -1,0 +1,121 @@
+// Two users in two browser contexts chat through the demo page and through the script-tag embed
+// loaded from another origin, against the real server.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  collectPageErrors,
+  expectInLog,
+  launchChromium,
+  rtmServer,
+  sendText,
+  serveOtherOrigin,
+} from './helpers.js';
+
+const server = rtmServer('e2e');
+let browser: Browser;
+
+before(async () => {
+  await server.start();
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server.stop();
+});
+
+async function openPage(url: string): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = collectPageErrors(page);
+  await page.goto(url);
+  return { context, page, errors };
+}
+
+describe('demo page /', () => {
+  it('alice and bob exchange peer and channel messages in two browser contexts', async () => {
+    const alice = await openPage(`${server.url}/`);
+    const bob = await openPage(`${server.url}/`);
+    try {
+      const alicePeer = alice.page.locator('#alice rtm-channel[peer="bob"]');
+      const aliceLobby = alice.page.locator('#alice rtm-channel[channel="lobby"]');
+      const bobPeer = bob.page.locator('#bob rtm-channel[peer="alice"]');
+      const bobLobby = bob.page.locator('#bob rtm-channel[channel="lobby"]');
+
+      const hello = `hello bob ${Date.now()}`;
+      await sendText(alicePeer, hello);
+      await expectInLog(bobPeer, hello);
+
+      const reply = `hi alice ${Date.now()}`;
+      await sendText(bobPeer, reply);
+      await expectInLog(alicePeer, reply);
+
+      const shout = `lobby news ${Date.now()}`;
+      await sendText(bobLobby, shout);
+      await expectInLog(aliceLobby, shout);
+
+      // The sender sees their own message as sent, not stuck in "Sending…".
+      await alicePeer.getByRole('log').getByText('Sent').first().waitFor({ timeout: 10_000 });
+
+      assert.deepEqual([...alice.errors, ...bob.errors], []);
+    } finally {
+      await alice.context.close();
+      await bob.context.close();
+    }
+  });
+});
+
+describe('script-tag embed from another origin', () => {
+  it('works from /embed.html and from a customer page on another origin', async () => {
+    // The customer's page: the README snippet, with the script and server on the chat origin.
+    const customerPage = (user: string, target: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Customer site</title>
+<script src="${server.url}/dist/rtm-chat.iife.js"></script></head>
+<body>
+<rtm-chat server="${server.url}" app-id="demo" user-id="${user}">
+  <rtm-channel ${target}></rtm-channel>
+</rtm-chat>
+<script>
+  document.querySelector('rtm-chat').tokenProvider = () =>
+    fetch('${server.url}/api/dev/token', { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ uid: '${user}' }) }).then((r) => r.json()).then((b) => b.token);
+</script>
+</body></html>`;
+    const site = await serveOtherOrigin({
+      '/carol-peer.html': customerPage('carol', 'peer="dave"'),
+      '/carol-room.html': customerPage('carol', 'channel="support"'),
+    });
+    const carolPeer = await openPage(`${site.origin}/carol-peer.html`);
+    const carolRoom = await openPage(`${site.origin}/carol-room.html`);
+    // dave uses the server's own embed page.
+    const davePeer = await openPage(`${server.url}/embed.html?user=dave&peer=carol`);
+    const daveRoom = await openPage(`${server.url}/embed.html?user=dave&channel=support`);
+    try {
+      assert.notEqual(new URL(site.origin).origin, new URL(server.url).origin);
+      const carolChat = carolPeer.page.locator('rtm-channel');
+      const daveChat = davePeer.page.locator('rtm-channel');
+
+      const question = `Is my order shipped? ${Date.now()}`;
+      await sendText(carolChat, question);
+      await expectInLog(daveChat, question);
+
+      const answer = `Yes, today ${Date.now()}`;
+      await sendText(daveChat, answer);
+      await expectInLog(carolChat, answer);
+
+      const roomText = `support room ${Date.now()}`;
+      // Both must have joined before a channel message reaches the other.
+      await carolRoom.page.locator('rtm-channel').getByRole('textbox', { name: 'Message' }).waitFor();
+      await daveRoom.page.getByRole('status').waitFor({ state: 'hidden', timeout: 15_000 });
+      await carolRoom.page.getByRole('status').waitFor({ state: 'hidden', timeout: 15_000 });
+      await sendText(carolRoom.page.locator('rtm-channel'), roomText);
+      await expectInLog(daveRoom.page.locator('rtm-channel'), roomText);
+
+      assert.deepEqual([...carolPeer.errors, ...davePeer.errors, ...carolRoom.errors, ...daveRoom.errors], []);
+    } finally {
+      for (const opened of [carolPeer, carolRoom, davePeer, daveRoom]) await opened.context.close();
+      await site.close();
+    }
+  });
+});

@@ -1,0 +1,75 @@
+// Shared set-up for end-to-end tests: the real server (built bundles + demo served from the
+// project root), Debian's Chromium driven by playwright-core, and a second origin for embeds.
+import { createServer, type Server } from 'node:http';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+// @ts-expect-error -- a plain ESM script shared with the browser test config
+import { createServerProcess, freePort } from '../../scripts/server-process.mjs';
+
+export interface RtmServerProcess {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+  readonly url: string;
+  readonly port: number;
+}
+
+export function rtmServer(name: string): RtmServerProcess {
+  return createServerProcess({ name }) as RtmServerProcess;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** A page's console errors and uncaught exceptions, so a test can assert there were none. */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  return errors;
+}
+
+/** Serves fixed HTML pages from another origin (localhost vs 127.0.0.1, another port). */
+export async function serveOtherOrigin(pages: Record<string, string>): Promise<{ origin: string; close(): Promise<void> }> {
+  const port = (await freePort()) as number;
+  const server: Server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const body = pages[path];
+    if (body === undefined) {
+      response.writeHead(404).end('not found');
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    origin: `http://localhost:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Types a message into a conversation's composer and sends it with Enter. */
+export async function sendText(conversation: Locator, text: string): Promise<void> {
+  const box = conversation.getByRole('textbox', { name: 'Message' });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** Waits until a conversation's message log shows `text`. */
+export async function expectInLog(conversation: Locator, text: string, timeout = 15_000): Promise<void> {
+  await conversation.getByRole('log').getByText(text, { exact: true }).waitFor({ state: 'visible', timeout });
+}

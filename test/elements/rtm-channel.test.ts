@@ -1,0 +1,134 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/define.js';
+import type { RtmChatElement } from '../../src/elements/rtm-chat/rtm-chat.js';
+import type { RtmChannelElement } from '../../src/elements/rtm-channel/rtm-channel.js';
+import { MAX_MESSAGE_BYTES } from '../../src/protocol/index.js';
+import { appId, deepQuery, deepQueryAll, devToken, serverUrl, uniqueUser, waitFor } from './helpers.js';
+
+interface Pair {
+  aliceChat: RtmChatElement;
+  bobChat: RtmChatElement;
+  alice: RtmChannelElement;
+  bob: RtmChannelElement;
+}
+
+/** Two real sessions on one page, alice and bob, each with a view of the same conversation. */
+async function pair(target: 'peer' | 'channel'): Promise<Pair> {
+  const aliceId = uniqueUser('alice');
+  const bobId = uniqueUser('bob');
+  const room = uniqueUser('room');
+  const [aliceToken, bobToken] = await Promise.all([devToken(aliceId), devToken(bobId)]);
+  const wrapper = await fixture<HTMLDivElement>(html`<div>
+    <rtm-chat id="a" server=${serverUrl()} app-id=${appId()} user-id=${aliceId} token=${aliceToken}>
+      ${target === 'peer' ? html`<rtm-channel peer=${bobId}></rtm-channel>` : html`<rtm-channel channel=${room}></rtm-channel>`}
+    </rtm-chat>
+    <rtm-chat id="b" server=${serverUrl()} app-id=${appId()} user-id=${bobId} token=${bobToken}>
+      ${target === 'peer' ? html`<rtm-channel peer=${aliceId}></rtm-channel>` : html`<rtm-channel channel=${room}></rtm-channel>`}
+    </rtm-chat>
+  </div>`);
+  const aliceChat = wrapper.querySelector<RtmChatElement>('#a')!;
+  const bobChat = wrapper.querySelector<RtmChatElement>('#b')!;
+  for (const chat of [aliceChat, bobChat]) {
+    await waitFor(() => chat.session?.$connection.get().state === 'CONNECTED', 'both sessions to connect');
+  }
+  return {
+    aliceChat,
+    bobChat,
+    alice: aliceChat.querySelector('rtm-channel')!,
+    bob: bobChat.querySelector('rtm-channel')!,
+  };
+}
+
+function composerBox(view: RtmChannelElement): HTMLTextAreaElement {
+  return deepQuery<HTMLTextAreaElement>(view, 'textarea[aria-label="Message"]')!;
+}
+
+function sendButton(view: RtmChannelElement): HTMLButtonElement {
+  return deepQueryAll<HTMLButtonElement>(view, 'button').find((b) => b.textContent?.trim() === 'Send')!;
+}
+
+async function typeAndSend(view: RtmChannelElement, text: string): Promise<void> {
+  const box = composerBox(view);
+  box.value = text;
+  box.dispatchEvent(new InputEvent('input', { bubbles: true }));
+  await waitFor(() => !sendButton(view).disabled, 'Send to be enabled');
+  sendButton(view).click();
+}
+
+function log(view: RtmChannelElement): HTMLElement {
+  return deepQuery<HTMLElement>(view, '[role="log"]')!;
+}
+
+function bubbles(view: RtmChannelElement): string[] {
+  return deepQueryAll(view, '[part~="bubble"]').map((b) => b.textContent ?? '');
+}
+
+describe('<rtm-channel>', () => {
+  it('shows a role=log list, a "Message" textbox and a "Send" button', async () => {
+    const { alice } = await pair('peer');
+    expect(log(alice)).to.exist;
+    expect(composerBox(alice)).to.exist;
+    expect(sendButton(alice).disabled, 'Send is disabled while the box is empty').to.be.true;
+  });
+
+  it('sends a peer message that the receiver sees, with sender, time and status', async () => {
+    const { alice, bob, aliceChat } = await pair('peer');
+    const text = `hello ${Math.random()}`;
+    await typeAndSend(alice, text);
+    expect(composerBox(alice).value, 'the composer is emptied after sending').to.equal('');
+    await waitFor(() => bubbles(bob).includes(text), 'bob to see the message');
+    await waitFor(
+      () => deepQueryAll(alice, '[part~="message-own"]').some((m) => m.getAttribute('data-status') === 'sent'),
+      "alice's message to be marked sent",
+    );
+    const received = deepQueryAll(bob, '[part~="message-other"]').at(-1)!;
+    expect(received.querySelector('[part~="sender"]')?.textContent).to.equal(aliceChat.userId);
+    expect(received.querySelector('time')?.getAttribute('datetime')).to.match(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  it('delivers channel messages to the other member', async () => {
+    const { alice, bob } = await pair('channel');
+    const text = `to the room ${Math.random()}`;
+    await typeAndSend(bob, text);
+    await waitFor(() => bubbles(alice).includes(text), 'alice to see the channel message');
+    expect(bubbles(bob).filter((b) => b === text), 'the sender sees it once').to.have.length(1);
+  });
+
+  it('renders message text as text: markup shows literally and runs nothing', async () => {
+    const { alice, bob } = await pair('peer');
+    const win = window as unknown as { __rtmXss?: number };
+    delete win.__rtmXss;
+    const attack = `<img src=x onerror="window.__rtmXss=1"><b>bold</b> ${Math.random()}`;
+    await typeAndSend(alice, attack);
+    await waitFor(() => bubbles(bob).includes(attack), 'bob to see the literal markup');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(win.__rtmXss).to.equal(undefined);
+    expect(deepQueryAll(bob, '[part~="bubble"] img, [part~="bubble"] b')).to.have.length(0);
+    expect(deepQueryAll(alice, '[part~="bubble"] img')).to.have.length(0);
+  });
+
+  it('stops a message over 32 KB in the composer with role=alert, keeping the text and sending nothing', async () => {
+    const { alice, bob } = await pair('peer');
+    const tooLarge = 'x'.repeat(MAX_MESSAGE_BYTES + 1);
+    await typeAndSend(alice, tooLarge);
+    const alert = await waitFor(
+      () => deepQueryAll<HTMLElement>(alice, '[role="alert"]').find((a) => (a.textContent ?? '').length > 0),
+      'an inline error',
+    );
+    expect(alert.textContent).to.match(/32 KB|bytes/);
+    expect(composerBox(alice).value).to.equal(tooLarge);
+    expect(deepQueryAll(alice, '[part~="message"]'), 'nothing was added to the log').to.have.length(0);
+    // A normal message after it goes through, and is the only one bob gets.
+    await typeAndSend(alice, 'small one');
+    await waitFor(() => bubbles(bob).includes('small one'), 'the next message');
+    expect(bubbles(bob)).to.deep.equal(['small one']);
+  });
+
+  it('is accessible with messages in it', async () => {
+    const { alice, bob } = await pair('peer');
+    await typeAndSend(alice, 'accessible?');
+    await waitFor(() => bubbles(bob).includes('accessible?'), 'the message');
+    await expect(alice).to.be.accessible();
+    await expect(bob).to.be.accessible();
+  });
+});
