@@ -51,8 +51,10 @@ export const ErrorCodes = {
   FRAME_TOO_LARGE: 407,
   /** A message type the receiver does not know. */
   INVALID_MESSAGE: 408,
-  /** A client message id outside `[A-Za-z0-9_-]{1,64}`. */
+  /** A client message id outside `[A-Za-z0-9_-]{1,64}`, or one already used for another conversation. */
   INVALID_CLIENT_MESSAGE_ID: 409,
+  /** No such HTTP endpoint or resource (also: a feature that is switched off, like dev tokens). */
+  NOT_FOUND: 410,
   /** Too many requests in a short time. */
   TOO_OFTEN: 429,
 

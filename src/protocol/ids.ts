@@ -7,6 +7,9 @@ import { MAX_CLIENT_MESSAGE_ID_LENGTH, MAX_ID_LENGTH } from './limits.js';
  */
 const ID_CHARSET = /^[A-Za-z0-9 !#$%&()+\-:;<=.>?@[\]^_{}|~,']+$/;
 
+/** App ids: 1–64 characters from `[A-Za-z0-9_-]` (they appear in URLs and config files). */
+const APP_ID = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_ID_LENGTH}}$`);
+
 const CLIENT_MESSAGE_ID = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_CLIENT_MESSAGE_ID_LENGTH}}$`);
 
 function describeIdProblem(value: unknown): string | undefined {
@@ -54,4 +57,9 @@ export function checkClientMessageId(value: unknown): RtmError | undefined {
     'INVALID_CLIENT_MESSAGE_ID',
     `Client message id must be 1–${MAX_CLIENT_MESSAGE_ID_LENGTH} characters from A-Z a-z 0-9 _ -.`,
   );
+}
+
+/** Whether `value` is a valid app id: 1–64 characters from `[A-Za-z0-9_-]`. */
+export function isValidAppId(value: unknown): value is string {
+  return typeof value === 'string' && APP_ID.test(value);
 }

@@ -67,6 +67,12 @@ export const CLIENT_HEARTBEAT_INTERVAL_MS = 15_000;
 /** The client treats the server as gone when a heartbeat is not answered within this time. */
 export const CLIENT_HEARTBEAT_TIMEOUT_MS = 10_000;
 
+/**
+ * The server closes a connection (PROTOCOL_VIOLATION) after this many bad frames in a row
+ * (malformed, invalid, binary, or sent before login). Each one is still answered with an error.
+ */
+export const MAX_BAD_FRAMES_IN_A_ROW = 20;
+
 /** The server pings each socket this often and drops one that missed the previous ping. */
 export const SERVER_HEARTBEAT_INTERVAL_MS = 30_000;
 

@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+/**
+ * rtm-chat-server: `start` runs the server; `token` prints a login token.
+ * Runs as src/server/cli.ts (tsx) and as build/server/cli.js (compiled); see docs/configuration.md.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DEFAULT_TOKEN_TTL_SECONDS } from '../protocol/index.js';
+import { DEMO_APP_ID } from './apps.js';
+import { readConfigFile } from './config.js';
+import { startServer, type CreatedApp } from './index.js';
+import { openDatabaseReadOnly } from './storage/sqlite/database.js';
+import { createSqliteAppStore } from './storage/sqlite/apps.js';
+import { createToken } from './tokens.js';
+
+const USAGE = `Usage:
+  rtm-chat-server start
+      env: PORT (8080), HOST (0.0.0.0), RTM_DATA_DIR (./.rtm-data), RTM_CONFIG (JSON file),
+           RTM_DEV_TOKENS (on unless 0 or NODE_ENV=production), RTM_LOG_LEVEL (warn)
+  rtm-chat-server token --uid <uid> [--app demo] [--expire <seconds>]
+      prints a login token signed with the app's token secret (from RTM_CONFIG or RTM_DATA_DIR)`;
+
+/** The directory holding package.json: the CLI lives two levels down, in src/ or build/. */
+function findProjectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('rtm-chat-server: cannot find the project root (no package.json above the CLI).');
+    dir = parent;
+  }
+}
+
+const env = process.env;
+const dataDir = () => resolve(env.RTM_DATA_DIR || './.rtm-data');
+
+function devTokensOn(): boolean {
+  return env.RTM_DEV_TOKENS !== '0' && env.NODE_ENV !== 'production';
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 8080;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0–65535, got "${value}".`);
+  return port;
+}
+
+function printCredentials(app: CreatedApp): void {
+  console.log(`Created app "${app.id}" (shown once; also stored in ${dataDir()}):`);
+  console.log(`  appId:       ${app.id}`);
+  console.log(`  restKey:     ${app.restKey}`);
+  console.log(`  restSecret:  ${app.restSecret}`);
+  console.log(`  tokenSecret: ${app.tokenSecret}`);
+}
+
+async function start(): Promise<void> {
+  const server = await startServer({
+    port: parsePort(env.PORT),
+    host: env.HOST || '0.0.0.0',
+    dataDir: dataDir(),
+    configFile: env.RTM_CONFIG || undefined,
+    devTokens: devTokensOn(),
+    staticRoot: findProjectRoot(),
+    logger: { level: env.RTM_LOG_LEVEL || 'warn' },
+  });
+  // Tests and scripts wait for exactly this line.
+  console.log(`rtm-chat server listening on http://localhost:${server.port}`);
+  for (const app of server.createdApps) printCredentials(app);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1); // a second Ctrl-C means "now"
+    stopping = true;
+    console.log(`${signal}: closing connections and the database…`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('rtm-chat-server: error while closing:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+async function token(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { uid: { type: 'string' }, app: { type: 'string', default: DEMO_APP_ID }, expire: { type: 'string' } },
+  });
+  if (!values.uid) throw new Error(`--uid is required.\n${USAGE}`);
+  const appId = values.app ?? DEMO_APP_ID;
+  const expiresInSeconds = values.expire === undefined ? DEFAULT_TOKEN_TTL_SECONDS : Number(values.expire);
+  const secret = await findTokenSecret(appId);
+  console.log(await createToken({ appId, uid: values.uid, secret, expiresInSeconds }));
+}
+
+/** The config file wins (as on start); otherwise the data dir's database, read-only. */
+async function findTokenSecret(appId: string): Promise<string> {
+  const fromConfig = env.RTM_CONFIG ? readConfigFile(env.RTM_CONFIG).apps.find((app) => app.id === appId) : undefined;
+  if (fromConfig) return fromConfig.tokenSecret;
+  let db;
+  try {
+    db = openDatabaseReadOnly(dataDir());
+  } catch {
+    throw new Error(`No database in ${dataDir()}: run "rtm-chat-server start" once, or set RTM_DATA_DIR / RTM_CONFIG.`);
+  }
+  try {
+    const app = await createSqliteAppStore(db).get(appId);
+    if (!app) throw new Error(`No app "${appId}" in ${dataDir()}${env.RTM_CONFIG ? ` or ${env.RTM_CONFIG}` : ''}.`);
+    return app.tokenSecret;
+  } finally {
+    db.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start':
+      return start();
+    case 'token':
+      return token(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return;
+    default:
+      throw new Error(`Unknown command "${command}".\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(`rtm-chat-server: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

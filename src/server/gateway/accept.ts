@@ -1,0 +1,99 @@
+import type { RawData, WebSocket } from 'ws';
+import {
+  CloseCodes,
+  FrameError,
+  MAX_BAD_FRAMES_IN_A_ROW,
+  parseClientFrame,
+  RtmError,
+  type ClientFrame,
+} from '../../protocol/index.js';
+import { Connection } from './connection.js';
+import type { GatewayContext } from './context.js';
+import { handlers } from './handlers/index.js';
+import type { FrameHandler } from './handlers/types.js';
+
+/**
+ * Runs one client connection: login deadline, the frame loop, cleanup on close.
+ *
+ * Frames are handled one at a time, in arrival order (a promise chain): a `peer.send` right
+ * behind `login` must wait for the token check, and acks must come back in request order.
+ * Bad input never throws out of here; it is answered and counted.
+ */
+export function acceptConnection(
+  ctx: GatewayContext,
+  socket: WebSocket,
+  headers: { origin?: string | undefined; host?: string | undefined },
+): Connection {
+  const conn = new Connection(socket, headers.origin, headers.host);
+  let badInARow = 0;
+  let queue: Promise<void> = Promise.resolve();
+
+  // Checked when it fires rather than cleared at login: a login attempt that fails without
+  // closing (e.g. INTERNAL_ERROR) must not leave the connection without a deadline.
+  const deadline = setTimeout(() => {
+    if (conn.state === 'new') conn.close(CloseCodes.LOGIN_DEADLINE, 'login deadline');
+  }, ctx.loginDeadlineMs);
+  deadline.unref();
+
+  /** Answers a bad frame; too many in a row and the connection is not worth keeping. */
+  const refuseFrame = (id: number | undefined, error: RtmError) => {
+    conn.replyError(id, error);
+    if (++badInARow >= MAX_BAD_FRAMES_IN_A_ROW) {
+      conn.close(CloseCodes.PROTOCOL_VIOLATION, `${MAX_BAD_FRAMES_IN_A_ROW} bad frames in a row`);
+    }
+  };
+
+  const handle = async (data: RawData, isBinary: boolean): Promise<void> => {
+    if (conn.state === 'closing' || !conn.isOpen) return;
+    if (isBinary) {
+      refuseFrame(undefined, new RtmError('MALFORMED_FRAME', 'Binary frames are not supported; send JSON text frames.'));
+      return;
+    }
+    let frame: ClientFrame;
+    try {
+      frame = parseClientFrame(rawDataToString(data));
+    } catch (error) {
+      if (!(error instanceof FrameError)) throw error;
+      refuseFrame(error.requestId, error);
+      return;
+    }
+    if (frame.t !== 'login' && conn.state !== 'ready') {
+      refuseFrame(frame.id, new RtmError('NOT_LOGGED_IN', `Send "login" before "${frame.t}".`));
+      return;
+    }
+    badInARow = 0;
+    try {
+      await (handlers[frame.t] as FrameHandler<typeof frame.t>)(ctx, conn, frame as never);
+    } catch (error) {
+      if (error instanceof RtmError) {
+        conn.replyError(frame.id, error);
+      } else {
+        ctx.log.error({ err: error, frame: frame.t, uid: conn.uid }, 'frame handler failed');
+        conn.replyError(frame.id, new RtmError('INTERNAL_ERROR', 'The server failed to handle this request; nothing was stored.'));
+      }
+    }
+  };
+
+  socket.on('message', (data, isBinary) => {
+    queue = queue
+      .then(() => handle(data, isBinary))
+      .catch((error: unknown) => {
+        // Only reachable through a bug in the loop itself; keep the process and the queue alive.
+        ctx.log.error({ err: error }, 'connection frame loop failed');
+      });
+  });
+
+  socket.on('close', () => {
+    clearTimeout(deadline);
+    conn.state = 'closing';
+    if (conn.routed) ctx.presence.detach(conn);
+  });
+
+  return conn;
+}
+
+function rawDataToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}

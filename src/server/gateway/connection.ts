@@ -1,0 +1,76 @@
+import type { WebSocket } from 'ws';
+import {
+  CloseCodes,
+  RtmError,
+  type ClientFrameType,
+  type CloseCode,
+  type ReplyResults,
+  type ServerFrame,
+} from '../../protocol/index.js';
+import type { RoutedConnection } from './presence.js';
+
+let nextConnectionId = 1;
+
+/**
+ * One client WebSocket: its login state and typed helpers to send frames. Frames are only written
+ * while the socket is open; anything sent to a closing socket is dropped (the client will fetch
+ * history after reconnecting).
+ */
+export class Connection implements RoutedConnection {
+  readonly id = nextConnectionId++;
+  /** 'new' until login succeeds; 'closing' once we decided to close (queued frames are ignored). */
+  state: 'new' | 'ready' | 'closing' = 'new';
+  appId = '';
+  uid = '';
+  /** Set once presence routes to this connection; it must then be detached when it closes. */
+  routed = false;
+
+  constructor(
+    readonly socket: WebSocket,
+    /** The upgrade request's Origin header: absent for non-browser clients. */
+    readonly origin: string | undefined,
+    /** The upgrade request's Host header, to recognise same-origin pages. */
+    readonly host: string | undefined,
+  ) {}
+
+  get isOpen(): boolean {
+    return this.socket.readyState === this.socket.OPEN;
+  }
+
+  /** Sends a serialized frame; `done` gets an error when it could not be written. */
+  sendText(text: string, done?: (error?: Error) => void): void {
+    if (!this.isOpen) {
+      done?.(new Error('socket is not open'));
+      return;
+    }
+    this.socket.send(text, done);
+  }
+
+  send(frame: ServerFrame, done?: (error?: Error) => void): void {
+    this.sendText(JSON.stringify(frame), done);
+  }
+
+  reply<T extends ClientFrameType>(id: number, _type: T, result: ReplyResults[T]): void {
+    this.send({ t: 'reply', id, ok: true, result });
+  }
+
+  /** An error reply for request `id`, or an `error` frame when the request had no usable id. */
+  replyError(id: number | undefined, error: RtmError): void {
+    const body = { code: error.code, reason: error.reason, message: error.message };
+    this.send(id === undefined ? { t: 'error', error: body } : { t: 'reply', id, ok: false, error: body });
+  }
+
+  /** Closes with an application close code; frames already sent are flushed first. */
+  close(code: CloseCode, reason: string): void {
+    this.state = 'closing';
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
+      this.socket.close(code, reason);
+    }
+  }
+
+  /** Replies with an error, then closes: the client learns why before the socket goes away. */
+  refuse(id: number | undefined, error: RtmError, code: CloseCode = CloseCodes.LOGIN_REFUSED): void {
+    this.replyError(id, error);
+    this.close(code, error.reason);
+  }
+}

@@ -1,0 +1,46 @@
+import { RtmError } from '../../../protocol/index.js';
+import { channelConversation } from '../../messaging/conversations.js';
+import { newMessageId } from '../../messaging/message-ids.js';
+import type { FrameHandler } from './types.js';
+
+export const channelJoin: FrameHandler<'channel.join'> = (ctx, conn, frame) => {
+  conn.reply(frame.id, 'channel.join', { members: ctx.presence.join(conn, frame.channel) });
+};
+
+/** Leaving a channel this connection had not joined is not an error: the goal state holds. */
+export const channelLeave: FrameHandler<'channel.leave'> = (ctx, conn, frame) => {
+  ctx.presence.leave(conn, frame.channel);
+  conn.reply(frame.id, 'channel.leave', {});
+};
+
+export const channelMembers: FrameHandler<'channel.members'> = (ctx, conn, frame) => {
+  conn.reply(frame.id, 'channel.members', { members: ctx.presence.members(conn.appId, frame.channel) });
+};
+
+/**
+ * channel.send: only from a joined connection; stored like peer messages (same idempotency, seq per
+ * channel), acked after commit, then pushed to every joined connection except the sending one.
+ */
+export const channelSend: FrameHandler<'channel.send'> = async (ctx, conn, frame) => {
+  if (!ctx.presence.isJoined(conn, frame.channel)) {
+    throw new RtmError('NOT_JOINED', `Join channel "${frame.channel}" before sending to it.`);
+  }
+  const now = ctx.now();
+  const { message, duplicate } = await ctx.messages.store(
+    {
+      appId: conn.appId,
+      conv: channelConversation(frame.channel),
+      id: newMessageId(),
+      ts: now,
+      from: conn.uid,
+      channel: frame.channel,
+      cmid: frame.cmid,
+      message: frame.message,
+      ack: { peerReceived: false, storedOffline: false },
+    },
+    now,
+  );
+  conn.reply(frame.id, 'channel.send', { messageId: message.id, seq: message.seq, ts: message.ts, duplicate });
+  if (duplicate) return;
+  ctx.presence.sendToChannel(conn.appId, frame.channel, { t: 'channel.message', message }, conn);
+};

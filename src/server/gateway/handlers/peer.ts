@@ -1,0 +1,49 @@
+import { MAX_OFFLINE_MESSAGES_PER_RECEIVER, OFFLINE_MESSAGE_TTL_MS } from '../../../protocol/index.js';
+import { peerConversation } from '../../messaging/conversations.js';
+import { newMessageId } from '../../messaging/message-ids.js';
+import type { FrameHandler } from './types.js';
+
+/**
+ * peer.send: store (commit) → ack → deliver. Delivery goes to every connection of the receiver and
+ * to the sender's other connections (their other tabs show what they sent), never back to the
+ * sending connection. A resend of a stored cmid is acked with the original result and not
+ * delivered again.
+ */
+export const peerSend: FrameHandler<'peer.send'> = async (ctx, conn, frame) => {
+  const { appId, uid } = conn;
+  const now = ctx.now();
+  // A self-send counts the sender as online (this very connection), so it is never kept offline;
+  // "received" means another of the receiver's connections got it.
+  const peerReceived = ctx.presence.isOnline(appId, frame.to, conn);
+  const storedOffline = frame.offline && !ctx.presence.isOnline(appId, frame.to);
+  const result = await ctx.messages.store(
+    {
+      appId,
+      conv: peerConversation(uid, frame.to),
+      id: newMessageId(),
+      ts: now,
+      from: uid,
+      to: frame.to,
+      cmid: frame.cmid,
+      message: frame.message,
+      ack: { peerReceived, storedOffline },
+      ...(storedOffline && {
+        offline: { expiresAt: now + OFFLINE_MESSAGE_TTL_MS, maxPerReceiver: MAX_OFFLINE_MESSAGES_PER_RECEIVER },
+      }),
+    },
+    now,
+  );
+  const { message, duplicate, ack } = result;
+  conn.reply(frame.id, 'peer.send', {
+    messageId: message.id,
+    seq: message.seq,
+    ts: message.ts,
+    duplicate,
+    hasPeerReceived: ack.peerReceived,
+    storedOffline: ack.storedOffline,
+  });
+  if (duplicate) return;
+  const push = { t: 'peer.message', message, offline: false } as const;
+  ctx.presence.sendToUser(appId, frame.to, push, conn);
+  if (frame.to !== uid) ctx.presence.sendToUser(appId, uid, push, conn);
+};

@@ -1,0 +1,137 @@
+import type { ServerFrame } from '../../protocol/index.js';
+
+/** A logged-in connection, as routing sees it. */
+export interface RoutedConnection {
+  readonly id: number;
+  readonly appId: string;
+  readonly uid: string;
+  /** Sends an already serialized frame (fan-out serializes once). */
+  sendText(text: string): void;
+}
+
+/**
+ * Who is online, who joined which channel, and delivery to them. The gateway only talks to this
+ * interface, so a later multi-node version can implement it over Redis pub/sub. Channel membership
+ * is per connection; the members of a channel are the distinct uids with at least one joined
+ * connection. Membership changes are announced here (`channel.member_joined` / `member_left`).
+ */
+export interface Presence {
+  /** Starts routing to a connection that has just logged in. */
+  attach(conn: RoutedConnection): void;
+  /** Stops routing to a closed connection and removes it from its channels (announcing leaves). */
+  detach(conn: RoutedConnection): void;
+  /** Whether `uid` has an open connection, not counting `except`. */
+  isOnline(appId: string, uid: string, except?: RoutedConnection): boolean;
+  /** Sends to every connection of `uid` except `except`; returns how many got it. */
+  sendToUser(appId: string, uid: string, frame: ServerFrame, except?: RoutedConnection): number;
+  /** Joins (idempotent); returns the members after joining. */
+  join(conn: RoutedConnection, channel: string): string[];
+  /** Leaves; false when the connection had not joined. */
+  leave(conn: RoutedConnection, channel: string): boolean;
+  isJoined(conn: RoutedConnection, channel: string): boolean;
+  /** Member uids, sorted. */
+  members(appId: string, channel: string): string[];
+  /** Sends to every joined connection of the channel except `except`; returns how many got it. */
+  sendToChannel(appId: string, channel: string, frame: ServerFrame, except?: RoutedConnection): number;
+}
+
+// '\n' is outside the id charset, so composite keys cannot collide.
+const key = (appId: string, name: string) => `${appId}\n${name}`;
+
+/** Single-node presence: everything in this process's memory. */
+export class InMemoryPresence implements Presence {
+  /** app+uid → that user's open connections. */
+  readonly #users = new Map<string, Set<RoutedConnection>>();
+  /** app+channel → uid → that user's joined connections. */
+  readonly #channels = new Map<string, Map<string, Set<RoutedConnection>>>();
+  /** connection → channels it joined. */
+  readonly #joined = new Map<RoutedConnection, Set<string>>();
+
+  attach(conn: RoutedConnection): void {
+    const userKey = key(conn.appId, conn.uid);
+    let conns = this.#users.get(userKey);
+    if (!conns) this.#users.set(userKey, (conns = new Set()));
+    conns.add(conn);
+    this.#joined.set(conn, new Set());
+  }
+
+  detach(conn: RoutedConnection): void {
+    for (const channel of [...(this.#joined.get(conn) ?? [])]) this.leave(conn, channel);
+    this.#joined.delete(conn);
+    const userKey = key(conn.appId, conn.uid);
+    const conns = this.#users.get(userKey);
+    conns?.delete(conn);
+    if (conns?.size === 0) this.#users.delete(userKey);
+  }
+
+  isOnline(appId: string, uid: string, except?: RoutedConnection): boolean {
+    const conns = this.#users.get(key(appId, uid));
+    if (!conns) return false;
+    return conns.size > (except && conns.has(except) ? 1 : 0);
+  }
+
+  sendToUser(appId: string, uid: string, frame: ServerFrame, except?: RoutedConnection): number {
+    return sendAll(this.#users.get(key(appId, uid)) ?? [], frame, except);
+  }
+
+  join(conn: RoutedConnection, channel: string): string[] {
+    const joined = this.#joined.get(conn);
+    if (!joined) throw new Error('join() on a connection that is not attached');
+    const channelKey = key(conn.appId, channel);
+    let byUid = this.#channels.get(channelKey);
+    if (!byUid) this.#channels.set(channelKey, (byUid = new Map()));
+    let conns = byUid.get(conn.uid);
+    if (!conns) {
+      // The uid's first connection in the channel: the uid becomes a member.
+      this.sendToChannel(conn.appId, channel, { t: 'channel.member_joined', channel, uid: conn.uid });
+      byUid.set(conn.uid, (conns = new Set()));
+    }
+    conns.add(conn);
+    joined.add(channel);
+    return this.members(conn.appId, channel);
+  }
+
+  leave(conn: RoutedConnection, channel: string): boolean {
+    const joined = this.#joined.get(conn);
+    if (!joined?.delete(channel)) return false;
+    const channelKey = key(conn.appId, channel);
+    const byUid = this.#channels.get(channelKey);
+    const conns = byUid?.get(conn.uid);
+    conns?.delete(conn);
+    if (byUid && conns?.size === 0) {
+      // The uid's last connection left: the uid is no longer a member.
+      byUid.delete(conn.uid);
+      if (byUid.size === 0) this.#channels.delete(channelKey);
+      else this.sendToChannel(conn.appId, channel, { t: 'channel.member_left', channel, uid: conn.uid });
+    }
+    return true;
+  }
+
+  isJoined(conn: RoutedConnection, channel: string): boolean {
+    return this.#joined.get(conn)?.has(channel) ?? false;
+  }
+
+  members(appId: string, channel: string): string[] {
+    return [...(this.#channels.get(key(appId, channel))?.keys() ?? [])].sort();
+  }
+
+  sendToChannel(appId: string, channel: string, frame: ServerFrame, except?: RoutedConnection): number {
+    const byUid = this.#channels.get(key(appId, channel));
+    if (!byUid) return 0;
+    const all: RoutedConnection[] = [];
+    for (const conns of byUid.values()) all.push(...conns);
+    return sendAll(all, frame, except);
+  }
+}
+
+function sendAll(conns: Iterable<RoutedConnection>, frame: ServerFrame, except: RoutedConnection | undefined): number {
+  let text: string | undefined;
+  let count = 0;
+  for (const conn of conns) {
+    if (conn === except) continue;
+    text ??= JSON.stringify(frame);
+    conn.sendText(text);
+    count++;
+  }
+  return count;
+}

@@ -1,0 +1,16 @@
+import cors from '@fastify/cors';
+import type { FastifyInstance } from 'fastify';
+import type { AppRegistry } from '../apps.js';
+
+/**
+ * CORS from the apps' allow-lists. A preflight does not say which app it is for (the app id is in
+ * the body), so this layer lets an origin through when some app allows it; each route then checks
+ * the origin against its own app (`isOriginAllowed`) and refuses with ORIGIN_NOT_ALLOWED.
+ */
+export async function registerCors(app: FastifyInstance, apps: AppRegistry): Promise<void> {
+  await app.register(cors, {
+    origin: (origin, callback) => callback(null, origin !== undefined && apps.anyAllowsOrigin(origin)),
+    methods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
+    maxAge: 600,
+  });
+}

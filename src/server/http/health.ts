@@ -1,0 +1,20 @@
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { RtmError } from '../../protocol/index.js';
+import type { HealthStore } from '../storage/types.js';
+import { sendError } from './errors.js';
+
+/** GET /healthz: 200 `{ok:true}` only when the database takes a real write; 503 otherwise. */
+export function registerHealthRoute(
+  app: FastifyInstance,
+  options: { health: HealthStore; now: () => number; log: FastifyBaseLogger },
+): void {
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await options.health.checkWritable(options.now());
+    } catch (error) {
+      options.log.error({ err: error }, 'health check: database not writable');
+      return sendError(reply, new RtmError('INTERNAL_ERROR', 'The database is not writable.'), 503);
+    }
+    return { ok: true };
+  });
+}

@@ -1,0 +1,143 @@
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { LOGIN_DEADLINE_MS, MAX_FRAME_BYTES, SERVER_HEARTBEAT_INTERVAL_MS } from '../protocol/index.js';
+import { provisionApps } from './apps.js';
+import { readConfigFile } from './config.js';
+import { InMemoryPresence, registerGateway } from './gateway/index.js';
+import { registerCors } from './http/cors.js';
+import { registerDevTokenRoute } from './http/dev-token.js';
+import { installErrorHandlers } from './http/errors.js';
+import { registerHealthRoute } from './http/health.js';
+import { registerStatic } from './http/static.js';
+import { createSqliteStorage } from './storage/sqlite/index.js';
+
+export { createToken, verifyToken, type CreateTokenOptions, type VerifyTokenOptions, type VerifiedToken } from './tokens.js';
+export { DEMO_APP_ID } from './apps.js';
+export type { AppRecord } from './storage/types.js';
+
+export interface ServerOptions {
+  /** Default 8080; 0 picks a free port (see RunningServer.port). */
+  port?: number;
+  /** Default '127.0.0.1' (the CLI binds HOST, default '0.0.0.0'). */
+  host?: string;
+  /** Where `rtm.sqlite` lives; created when missing. */
+  dataDir: string;
+  /** Serve POST /api/dev/token. Default false here (the CLI turns it on outside production). */
+  devTokens?: boolean;
+  /** JSON config file with more apps; see docs/configuration.md. */
+  configFile?: string;
+  /** Directory containing demo/ and dist/ to serve; no static routes when absent. */
+  staticRoot?: string;
+  /** Injectable clock, ms since the epoch. */
+  now?: () => number;
+  /** Fastify/pino request and error logging; `true` = level 'info'. Default off. */
+  logger?: boolean | { level: string };
+  /** Test hooks: shorter login deadline and heartbeat interval than the protocol defaults. */
+  loginDeadlineMs?: number;
+  heartbeatIntervalMs?: number;
+}
+
+/** Credentials of an app this start created (shown once; the CLI prints them). */
+export interface CreatedApp {
+  id: string;
+  restKey: string;
+  restSecret: string;
+  tokenSecret: string;
+}
+
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:8080 (a wildcard host is shown as localhost). */
+  url: string;
+  port: number;
+  /** Apps created by this start: the demo app on the first run in a data dir. */
+  createdApps: CreatedApp[];
+  /** Closes sockets (SERVER_SHUTDOWN), stops listening, closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Errors that must not vanish when request logging is off. */
+const stderrLogger = {
+  level: 'error',
+  fatal: (...args: unknown[]) => console.error(...args),
+  error: (...args: unknown[]) => console.error(...args),
+  warn: () => {},
+  info: () => {},
+  debug: () => {},
+  trace: () => {},
+  silent: () => {},
+  child() {
+    return stderrLogger;
+  },
+} as unknown as FastifyBaseLogger;
+
+/** How often expired offline messages are purged in the background (also on start and on send). */
+const OFFLINE_PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const now = options.now ?? Date.now;
+  // Read the config before touching the database: a typo should not leave a half-set-up data dir.
+  const config = options.configFile ? readConfigFile(options.configFile) : undefined;
+  const storage = createSqliteStorage(options.dataDir, now());
+  const app = Fastify({
+    logger: options.logger === true ? { level: 'info' } : options.logger || false,
+  });
+  try {
+    const { registry, created } = await provisionApps(storage.apps, config, now());
+    await storage.messages.purgeExpiredOffline(now());
+    const log = options.logger ? app.log : stderrLogger;
+
+    installErrorHandlers(app, log);
+    await registerCors(app, registry);
+    await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
+    registerHealthRoute(app, { health: storage.health, now, log });
+    registerDevTokenRoute(app, { apps: registry, enabled: options.devTokens ?? false, now });
+    const gateway = registerGateway(
+      app,
+      {
+        apps: registry,
+        messages: storage.messages,
+        presence: new InMemoryPresence(),
+        now,
+        log,
+        loginDeadlineMs: options.loginDeadlineMs ?? LOGIN_DEADLINE_MS,
+      },
+      options.heartbeatIntervalMs ?? SERVER_HEARTBEAT_INTERVAL_MS,
+    );
+    if (options.staticRoot !== undefined) await registerStatic(app, options.staticRoot);
+
+    const host = options.host ?? '127.0.0.1';
+    await app.listen({ port: options.port ?? 8080, host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : (options.port ?? 8080);
+
+    const purge = setInterval(() => {
+      storage.messages.purgeExpiredOffline(now()).catch((err: unknown) => log.error({ err }, 'offline purge failed'));
+    }, OFFLINE_PURGE_INTERVAL_MS);
+    purge.unref();
+
+    let closing: Promise<void> | undefined;
+    return {
+      url: `http://${displayHost(host)}:${port}`,
+      port,
+      createdApps: created.map(({ id, restKey, restSecret, tokenSecret }) => ({ id, restKey, restSecret, tokenSecret })),
+      close() {
+        closing ??= (async () => {
+          clearInterval(purge);
+          await gateway.shutdown();
+          await app.close();
+          await storage.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await app.close().catch(() => {});
+    await storage.close();
+    throw error;
+  }
+}
+
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}

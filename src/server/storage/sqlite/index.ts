@@ -1,0 +1,18 @@
+import type { Storage } from '../types.js';
+import { createSqliteAppStore } from './apps.js';
+import { openDatabase } from './database.js';
+import { createSqliteHealthStore } from './health.js';
+import { createSqliteMessageStore } from './messages.js';
+
+/** The embedded default storage: one SQLite file in the data directory. */
+export function createSqliteStorage(dataDir: string, now = Date.now()): Storage {
+  const db = openDatabase(dataDir, now);
+  return {
+    apps: createSqliteAppStore(db),
+    messages: createSqliteMessageStore(db),
+    health: createSqliteHealthStore(db),
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

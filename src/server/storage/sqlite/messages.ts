@@ -1,0 +1,135 @@
+import { RtmError, type StoredMessage, type WireMessage } from '../../../protocol/index.js';
+import type { MessageStore, NewMessage, StoreResult } from '../types.js';
+import type { SqliteDatabase } from './driver.js';
+
+interface MessageRow {
+  pk: number;
+  id: string;
+  conv: string;
+  seq: number;
+  ts: number;
+  sender: string;
+  receiver: string | null;
+  channel: string | null;
+  cmid: string;
+  body: string;
+  ack_peer_received: number;
+  ack_stored_offline: number;
+}
+
+function toStored(row: MessageRow): StoredMessage {
+  const stored: StoredMessage = {
+    id: row.id,
+    seq: row.seq,
+    ts: row.ts,
+    from: row.sender,
+    cmid: row.cmid,
+    message: JSON.parse(row.body) as WireMessage,
+  };
+  if (row.receiver !== null) stored.to = row.receiver;
+  if (row.channel !== null) stored.channel = row.channel;
+  return stored;
+}
+
+export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
+  const byCmid = db.prepare('SELECT * FROM messages WHERE app_id = ? AND sender = ? AND cmid = ?');
+  // Served by UNIQUE (app_id, conv, seq): an index seek, not a scan.
+  const nextSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM messages WHERE app_id = ? AND conv = ?');
+  const insertMessage = db.prepare(`
+    INSERT INTO messages (id, app_id, conv, seq, sender, receiver, channel, cmid, body, ts, ack_peer_received, ack_stored_offline)
+    VALUES (@id, @appId, @conv, @seq, @from, @to, @channel, @cmid, @body, @ts, @peerReceived, @storedOffline)`);
+  const insertOffline = db.prepare(
+    'INSERT INTO offline_messages (app_id, receiver, message_pk, expires_at) VALUES (?, ?, ?, ?)',
+  );
+  const purgeExpiredFor = db.prepare(
+    'DELETE FROM offline_messages WHERE app_id = ? AND receiver = ? AND expires_at <= ?',
+  );
+  // Keeps the newest `max`: deletes everything at or below the (max+1)-th newest row.
+  const trimOffline = db.prepare(`
+    DELETE FROM offline_messages WHERE app_id = @appId AND receiver = @receiver AND pk <= (
+      SELECT pk FROM offline_messages WHERE app_id = @appId AND receiver = @receiver ORDER BY pk DESC LIMIT 1 OFFSET @max
+    )`);
+  const history = db.prepare(
+    'SELECT * FROM messages WHERE app_id = ? AND conv = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
+  );
+  const offlineFor = db.prepare(`
+    SELECT o.pk AS handle, m.* FROM offline_messages o JOIN messages m ON m.pk = o.message_pk
+    WHERE o.app_id = ? AND o.receiver = ? AND o.expires_at > ? ORDER BY o.pk`);
+  const deleteOffline = db.prepare('DELETE FROM offline_messages WHERE pk = ?');
+  const purgeExpired = db.prepare('DELETE FROM offline_messages WHERE expires_at <= ?');
+
+  const storeTx = db.transaction((input: NewMessage, now: number): StoreResult => {
+    const existing = byCmid.get(input.appId, input.from, input.cmid) as MessageRow | undefined;
+    if (existing) {
+      if (existing.conv !== input.conv) {
+        // Acking the other conversation's message would make this send silently vanish.
+        throw new RtmError(
+          'INVALID_CLIENT_MESSAGE_ID',
+          `Client message id "${input.cmid}" was already used for another conversation.`,
+        );
+      }
+      return {
+        message: toStored(existing),
+        duplicate: true,
+        ack: { peerReceived: existing.ack_peer_received === 1, storedOffline: existing.ack_stored_offline === 1 },
+      };
+    }
+    const { seq } = nextSeq.get(input.appId, input.conv) as { seq: number };
+    const inserted = insertMessage.run({
+      id: input.id,
+      appId: input.appId,
+      conv: input.conv,
+      seq,
+      from: input.from,
+      to: input.to ?? null,
+      channel: input.channel ?? null,
+      cmid: input.cmid,
+      body: JSON.stringify(input.message),
+      ts: input.ts,
+      peerReceived: input.ack.peerReceived ? 1 : 0,
+      storedOffline: input.ack.storedOffline ? 1 : 0,
+    });
+    if (input.offline && input.to !== undefined) {
+      insertOffline.run(input.appId, input.to, inserted.lastInsertRowid, input.offline.expiresAt);
+      purgeExpiredFor.run(input.appId, input.to, now);
+      trimOffline.run({ appId: input.appId, receiver: input.to, max: input.offline.maxPerReceiver });
+    }
+    const message: StoredMessage = {
+      id: input.id,
+      seq,
+      ts: input.ts,
+      from: input.from,
+      cmid: input.cmid,
+      message: input.message,
+    };
+    if (input.to !== undefined) message.to = input.to;
+    if (input.channel !== undefined) message.channel = input.channel;
+    return { message, duplicate: false, ack: input.ack };
+  });
+
+  const deleteOfflineTx = db.transaction((handles: number[]) => {
+    for (const handle of handles) deleteOffline.run(handle);
+  });
+
+  return {
+    async store(input, now) {
+      return storeTx.immediate(input, now);
+    },
+    async history(appId, conv, limit, beforeSeq) {
+      // One extra row tells whether an older page exists.
+      const rows = history.all(appId, conv, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit + 1) as MessageRow[];
+      return { messages: rows.slice(0, limit).map(toStored), hasMore: rows.length > limit };
+    },
+    async offlineFor(appId, receiver, now) {
+      purgeExpiredFor.run(appId, receiver, now);
+      const rows = offlineFor.all(appId, receiver, now) as (MessageRow & { handle: number })[];
+      return { handles: rows.map((row) => row.handle), messages: rows.map(toStored) };
+    },
+    async deleteOffline(handles) {
+      if (handles.length > 0) deleteOfflineTx.immediate(handles);
+    },
+    async purgeExpiredOffline(now) {
+      return purgeExpired.run(now).changes;
+    },
+  };
+}

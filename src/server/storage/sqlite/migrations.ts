@@ -1,0 +1,93 @@
+import type { SqliteDatabase } from './driver.js';
+
+/**
+ * Versioned schema migrations. Each runs once, inside its own transaction, and is recorded in
+ * `schema_migrations`; a crash mid-migration leaves the previous version intact. Never edit a
+ * migration that has shipped: add a new one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'apps, messages, offline messages, health',
+    sql: `
+      CREATE TABLE apps (
+        id TEXT PRIMARY KEY,
+        rest_key TEXT NOT NULL,
+        rest_secret TEXT NOT NULL,
+        token_secret TEXT NOT NULL,
+        -- JSON array of origins ("https://example.com") or "*".
+        allowed_origins TEXT NOT NULL DEFAULT '[]',
+        created_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- One row per stored message, peer or channel. "conv" is the conversation key:
+      -- 'p:<uidA>/<uidB>' (sorted pair; '/' is outside the id charset) or 'c:<channel>'.
+      CREATE TABLE messages (
+        pk INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        conv TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        sender TEXT NOT NULL,
+        receiver TEXT,
+        channel TEXT,
+        cmid TEXT NOT NULL,
+        body TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        -- The original ack, so a resend (same cmid) is answered exactly as the first send was.
+        ack_peer_received INTEGER NOT NULL DEFAULT 0,
+        ack_stored_offline INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (app_id, conv, seq),
+        UNIQUE (app_id, sender, cmid),
+        CHECK ((receiver IS NULL) <> (channel IS NULL))
+      ) STRICT;
+
+      -- Peer messages kept for a receiver who was offline; delivered (then deleted) at login.
+      CREATE TABLE offline_messages (
+        pk INTEGER PRIMARY KEY,
+        app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        receiver TEXT NOT NULL,
+        message_pk INTEGER NOT NULL REFERENCES messages(pk) ON DELETE CASCADE,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX offline_by_receiver ON offline_messages (app_id, receiver, pk);
+      CREATE INDEX offline_by_expiry ON offline_messages (expires_at);
+      CREATE INDEX offline_by_message ON offline_messages (message_pk);
+
+      -- /healthz upserts its single row to prove the database accepts writes.
+      CREATE TABLE health (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        checked_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+];
+
+/** Applies every migration newer than the database's version. Returns the versions applied. */
+export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = MIGRATIONS, now = Date.now()): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  ) STRICT`);
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version),
+  );
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const done: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, now);
+    }).immediate();
+    done.push(migration.version);
+  }
+  return done;
+}
