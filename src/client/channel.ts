@@ -1,0 +1,204 @@
+import { RtmError, type ClientFrame, type ReplyResults, type WireMessage } from '../protocol/index.js';
+import { TypedEmitter } from './emitter.js';
+import type { RtmMessage, RtmMessageInit } from './messages.js';
+import type { RequestOptions } from './outbox.js';
+
+/** Server data of a channel message, passed to `ChannelMessage` listeners. */
+export interface ChannelMessageProps {
+  /** Server receive time, ms since the epoch. */
+  serverReceivedTs: number;
+  /** Server message id. */
+  messageId: string;
+  /** Sequence number within the channel, from 1. */
+  seq: number;
+  /** The sender's client message id (our addition; handy for deduplicating). */
+  clientMessageId: string;
+}
+
+/** Events of an {@link RtmChannel}. */
+export type RtmChannelEvents = {
+  /** A message from another member of the channel. */
+  ChannelMessage: (message: RtmMessage, memberId: string, messageProps: ChannelMessageProps) => void;
+  /** Another user joined the channel. */
+  MemberJoined: (memberId: string) => void;
+  /** Another user left the channel (or their last connection dropped). */
+  MemberLeft: (memberId: string) => void;
+};
+
+/** What the server assigned to a channel message this client sent. */
+export interface ChannelSendResult {
+  messageId: string;
+  seq: number;
+  serverReceivedTs: number;
+}
+
+/** Options of `RtmChannel.sendMessage`. */
+export interface ChannelSendOptions {
+  /**
+   * The idempotency key (1–64 of `[A-Za-z0-9_-]`): sending again with the same id stores one
+   * message and resolves with the original ack. Generated when omitted.
+   */
+  clientMessageId?: string;
+}
+
+/** What a channel needs from its client. @internal */
+export interface ChannelHost {
+  /** Whether a logged-in socket is open now. */
+  readonly connected: boolean;
+  /** A request through the client's outbox, refused up front when the session is not usable. */
+  request<T extends keyof ReplyResults>(
+    build: (id: number) => ClientFrame & { t: T },
+    options?: RequestOptions,
+  ): Promise<ReplyResults[T]>;
+  /** Validates a message and client message id for sending; throws the RtmError. */
+  prepareSend(message: RtmMessageInit, clientMessageId: string | undefined): { wire: WireMessage; cmid: string };
+}
+
+/** Hooks the client uses to drive a channel; not part of the public API. @internal */
+export interface ChannelInternals {
+  emit<E extends keyof RtmChannelEvents>(event: E, ...args: Parameters<RtmChannelEvents[E]>): void;
+  /** Joins again on a new socket (after a reconnect), when joined. */
+  rejoin(): Promise<void>;
+  /** Forgets the membership (logout). */
+  reset(): void;
+}
+
+const internals = new WeakMap<RtmChannel, ChannelInternals>();
+
+/** The client-side hooks of a channel. @internal */
+export function channelInternals(channel: RtmChannel): ChannelInternals {
+  return internals.get(channel)!;
+}
+
+type JoinState = 'left' | 'joining' | 'joined';
+
+/**
+ * A channel (a group conversation), created with `client.createChannel(channelId)`. Join it to
+ * receive `ChannelMessage`, `MemberJoined` and `MemberLeft`; the client rejoins it by itself after
+ * a reconnect until you `leave()` or log out.
+ *
+ * @example
+ * const channel = client.createChannel('lobby');
+ * channel.on('ChannelMessage', (message, memberId) => console.log(memberId, message));
+ * await channel.join();
+ * await channel.sendMessage({ text: 'hi all' });
+ */
+export class RtmChannel extends TypedEmitter<RtmChannelEvents> {
+  /** The channel name. */
+  readonly channelId: string;
+  readonly #host: ChannelHost;
+  #state: JoinState = 'left';
+  #joining: Promise<void> | undefined;
+  /** Bumped by leave/reset, so a join that completes afterwards knows it is stale. */
+  #generation = 0;
+
+  /** Use `client.createChannel(channelId)`. @internal */
+  constructor(channelId: string, host: ChannelHost) {
+    super();
+    this.channelId = channelId;
+    this.#host = host;
+    internals.set(this, {
+      emit: (event, ...args) => {
+        if (this.#state !== 'left') this.emit(event, ...args);
+      },
+      rejoin: () => this.#rejoin(),
+      reset: () => this.#reset(),
+    });
+  }
+
+  /**
+   * Joins the channel. Resolves when the server confirmed; calling it again while joined or
+   * joining returns the same outcome without another request. Made while reconnecting, it is sent
+   * after the reconnect.
+   */
+  join(): Promise<void> {
+    if (this.#state === 'joined') return Promise.resolve();
+    if (this.#joining) return this.#joining;
+    const generation = this.#generation;
+    this.#state = 'joining';
+    const joining = this.#host
+      .request<'channel.join'>((id) => ({ t: 'channel.join', id, channel: this.channelId }))
+      .then(
+        () => {
+          if (generation !== this.#generation) {
+            // left while the join was on its way: undo it on the server
+            this.#sendLeave().catch(() => {});
+            return;
+          }
+          this.#state = 'joined';
+        },
+        (error: unknown) => {
+          if (generation === this.#generation) this.#state = 'left';
+          throw error;
+        },
+      )
+      .finally(() => {
+        if (this.#joining === joining) this.#joining = undefined;
+      });
+    this.#joining = joining;
+    return joining;
+  }
+
+  /**
+   * Leaves the channel: no more events from it, and no rejoin after reconnects. Resolves at once
+   * when not joined, or when the connection is down (the membership ended with the socket).
+   */
+  leave(): Promise<void> {
+    const wasIn = this.#state !== 'left';
+    this.#reset();
+    if (!wasIn || !this.#host.connected) return Promise.resolve();
+    return this.#sendLeave();
+  }
+
+  /**
+   * Sends a message to the channel. Rejects at once, sending nothing, for an invalid message
+   * (INVALID_MESSAGE, MESSAGE_EMPTY, MESSAGE_TOO_LARGE) or client message id, with NOT_JOINED when
+   * the channel was not joined, and with MESSAGE_WEBSOCKET_DISCONNECTED after the client gave up
+   * reconnecting. Otherwise delivered with the outbox rules (queued while reconnecting, one retry,
+   * then SERVER_NOT_REACHABLE).
+   */
+  sendMessage(message: RtmMessageInit, options: ChannelSendOptions = {}): Promise<ChannelSendResult> {
+    let prepared: { wire: WireMessage; cmid: string };
+    try {
+      prepared = this.#host.prepareSend(message, options.clientMessageId);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.#state === 'left') return Promise.reject(notJoined(this.channelId));
+    const { wire, cmid } = prepared;
+    return this.#host
+      .request<'channel.send'>((id) => ({ t: 'channel.send', id, channel: this.channelId, cmid, message: wire }))
+      .then((ack) => ({ messageId: ack.messageId, seq: ack.seq, serverReceivedTs: ack.ts }));
+  }
+
+  /** The user ids of the channel's members, from the server. Rejects with NOT_JOINED when not joined. */
+  getMembers(): Promise<string[]> {
+    if (this.#state !== 'joined') return Promise.reject(notJoined(this.channelId));
+    return this.#host
+      .request<'channel.members'>((id) => ({ t: 'channel.members', id, channel: this.channelId }))
+      .then((result) => [...result.members]);
+  }
+
+  #sendLeave(): Promise<void> {
+    return this.#host
+      .request<'channel.leave'>((id) => ({ t: 'channel.leave', id, channel: this.channelId }))
+      .then(() => undefined);
+  }
+
+  #rejoin(): Promise<void> {
+    if (this.#state !== 'joined') return Promise.resolve();
+    return this.#host
+      .request<'channel.join'>((id) => ({ t: 'channel.join', id, channel: this.channelId }), { now: true })
+      .then(() => undefined);
+  }
+
+  #reset(): void {
+    this.#generation++;
+    this.#state = 'left';
+    this.#joining = undefined;
+  }
+}
+
+function notJoined(channelId: string): RtmError {
+  return new RtmError('NOT_JOINED', `Join channel ${JSON.stringify(channelId)} first.`);
+}

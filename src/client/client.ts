@@ -1,0 +1,521 @@
+import {
+  MAX_HISTORY_PAGE,
+  RtmError,
+  checkChannelName,
+  checkClientMessageId,
+  checkUserId,
+  type ClientFrame,
+  type ReplyResults,
+  type ServerFrame,
+  type StoredMessage,
+  type WireMessage,
+} from '../protocol/index.js';
+import { RtmChannel, channelInternals, type ChannelHost } from './channel.js';
+import { Connection } from './connection.js';
+import { TypedEmitter } from './emitter.js';
+import { createClientMessageId } from './ids.js';
+import { createLogger, type LogFilter, type Logger } from './log.js';
+import {
+  createMessage,
+  fromWireMessage,
+  toReceivedMessage,
+  toWireMessage,
+  type ReceivedMessage,
+  type RtmMessage,
+  type RtmMessageInit,
+} from './messages.js';
+import { Outbox, type RequestOptions } from './outbox.js';
+import { socketUrl, type WebSocketConstructor } from './socket.js';
+import { ConnectionState, type ConnectionChangeReason } from './states.js';
+
+/** Options of {@link createInstance}. */
+export interface RtmClientOptions {
+  /** The http(s) base URL of the rtm-chat server; the socket goes to `ws(s)://…/ws` under it. */
+  server: string;
+  /** Which log levels reach the console. Default {@link LOG_FILTER_WARNING}. */
+  logFilter?: LogFilter;
+  /** The WebSocket constructor to use (a wrapper, or a Worker's). Default: the global `WebSocket`. */
+  WebSocket?: WebSocketConstructor;
+  /**
+   * Give up reconnecting after this many ms without a connection (then sends reject with
+   * MESSAGE_WEBSOCKET_DISCONNECTED until the next `login()`). Default `RECONNECT_GIVE_UP_MS`
+   * (5 minutes). Lower it for tests or for apps that would rather show "offline" sooner.
+   */
+  reconnectGiveUpMs?: number;
+  /**
+   * How long a transmitted request waits for its reply before the socket is presumed dead.
+   * Default `SEND_TIMEOUT_MS` (10 s, seed 002). Meant for tests; leave it alone in apps.
+   */
+  sendTimeoutMs?: number;
+}
+
+/** Server data of a peer message, passed to `MessageFromPeer` listeners. */
+export interface PeerMessageProps {
+  /** Whether it was kept while this user was offline and delivered at login. */
+  isOfflineMessage: boolean;
+  /** Server receive time, ms since the epoch. */
+  serverReceivedTs: number;
+  /** Server message id. */
+  messageId: string;
+  /** Sequence number within the peer conversation, from 1. */
+  seq: number;
+  /** The sender's client message id (our addition; handy for deduplicating). */
+  clientMessageId: string;
+}
+
+/** Where a message this user sent from another tab or device went, and what the server assigned. */
+export interface SyncedMessageProps {
+  /** The receiver, for a peer message. */
+  peerId?: string;
+  /** The channel, for a channel message. */
+  channelId?: string;
+  messageId: string;
+  seq: number;
+  serverReceivedTs: number;
+  clientMessageId: string;
+}
+
+/** Events of an {@link RtmClient}. */
+export type RtmClientEvents = {
+  /** The connection state changed. */
+  ConnectionStateChanged: (newState: ConnectionState, reason: ConnectionChangeReason) => void;
+  /** A message from another user to this one (live, or kept offline and delivered at login). */
+  MessageFromPeer: (message: RtmMessage, peerId: string, messageProps: PeerMessageProps) => void;
+  /**
+   * Our addition: a message this user sent from another tab or device (the server pushes those
+   * to every connection of the sender), so every tab shows the whole conversation.
+   */
+  MessageSynced: (message: RtmMessage, props: SyncedMessageProps) => void;
+};
+
+/** Options of `sendMessageToPeer`. */
+export interface PeerSendOptions {
+  /** Keep the message for the peer when they are offline (delivered at their next login). */
+  enableOfflineMessaging?: boolean;
+  /**
+   * The idempotency key (1–64 of `[A-Za-z0-9_-]`): sending again with the same id stores one
+   * message and resolves with the original ack. Generated when omitted.
+   */
+  clientMessageId?: string;
+}
+
+/** The outcome of `sendMessageToPeer`. */
+export interface PeerSendResult {
+  /** Whether at least one connection of the peer received it. */
+  hasPeerReceived: boolean;
+  /** Server message id. */
+  messageId: string;
+  /** Sequence number within the peer conversation. */
+  seq: number;
+  /** Server receive time, ms since the epoch. */
+  serverReceivedTs: number;
+  /** Whether it was kept for the offline peer. */
+  storedOffline: boolean;
+}
+
+/** Options of `getHistory`: exactly one of `peerId` and `channelId`. */
+export type HistoryQuery = ({ peerId: string; channelId?: undefined } | { channelId: string; peerId?: undefined }) & {
+  /** Only messages older than this sequence number (to page back). Default: the newest page. */
+  beforeSeq?: number;
+  /** At most this many messages, 1 to `MAX_HISTORY_PAGE`. Default `MAX_HISTORY_PAGE`. */
+  limit?: number;
+};
+
+/** One page of history. */
+export interface HistoryPage {
+  /** The page's messages in conversation order (ascending `seq`). */
+  messages: ReceivedMessage[];
+  /** Whether older messages exist (page back with `beforeSeq` = the first message's `seq`). */
+  hasMore: boolean;
+}
+
+/** Own client message ids remembered to recognise our own messages echoed back by the server. */
+const OWN_IDS_REMEMBERED = 512;
+
+/**
+ * The transport core: one logged-in user on one rtm-chat server, with the Agora RTM 1.x method
+ * names. Create it with {@link createInstance}.
+ *
+ * @example
+ * const client = createInstance('demo', { server: 'https://chat.example.com' });
+ * client.on('MessageFromPeer', (message, peerId) => console.log(peerId, message));
+ * await client.login({ uid: 'alice', token });
+ * await client.sendMessageToPeer({ text: 'hi' }, 'bob', { enableOfflineMessaging: true });
+ */
+export class RtmClient extends TypedEmitter<RtmClientEvents> {
+  /** The app id the client logs in to. */
+  readonly appId: string;
+  readonly #log: Logger;
+  readonly #connection: Connection;
+  readonly #outbox: Outbox;
+  readonly #channels = new Map<string, RtmChannel>();
+  readonly #channelHost: ChannelHost;
+  /**
+   * `none`: not logged in (new, or after logout / a refused first login) → NOT_LOGGED_IN.
+   * `active`: logging in, connected or reconnecting → requests go through the outbox.
+   * `ended`: the connection ended without logout (gave up, replaced, refused on re-login) →
+   * MESSAGE_WEBSOCKET_DISCONNECTED until the next login.
+   */
+  #session: 'none' | 'active' | 'ended' = 'none';
+  #token = '';
+  #lastState: ConnectionState = ConnectionState.DISCONNECTED;
+  /** Bumped on every `ready` and `lost`, so a slow rejoin does not resume a newer socket's outbox. */
+  #socketGeneration = 0;
+  readonly #ownIds = new Set<string>();
+
+  /** Use {@link createInstance}. */
+  constructor(appId: string, options: RtmClientOptions) {
+    super();
+    if (typeof appId !== 'string' || appId.length === 0) {
+      throw new RtmError('INVALID_ARGUMENT', 'createInstance needs a non-empty app id.');
+    }
+    if (typeof options !== 'object' || options === null || typeof options.server !== 'string') {
+      throw new RtmError('INVALID_ARGUMENT', 'createInstance needs { server: "https://…" }.');
+    }
+    const WebSocketImpl = options.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
+    if (typeof WebSocketImpl !== 'function') {
+      throw new RtmError('INVALID_ARGUMENT', 'No WebSocket here; pass one with { WebSocket }.');
+    }
+    this.appId = appId;
+    this.#log = createLogger(options.logFilter);
+    this.#connection = new Connection({
+      url: socketUrl(options.server),
+      appId,
+      WebSocket: WebSocketImpl,
+      log: this.#log,
+      reconnectGiveUpMs: options.reconnectGiveUpMs,
+    });
+    this.#outbox = new Outbox(
+      {
+        transmit: (frame) => this.#connection.transmit(frame),
+        nextRequestId: () => this.#connection.nextRequestId(),
+        forceReconnect: (why) => this.#connection.forceReconnect(why),
+      },
+      { sendTimeoutMs: options.sendTimeoutMs },
+    );
+    const connection = this.#connection;
+    this.#channelHost = {
+      get connected() {
+        return connection.ready;
+      },
+      request: <T extends keyof ReplyResults>(
+        build: (id: number) => ClientFrame & { t: T },
+        requestOptions?: RequestOptions,
+      ) => this.#request<T>(build, requestOptions),
+      prepareSend: (message, clientMessageId) => this.#prepareSend(message, clientMessageId),
+    };
+    connection.on('state', (state, reason, error) => this.#onState(state, reason, error));
+    connection.on('ready', () => this.#onReady());
+    connection.on('lost', () => {
+      this.#socketGeneration++;
+      this.#outbox.pause();
+    });
+    connection.on('frame', (frame) => this.#onFrame(frame));
+  }
+
+  /** The current connection state. */
+  get connectionState(): ConnectionState {
+    return this.#connection.state;
+  }
+
+  /**
+   * Logs in. Resolves when the server accepted; rejects with an {@link RtmError}: INVALID_USER_ID
+   * (nothing sent), INVALID_TOKEN, TOKEN_EXPIRED, TOKEN_MISMATCH, INVALID_APP_ID,
+   * ORIGIN_NOT_ALLOWED, LOGIN_TIMEOUT, or ALREADY_LOGGED_IN. Sends made before it resolves wait
+   * for it.
+   */
+  login(options: { uid: string; token?: string }): Promise<void> {
+    const uid = options?.uid;
+    const invalid = checkUserId(uid);
+    if (invalid) return Promise.reject(invalid);
+    const token = options.token ?? this.#token;
+    if (typeof token !== 'string') return Promise.reject(new RtmError('INVALID_ARGUMENT', 'The token must be a string.'));
+    const state = this.#connection.state;
+    if (state !== ConnectionState.DISCONNECTED && state !== ConnectionState.ABORTED) {
+      return Promise.reject(new RtmError('ALREADY_LOGGED_IN', 'Already logged in or logging in; call logout() first.'));
+    }
+    if (uid !== this.#connection.uid) {
+      // Channel memberships kept across a give-up belong to the previous user.
+      for (const channel of this.#channels.values()) channelInternals(channel).reset();
+      this.#ownIds.clear();
+    }
+    this.#token = token;
+    this.#session = 'active';
+    return this.#connection.open(uid, token);
+  }
+
+  /**
+   * Logs out: closes the connection, leaves every channel, and rejects every unsettled request
+   * with CANCELLED. Every timer stops. Resolves at once; safe to call when not logged in.
+   */
+  logout(): Promise<void> {
+    this.#session = 'none';
+    this.#outbox.failAll(new RtmError('CANCELLED', 'Logged out.'));
+    for (const channel of this.#channels.values()) channelInternals(channel).reset();
+    this.#connection.close();
+    return Promise.resolve();
+  }
+
+  /**
+   * Stores a new token for the next login and for the automatic re-login after a reconnect, so a
+   * reconnect after the old token expired still succeeds.
+   *
+   * Note: the server does not yet support renewing the token of a live connection; the current
+   * connection keeps the session it logged in with until it drops. Rejects with INVALID_ARGUMENT
+   * for a non-string or empty token.
+   */
+  renewToken(token: string): Promise<void> {
+    if (typeof token !== 'string' || token.length === 0) {
+      return Promise.reject(new RtmError('INVALID_ARGUMENT', 'renewToken needs a non-empty token.'));
+    }
+    this.#token = token;
+    this.#connection.setToken(token);
+    return Promise.resolve();
+  }
+
+  /**
+   * Sends a message to one user. Rejects at once, sending nothing, for an invalid peer id
+   * (INVALID_USER_ID), message (INVALID_MESSAGE, MESSAGE_EMPTY, MESSAGE_TOO_LARGE) or client
+   * message id; with NOT_LOGGED_IN before login; with MESSAGE_WEBSOCKET_DISCONNECTED (510) after
+   * the client gave up reconnecting. While reconnecting the send waits and goes out after the
+   * reconnect; with no ack within the send timeout it is retried once after a forced reconnect,
+   * then rejects with SERVER_NOT_REACHABLE (300).
+   */
+  sendMessageToPeer(message: RtmMessageInit, peerId: string, options: PeerSendOptions = {}): Promise<PeerSendResult> {
+    let prepared: { wire: WireMessage; cmid: string };
+    try {
+      const invalidPeer = checkUserId(peerId, 'Peer id');
+      if (invalidPeer) throw invalidPeer;
+      prepared = this.#prepareSend(message, options?.clientMessageId);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { wire, cmid } = prepared;
+    const offline = options?.enableOfflineMessaging === true;
+    return this.#request<'peer.send'>((id) => ({ t: 'peer.send', id, to: peerId, cmid, message: wire, offline })).then(
+      (ack) => ({
+        hasPeerReceived: ack.hasPeerReceived,
+        messageId: ack.messageId,
+        seq: ack.seq,
+        serverReceivedTs: ack.ts,
+        storedOffline: ack.storedOffline,
+      }),
+    );
+  }
+
+  /**
+   * The channel object for `channelId` (the same object for the same id). Throws an
+   * {@link RtmError} (INVALID_CHANNEL_NAME) for an invalid name.
+   */
+  createChannel(channelId: string): RtmChannel {
+    const invalid = checkChannelName(channelId);
+    if (invalid) throw invalid;
+    let channel = this.#channels.get(channelId);
+    if (!channel) {
+      channel = new RtmChannel(channelId, this.#channelHost);
+      this.#channels.set(channelId, channel);
+    }
+    return channel;
+  }
+
+  /**
+   * Builds a message object: `{ messageType: 'TEXT', text }` or
+   * `{ messageType: 'RAW', rawMessage, description? }`. Throws INVALID_MESSAGE for a wrong shape.
+   */
+  createMessage(init: RtmMessageInit): RtmMessage {
+    return createMessage(init);
+  }
+
+  /**
+   * Our addition: one page of a conversation's stored history (peer conversation with `peerId`,
+   * or channel `channelId`), in ascending `seq`. Page back with `beforeSeq`. Rejects at once with
+   * INVALID_ARGUMENT, INVALID_USER_ID or INVALID_CHANNEL_NAME for a bad query.
+   *
+   * @example
+   * const { messages, hasMore } = await client.getHistory({ peerId: 'bob', limit: 50 });
+   * if (hasMore) await client.getHistory({ peerId: 'bob', beforeSeq: messages[0].seq });
+   */
+  getHistory(query: HistoryQuery): Promise<HistoryPage> {
+    const { peerId, channelId, beforeSeq, limit = MAX_HISTORY_PAGE } = query ?? ({} as HistoryQuery);
+    const invalid =
+      (peerId === undefined) === (channelId === undefined)
+        ? new RtmError('INVALID_ARGUMENT', 'getHistory needs exactly one of peerId and channelId.')
+        : peerId !== undefined
+          ? checkUserId(peerId, 'Peer id')
+          : checkChannelName(channelId);
+    if (invalid) return Promise.reject(invalid);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) {
+      return Promise.reject(new RtmError('INVALID_ARGUMENT', `limit must be an integer from 1 to ${MAX_HISTORY_PAGE}.`));
+    }
+    if (beforeSeq !== undefined && (!Number.isInteger(beforeSeq) || beforeSeq < 1)) {
+      return Promise.reject(new RtmError('INVALID_ARGUMENT', 'beforeSeq must be a positive integer.'));
+    }
+    return this.#request<'history'>((id) => {
+      const frame: ClientFrame & { t: 'history' } = { t: 'history', id, limit };
+      if (peerId !== undefined) frame.peer = peerId;
+      else frame.channel = channelId;
+      if (beforeSeq !== undefined) frame.beforeSeq = beforeSeq;
+      return frame;
+    }).then((page) => ({
+      messages: page.messages
+        .map((stored) => this.#decode(stored, (s) => toReceivedMessage(s, this.#connection.uid)))
+        .filter((m): m is ReceivedMessage => m !== undefined)
+        .sort((a, b) => a.seq - b.seq),
+      hasMore: page.hasMore,
+    }));
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  #prepareSend(message: RtmMessageInit, clientMessageId: string | undefined): { wire: WireMessage; cmid: string } {
+    let wire: WireMessage;
+    try {
+      wire = toWireMessage(message);
+    } catch (error) {
+      throw error instanceof RtmError ? error : new RtmError('INVALID_MESSAGE', String(error));
+    }
+    const cmid = clientMessageId ?? createClientMessageId();
+    const invalidId = checkClientMessageId(cmid);
+    if (invalidId) throw invalidId;
+    this.#rememberOwnId(cmid);
+    return { wire, cmid };
+  }
+
+  /** A request through the outbox, refused up front when the session cannot carry it. */
+  #request<T extends keyof ReplyResults>(
+    build: (id: number) => ClientFrame & { t: T },
+    options?: RequestOptions,
+  ): Promise<ReplyResults[T]> {
+    if (this.#session === 'none') {
+      return Promise.reject(new RtmError('NOT_LOGGED_IN', 'Call login() first.'));
+    }
+    if (this.#session === 'ended') {
+      return Promise.reject(
+        new RtmError('MESSAGE_WEBSOCKET_DISCONNECTED', 'The connection is down and the client gave up; call login() again.'),
+      );
+    }
+    return this.#outbox.request<T>(build, options);
+  }
+
+  #onState(state: ConnectionState, reason: ConnectionChangeReason, error: RtmError | undefined): void {
+    const previous = this.#lastState;
+    this.#lastState = state;
+    const ended = state === ConnectionState.DISCONNECTED || state === ConnectionState.ABORTED;
+    if (ended && this.#session === 'active') {
+      // A refused first login leaves the client logged out; losing an established session (gave
+      // up, replaced, refused on re-login) leaves it "disconnected" until the next login (seed 002).
+      const firstLoginFailed = previous === ConnectionState.CONNECTING;
+      this.#session = firstLoginFailed ? 'none' : 'ended';
+      this.#outbox.failAll(
+        firstLoginFailed
+          ? new RtmError('NOT_LOGGED_IN', `Login failed (${error?.reason ?? reason}).`)
+          : new RtmError('MESSAGE_WEBSOCKET_DISCONNECTED', `The connection ended (${error?.message ?? reason}).`),
+      );
+    }
+    this.emit('ConnectionStateChanged', state, reason);
+  }
+
+  async #onReady(): Promise<void> {
+    const generation = ++this.#socketGeneration;
+    const rejoins = [...this.#channels.values()].map((channel) =>
+      channelInternals(channel)
+        .rejoin()
+        .catch((error: unknown) => this.#log.warn(`Could not rejoin channel ${channel.channelId}:`, error)),
+    );
+    // Queued channel sends must reach the server after the rejoin, or they would be refused.
+    if (rejoins.length > 0) await Promise.all(rejoins);
+    if (generation === this.#socketGeneration) this.#outbox.resume();
+  }
+
+  #onFrame(frame: ServerFrame): void {
+    if (this.#outbox.handleFrame(frame)) return;
+    switch (frame.t) {
+      case 'peer.message':
+        this.#onStoredMessage(frame.message, frame.offline === true);
+        break;
+      case 'channel.message':
+        this.#onStoredMessage(frame.message, false);
+        break;
+      case 'channel.member_joined':
+      case 'channel.member_left': {
+        const channel = this.#channels.get(frame.channel);
+        if (!channel || frame.uid === this.#connection.uid) break;
+        const event = frame.t === 'channel.member_joined' ? 'MemberJoined' : 'MemberLeft';
+        channelInternals(channel).emit(event, frame.uid);
+        break;
+      }
+      case 'error':
+        this.#log.warn('Server error:', frame.error);
+        break;
+      default:
+        this.#log.debug('Ignoring frame', frame.t);
+    }
+  }
+
+  #onStoredMessage(stored: StoredMessage, offline: boolean): void {
+    const message = this.#decode(stored, (s) => fromWireMessage(s.message));
+    if (!message) return;
+    if (stored.from === this.#connection.uid) {
+      // Our own message: echoed to this very connection (already known from the ack), or sent
+      // from another tab or device (worth syncing).
+      if (this.#ownIds.has(stored.cmid)) return;
+      const props: SyncedMessageProps = {
+        messageId: stored.id,
+        seq: stored.seq,
+        serverReceivedTs: stored.ts,
+        clientMessageId: stored.cmid,
+      };
+      if (stored.channel !== undefined) props.channelId = stored.channel;
+      else props.peerId = stored.to;
+      this.emit('MessageSynced', message, props);
+      return;
+    }
+    if (stored.channel !== undefined) {
+      const channel = this.#channels.get(stored.channel);
+      if (!channel) return;
+      channelInternals(channel).emit('ChannelMessage', message, stored.from, {
+        serverReceivedTs: stored.ts,
+        messageId: stored.id,
+        seq: stored.seq,
+        clientMessageId: stored.cmid,
+      });
+      return;
+    }
+    this.emit('MessageFromPeer', message, stored.from, {
+      isOfflineMessage: offline,
+      serverReceivedTs: stored.ts,
+      messageId: stored.id,
+      seq: stored.seq,
+      clientMessageId: stored.cmid,
+    });
+  }
+
+  /** Decodes a stored message, skipping (with a warning) one this version cannot read. */
+  #decode<T>(stored: StoredMessage, decode: (stored: StoredMessage) => T): T | undefined {
+    try {
+      return decode(stored);
+    } catch (error) {
+      this.#log.warn(`Skipping message ${stored?.id}:`, error);
+      return undefined;
+    }
+  }
+
+  #rememberOwnId(cmid: string): void {
+    this.#ownIds.delete(cmid);
+    this.#ownIds.add(cmid);
+    if (this.#ownIds.size > OWN_IDS_REMEMBERED) {
+      this.#ownIds.delete(this.#ownIds.values().next().value!);
+    }
+  }
+}
+
+/**
+ * Creates a client for one app on one rtm-chat server (Agora's `AgoraRTM.createInstance`).
+ * Throws an {@link RtmError} (INVALID_ARGUMENT) for a missing app id or a bad server URL.
+ *
+ * @example
+ * const client = createInstance('demo', { server: 'https://chat.example.com' });
+ */
+export function createInstance(appId: string, options: RtmClientOptions): RtmClient {
+  return new RtmClient(appId, options);
+}

@@ -1,0 +1,73 @@
+/**
+ * The transport core of rtm-chat: an Agora RTM 1.x–style client over one WebSocket to an rtm-chat
+ * server. No DOM and no Lit: it runs in pages and Workers alike.
+ *
+ * @example
+ * import { RtmChat } from './client/index.js';
+ * const client = RtmChat.createInstance('demo', { server: 'https://chat.example.com' });
+ * await client.login({ uid: 'alice', token });
+ */
+import { RtmError } from '../protocol/index.js';
+import { createInstance } from './client.js';
+import { LOG_FILTER_DEBUG, LOG_FILTER_ERROR, LOG_FILTER_INFO, LOG_FILTER_OFF, LOG_FILTER_WARNING } from './log.js';
+import { ConnectionChangeReason, ConnectionState } from './states.js';
+
+export {
+  RtmClient,
+  createInstance,
+  type HistoryPage,
+  type HistoryQuery,
+  type PeerMessageProps,
+  type PeerSendOptions,
+  type PeerSendResult,
+  type RtmClientEvents,
+  type RtmClientOptions,
+  type SyncedMessageProps,
+} from './client.js';
+export {
+  RtmChannel,
+  type ChannelMessageProps,
+  type ChannelSendOptions,
+  type ChannelSendResult,
+  type RtmChannelEvents,
+} from './channel.js';
+export {
+  createMessage,
+  type ReceivedMessage,
+  type RtmMessage,
+  type RtmMessageInit,
+  type RtmRawMessage,
+  type RtmTextMessage,
+} from './messages.js';
+export { ConnectionChangeReason, ConnectionState } from './states.js';
+export { TypedEmitter, type EventMap } from './emitter.js';
+export { createClientMessageId } from './ids.js';
+export {
+  LOG_FILTER_DEBUG,
+  LOG_FILTER_ERROR,
+  LOG_FILTER_INFO,
+  LOG_FILTER_OFF,
+  LOG_FILTER_WARNING,
+  type LogFilter,
+} from './log.js';
+export type { WebSocketConstructor, WebSocketLike } from './socket.js';
+export { RtmError };
+
+/**
+ * The namespace-style entry, as the Agora SDK's `AgoraRTM` global: `RtmChat.createInstance(...)`,
+ * plus the state and reason enums, the log filters and the error class.
+ *
+ * @example
+ * const client = RtmChat.createInstance('demo', { server, logFilter: RtmChat.LOG_FILTER_INFO });
+ */
+export const RtmChat = Object.freeze({
+  createInstance,
+  ConnectionState,
+  ConnectionChangeReason,
+  RtmError,
+  LOG_FILTER_OFF,
+  LOG_FILTER_ERROR,
+  LOG_FILTER_WARNING,
+  LOG_FILTER_INFO,
+  LOG_FILTER_DEBUG,
+});

@@ -1,0 +1,127 @@
+import { RtmError, parseWireMessage, type StoredMessage, type WireMessage } from '../protocol/index.js';
+import { base64ToBytes, bytesToBase64 } from './base64.js';
+
+/**
+ * Message objects in the Agora RTM 1.x shape, and their conversion to and from the protocol's
+ * {@link WireMessage}.
+ */
+
+/** A text message. */
+export interface RtmTextMessage {
+  messageType: 'TEXT';
+  text: string;
+}
+
+/** A raw (binary) message; `description` is free text about the payload ('' when none). */
+export interface RtmRawMessage {
+  messageType: 'RAW';
+  rawMessage: Uint8Array;
+  description: string;
+}
+
+/** A message as delivered to listeners and returned by `createMessage`. */
+export type RtmMessage = RtmTextMessage | RtmRawMessage;
+
+/**
+ * What `createMessage` and the send methods accept. As in the Agora SDK, `{ text }` without a
+ * `messageType` is a text message.
+ */
+export type RtmMessageInit =
+  | { messageType?: 'TEXT'; text: string }
+  | { messageType: 'RAW'; rawMessage: Uint8Array; description?: string };
+
+/**
+ * Builds a message object. Throws an {@link RtmError} (INVALID_MESSAGE) when the argument has the
+ * wrong shape; emptiness and size are checked when the message is sent.
+ *
+ * @example
+ * const message = createMessage({ messageType: 'TEXT', text: 'hello' });
+ * const raw = createMessage({ messageType: 'RAW', rawMessage: new Uint8Array([1, 2]), description: 'two bytes' });
+ */
+export function createMessage(init: RtmMessageInit): RtmMessage {
+  if (typeof init !== 'object' || init === null) {
+    throw new RtmError('INVALID_MESSAGE', 'A message must be an object like { messageType: "TEXT", text: "hi" }.');
+  }
+  const type = init.messageType ?? 'TEXT';
+  if (type === 'TEXT') {
+    const text = (init as { text?: unknown }).text;
+    if (typeof text !== 'string') throw new RtmError('INVALID_MESSAGE', 'A TEXT message needs a string "text".');
+    return { messageType: 'TEXT', text };
+  }
+  if (type === 'RAW') {
+    const { rawMessage, description } = init as { rawMessage?: unknown; description?: unknown };
+    if (!(rawMessage instanceof Uint8Array)) {
+      throw new RtmError('INVALID_MESSAGE', 'A RAW message needs "rawMessage" as a Uint8Array.');
+    }
+    if (description !== undefined && typeof description !== 'string') {
+      throw new RtmError('INVALID_MESSAGE', 'A RAW message "description" must be a string.');
+    }
+    return { messageType: 'RAW', rawMessage, description: description ?? '' };
+  }
+  throw new RtmError('INVALID_MESSAGE', `Unknown messageType ${JSON.stringify(type)}; expected "TEXT" or "RAW".`);
+}
+
+/**
+ * The wire form of a message, validated by the protocol (type, emptiness, the 32 KB cap).
+ * Throws an {@link RtmError}: INVALID_MESSAGE, MESSAGE_EMPTY or MESSAGE_TOO_LARGE.
+ */
+export function toWireMessage(init: RtmMessageInit): WireMessage {
+  const message = createMessage(init);
+  const wire: Record<string, unknown> =
+    message.messageType === 'TEXT'
+      ? { type: 'TEXT', text: message.text }
+      : { type: 'RAW', data: bytesToBase64(message.rawMessage), description: message.description || undefined };
+  return parseWireMessage(wire);
+}
+
+/** The Agora-style object for a wire message. Throws INVALID_MESSAGE for undecodable RAW data. */
+export function fromWireMessage(wire: WireMessage): RtmMessage {
+  if (wire.type === 'TEXT') return { messageType: 'TEXT', text: wire.text };
+  if (wire.type === 'RAW') {
+    let rawMessage: Uint8Array;
+    try {
+      rawMessage = base64ToBytes(wire.data);
+    } catch {
+      throw new RtmError('INVALID_MESSAGE', 'RAW message data is not valid base64.');
+    }
+    return { messageType: 'RAW', rawMessage, description: wire.description ?? '' };
+  }
+  throw new RtmError('INVALID_MESSAGE', `Unknown message type ${JSON.stringify((wire as { type?: unknown }).type)}.`);
+}
+
+/**
+ * A stored message as returned by `getHistory`: the message plus who sent it, where, and what the
+ * server assigned to it.
+ */
+export interface ReceivedMessage {
+  message: RtmMessage;
+  /** Sender user id (may be the logged-in user). */
+  from: string;
+  /** For peer conversations: the other user (the receiver when `from` is the logged-in user). */
+  peerId?: string;
+  /** For channel conversations: the channel. */
+  channelId?: string;
+  /** Server message id. */
+  messageId: string;
+  /** Sequence number within the conversation, from 1. */
+  seq: number;
+  /** Server receive time, ms since the epoch. */
+  serverReceivedTs: number;
+  /** The sender's client message id. */
+  clientMessageId: string;
+}
+
+/** Converts a stored message; `ownUid` decides which side of a peer conversation is the peer. */
+export function toReceivedMessage(stored: StoredMessage, ownUid: string): ReceivedMessage {
+  const received: ReceivedMessage = {
+    message: fromWireMessage(stored.message),
+    from: stored.from,
+    messageId: stored.id,
+    seq: stored.seq,
+    serverReceivedTs: stored.ts,
+    clientMessageId: stored.cmid,
+  };
+  if (stored.channel !== undefined) received.channelId = stored.channel;
+  else received.peerId = stored.from === ownUid ? stored.to : stored.from;
+  return received;
+}
