@@ -1,0 +1,10 @@
+/**
+ * The chat state of rtm-chat, in nanostores: a {@link ChatSession} per signed-in user with its
+ * connection, conversation list and per-conversation messages, and the actions views call.
+ * Domain logic lives here; the elements only render these stores and call these actions.
+ */
+export { createChatSession, type ChatSession, type ChatSessionOptions } from './session.js';
+export type { ChatMessage, ChatMessageStatus } from './chat-message.js';
+export type { ConversationSummary } from './conversation-list.js';
+export type { ChatStoreEvent, ChatStoreListener, ConnectionSnapshot } from './events.js';
+export { conversationKey, parseConversationKey, type ConversationKey, type ConversationKind } from './keys.js';

@@ -1,0 +1,419 @@
+import { atom, onMount, type ReadableAtom } from 'nanostores';
+import {
+  ConnectionState,
+  type ChannelMessageProps,
+  createClientMessageId,
+  createInstance,
+  type RtmChannel,
+  type RtmClient,
+  type RtmClientEvents,
+  type RtmClientOptions,
+  type RtmMessage,
+  type WebSocketConstructor,
+} from '../client/index.js';
+import { RtmError, checkChannelName, checkUserId, parseWireMessage } from '../protocol/index.js';
+import { historyChatMessage, storedChatMessage, textOf, type ChatMessage } from './chat-message.js';
+import { ConversationMessages } from './conversation.js';
+import { ConversationList, type ConversationSummary } from './conversation-list.js';
+import { StoreEvents, type ChatStoreListener, type ConnectionSnapshot } from './events.js';
+import { conversationKey, parseConversationKey, type ConversationKey, type ConversationKind } from './keys.js';
+
+/** Options of {@link createChatSession}. */
+export interface ChatSessionOptions {
+  /** The http(s) base URL of the rtm-chat server. */
+  server: string;
+  appId: string;
+  /** The user this session signs in as. */
+  userId: string;
+  /** A token for `userId`. Used when there is no `tokenProvider`. */
+  token?: string;
+  /** Called for a token at every `start()`; takes precedence over `token`. */
+  tokenProvider?: () => Promise<string>;
+  /** A WebSocket constructor (a wrapper in tests, or a Worker's). Default: the global one. */
+  WebSocket?: WebSocketConstructor | typeof WebSocket;
+  /** Transport settings passed to the client (for tests, or a shorter give-up time). */
+  client?: Pick<RtmClientOptions, 'logFilter' | 'reconnectGiveUpMs' | 'sendTimeoutMs'>;
+}
+
+/**
+ * One signed-in user's chat state over one transport client: connection, conversation list, and
+ * the messages of each conversation, plus the actions the views call. Views never see the client.
+ */
+export interface ChatSession {
+  /** The session's user id. */
+  readonly userId: string;
+  /** The connection state (`IDLE` until `start()`). */
+  readonly $connection: ReadableAtom<ConnectionSnapshot>;
+  /** Conversations seen in this session, most recently active first. */
+  readonly $conversations: ReadableAtom<readonly ConversationSummary[]>;
+  /** The key of a conversation: `peer:<id>` or `channel:<name>`. */
+  conversationKey(kind: ConversationKind, id: string): ConversationKey;
+  /**
+   * The messages of a conversation (the same atom for the same key). While it has a subscriber it
+   * loads the latest history page after every (re)connect and, for a channel, stays joined to it;
+   * the channel is left once nobody has listened for nanostores' unmount delay.
+   */
+  messagesOf(key: ConversationKey): ReadableAtom<readonly ChatMessage[]>;
+  /**
+   * Signs in (token from `tokenProvider`, else `token`). Idempotent while signing in or signed in;
+   * after the connection ended it signs in again. Rejects with the login's RtmError, which also
+   * lands in `$connection.error` and as an `error` event.
+   */
+  start(): Promise<void>;
+  /** Signs out and detaches from the client: no listeners, no timers remain. `start()` may follow. */
+  stop(): Promise<void>;
+  /**
+   * Sends a text message. Throws the RtmError synchronously, adding nothing, when `validateDraft`
+   * refuses it. Otherwise adds a `sending` message at once and resolves with it once `sent` or
+   * `failed` (never rejects: a failure is the message's `error` and an `error` event).
+   */
+  send(key: ConversationKey, text: string): Promise<ChatMessage>;
+  /**
+   * Sends a failed message again with the same client message id (the server stores it once).
+   * Resolves like `send`; rejects with INVALID_ARGUMENT when there is no such own message.
+   */
+  retry(key: ConversationKey, localId: string): Promise<ChatMessage>;
+  /** Why `text` cannot be sent to `key` (MESSAGE_EMPTY, MESSAGE_TOO_LARGE, INVALID_USER_ID, …), or undefined. */
+  validateDraft(key: ConversationKey, text: string): RtmError | undefined;
+  /** Listens to store events (incoming messages, errors, connection changes); returns the unsubscribe. */
+  subscribe(listener: ChatStoreListener): () => void;
+}
+
+/**
+ * Creates a chat session. Nothing happens on the network until `start()`.
+ *
+ * @example
+ * const session = createChatSession({ server: 'https://chat.example.com', appId: 'demo', userId: 'alice', token });
+ * await session.start();
+ * const $messages = session.messagesOf(session.conversationKey('peer', 'bob'));
+ * $messages.subscribe((messages) => render(messages));
+ * session.send('peer:bob', 'hello');
+ */
+export function createChatSession(options: ChatSessionOptions): ChatSession {
+  return new Session(options);
+}
+
+interface Mounted {
+  /** Removes the channel listeners (channels only). */
+  detach?: () => void;
+}
+
+class Session implements ChatSession {
+  readonly userId: string;
+  readonly #options: ChatSessionOptions;
+  readonly #$connection = atom<ConnectionSnapshot>({ state: 'IDLE' });
+  readonly #list = new ConversationList();
+  readonly #conversations = new Map<ConversationKey, ConversationMessages>();
+  readonly #mounted = new Map<ConversationKey, Mounted>();
+  readonly #events = new StoreEvents();
+  #client: RtmClient | undefined;
+  #starting: Promise<void> | undefined;
+  /** Whether the session is started (listeners attached); false before start and after stop. */
+  #active = false;
+  /** Bumped by stop(), so a start() still waiting for its token does not log in afterwards. */
+  #generation = 0;
+  #detachClient: (() => void) | undefined;
+
+  constructor(options: ChatSessionOptions) {
+    this.#options = options;
+    this.userId = options.userId;
+  }
+
+  get $connection(): ReadableAtom<ConnectionSnapshot> {
+    return this.#$connection;
+  }
+
+  get $conversations(): ReadableAtom<readonly ConversationSummary[]> {
+    return this.#list.$list;
+  }
+
+  conversationKey(kind: ConversationKind, id: string): ConversationKey {
+    return conversationKey(kind, id);
+  }
+
+  messagesOf(key: ConversationKey): ReadableAtom<readonly ChatMessage[]> {
+    return this.#conversation(key).$messages;
+  }
+
+  subscribe(listener: ChatStoreListener): () => void {
+    return this.#events.subscribe(listener);
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  start(): Promise<void> {
+    if (this.#starting) return this.#starting;
+    const generation = this.#generation;
+    const starting = this.#login(generation).catch((error: unknown) => {
+      const rtmError = asRtmError(error, 'INVALID_TOKEN');
+      if (this.#starting === starting) this.#starting = undefined;
+      if (generation === this.#generation) {
+        const { state, reason } = this.#$connection.get();
+        // Failures before the client tried (bad server URL, no token) leave no state behind.
+        const failedEarly = state === 'IDLE' || state === ConnectionState.CONNECTING;
+        this.#$connection.set(
+          failedEarly
+            ? { state: ConnectionState.DISCONNECTED, reason: 'LOGIN_FAILURE', error: rtmError }
+            : { state, reason, error: rtmError },
+        );
+        this.#events.emit({ type: 'error', error: rtmError });
+      }
+      throw rtmError;
+    });
+    this.#starting = starting;
+    return starting;
+  }
+
+  async #login(generation: number): Promise<void> {
+    const client = this.#ensureClient();
+    this.#attach(client);
+    const { tokenProvider, token } = this.#options;
+    const fresh = tokenProvider ? await tokenProvider() : token;
+    if (generation !== this.#generation) throw new RtmError('CANCELLED', 'The session was stopped.');
+    if (typeof fresh !== 'string' || fresh.length === 0) {
+      throw new RtmError('INVALID_TOKEN', 'No token: pass a token or a tokenProvider.');
+    }
+    await client.login({ uid: this.userId, token: fresh });
+  }
+
+  async stop(): Promise<void> {
+    this.#generation++;
+    this.#starting = undefined;
+    this.#detach();
+    await this.#client?.logout();
+    this.#$connection.set({ state: 'IDLE' });
+  }
+
+  /** The client, created on first use: a bad server URL surfaces as start()'s rejection. */
+  #ensureClient(): RtmClient {
+    if (!this.#client) {
+      const { server, appId, WebSocket, client } = this.#options;
+      this.#client = createInstance(appId, {
+        ...client,
+        server,
+        WebSocket: WebSocket as WebSocketConstructor | undefined,
+      });
+    }
+    return this.#client;
+  }
+
+  /** Listens to the client (once per start) and to the channels of mounted conversations. */
+  #attach(client: RtmClient): void {
+    if (this.#active) return;
+    this.#active = true;
+    const listeners: Partial<RtmClientEvents> = {
+      ConnectionStateChanged: (state, reason) => this.#onConnection(state, reason),
+      MessageFromPeer: (message, peerId, props) => {
+        this.#receive(conversationKey('peer', peerId), message, { ...props, from: peerId }, true);
+      },
+      MessageSynced: (message, props) => {
+        const key = props.channelId !== undefined ? conversationKey('channel', props.channelId) : conversationKey('peer', props.peerId ?? '');
+        this.#receive(key, message, { ...props, from: this.userId }, false);
+      },
+    };
+    for (const [event, listener] of Object.entries(listeners)) client.on(event as keyof RtmClientEvents, listener as never);
+    this.#detachClient = () => {
+      for (const [event, listener] of Object.entries(listeners)) client.off(event as keyof RtmClientEvents, listener as never);
+    };
+    for (const key of this.#mounted.keys()) this.#attachChannel(key);
+  }
+
+  #detach(): void {
+    this.#active = false;
+    this.#detachClient?.();
+    this.#detachClient = undefined;
+    for (const mounted of this.#mounted.values()) {
+      mounted.detach?.();
+      mounted.detach = undefined;
+    }
+  }
+
+  #onConnection(state: ConnectionState, reason: string): void {
+    this.#$connection.set({ state, reason });
+    this.#events.emit({ type: 'connection', state, reason });
+    if (state === ConnectionState.CONNECTED) {
+      // After the first login and after every reconnect: catch up on what was missed meanwhile.
+      for (const key of this.#mounted.keys()) void this.#sync(key);
+    } else if (state === ConnectionState.DISCONNECTED || state === ConnectionState.ABORTED) {
+      // The connection ended; the next start() signs in again.
+      this.#starting = undefined;
+    }
+  }
+
+  // ---- conversations --------------------------------------------------------------------------
+
+  #conversation(key: ConversationKey): ConversationMessages {
+    let conversation = this.#conversations.get(key);
+    if (!conversation) {
+      conversation = new ConversationMessages(key);
+      this.#conversations.set(key, conversation);
+      const opened = conversation;
+      onMount(conversation.$messages, () => {
+        this.#mount(key, opened);
+        return () => this.#unmount(key);
+      });
+    }
+    return conversation;
+  }
+
+  #mount(key: ConversationKey, conversation: ConversationMessages): void {
+    this.#mounted.set(key, {});
+    this.#list.opened(conversation, Date.now());
+    if (this.#active) this.#attachChannel(key);
+    if (this.#client?.connectionState === ConnectionState.CONNECTED) void this.#sync(key);
+  }
+
+  #unmount(key: ConversationKey): void {
+    const mounted = this.#mounted.get(key);
+    this.#mounted.delete(key);
+    mounted?.detach?.();
+    const channel = this.#channelOf(key);
+    channel?.leave().catch((error: unknown) => this.#error(error, key));
+  }
+
+  /** The channel object of a channel key (undefined for peers, bad names, or no client yet). */
+  #channelOf(key: ConversationKey): RtmChannel | undefined {
+    const parsed = parseConversationKey(key);
+    if (!this.#client || parsed?.kind !== 'channel' || checkChannelName(parsed.id)) return undefined;
+    return this.#client.createChannel(parsed.id);
+  }
+
+  #attachChannel(key: ConversationKey): void {
+    const mounted = this.#mounted.get(key);
+    const channel = this.#channelOf(key);
+    if (!mounted || !channel || mounted.detach) return;
+    const onMessage = (message: RtmMessage, memberId: string, props: ChannelMessageProps) => {
+      this.#receive(key, message, { ...props, from: memberId }, true);
+    };
+    channel.on('ChannelMessage', onMessage);
+    mounted.detach = () => channel.off('ChannelMessage', onMessage);
+  }
+
+  /** Joins (channels) and loads the latest history page of a mounted conversation. */
+  async #sync(key: ConversationKey): Promise<void> {
+    const mounted = this.#mounted.get(key);
+    const client = this.#client;
+    const parsed = parseConversationKey(key);
+    if (!mounted || !client || !parsed) return;
+    try {
+      if (parsed.kind === 'channel') await client.createChannel(parsed.id).join();
+      if (this.#mounted.get(key) !== mounted) return;
+      const page = await client.getHistory(parsed.kind === 'peer' ? { peerId: parsed.id } : { channelId: parsed.id });
+      if (this.#mounted.get(key) !== mounted) return;
+      const conversation = this.#conversation(key);
+      conversation.upsert(...page.messages.map((received) => historyChatMessage(key, received, this.userId)));
+      this.#list.refresh(conversation);
+    } catch (error) {
+      if (this.#mounted.get(key) === mounted && this.#active) this.#error(error, key);
+    }
+  }
+
+  /** A pushed message (from someone else, or our own from another tab). */
+  #receive(
+    key: ConversationKey,
+    message: RtmMessage,
+    stored: { from: string; messageId: string; seq: number; serverReceivedTs: number; clientMessageId: string },
+    notify: boolean,
+  ): void {
+    const conversation = this.#conversation(key);
+    const added = conversation.upsert(storedChatMessage(key, message, stored, this.userId));
+    this.#list.refresh(conversation);
+    if (notify) for (const chat of added) this.#events.emit({ type: 'message', conversation: key, message: chat });
+  }
+
+  // ---- sending --------------------------------------------------------------------------------
+
+  validateDraft(key: ConversationKey, text: string): RtmError | undefined {
+    const parsed = parseConversationKey(key);
+    if (!parsed) {
+      return new RtmError('INVALID_ARGUMENT', `${JSON.stringify(key)} is not a conversation key like "peer:bob" or "channel:lobby".`);
+    }
+    const badId = parsed.kind === 'peer' ? checkUserId(parsed.id, 'Peer id') : checkChannelName(parsed.id);
+    if (badId) return badId;
+    try {
+      parseWireMessage({ type: 'TEXT', text });
+    } catch (error) {
+      return asRtmError(error, 'INVALID_MESSAGE');
+    }
+    return undefined;
+  }
+
+  send(key: ConversationKey, text: string): Promise<ChatMessage> {
+    const invalid = this.validateDraft(key, text);
+    if (invalid) throw invalid;
+    const message: RtmMessage = { messageType: 'TEXT', text };
+    const chat: ChatMessage = {
+      localId: createClientMessageId(),
+      conversation: key,
+      from: this.userId,
+      own: true,
+      text: textOf(message),
+      message,
+      ts: Date.now(),
+      status: 'sending',
+    };
+    const conversation = this.#conversation(key);
+    conversation.upsert(chat);
+    this.#list.refresh(conversation);
+    return this.#transmit(key, chat);
+  }
+
+  retry(key: ConversationKey, localId: string): Promise<ChatMessage> {
+    const conversation = this.#conversations.get(key);
+    const known = conversation?.get(this.userId, localId);
+    if (!conversation || !known) {
+      return Promise.reject(new RtmError('INVALID_ARGUMENT', `No own message ${JSON.stringify(localId)} in ${key}.`));
+    }
+    if (known.status !== 'failed') return Promise.resolve(known);
+    const sending = conversation.update(this.userId, localId, (m) => withoutError({ ...m, status: 'sending' }))!;
+    this.#list.refresh(conversation);
+    return this.#transmit(key, sending);
+  }
+
+  /** Sends an own message that is in the conversation with status `sending`; settles its status. */
+  async #transmit(key: ConversationKey, chat: ChatMessage): Promise<ChatMessage> {
+    const conversation = this.#conversation(key);
+    const { kind, id } = parseConversationKey(key)!;
+    let outcome: (m: ChatMessage) => ChatMessage;
+    try {
+      const client = this.#client;
+      if (!client) throw new RtmError('NOT_LOGGED_IN', 'Call start() first.');
+      const options = { clientMessageId: chat.localId };
+      let ack: { messageId: string; seq: number; serverReceivedTs: number };
+      if (kind === 'peer') {
+        ack = await client.sendMessageToPeer(chat.message, id, { ...options, enableOfflineMessaging: true });
+      } else {
+        const channel = client.createChannel(id);
+        // A shown channel may still be joining (first connect, reconnect): send after the join.
+        if (this.#mounted.has(key)) await channel.join();
+        ack = await channel.sendMessage(chat.message, options);
+      }
+      outcome = (m) => withoutError({ ...m, id: ack.messageId, seq: ack.seq, ts: ack.serverReceivedTs, status: 'sent' });
+    } catch (caught) {
+      const error = asRtmError(caught, 'INTERNAL_ERROR');
+      // A copy from history or another tab may have shown it stored meanwhile: keep that.
+      outcome = (m) => (m.status === 'sending' ? { ...m, status: 'failed', error } : m);
+      // After stop() the failures are our own logout's cancellations: nobody to tell.
+      if (this.#active) this.#error(error, key);
+    }
+    const settled = conversation.update(chat.from, chat.localId, outcome) ?? chat;
+    this.#list.refresh(conversation);
+    return settled;
+  }
+
+  #error(error: unknown, conversation?: ConversationKey): void {
+    const rtmError = asRtmError(error, 'INTERNAL_ERROR');
+    this.#events.emit(conversation ? { type: 'error', error: rtmError, conversation } : { type: 'error', error: rtmError });
+  }
+}
+
+function withoutError(message: ChatMessage): ChatMessage {
+  if (!('error' in message)) return message;
+  const { error: _error, ...rest } = message;
+  return rest;
+}
+
+function asRtmError(error: unknown, fallback: 'INVALID_TOKEN' | 'INVALID_MESSAGE' | 'INTERNAL_ERROR'): RtmError {
+  if (error instanceof RtmError) return error;
+  return new RtmError(fallback, error instanceof Error ? error.message : String(error));
+}
