@@ -65,9 +65,9 @@ async function start(): Promise<void> {
     staticRoot: findProjectRoot(),
     logger: { level: env.RTM_LOG_LEVEL || 'warn' },
   });
-  // Tests and scripts wait for exactly this line.
-  console.log(`rtm-chat server listening on http://localhost:${server.port}`);
   for (const app of server.createdApps) printCredentials(app);
+  // Tests and scripts wait for exactly this line, so it comes last.
+  console.log(`rtm-chat server listening on http://localhost:${server.port}`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -232,3 +232,44 @@ export async function fullHistory(client: TestClient, target: { peer: string } |
   }
   return all.reverse();
 }
+
+/** The real CLI (`rtm-chat-server start`) as a child process, ready once it printed its line. */
+export interface CliServer {
+  child: import('node:child_process').ChildProcess;
+  url: string;
+  wsUrl: string;
+  /** Everything printed on stdout so far. */
+  output(): string;
+  /** Resolves with the exit code or signal. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const PROJECT_ROOT = new URL('../../', import.meta.url);
+
+export async function spawnCli(env: Record<string, string>, timeoutMs = 15_000): Promise<CliServer> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', 'start'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`CLI not ready in time. stdout:\n${stdout}\nstderr:\n${stderr}`)), timeoutMs);
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /^rtm-chat server listening on (http:\/\/localhost:\d+)$/m.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    void exited.then(({ code, signal }) => reject(new Error(`CLI exited (${code ?? signal}). stderr:\n${stderr}`)));
+  });
+  return { child, url, wsUrl: `${url.replace(/^http/, 'ws')}/ws`, output: () => stdout, exited };
+}
