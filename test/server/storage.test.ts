@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ConfigError, parseConfig } from '../../src/server/config.js';
+import { createToken, startServer } from '../../src/server/index.js';
+import { openDatabase } from '../../src/server/storage/sqlite/database.js';
+import { MIGRATIONS } from '../../src/server/storage/sqlite/migrations.js';
+import { TestClient } from './helpers.js';
+
+describe('the SQLite database', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rtm-db-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('is opened with WAL, synchronous=FULL and foreign keys, and migrated once', () => {
+    const first = openDatabase(join(dir, 'data'));
+    assert.equal(first.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(first.pragma('synchronous', { simple: true }), 2); // FULL
+    assert.equal(first.pragma('foreign_keys', { simple: true }), 1);
+    first.close();
+    const second = openDatabase(join(dir, 'data'));
+    const rows = second.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[];
+    assert.deepEqual(rows.map((row) => row.version), MIGRATIONS.map((migration) => migration.version));
+    second.close();
+  });
+
+  it('refuses two messages with the same seq in one conversation', () => {
+    const db = openDatabase(join(dir, 'data'));
+    db.prepare("INSERT INTO apps (id, rest_key, rest_secret, token_secret, created_at) VALUES ('a', 'k', 's', 't', 0)").run();
+    const insert = db.prepare(
+      "INSERT INTO messages (id, app_id, conv, seq, sender, receiver, cmid, body, ts) VALUES (?, 'a', 'p:x/y', 1, 'x', 'y', ?, '{}', 0)",
+    );
+    insert.run('m1', 'c1');
+    assert.throws(() => insert.run('m2', 'c2'), /UNIQUE/);
+    db.close();
+  });
+});
+
+describe('the config file', () => {
+  const good = { id: 'shop', restKey: 'k', restSecret: 's', tokenSecret: 'x'.repeat(32), allowedOrigins: ['https://Shop.example.com/'] };
+
+  it('normalizes origins and accepts "*"', () => {
+    assert.deepEqual(parseConfig({ apps: [good, { ...good, id: 'any', allowedOrigins: ['*'] }] }).apps.map((app) => app.allowedOrigins), [
+      ['https://shop.example.com'],
+      ['*'],
+    ]);
+  });
+
+  it('refuses bad apps with a message naming the field', () => {
+    const cases: [unknown, RegExp][] = [
+      [[], /JSON object/],
+      [{ apps: {} }, /"apps" must be an array/],
+      [{ apps: [{ ...good, id: 'a b' }] }, /apps\[0\]\.id/],
+      [{ apps: [good, good] }, /appears twice/],
+      [{ apps: [{ ...good, tokenSecret: 'short' }] }, /tokenSecret must be at least 32/],
+      [{ apps: [{ ...good, restKey: '' }] }, /restKey/],
+      [{ apps: [{ ...good, allowedOrigins: ['https://x.com/path'] }] }, /allowedOrigins\[0\]/],
+      [{ apps: [{ ...good, allowedOrigins: ['ftp://x.com'] }] }, /allowedOrigins\[0\]/],
+      [{ apps: [{ ...good, allowedOrigins: 'https://x.com' }] }, /allowedOrigins must be an array/],
+    ];
+    for (const [value, message] of cases) {
+      assert.throws(() => parseConfig(value), (error: unknown) => error instanceof ConfigError && message.test(error.message), JSON.stringify(value));
+    }
+  });
+
+  it('a broken file stops startServer before the data directory is created', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rtm-cfg-'));
+    try {
+      const configFile = join(dir, 'config.json');
+      await writeFile(configFile, '{"apps": [');
+      await assert.rejects(startServer({ port: 0, dataDir: join(dir, 'data'), configFile }), ConfigError);
+      assert.equal(existsSync(join(dir, 'data')), false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('apps from the file log in, and the file wins over the database on restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rtm-cfg-'));
+    const configFile = join(dir, 'config.json');
+    try {
+      await writeFile(configFile, JSON.stringify({ apps: [good] }));
+      let server = await startServer({ port: 0, dataDir: join(dir, 'data'), configFile });
+      const login = async (secret: string) => {
+        const client = await TestClient.open(`${server.url.replace('http', 'ws')}/ws`);
+        const token = await createToken({ appId: 'shop', uid: 'alice', secret });
+        return client.request({ t: 'login', appId: 'shop', uid: 'alice', token });
+      };
+      assert.equal((await login(good.tokenSecret)).ok, true);
+      await server.close();
+      const rotated = 'y'.repeat(40);
+      await writeFile(configFile, JSON.stringify({ apps: [{ ...good, tokenSecret: rotated }] }));
+      server = await startServer({ port: 0, dataDir: join(dir, 'data'), configFile });
+      assert.deepEqual(server.createdApps, [], 'demo already exists');
+      assert.equal((await login(good.tokenSecret)).ok, false);
+      assert.equal((await login(rotated)).ok, true);
+      await server.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
