@@ -10,10 +10,11 @@ import { installErrorHandlers } from './http/errors.js';
 import { registerHealthRoute } from './http/health.js';
 import { registerStatic } from './http/static.js';
 import { createSqliteStorage } from './storage/sqlite/index.js';
+import type { Storage } from './storage/types.js';
 
 export { createToken, verifyToken, type CreateTokenOptions, type VerifyTokenOptions, type VerifiedToken } from './tokens.js';
 export { DEMO_APP_ID } from './apps.js';
-export type { AppRecord } from './storage/types.js';
+export type { AppRecord, Storage } from './storage/types.js';
 
 export interface ServerOptions {
   /** Default 8080; 0 picks a free port (see RunningServer.port). */
@@ -32,6 +33,11 @@ export interface ServerOptions {
   now?: () => number;
   /** Fastify/pino request and error logging; `true` = level 'info'. Default off. */
   logger?: boolean | { level: string };
+  /**
+   * Storage to use instead of SQLite in `dataDir` (another adapter, or a wrapped one in tests).
+   * The caller owns it: `close()` does not close injected storage.
+   */
+  storage?: Storage;
   /** Test hooks: shorter login deadline and heartbeat interval than the protocol defaults. */
   loginDeadlineMs?: number;
   heartbeatIntervalMs?: number;
@@ -77,7 +83,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const now = options.now ?? Date.now;
   // Read the config before touching the database: a typo should not leave a half-set-up data dir.
   const config = options.configFile ? readConfigFile(options.configFile) : undefined;
-  const storage = createSqliteStorage(options.dataDir, now());
+  const ownsStorage = options.storage === undefined;
+  const storage = options.storage ?? createSqliteStorage(options.dataDir, now());
   const app = Fastify({
     logger: options.logger === true ? { level: 'info' } : options.logger || false,
   });
@@ -125,14 +132,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           clearInterval(purge);
           await gateway.shutdown();
           await app.close();
-          await storage.close();
+          if (ownsStorage) await storage.close();
         })();
         return closing;
       },
     };
   } catch (error) {
     await app.close().catch(() => {});
-    await storage.close();
+    if (ownsStorage) await storage.close();
     throw error;
   }
 }

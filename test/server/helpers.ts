@@ -73,7 +73,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
       });
     },
     async open(opts = {}) {
-      const client = await TestClient.open(wsUrl, opts.origin);
+      const client = await TestClient.open(wsUrl, { origin: opts.origin });
       clients.push(client);
       return client;
     },
@@ -119,8 +119,9 @@ export class TestClient {
     ws.on('error', () => {}); // surfaced through `closed`
   }
 
-  static open(url: string, origin?: string): Promise<TestClient> {
-    const ws = new WebSocket(url, origin ? { origin } : {});
+  /** `autoPong: false` makes a client that ignores the server's pings, like a dead connection. */
+  static open(url: string, options: { origin?: string; autoPong?: boolean } = {}): Promise<TestClient> {
+    const ws = new WebSocket(url, { ...(options.origin && { origin: options.origin }), autoPong: options.autoPong ?? true });
     const client = new TestClient(ws);
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(client));
