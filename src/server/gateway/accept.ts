@@ -12,6 +12,9 @@ import type { GatewayContext } from './context.js';
 import { handlers } from './handlers/index.js';
 import type { FrameHandler } from './handlers/types.js';
 
+/** Frames read from one socket but not handled yet; beyond this the socket is paused. */
+const MAX_QUEUED_FRAMES = 64;
+
 /**
  * Runs one client connection: login deadline, the frame loop, cleanup on close.
  *
@@ -74,12 +77,19 @@ export function acceptConnection(
     }
   };
 
+  // Backpressure: a client that sends faster than its frames are handled stops being read (TCP
+  // pushes back on it) instead of growing this queue without bound.
+  let pending = 0;
   socket.on('message', (data, isBinary) => {
+    if (++pending >= MAX_QUEUED_FRAMES) socket.pause();
     queue = queue
       .then(() => handle(data, isBinary))
       .catch((error: unknown) => {
         // Only reachable through a bug in the loop itself; keep the process and the queue alive.
         ctx.log.error({ err: error }, 'connection frame loop failed');
+      })
+      .finally(() => {
+        if (--pending < MAX_QUEUED_FRAMES && socket.isPaused) socket.resume();
       });
   });
 
