@@ -30,9 +30,12 @@ export class ConversationMessages {
     return this.#$messages;
   }
 
-  /** The last message in display order. */
+  /**
+   * The last message in display order. Read from the store's raw value: `get()` on an atom
+   * without listeners mounts it, which would start the conversation's I/O.
+   */
   get last(): ChatMessage | undefined {
-    const list = this.#$messages.get();
+    const list = this.#$messages.value ?? [];
     return list[list.length - 1];
   }
 

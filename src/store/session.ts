@@ -247,18 +247,16 @@ class Session implements ChatSession {
     if (!conversation) {
       conversation = new ConversationMessages(key);
       this.#conversations.set(key, conversation);
-      const opened = conversation;
       onMount(conversation.$messages, () => {
-        this.#mount(key, opened);
+        this.#mount(key);
         return () => this.#unmount(key);
       });
     }
     return conversation;
   }
 
-  #mount(key: ConversationKey, conversation: ConversationMessages): void {
+  #mount(key: ConversationKey): void {
     this.#mounted.set(key, {});
-    this.#list.opened(conversation, Date.now());
     if (this.#active) this.#attachChannel(key);
     if (this.#client?.connectionState === ConnectionState.CONNECTED) void this.#sync(key);
   }

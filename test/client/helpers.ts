@@ -130,6 +130,8 @@ export interface SocketTap {
   readonly sent: ClientFrame[];
   /** How many sockets the client opened. */
   readonly opened: () => number;
+  /** How many of them are still open or opening. */
+  readonly live: () => number;
   /** Return true to swallow an outgoing frame: the server never sees it. */
   dropOutgoing?: (frame: ClientFrame) => boolean;
   /** Return true to swallow an incoming frame: the client never sees it. */
@@ -144,6 +146,7 @@ export function socketTap(): SocketTap {
     WebSocket: undefined as unknown as WebSocketConstructor,
     sent: [],
     opened: () => sockets.length,
+    live: () => sockets.filter((socket) => socket.readyState <= 1).length,
   };
 
   class TappedSocket implements WebSocketLike {
