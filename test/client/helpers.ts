@@ -4,7 +4,11 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import {
   createInstance,
+  type EventMap,
+  type RtmChannel,
+  type RtmChannelEvents,
   type RtmClient,
+  type RtmClientEvents,
   type RtmClientOptions,
   type TypedEmitter,
   type WebSocketConstructor,
@@ -72,12 +76,13 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<any> {
 }
 
 /** Records every emission of `event` as its argument list. */
-export function record<E extends Record<string, (...args: any[]) => void>, K extends keyof E & string>(
-  emitter: TypedEmitter<E>,
-  event: K,
-): Parameters<E[K]>[] {
-  const calls: Parameters<E[K]>[] = [];
-  emitter.on(event, ((...args: Parameters<E[K]>) => calls.push(args)) as E[K]);
+export function record<K extends keyof RtmClientEvents>(emitter: RtmClient, event: K): Parameters<RtmClientEvents[K]>[];
+export function record<K extends keyof RtmChannelEvents>(emitter: RtmChannel, event: K): Parameters<RtmChannelEvents[K]>[];
+export function record(emitter: RtmClient | RtmChannel, event: string): unknown[][] {
+  const calls: unknown[][] = [];
+  (emitter as unknown as TypedEmitter<EventMap>).on(event, (...args: unknown[]) => {
+    calls.push(args);
+  });
   return calls;
 }
 

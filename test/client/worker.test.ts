@@ -1,0 +1,35 @@
+import { expect } from '@open-wc/testing';
+import { appId, devToken, loggedInClient, logoutAll, record, serverUrl, uniqueId, waitFor } from './helpers.js';
+
+describe('RtmClient in a Worker', () => {
+  afterEach(logoutAll);
+
+  it('logs in and sends from a module Worker, where there is no window', async () => {
+    const [workerUser, bobId] = [uniqueId('worker'), uniqueId('bob')];
+    const bob = await loggedInClient(bobId);
+    const received = record(bob, 'MessageFromPeer');
+    const worker = new Worker(new URL('./fixtures/worker-client.ts', import.meta.url), { type: 'module' });
+    try {
+      const reply = new Promise<any>((resolve, reject) => {
+        worker.onmessage = (event) => resolve(event.data);
+        worker.onerror = (event) => reject(new Error(`worker failed: ${event.message}`));
+      });
+      worker.postMessage({
+        serverUrl: serverUrl(),
+        appId: appId(),
+        uid: workerUser,
+        token: await devToken(workerUser),
+        peerId: bobId,
+        text: 'from a worker',
+      });
+      const result = await reply;
+      expect(result).to.deep.include({ ok: true, state: 'CONNECTED', hasWindow: false });
+      await waitFor(() => received.length === 1, 'bob to get the message');
+      expect(received[0]![0]).to.deep.equal({ messageType: 'TEXT', text: 'from a worker' });
+      expect(received[0]![1]).to.equal(workerUser);
+      expect(received[0]![2].messageId).to.equal(result.messageId);
+    } finally {
+      worker.terminate();
+    }
+  });
+});
