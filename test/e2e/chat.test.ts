@@ -70,7 +70,7 @@ describe('script-tag embed from another origin', () => {
   it('works from /embed.html and from a customer page on another origin', async () => {
     // The customer's page: the README snippet, with the script and server on the chat origin.
     const customerPage = (user: string, target: string) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Customer site</title>
+<html lang="en"><head><meta charset="utf-8"><title>Customer site</title><link rel="icon" href="data:,">
 <script src="${server.url}/dist/rtm-chat.iife.js"></script></head>
 <body>
 <rtm-chat server="${server.url}" app-id="demo" user-id="${user}">

@@ -38,6 +38,7 @@ export async function waitFor<T>(check: () => T | undefined | null | false, what
 export function deepQueryAll<E extends Element = Element>(root: Element | ShadowRoot | Document, selector: string): E[] {
   const found: E[] = [];
   const visit = (node: Element | ShadowRoot | Document) => {
+    if (node instanceof Element && node.shadowRoot) visit(node.shadowRoot);
     found.push(...(node.querySelectorAll(selector) as NodeListOf<E>));
     for (const element of node.querySelectorAll('*')) {
       if (element.shadowRoot) visit(element.shadowRoot);

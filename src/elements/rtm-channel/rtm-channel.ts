@@ -30,6 +30,8 @@ import { channelStyles } from './rtm-channel.styles.js';
  * @cssprop --rtm-color-background - background of the conversation
  * @cssprop --rtm-color-accent - Send button and focus colour
  * @cssprop --rtm-color-own-bubble - background of your own messages
+ *
+ * @tagname rtm-channel
  */
 export class RtmChannelElement extends LitElement {
   static override styles = channelStyles;
@@ -59,7 +61,7 @@ export class RtmChannelElement extends LitElement {
     return undefined;
   }
 
-  private get title(): string {
+  private get conversationTitle(): string {
     if (this.peer) return this.peer;
     if (this.channel) return `#${this.channel}`;
     return '';
@@ -101,12 +103,12 @@ export class RtmChannelElement extends LitElement {
     return html`
       ${this.noHeader
         ? nothing
-        : html`<header part="header"><h2 part="title">${this.title}</h2></header>`}
+        : html`<div part="header"><h2 part="title">${this.conversationTitle}</h2></div>`}
       <rtm-message-list
         part="messages"
         exportparts="log, message, message-own, message-other, meta, sender, time, bubble, status, retry-button, empty"
         .messages=${this.messages.value ?? []}
-        label=${strings.messages(this.title)}
+        label=${strings.messages(this.conversationTitle)}
         @rtm-message-retry=${this.onRetry}
       ></rtm-message-list>
       <rtm-composer

@@ -43,6 +43,8 @@ export type TokenProvider = () => Promise<string>;
  * @cssprop --rtm-color-banner-background - connection banner background
  * @cssprop --rtm-radius - corner radius of bubbles, inputs and buttons
  * @cssprop --rtm-font-family - font family
+ *
+ * @tagname rtm-chat
  */
 export class RtmChatElement extends LitElement {
   static override styles = chatStyles;

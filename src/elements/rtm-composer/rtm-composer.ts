@@ -24,6 +24,8 @@ export class RtmComposerSubmitEvent extends Event {
  * @csspart input - the textbox
  * @csspart send-button - the Send button
  * @csspart error - the inline error under the textbox
+ *
+ * @tagname rtm-composer
  */
 export class RtmComposerElement extends LitElement {
   static override styles = composerStyles;

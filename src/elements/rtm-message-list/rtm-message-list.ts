@@ -34,6 +34,8 @@ const PINNED_THRESHOLD_PX = 48;
  * @csspart status - the delivery status of your own message
  * @csspart retry-button - Retry on a failed message
  * @csspart empty - the text shown before the first message
+ *
+ * @tagname rtm-message-list
  */
 export class RtmMessageListElement extends LitElement {
   static override styles = messageListStyles;
