@@ -172,7 +172,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
     if (typeof options !== 'object' || options === null || typeof options.server !== 'string') {
       throw new RtmError('INVALID_ARGUMENT', 'createInstance needs { server: "https://…" }.');
     }
-    const WebSocketImpl = options.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
+    const WebSocketImpl: WebSocketConstructor | undefined = options.WebSocket ?? globalThis.WebSocket;
     if (typeof WebSocketImpl !== 'function') {
       throw new RtmError('INVALID_ARGUMENT', 'No WebSocket here; pass one with { WebSocket }.');
     }

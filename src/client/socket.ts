@@ -8,11 +8,18 @@ export interface WebSocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  onopen: ((event: any) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-  onerror: ((event: any) => void) | null;
+  onopen: Handler<unknown> | null;
+  onmessage: Handler<{ data: unknown }> | null;
+  onclose: Handler<{ code: number; reason: string }> | null;
+  onerror: Handler<unknown> | null;
 }
+
+/**
+ * An event handler, declared method-style so its parameter is checked bivariantly: the DOM's
+ * `(this: WebSocket, ev: MessageEvent) => any` handlers then fit, and the global `WebSocket`
+ * is a {@link WebSocketConstructor} without a cast.
+ */
+export type Handler<E> = { handle(event: E): void }['handle'];
 
 /** A WebSocket constructor: the global `WebSocket`, or a wrapper with the same shape. */
 export type WebSocketConstructor = new (url: string) => WebSocketLike;

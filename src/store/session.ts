@@ -30,7 +30,7 @@ export interface ChatSessionOptions {
   /** Called for a token at every `start()`; takes precedence over `token`. */
   tokenProvider?: () => Promise<string>;
   /** A WebSocket constructor (a wrapper in tests, or a Worker's). Default: the global one. */
-  WebSocket?: WebSocketConstructor | typeof WebSocket;
+  WebSocket?: WebSocketConstructor;
   /** Transport settings passed to the client (for tests, or a shorter give-up time). */
   client?: Pick<RtmClientOptions, 'logFilter' | 'reconnectGiveUpMs' | 'sendTimeoutMs'>;
 }
@@ -191,7 +191,7 @@ class Session implements ChatSession {
       this.#client = createInstance(appId, {
         ...client,
         server,
-        WebSocket: WebSocket as WebSocketConstructor | undefined,
+        WebSocket,
       });
     }
     return this.#client;

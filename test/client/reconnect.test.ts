@@ -1,7 +1,9 @@
 import { expect } from '@open-wc/testing';
 import type { PeerMessageProps, RtmMessage } from '../../src/client/index.js';
 import {
+  devToken,
   loggedInClient,
+  newClient,
   logoutAll,
   record,
   rejectionOf,
@@ -187,5 +189,30 @@ describe('RtmClient reconnect and delivery', function () {
     await alice.login({ uid: aliceId });
     const ack = await alice.sendMessageToPeer({ text: 'back' }, bobId, { enableOfflineMessaging: true });
     expect(ack.storedOffline).to.equal(true);
+  });
+
+  it('rejects login with LOGIN_TIMEOUT when the server stays unreachable', async () => {
+    const uid = uniqueId('alice');
+    const token = await devToken(uid);
+    const tap = socketTap();
+    const client = newClient({ WebSocket: tap.WebSocket });
+    const states = record(client, 'ConnectionStateChanged');
+    let error: any;
+    try {
+      await stopServer();
+      error = await rejectionOf(client.login({ uid, token }));
+    } finally {
+      await startServer();
+    }
+    expect(error.reason).to.equal('LOGIN_TIMEOUT');
+    expect(states).to.deep.equal([
+      ['CONNECTING', 'LOGIN'],
+      ['DISCONNECTED', 'LOGIN_TIMEOUT'],
+    ]);
+    // It kept trying within the login timeout, and stopped trying after it.
+    expect(tap.opened()).to.be.greaterThan(1);
+    const opened = tap.opened();
+    await sleep(1500);
+    expect(tap.opened()).to.equal(opened);
   });
 });
