@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../src/define.js';
-import type { RtmComposerElement } from '../../src/elements/rtm-composer/rtm-composer.js';
+import type { RtmComposerElement, RtmComposerSubmitEvent } from '../../src/elements/rtm-composer/rtm-composer.js';
 
 function parts(el: RtmComposerElement) {
   const root = el.shadowRoot!;
@@ -40,7 +40,7 @@ describe('<rtm-composer>', () => {
     box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', shiftKey: true, bubbles: true, cancelable: true }));
     expect(submitted).to.equal(0);
     setTimeout(() => box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true })));
-    const event = await oneEvent(el, 'rtm-composer-submit');
+    const event = (await oneEvent(el, 'rtm-composer-submit')) as unknown as RtmComposerSubmitEvent;
     expect(event.text).to.equal('first line');
   });
 
