@@ -64,8 +64,10 @@ export const messageListStyles = [
       color: var(--_own-bubble-text);
     }
 
+    /* Pending messages keep full contrast: the status line under them says "Sending…". */
     .own[data-status='sending'] [part~='bubble'] {
-      opacity: 0.7;
+      outline: 1px dashed var(--_own-bubble);
+      outline-offset: 2px;
     }
 
     [part~='status'] {
