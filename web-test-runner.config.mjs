@@ -6,6 +6,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { defaultReporter } from '@web/test-runner';
 import { countingReporter } from './scripts/wtr-counting-reporter.mjs';
 import { createServerProcess } from './scripts/server-process.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 
 const server = createServerProcess({ name: 'wtr' });
 
@@ -53,17 +54,9 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        executablePath: CHROMIUM_PATH,
         headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        args: CHROMIUM_ARGS,
       },
     }),
   ],
@@ -73,6 +66,8 @@ export default {
   <head>
     <script>
       window.process = { env: { NODE_ENV: 'development' } };
+      // Tests run Lit's dev build on purpose (its extra checks); its notice about that is noise.
+      window.litIssuedWarnings = new Set(['dev-mode']);
       window.RTM_TEST = ${JSON.stringify({ serverUrl: server.url, appId: 'demo' })};
     </script>
   </head>

@@ -16,43 +16,8 @@ import {
 } from '../../src/client/index.js';
 import type { ClientFrame, ServerFrame } from '../../src/protocol/index.js';
 
-declare global {
-  interface Window {
-    RTM_TEST: { serverUrl: string; appId: string };
-  }
-}
-
-export const serverUrl = (): string => window.RTM_TEST.serverUrl;
-export const appId = (): string => window.RTM_TEST.appId;
-
-/** A user id (or channel name) no other test uses, so tests never see each other's data. */
-export function uniqueId(name: string): string {
-  return `${name}-${Math.random().toString(36).slice(2, 10)}`;
-}
-
-/** A dev token for `uid` from the server's dev endpoint. */
-export async function devToken(uid: string): Promise<string> {
-  const response = await fetch(`${serverUrl()}/api/dev/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ uid }),
-  });
-  if (!response.ok) throw new Error(`dev token for ${uid}: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { token: string }).token;
-}
-
-/** Polls until `check` returns a truthy value; fails with `what` when the time is up. */
-export async function waitFor<T>(check: () => T | undefined | null | false, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export { serverUrl, appId, uniqueId, devToken, waitFor, sleep } from '../support/browser.js';
+import { serverUrl, appId, devToken, sleep } from '../support/browser.js';
 
 /** The settled state of a promise right now (after pending microtasks ran). */
 export async function settledState(promise: Promise<unknown>): Promise<'pending' | 'fulfilled' | 'rejected'> {

@@ -4,6 +4,8 @@ import { createServer, type Server } from 'node:http';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 // @ts-expect-error -- a plain ESM script shared with the browser test config
 import { createServerProcess, freePort } from '../../scripts/server-process.mjs';
+// @ts-expect-error -- a plain ESM script shared with the browser test config
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 
 export interface RtmServerProcess {
   start(): Promise<void>;
@@ -19,17 +21,9 @@ export function rtmServer(name: string): RtmServerProcess {
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH as string,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: CHROMIUM_ARGS as string[],
   });
 }
 

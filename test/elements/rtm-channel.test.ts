@@ -3,7 +3,7 @@ import '../../src/define.js';
 import type { RtmChatElement } from '../../src/elements/rtm-chat/rtm-chat.js';
 import type { RtmChannelElement } from '../../src/elements/rtm-channel/rtm-channel.js';
 import { MAX_MESSAGE_BYTES } from '../../src/protocol/index.js';
-import { appId, deepQuery, deepQueryAll, devToken, serverUrl, uniqueUser, waitFor } from './helpers.js';
+import { appId, deepQuery, deepQueryAll, devToken, serverUrl, uniqueId, waitFor } from './helpers.js';
 
 interface Pair {
   aliceChat: RtmChatElement;
@@ -14,9 +14,9 @@ interface Pair {
 
 /** Two real sessions on one page, alice and bob, each with a view of the same conversation. */
 async function pair(target: 'peer' | 'channel'): Promise<Pair> {
-  const aliceId = uniqueUser('alice');
-  const bobId = uniqueUser('bob');
-  const room = uniqueUser('room');
+  const aliceId = uniqueId('alice');
+  const bobId = uniqueId('bob');
+  const room = uniqueId('room');
   const [aliceToken, bobToken] = await Promise.all([devToken(aliceId), devToken(bobId)]);
   const wrapper = await fixture<HTMLDivElement>(html`<div>
     <rtm-chat id="a" server=${serverUrl()} app-id=${appId()} user-id=${aliceId} token=${aliceToken}>

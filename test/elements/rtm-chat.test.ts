@@ -3,7 +3,7 @@ import '../../src/define.js';
 import type { RtmChatElement } from '../../src/elements/rtm-chat/rtm-chat.js';
 import { RtmChatElement as RtmChatClass } from '../../src/index.js';
 import { defineElement } from '../../src/elements/internal/define-element.js';
-import { appId, devToken, serverUrl, uniqueUser, waitFor } from './helpers.js';
+import { appId, devToken, serverUrl, uniqueId, waitFor } from './helpers.js';
 
 function banner(el: RtmChatElement): HTMLElement {
   return el.shadowRoot!.querySelector('[role="status"]')!;
@@ -11,7 +11,7 @@ function banner(el: RtmChatElement): HTMLElement {
 
 describe('<rtm-chat>', () => {
   it('signs in, announces the connection and hides its banner once connected', async () => {
-    const uid = uniqueUser('alice');
+    const uid = uniqueId('alice');
     const token = await devToken(uid);
     const el = await fixture<RtmChatElement>(html`<rtm-chat></rtm-chat>`);
     expect(banner(el).textContent).to.contain('Set server');
@@ -33,8 +33,8 @@ describe('<rtm-chat>', () => {
   });
 
   it('reports a refused token with rtm-error and a banner, without retrying forever', async () => {
-    const uid = uniqueUser('mallory');
-    const token = await devToken(uniqueUser('someone-else'));
+    const uid = uniqueId('mallory');
+    const token = await devToken(uniqueId('someone-else'));
     const el = await fixture<RtmChatElement>(html`<rtm-chat
       server=${serverUrl()}
       app-id=${appId()}
@@ -48,7 +48,7 @@ describe('<rtm-chat>', () => {
   });
 
   it('uses tokenProvider for the token', async () => {
-    const uid = uniqueUser('provider');
+    const uid = uniqueId('provider');
     const el = document.createElement('rtm-chat');
     let asked = 0;
     el.tokenProvider = () => {
@@ -71,7 +71,7 @@ describe('<rtm-chat>', () => {
   });
 
   it('opens the conversation named by peer when it has no child views', async () => {
-    const uid = uniqueUser('solo');
+    const uid = uniqueId('solo');
     const el = await fixture<RtmChatElement>(html`<rtm-chat
       server=${serverUrl()}
       app-id=${appId()}
@@ -100,7 +100,7 @@ describe('<rtm-chat>', () => {
   });
 
   it('is accessible', async () => {
-    const uid = uniqueUser('a11y');
+    const uid = uniqueId('a11y');
     const el = await fixture<RtmChatElement>(html`<rtm-chat
       server=${serverUrl()}
       app-id=${appId()}
