@@ -16,6 +16,8 @@ export const ErrorCodes = {
   NOT_JOINED: 104,
   /** The operation was cancelled by the caller (cancelSignal, logout, leave). */
   CANCELLED: 105,
+  /** Cancel was asked for a transfer that had already finished (or failed): nothing to cancel. */
+  NOTHING_TO_CANCEL: 106,
 
   /** The token could not be verified (bad signature, malformed, wrong algorithm). */
   INVALID_TOKEN: 201,
@@ -55,11 +57,25 @@ export const ErrorCodes = {
   INVALID_CLIENT_MESSAGE_ID: 409,
   /** No such HTTP endpoint or resource (also: a feature that is switched off, like dev tokens). */
   NOT_FOUND: 410,
+  /** A media upload with no bytes. */
+  MEDIA_EMPTY: 411,
+  /** A media upload over 30 MB. */
+  MEDIA_TOO_LARGE: 412,
+  /** A media id that is not one the server could have issued. */
+  INVALID_MEDIA_ID: 413,
+  /** No media object with this id (never uploaded, or deleted). */
+  MEDIA_NOT_FOUND: 414,
+  /** The media object was deleted 7 days after upload. */
+  MEDIA_EXPIRED: 415,
+  /** A file name that is empty, too long, or has control characters. */
+  INVALID_FILE_NAME: 416,
   /** Too many requests in a short time. */
   TOO_OFTEN: 429,
 
   /** The server failed while handling a request; nothing was stored. */
   INTERNAL_ERROR: 500,
+  /** An upload or download failed on the network or the server (HTTP status in the message). */
+  MEDIA_TRANSFER_FAILED: 501,
   /** A send while the client has given up reconnecting (seed 002). */
   MESSAGE_WEBSOCKET_DISCONNECTED: 510,
   /** The session was closed because the same user logged in elsewhere with `replace`. */

@@ -6,4 +6,5 @@ export * from './limits.js';
 export * from './errors.js';
 export * from './ids.js';
 export * from './messages.js';
+export * from './media.js';
 export * from './frames.js';

@@ -31,6 +31,24 @@ export const MAX_MEDIA_BYTES = 30 * 1024 * 1024;
 /** Smallest media file, in bytes: empty files are refused. */
 export const MIN_MEDIA_BYTES = 1;
 
+/** Longest file name carried in an image or file message, in characters. */
+export const MAX_FILE_NAME_LENGTH = 255;
+
+/**
+ * What a generated thumbnail aims for (bytes, before base64). The hard limit is the message cap:
+ * text, file name and thumbnail together stay within {@link MAX_MESSAGE_BYTES}.
+ */
+export const THUMBNAIL_TARGET_BYTES = 5 * 1024;
+
+/** The longest edge of a generated thumbnail, in pixels (it shrinks further to meet the target). */
+export const THUMBNAIL_MAX_EDGE_PX = 320;
+
+/** How long a signed media download URL stays valid. */
+export const MEDIA_URL_TTL_MS = 10 * 60 * 1000;
+
+/** How often the server deletes expired media. */
+export const MEDIA_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+
 /** How long an uploaded media object is kept. */
 export const MEDIA_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 

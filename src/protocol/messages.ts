@@ -1,5 +1,6 @@
 import { RtmError } from './errors.js';
-import { MAX_MESSAGE_BYTES } from './limits.js';
+import { MAX_MEDIA_BYTES, MAX_MESSAGE_BYTES, MIN_MEDIA_BYTES } from './limits.js';
+import { checkFileName, checkMediaId } from './media.js';
 
 /**
  * A message as it travels on the wire and is stored by the server. The transport core turns the
@@ -7,10 +8,10 @@ import { MAX_MESSAGE_BYTES } from './limits.js';
  *
  * - `TEXT`: `text` is the message.
  * - `RAW`: `data` is the payload, base64-encoded; `description` is optional text about it.
- *
- * Image and file messages (`IMAGE`, `FILE`) join this union with the media issue.
+ * - `IMAGE` / `FILE`: an uploaded media object by id, with its display name, size, and an
+ *   optional small thumbnail (base64) shown before anything is downloaded (seeds 000/001).
  */
-export type WireMessage = WireTextMessage | WireRawMessage;
+export type WireMessage = WireTextMessage | WireRawMessage | WireImageMessage | WireFileMessage;
 
 export interface WireTextMessage {
   type: 'TEXT';
@@ -24,8 +25,37 @@ export interface WireRawMessage {
   description?: string;
 }
 
+/** Fields shared by image and file messages. */
+export interface WireMediaFields {
+  /** The server-issued media id. */
+  mediaId: string;
+  /** Size of the media object in bytes. */
+  size: number;
+  /** Display file name (never used as a path). */
+  fileName: string;
+  /** The media type the uploader declared, e.g. `image/png`. */
+  mimeType?: string;
+  /** Text shown with the file (a caption). */
+  description?: string;
+  /** Base64 of a small JPEG/WebP/PNG preview. */
+  thumbnail?: string;
+  thumbnailWidth?: number;
+  thumbnailHeight?: number;
+}
+
+export interface WireImageMessage extends WireMediaFields {
+  type: 'IMAGE';
+  /** Pixel size of the original, so views reserve the right space before it loads. */
+  width?: number;
+  height?: number;
+}
+
+export interface WireFileMessage extends WireMediaFields {
+  type: 'FILE';
+}
+
 /** The message types this version understands. */
-export const MESSAGE_TYPES = ['TEXT', 'RAW'] as const;
+export const MESSAGE_TYPES = ['TEXT', 'RAW', 'IMAGE', 'FILE'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 const utf8 = new TextEncoder();
@@ -77,6 +107,10 @@ export function parseWireMessage(value: unknown): WireMessage {
       if (record.description) message.description = record.description;
       break;
     }
+    case 'IMAGE':
+    case 'FILE':
+      message = parseMediaMessage(record, record.type);
+      break;
     default:
       throw new RtmError(
         'INVALID_MESSAGE',
@@ -84,6 +118,64 @@ export function parseWireMessage(value: unknown): WireMessage {
       );
   }
   checkMessageSize(message);
+  return message;
+}
+
+const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i;
+const MAX_PIXELS_PER_EDGE = 1 << 16;
+
+function optionalDimension(record: Record<string, unknown>, key: string): number | undefined {
+  const value = record[key];
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > MAX_PIXELS_PER_EDGE) {
+    throw new RtmError('INVALID_MESSAGE', `"${key}" must be an integer from 1 to ${MAX_PIXELS_PER_EDGE}.`);
+  }
+  return value as number;
+}
+
+function optionalString(record: Record<string, unknown>, key: string): string | undefined {
+  const value = record[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new RtmError('INVALID_MESSAGE', `"${key}" must be a string.`);
+  return value;
+}
+
+function parseMediaMessage(record: Record<string, unknown>, type: 'IMAGE' | 'FILE'): WireImageMessage | WireFileMessage {
+  const invalidId = checkMediaId(record.mediaId);
+  if (invalidId) throw invalidId;
+  const size = record.size;
+  if (!Number.isInteger(size) || (size as number) < MIN_MEDIA_BYTES || (size as number) > MAX_MEDIA_BYTES) {
+    throw new RtmError('INVALID_MESSAGE', `"size" must be an integer from ${MIN_MEDIA_BYTES} to ${MAX_MEDIA_BYTES}.`);
+  }
+  const invalidName = checkFileName(record.fileName);
+  if (invalidName) throw invalidName;
+  const message = { type, mediaId: record.mediaId as string, size: size as number, fileName: record.fileName as string } as
+    | WireImageMessage
+    | WireFileMessage;
+  const mimeType = optionalString(record, 'mimeType');
+  if (mimeType !== undefined) {
+    if (!MIME_TYPE.test(mimeType)) throw new RtmError('INVALID_MESSAGE', '"mimeType" must look like type/subtype.');
+    message.mimeType = mimeType.toLowerCase();
+  }
+  const description = optionalString(record, 'description');
+  if (description) message.description = description;
+  const thumbnail = optionalString(record, 'thumbnail');
+  if (thumbnail !== undefined) {
+    if (thumbnail.length === 0 || !BASE64.test(thumbnail) || thumbnail.length % 4 !== 0) {
+      throw new RtmError('INVALID_MESSAGE', '"thumbnail" must be non-empty base64.');
+    }
+    message.thumbnail = thumbnail;
+  }
+  const thumbnailWidth = optionalDimension(record, 'thumbnailWidth');
+  const thumbnailHeight = optionalDimension(record, 'thumbnailHeight');
+  if (thumbnailWidth !== undefined) message.thumbnailWidth = thumbnailWidth;
+  if (thumbnailHeight !== undefined) message.thumbnailHeight = thumbnailHeight;
+  if (type === 'IMAGE') {
+    const width = optionalDimension(record, 'width');
+    const height = optionalDimension(record, 'height');
+    if (width !== undefined) (message as WireImageMessage).width = width;
+    if (height !== undefined) (message as WireImageMessage).height = height;
+  }
   return message;
 }
 

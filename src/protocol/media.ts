@@ -1,0 +1,83 @@
+import { RtmError } from './errors.js';
+import { MAX_FILE_NAME_LENGTH } from './limits.js';
+
+/**
+ * Media: the HTTP side of image and file messages (seeds 000/001). A file is uploaded once, gets
+ * a server-generated media id, and is kept for MEDIA_TTL_MS; messages carry the id, never bytes
+ * (except a small thumbnail). See docs/protocol.md, "Media".
+ */
+
+/** Media ids: 22–64 characters of `[A-Za-z0-9_-]` (the server issues 128 random bits, base64url). */
+const MEDIA_ID = /^[A-Za-z0-9_-]{22,64}$/;
+
+/** The error for a malformed media id, or undefined when it is well-formed. */
+export function checkMediaId(value: unknown): RtmError | undefined {
+  if (typeof value === 'string' && MEDIA_ID.test(value)) return undefined;
+  return new RtmError('INVALID_MEDIA_ID', 'Media id must be 22–64 characters from A-Z a-z 0-9 _ -.');
+}
+
+// C0 and C1 controls, DEL, and the bidirectional overrides/isolates that can disguise an extension
+// ("photo\u202Egpj.exe").
+const FILE_NAME_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/** The error for an unusable display file name, or undefined when it is fine. */
+export function checkFileName(value: unknown): RtmError | undefined {
+  if (typeof value !== 'string' || value.trim().length === 0) {
+    return new RtmError('INVALID_FILE_NAME', 'File name must be a non-empty string.');
+  }
+  if (value.length > MAX_FILE_NAME_LENGTH) {
+    return new RtmError('INVALID_FILE_NAME', `File name must be at most ${MAX_FILE_NAME_LENGTH} characters.`);
+  }
+  if (FILE_NAME_FORBIDDEN.test(value)) {
+    return new RtmError('INVALID_FILE_NAME', 'File name must not contain control or text-direction characters.');
+  }
+  return undefined;
+}
+
+/**
+ * Raster image types a browser may show inline. Everything else — SVG and HTML above all — is
+ * served as an attachment in a sandbox, since it could run script on the server's origin.
+ */
+export const INLINE_IMAGE_TYPES: readonly string[] = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp', 'image/avif'];
+
+/** HTTP paths of the media API, relative to the server's base URL. */
+export const MediaPaths = {
+  /** POST raw bytes (the body is the file) → {@link UploadResult}. `?appId=` names the app. */
+  upload: '/api/media',
+  /** GET the bytes (Range, ETag); HEAD for the headers only. */
+  object: (mediaId: string) => `/api/media/${mediaId}`,
+  /** GET → {@link MediaInfo} (is the id still valid, what is it). */
+  info: (mediaId: string) => `/api/media/${mediaId}/info`,
+  /** POST → {@link SignedMediaUrl}: a URL that works without headers, for `<img src>` and links. */
+  signedUrl: (mediaId: string) => `/api/media/${mediaId}/url`,
+} as const;
+
+/** Image dimensions read from a file header. */
+export interface ImageSize {
+  width: number;
+  height: number;
+}
+
+/** What the server knows about a media object. */
+export interface MediaInfo {
+  mediaId: string;
+  /** Bytes. */
+  size: number;
+  /** The type the uploader declared (`application/octet-stream` when none). */
+  contentType: string;
+  /** For JPEG, PNG, BMP, GIF and WebP files, read from the header. */
+  width?: number;
+  height?: number;
+  /** Upload time and expiry, ms since the epoch. */
+  uploadedAt: number;
+  expiresAt: number;
+}
+
+/** The answer to an upload. */
+export type UploadResult = MediaInfo;
+
+/** A short-lived download URL. */
+export interface SignedMediaUrl {
+  url: string;
+  expiresAt: number;
+}
