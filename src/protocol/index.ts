@@ -7,4 +7,5 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './messages.js';
 export * from './media.js';
+export * from './image-size.js';
 export * from './frames.js';
