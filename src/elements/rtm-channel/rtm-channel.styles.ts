@@ -32,8 +32,25 @@ export const channelStyles = [
       white-space: nowrap;
     }
 
+    :host {
+      position: relative;
+    }
+
     rtm-message-list {
       flex: 1;
+    }
+
+    .drop-hint {
+      position: absolute;
+      inset: 0;
+      display: grid;
+      place-items: center;
+      border: 2px dashed var(--_accent);
+      border-radius: var(--_radius);
+      background: color-mix(in srgb, var(--_bg) 85%, transparent);
+      color: var(--_accent);
+      font-weight: 600;
+      pointer-events: none;
     }
   `,
 ];

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, query } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
 import type { ChatMessage, ChatSession, ConversationKey } from '../../store/index.js';
 import { RtmError } from '../../protocol/index.js';
@@ -7,7 +7,7 @@ import { sessionContext } from '../internal/context.js';
 import { RtmErrorEvent } from '../internal/events.js';
 import { StoreController } from '../internal/store-controller.js';
 import { strings } from '../internal/strings.js';
-import type { RtmComposerElement, RtmComposerSubmitEvent } from '../rtm-composer/rtm-composer.js';
+import type { RtmComposerElement, RtmComposerFilesEvent, RtmComposerSubmitEvent } from '../rtm-composer/rtm-composer.js';
 import type { RtmMessageRetryEvent } from '../rtm-message-list/rtm-message-list.js';
 import { channelStyles } from './rtm-channel.styles.js';
 
@@ -26,7 +26,9 @@ import { channelStyles } from './rtm-channel.styles.js';
  * @csspart title - the conversation name
  * @csspart messages - the message list (its inner parts are exported: log, message, message-own,
  *   message-other, meta, sender, time, bubble, status, retry-button, empty)
- * @csspart composer - the composer (its inner parts are exported: form, input, send-button, error)
+ * @csspart composer - the composer (its inner parts are exported: form, input, send-button,
+ *   attach-button, error)
+ * @csspart drop-hint - the overlay shown while files are dragged over the conversation
  * @cssprop --rtm-color-background - background of the conversation
  * @cssprop --rtm-color-accent - Send button and focus colour
  * @cssprop --rtm-color-own-bubble - background of your own messages
@@ -52,6 +54,10 @@ export class RtmChannelElement extends LitElement {
   @query('rtm-composer') private composer: RtmComposerElement | undefined;
 
   private readonly messages = new StoreController<readonly ChatMessage[]>(this);
+
+  /** Whether files are being dragged over the conversation (shows the drop hint). */
+  @state() private dragging = false;
+  private dragDepth = 0;
 
   /** The conversation this element shows, or undefined until peer/channel and a session are set. */
   get conversation(): ConversationKey | undefined {
@@ -87,6 +93,80 @@ export class RtmChannelElement extends LitElement {
     this.session.send(key, text).catch((error: unknown) => this.reportError(error, key));
   }
 
+  /**
+   * Sends picked, pasted or dropped files, each as its own message. All are checked first; if any
+   * is refused (empty, over 30 MB, bad name) nothing is uploaded and the composer says why.
+   */
+  private sendFiles(files: readonly File[]): void {
+    const key = this.conversation;
+    if (!key || !this.session || files.length === 0) return;
+    const problems = this.session
+      .validateFiles(key, files)
+      .map((error, index) => (error ? strings.fileProblem(files[index]!.name || 'file', error.message) : undefined))
+      .filter((problem): problem is string => problem !== undefined);
+    if (problems.length > 0) {
+      this.composer?.showError(problems.join(' '));
+      return;
+    }
+    try {
+      this.session.sendFiles(key, files);
+    } catch (error) {
+      this.composer?.showError(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private onComposerFiles(event: RtmComposerFilesEvent): void {
+    this.sendFiles(event.files);
+  }
+
+  private static hasFiles(event: DragEvent): boolean {
+    return Boolean(event.dataTransfer?.types.includes('Files'));
+  }
+
+  private onDragEnter(event: DragEvent): void {
+    if (!RtmChannelElement.hasFiles(event) || !this.conversation) return;
+    event.preventDefault();
+    this.dragDepth++;
+    this.dragging = true;
+  }
+
+  private onDragOver(event: DragEvent): void {
+    if (!RtmChannelElement.hasFiles(event) || !this.conversation) return;
+    // Accepting dragover is what makes the element a drop target.
+    event.preventDefault();
+    if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
+  }
+
+  private onDragLeave(): void {
+    // dragenter/dragleave fire for every child crossed; only the outermost leave ends the drag.
+    this.dragDepth = Math.max(0, this.dragDepth - 1);
+    if (this.dragDepth === 0) this.dragging = false;
+  }
+
+  private onDrop(event: DragEvent): void {
+    if (!RtmChannelElement.hasFiles(event)) return;
+    event.preventDefault();
+    this.dragDepth = 0;
+    this.dragging = false;
+    this.sendFiles([...(event.dataTransfer?.files ?? [])]);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener('dragenter', this.onDragEnter);
+    this.addEventListener('dragover', this.onDragOver);
+    this.addEventListener('dragleave', this.onDragLeave);
+    this.addEventListener('drop', this.onDrop);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('dragenter', this.onDragEnter);
+    this.removeEventListener('dragover', this.onDragOver);
+    this.removeEventListener('dragleave', this.onDragLeave);
+    this.removeEventListener('drop', this.onDrop);
+  }
+
   private onRetry(event: RtmMessageRetryEvent): void {
     const key = this.conversation;
     if (!key || !this.session) return;
@@ -106,17 +186,19 @@ export class RtmChannelElement extends LitElement {
         : html`<div part="header"><h2 part="title">${this.conversationTitle}</h2></div>`}
       <rtm-message-list
         part="messages"
-        exportparts="log, message, message-own, message-other, meta, sender, time, bubble, status, retry-button, empty"
+        exportparts="log, message, message-own, message-other, meta, sender, time, bubble, attachment-bubble, status, retry-button, empty, attachment, caption"
         .messages=${this.messages.value ?? []}
         label=${strings.messages(this.conversationTitle)}
         @rtm-message-retry=${this.onRetry}
       ></rtm-message-list>
       <rtm-composer
         part="composer"
-        exportparts="form, input, send-button, error"
+        exportparts="form, input, send-button, attach-button, error"
         ?disabled=${!ready}
         @rtm-composer-submit=${this.onSubmit}
+        @rtm-composer-files=${this.onComposerFiles}
       ></rtm-composer>
+      ${this.dragging ? html`<div part="drop-hint" class="drop-hint" aria-hidden="true">${strings.dropFiles}</div>` : nothing}
     `;
   }
 }

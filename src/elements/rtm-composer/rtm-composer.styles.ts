@@ -49,6 +49,20 @@ export const composerStyles = [
       cursor: pointer;
     }
 
+    [part~='attach-button'] {
+      display: grid;
+      place-items: center;
+      width: 2.5rem;
+      padding: 0;
+      background: transparent;
+      color: var(--_muted);
+      border: 1px solid var(--_border);
+    }
+
+    [part~='attach-button']:hover:not(:disabled) {
+      color: var(--_accent);
+    }
+
     button:disabled {
       opacity: 0.5;
       cursor: not-allowed;

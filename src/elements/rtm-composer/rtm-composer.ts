@@ -20,9 +20,11 @@ export class RtmComposerSubmitEvent extends Event {
  * Internal part of `<rtm-channel>`.
  *
  * @fires rtm-composer-submit - the user pressed Send or Enter
+ * @fires rtm-composer-files - the user picked or pasted files
  * @csspart form - the composer row
  * @csspart input - the textbox
  * @csspart send-button - the Send button
+ * @csspart attach-button - the Attach file button
  * @csspart error - the inline error under the textbox
  *
  * @tagname rtm-composer
@@ -40,6 +42,7 @@ export class RtmComposerElement extends LitElement {
   @state() private error = '';
 
   @query('textarea') private textarea!: HTMLTextAreaElement;
+  @query('input[type="file"]') private fileInput!: HTMLInputElement;
 
   /** The current draft. */
   get value(): string {
@@ -77,6 +80,22 @@ export class RtmComposerElement extends LitElement {
     this.submit();
   }
 
+  private onPaste(event: ClipboardEvent): void {
+    const files = [...(event.clipboardData?.files ?? [])];
+    if (files.length === 0) return;
+    // Pasted files (screenshots, copied images) become attachments; text that came along still
+    // goes into the box.
+    if (!event.clipboardData?.types.includes('text/plain')) event.preventDefault();
+    this.dispatchEvent(new RtmComposerFilesEvent(files));
+  }
+
+  private onFilesPicked(): void {
+    const files = [...(this.fileInput.files ?? [])];
+    // Reset so picking the same file again still fires change.
+    this.fileInput.value = '';
+    if (files.length > 0) this.dispatchEvent(new RtmComposerFilesEvent(files));
+  }
+
   private onSubmit(event: SubmitEvent): void {
     event.preventDefault();
     this.submit();
@@ -91,6 +110,22 @@ export class RtmComposerElement extends LitElement {
     const errorId = 'composer-error';
     return html`
       <form part="form" @submit=${this.onSubmit}>
+        <button
+          part="attach-button"
+          type="button"
+          aria-label=${strings.attachFile}
+          title=${strings.attachFile}
+          ?disabled=${this.disabled}
+          @click=${() => this.fileInput.click()}
+        >
+          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+            <path
+              fill="currentColor"
+              d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z"
+            />
+          </svg>
+        </button>
+        <input type="file" multiple hidden tabindex="-1" @change=${this.onFilesPicked} />
         <textarea
           part="input"
           rows="1"
@@ -102,11 +137,20 @@ export class RtmComposerElement extends LitElement {
           ?disabled=${this.disabled}
           @input=${this.onInput}
           @keydown=${this.onKeyDown}
+          @paste=${this.onPaste}
         ></textarea>
         <button part="send-button" type="submit" ?disabled=${!this.canSend}>${strings.send}</button>
       </form>
       <div id=${errorId} part="error" role="alert">${this.error}</div>
     `;
+  }
+}
+
+/** Fired (not composed) when the user picks, pastes or drops files to send. */
+export class RtmComposerFilesEvent extends Event {
+  static readonly eventName = 'rtm-composer-files';
+  constructor(readonly files: readonly File[]) {
+    super(RtmComposerFilesEvent.eventName, { bubbles: true, cancelable: true });
   }
 }
 
@@ -116,5 +160,6 @@ declare global {
   }
   interface GlobalEventHandlersEventMap {
     'rtm-composer-submit': RtmComposerSubmitEvent;
+    'rtm-composer-files': RtmComposerFilesEvent;
   }
 }

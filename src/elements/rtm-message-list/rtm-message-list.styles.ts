@@ -59,6 +59,14 @@ export const messageListStyles = [
       line-height: 1.4;
     }
 
+    [part~='attachment-bubble'] {
+      padding: 0.25rem;
+    }
+
+    [part~='caption'] {
+      padding: 0.25rem 0.5rem 0.125rem;
+    }
+
     .own [part~='bubble'] {
       background: var(--_own-bubble);
       color: var(--_own-bubble-text);

@@ -34,6 +34,8 @@ const PINNED_THRESHOLD_PX = 48;
  * @csspart status - the delivery status of your own message
  * @csspart retry-button - Retry on a failed message
  * @csspart empty - the text shown before the first message
+ * @csspart attachment - an image or file (`<rtm-attachment>`; its parts are exported too)
+ * @csspart caption - the text sent with an image or file
  *
  * @tagname rtm-message-list
  */
@@ -79,10 +81,20 @@ export class RtmMessageListElement extends LitElement {
         </button>
       </div>`;
     }
-    return html`<div part="status">${message.status === 'sending' ? strings.sending : strings.sent}</div>`;
+    const label = message.status === 'uploading' ? strings.uploading : message.status === 'sending' ? strings.sending : strings.sent;
+    return html`<div part="status">${label}</div>`;
   }
 
   private renderBody(message: ChatMessage) {
+    if (message.attachment) {
+      return html`<rtm-attachment
+          part="attachment"
+          exportparts="preview, thumbnail, icon, name, size, progress, percent, cancel-button, download-button, retry-button: attachment-retry-button, error, lightbox, lightbox-image, close-button"
+          .message=${message}
+        ></rtm-attachment>${message.attachment.description
+          ? html`<div part="caption">${message.attachment.description}</div>`
+          : nothing}`;
+    }
     if (message.text !== undefined) return message.text;
     const raw = message.message;
     if (raw.messageType === 'RAW') return raw.description || `(${raw.rawMessage.byteLength} bytes of data)`;
@@ -106,7 +118,7 @@ export class RtmMessageListElement extends LitElement {
                 <span part="sender">${message.own ? strings.you : message.from}</span>
                 <time part="time" datetime=${new Date(message.ts).toISOString()}>${formatMessageTime(message.ts)}</time>
               </div>
-              <div part="bubble">${this.renderBody(message)}</div>
+              <div part=${message.attachment ? 'bubble attachment-bubble' : 'bubble'}>${this.renderBody(message)}</div>
               ${this.renderStatus(message)}
             </div>
           `,
