@@ -1,5 +1,6 @@
 import { RtmError, type ClientFrame, type ReplyResults, type WireMessage } from '../protocol/index.js';
 import { TypedEmitter } from './emitter.js';
+import { rememberThumbnail, unreadThumbnail } from './media/media-message.js';
 import type { RtmMessage, RtmMessageInit } from './messages.js';
 import type { RequestOptions } from './outbox.js';
 
@@ -158,6 +159,8 @@ export class RtmChannel extends TypedEmitter<RtmChannelEvents> {
    * then SERVER_NOT_REACHABLE).
    */
   sendMessage(message: RtmMessageInit, options: ChannelSendOptions = {}): Promise<ChannelSendResult> {
+    const unread = unreadThumbnail(message);
+    if (unread) return rememberThumbnail(unread).then(() => this.sendMessage(message, options));
     let prepared: { wire: WireMessage; cmid: string };
     try {
       prepared = this.#host.prepareSend(message, options.clientMessageId);

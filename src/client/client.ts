@@ -1,6 +1,7 @@
 import {
   MAX_HISTORY_PAGE,
   RtmError,
+  type MediaInfo,
   checkChannelName,
   checkClientMessageId,
   checkUserId,
@@ -24,6 +25,8 @@ import {
   type RtmMessage,
   type RtmMessageInit,
 } from './messages.js';
+import { MediaClient, type MediaMessageParams, type MediaTransferHandler, type MediaUploadHandler } from './media/media-client.js';
+import { rememberThumbnail, unreadThumbnail, type RtmFileMessage, type RtmImageMessage } from './media/media-message.js';
 import { Outbox, type RequestOptions } from './outbox.js';
 import { socketUrl, type WebSocketConstructor } from './socket.js';
 import { ConnectionState, type ConnectionChangeReason } from './states.js';
@@ -162,6 +165,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
   /** Bumped on every `ready` and `lost`, so a slow rejoin does not resume a newer socket's outbox. */
   #socketGeneration = 0;
   readonly #ownIds = new Set<string>();
+  readonly #media: MediaClient;
 
   /** Use {@link createInstance}. */
   constructor(appId: string, options: RtmClientOptions) {
@@ -211,6 +215,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
       this.#outbox.pause();
     });
     connection.on('frame', (frame) => this.#onFrame(frame));
+    this.#media = new MediaClient({ server: options.server, appId, token: () => this.#token });
   }
 
   /** The current connection state. */
@@ -251,6 +256,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
   logout(): Promise<void> {
     this.#session = 'none';
     this.#outbox.failAll(new RtmError('CANCELLED', 'Logged out.'));
+    this.#media.cancelAll();
     for (const channel of this.#channels.values()) channelInternals(channel).reset();
     this.#connection.close();
     return Promise.resolve();
@@ -282,6 +288,8 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    * then rejects with SERVER_NOT_REACHABLE (300).
    */
   sendMessageToPeer(message: RtmMessageInit, peerId: string, options: PeerSendOptions = {}): Promise<PeerSendResult> {
+    const unread = unreadThumbnail(message);
+    if (unread) return rememberThumbnail(unread).then(() => this.sendMessageToPeer(message, peerId, options));
     let prepared: { wire: WireMessage; cmid: string };
     try {
       const invalidPeer = checkUserId(peerId, 'Peer id');
@@ -365,6 +373,77 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
     }));
   }
 
+  // ---- media (seeds 000/001) --------------------------------------------------------------------
+
+  /**
+   * Uploads a file and resolves with the image or file message that names it, ready for
+   * `sendMessageToPeer` / `channel.sendMessage` (media is kept 7 days; the message can be sent
+   * any number of times).
+   *
+   * Refused before anything is sent: INVALID_ARGUMENT (not a Blob, bad `messageType`), MEDIA_EMPTY,
+   * MEDIA_TOO_LARGE (over 30 MB), INVALID_FILE_NAME, INVALID_MESSAGE (bad dimensions), and
+   * MESSAGE_TOO_LARGE when the message (file name, description, thumbnail) cannot fit 32 KB.
+   * For an IMAGE the pixel size is read from the file header (or by decoding it), unless you pass
+   * `width`/`height`; without a `thumbnail` one is generated off the main thread (none when the
+   * image cannot be decoded). At most MAX_CONCURRENT_TRANSFERS uploads and downloads run at once;
+   * the rest wait in order. Cancel with `transHandler.cancelSignal` or `cancelMediaUpload(requestId)`
+   * (CANCELLED). Server refusals: INVALID_TOKEN, TOKEN_EXPIRED, ORIGIN_NOT_ALLOWED, MEDIA_TOO_LARGE;
+   * network failures: MEDIA_TRANSFER_FAILED.
+   *
+   * @example
+   * const message = await client.createMediaMessageByUploading(file, { messageType: 'IMAGE' }, {
+   *   cancelSignal: controller.signal,
+   *   onOperationProgress: ({ currentSize, totalSize }) => (bar.value = currentSize / totalSize),
+   * });
+   * await client.sendMessageToPeer(message, 'bob');
+   */
+  createMediaMessageByUploading(
+    blob: Blob,
+    params: MediaMessageParams,
+    transHandler?: MediaUploadHandler,
+  ): Promise<RtmImageMessage | RtmFileMessage> {
+    return this.#mediaCall(() => this.#media.upload(blob, params, transHandler));
+  }
+
+  /**
+   * Downloads a media object (any user's, for 7 days after its upload) as a Blob. Rejects with
+   * INVALID_MEDIA_ID, MEDIA_NOT_FOUND, MEDIA_EXPIRED, CANCELLED, MEDIA_TRANSFER_FAILED. Shares the
+   * transfer queue and the cancelling rules of `createMediaMessageByUploading`.
+   *
+   * @example
+   * const blob = await client.downloadMedia(message.mediaId, { onOperationProgress: show });
+   */
+  downloadMedia(mediaId: string, transHandler?: MediaTransferHandler): Promise<Blob> {
+    return this.#mediaCall(() => this.#media.download(mediaId, transHandler));
+  }
+
+  /**
+   * Cancels an upload by the request id from `onRequestId` (as Agora's `cancelMediaUpload`): one
+   * still waiting never starts, a running one is aborted; either rejects with CANCELLED. Rejects
+   * with NOTHING_TO_CANCEL once it finished, failed or was cancelled (or for an unknown id).
+   */
+  cancelMediaUpload(requestId: number): Promise<void> {
+    return this.#media.cancel('upload', requestId);
+  }
+
+  /** Cancels a download by request id; see {@link cancelMediaUpload}. */
+  cancelMediaDownload(requestId: number): Promise<void> {
+    return this.#media.cancel('download', requestId);
+  }
+
+  /** Our addition: what the server knows of a media object (MEDIA_NOT_FOUND, MEDIA_EXPIRED otherwise). */
+  getMediaInfo(mediaId: string): Promise<MediaInfo> {
+    return this.#mediaCall(() => this.#media.info(mediaId));
+  }
+
+  /**
+   * Our addition: a short-lived signed URL of a media object (valid MEDIA_URL_TTL_MS) that needs
+   * no headers, for `<img src>` and links.
+   */
+  getMediaUrl(mediaId: string): Promise<string> {
+    return this.#mediaCall(() => this.#media.signedUrl(mediaId));
+  }
+
   // ---- internals ------------------------------------------------------------------------------
 
   #prepareSend(message: RtmMessageInit, clientMessageId: string | undefined): { wire: WireMessage; cmid: string } {
@@ -379,6 +458,11 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
     if (invalidId) throw invalidId;
     this.#rememberOwnId(cmid);
     return { wire, cmid };
+  }
+
+  /** A media request: it needs the login token, but not the socket. */
+  #mediaCall<T>(call: () => Promise<T>): Promise<T> {
+    return this.#session === 'none' ? Promise.reject(new RtmError('NOT_LOGGED_IN', 'Call login() first.')) : call();
   }
 
   /** A request through the outbox, refused up front when the session cannot carry it. */

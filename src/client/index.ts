@@ -39,6 +39,22 @@ export {
   type RtmRawMessage,
   type RtmTextMessage,
 } from './messages.js';
+export {
+  type MediaMessageParams,
+  type MediaTransferHandler,
+  type MediaUploadHandler,
+  checkMediaSize,
+} from './media/media-client.js';
+export {
+  thumbnailDataUrl,
+  type RtmFileMessage,
+  type RtmImageMessage,
+  type RtmMediaMessageFields,
+  type RtmMediaMessageInit,
+} from './media/media-message.js';
+export { createThumbnail, type ImageThumbnail } from './media/thumbnail.js';
+export type { MediaOperationProgress } from './media/upload.js';
+export type { MediaInfo } from '../protocol/index.js';
 export { ConnectionChangeReason, ConnectionState } from './states.js';
 export { TypedEmitter, type EventMap } from './emitter.js';
 export { createClientMessageId } from './ids.js';

@@ -1,5 +1,13 @@
 import { RtmError, parseWireMessage, type StoredMessage, type WireMessage } from '../protocol/index.js';
 import { base64ToBytes, bytesToBase64 } from './base64.js';
+import {
+  createMediaMessage,
+  mediaFromWire,
+  mediaToWire,
+  type RtmFileMessage,
+  type RtmImageMessage,
+  type RtmMediaMessageInit,
+} from './media/media-message.js';
 
 /**
  * Message objects in the Agora RTM 1.x shape, and their conversion to and from the protocol's
@@ -20,23 +28,27 @@ export interface RtmRawMessage {
 }
 
 /** A message as delivered to listeners and returned by `createMessage`. */
-export type RtmMessage = RtmTextMessage | RtmRawMessage;
+export type RtmMessage = RtmTextMessage | RtmRawMessage | RtmImageMessage | RtmFileMessage;
 
 /**
  * What `createMessage` and the send methods accept. As in the Agora SDK, `{ text }` without a
- * `messageType` is a text message.
+ * `messageType` is a text message. Image and file messages name an uploaded media id (from
+ * `createMediaMessageByUploading`, or one kept from earlier: media lives 7 days).
  */
 export type RtmMessageInit =
   | { messageType?: 'TEXT'; text: string }
-  | { messageType: 'RAW'; rawMessage: Uint8Array; description?: string };
+  | { messageType: 'RAW'; rawMessage: Uint8Array; description?: string }
+  | RtmMediaMessageInit;
 
 /**
- * Builds a message object. Throws an {@link RtmError} (INVALID_MESSAGE) when the argument has the
- * wrong shape; emptiness and size are checked when the message is sent.
+ * Builds a message object. Throws an {@link RtmError} (INVALID_MESSAGE; INVALID_MEDIA_ID and
+ * INVALID_FILE_NAME for media messages) when the argument has the wrong shape; emptiness and size
+ * are checked when the message is sent. A media id's existence is checked by the server at send.
  *
  * @example
  * const message = createMessage({ messageType: 'TEXT', text: 'hello' });
  * const raw = createMessage({ messageType: 'RAW', rawMessage: new Uint8Array([1, 2]), description: 'two bytes' });
+ * const file = createMessage({ messageType: 'FILE', mediaId, size: 1234, fileName: 'notes.pdf' });
  */
 export function createMessage(init: RtmMessageInit): RtmMessage {
   if (typeof init !== 'object' || init === null) {
@@ -58,7 +70,8 @@ export function createMessage(init: RtmMessageInit): RtmMessage {
     }
     return { messageType: 'RAW', rawMessage, description: description ?? '' };
   }
-  throw new RtmError('INVALID_MESSAGE', `Unknown messageType ${JSON.stringify(type)}; expected "TEXT" or "RAW".`);
+  if (type === 'IMAGE' || type === 'FILE') return createMediaMessage(init as RtmMediaMessageInit);
+  throw new RtmError('INVALID_MESSAGE', `Unknown messageType ${JSON.stringify(type)}.`);
 }
 
 /**
@@ -67,6 +80,7 @@ export function createMessage(init: RtmMessageInit): RtmMessage {
  */
 export function toWireMessage(init: RtmMessageInit): WireMessage {
   const message = createMessage(init);
+  if (message.messageType === 'IMAGE' || message.messageType === 'FILE') return mediaToWire(message);
   const wire: Record<string, unknown> =
     message.messageType === 'TEXT'
       ? { type: 'TEXT', text: message.text }
@@ -86,6 +100,7 @@ export function fromWireMessage(wire: WireMessage): RtmMessage {
     }
     return { messageType: 'RAW', rawMessage, description: wire.description ?? '' };
   }
+  if (wire.type === 'IMAGE' || wire.type === 'FILE') return mediaFromWire(wire);
   throw new RtmError('INVALID_MESSAGE', `Unknown message type ${JSON.stringify((wire as { type?: unknown }).type)}.`);
 }
 

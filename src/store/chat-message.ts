@@ -1,9 +1,33 @@
-import type { ReceivedMessage, RtmMessage } from '../client/index.js';
+import { thumbnailDataUrl, type ReceivedMessage, type RtmMessage } from '../client/index.js';
 import type { RtmError } from '../protocol/index.js';
 import type { ConversationKey } from './keys.js';
 
-/** Where a message stands: being sent, stored by the server, or failed (retry is possible). */
-export type ChatMessageStatus = 'sending' | 'sent' | 'failed';
+/**
+ * Where a message stands: its file being uploaded (before the message itself is sent), being
+ * sent, stored by the server, or failed (retry is possible: it uploads again when the upload was
+ * what failed).
+ */
+export type ChatMessageStatus = 'uploading' | 'sending' | 'sent' | 'failed';
+
+/** The image or file of a message, as the views show it. */
+export interface ChatAttachment {
+  readonly kind: 'image' | 'file';
+  readonly fileName: string;
+  /** Bytes. */
+  readonly size: number;
+  readonly mimeType?: string;
+  /** The media id; undefined while uploading. */
+  readonly mediaId?: string;
+  /** Pixel size of the original (images), when known. */
+  readonly width?: number;
+  readonly height?: number;
+  /** A `data:` URL of the message's thumbnail, or of the local preview while uploading. */
+  readonly thumbnailUrl?: string;
+  readonly thumbnailWidth?: number;
+  readonly thumbnailHeight?: number;
+  /** The caption. */
+  readonly description?: string;
+}
 
 /**
  * A message as the views show it. Immutable: every change produces a new object, so views can
@@ -24,8 +48,13 @@ export interface ChatMessage {
   readonly own: boolean;
   /** The text of a TEXT message; undefined for other types. */
   readonly text: string | undefined;
-  /** The Agora-style message object. */
+  /**
+   * The Agora-style message object. For a file still uploading it is an IMAGE / FILE message
+   * whose `mediaId` is '' (read `attachment` instead).
+   */
   readonly message: RtmMessage;
+  /** The image or file, for IMAGE and FILE messages. */
+  readonly attachment?: ChatAttachment;
   /** Server receive time once stored, else the local time it was sent; ms since the epoch. */
   readonly ts: number;
   readonly status: ChatMessageStatus;
@@ -38,6 +67,29 @@ export function textOf(message: RtmMessage): string | undefined {
   return message.messageType === 'TEXT' ? message.text : undefined;
 }
 
+/** The attachment of an image or file message (fields without a value are left out). */
+export function attachmentOf(message: RtmMessage): ChatAttachment | undefined {
+  if (message.messageType !== 'IMAGE' && message.messageType !== 'FILE') return undefined;
+  const attachment: Record<string, unknown> = {
+    kind: message.messageType === 'IMAGE' ? 'image' : 'file',
+    fileName: message.fileName,
+    size: message.size,
+    mimeType: message.mimeType || undefined,
+    mediaId: message.mediaId || undefined,
+    thumbnailUrl: thumbnailDataUrl(message),
+    thumbnailWidth: message.thumbnailWidth || undefined,
+    thumbnailHeight: message.thumbnailHeight || undefined,
+    description: message.description || undefined,
+  };
+  if (message.messageType === 'IMAGE') Object.assign(attachment, { width: message.width, height: message.height });
+  return withoutUndefined(attachment) as unknown as ChatAttachment;
+}
+
+/** A copy without the keys whose value is undefined. */
+export function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
 /** A stored message (live push or history) as a ChatMessage. */
 export function storedChatMessage(
   conversation: ConversationKey,
@@ -45,7 +97,9 @@ export function storedChatMessage(
   stored: { from: string; messageId: string; seq: number; serverReceivedTs: number; clientMessageId: string },
   ownUid: string,
 ): ChatMessage {
+  const attachment = attachmentOf(message);
   return {
+    ...(attachment && { attachment }),
     localId: stored.clientMessageId,
     id: stored.messageId,
     seq: stored.seq,

@@ -4,7 +4,8 @@
  * Domain logic lives here; the elements only render these stores and call these actions.
  */
 export { createChatSession, type ChatSession, type ChatSessionOptions } from './session.js';
-export type { ChatMessage, ChatMessageStatus } from './chat-message.js';
+export type { ChatAttachment, ChatMessage, ChatMessageStatus } from './chat-message.js';
+export type { ChatDownload, TransferSnapshot } from './transfer.js';
 export type { ConversationSummary } from './conversation-list.js';
 export type { ChatStoreEvent, ChatStoreListener, ConnectionSnapshot } from './events.js';
 export { conversationKey, parseConversationKey, type ConversationKey, type ConversationKind } from './keys.js';

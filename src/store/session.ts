@@ -1,22 +1,35 @@
-import { atom, onMount, type ReadableAtom } from 'nanostores';
+import { atom, onMount, type ReadableAtom, type WritableAtom } from 'nanostores';
 import {
   ConnectionState,
+  checkMediaSize,
   type ChannelMessageProps,
   createClientMessageId,
   createInstance,
+  thumbnailDataUrl,
   type RtmChannel,
   type RtmClient,
   type RtmClientEvents,
   type RtmClientOptions,
+  type RtmFileMessage,
+  type RtmImageMessage,
   type RtmMessage,
   type WebSocketConstructor,
 } from '../client/index.js';
-import { RtmError, checkChannelName, checkUserId, parseWireMessage } from '../protocol/index.js';
-import { historyChatMessage, storedChatMessage, textOf, type ChatMessage } from './chat-message.js';
+import {
+  INLINE_IMAGE_TYPES,
+  MEDIA_URL_TTL_MS,
+  RtmError,
+  checkChannelName,
+  checkFileName,
+  checkUserId,
+  parseWireMessage,
+} from '../protocol/index.js';
+import { attachmentOf, historyChatMessage, storedChatMessage, textOf, type ChatMessage } from './chat-message.js';
 import { ConversationMessages } from './conversation.js';
 import { ConversationList, type ConversationSummary } from './conversation-list.js';
 import { StoreEvents, type ChatStoreListener, type ConnectionSnapshot } from './events.js';
 import { conversationKey, parseConversationKey, type ConversationKey, type ConversationKind } from './keys.js';
+import type { ChatDownload, TransferSnapshot } from './transfer.js';
 
 /** Options of {@link createChatSession}. */
 export interface ChatSessionOptions {
@@ -69,12 +82,37 @@ export interface ChatSession {
    */
   send(key: ConversationKey, text: string): Promise<ChatMessage>;
   /**
-   * Sends a failed message again with the same client message id (the server stores it once).
-   * Resolves like `send`; rejects with INVALID_ARGUMENT when there is no such own message.
+   * Sends a failed message again with the same client message id (the server stores it once);
+   * a message whose upload failed uploads again first. Resolves like `send`; rejects with
+   * INVALID_ARGUMENT when there is no such own message.
    */
   retry(key: ConversationKey, localId: string): Promise<ChatMessage>;
   /** Why `text` cannot be sent to `key` (MESSAGE_EMPTY, MESSAGE_TOO_LARGE, INVALID_USER_ID, …), or undefined. */
   validateDraft(key: ConversationKey, text: string): RtmError | undefined;
+  /**
+   * Why each file cannot be sent to `key`, without uploading anything: MEDIA_EMPTY,
+   * MEDIA_TOO_LARGE (over 30 MB), INVALID_FILE_NAME, or the key's error; undefined for a good one.
+   */
+  validateFiles(key: ConversationKey, files: readonly File[]): (RtmError | undefined)[];
+  /**
+   * Sends files: each becomes its own message at once (status `uploading`, with an `attachment`),
+   * uploads (images as IMAGE with pixel size and a generated thumbnail, shown as a local preview
+   * as soon as it exists; everything else as FILE), then is sent (peers: kept offline too).
+   * Follow an upload with `transferOf(localId)`. Throws the first RtmError of `validateFiles`
+   * synchronously, adding nothing. A failed upload or send leaves the message `failed` (`retry`).
+   */
+  sendFiles(key: ConversationKey, files: readonly File[]): ChatMessage[];
+  /** The upload of an own message (by local id): undefined until it starts, kept after it ends. */
+  transferOf(localId: string): ReadableAtom<TransferSnapshot | undefined>;
+  /**
+   * Cancels the upload of an own message: it becomes `failed` with error CANCELLED (`retry`
+   * uploads again). No effect once the upload finished.
+   */
+  cancelUpload(key: ConversationKey, localId: string): void;
+  /** Downloads a media object, with progress and cancel. */
+  download(mediaId: string): ChatDownload;
+  /** A signed URL of a media object for `<img src>` or a link; cached until shortly before it expires. */
+  mediaUrl(mediaId: string): Promise<string>;
   /** Listens to store events (incoming messages, errors, connection changes); returns the unsubscribe. */
   subscribe(listener: ChatStoreListener): () => void;
 }
@@ -113,6 +151,11 @@ class Session implements ChatSession {
   /** Bumped by stop(), so a start() still waiting for its token does not log in afterwards. */
   #generation = 0;
   #detachClient: (() => void) | undefined;
+  /** Files of own messages not uploaded yet (kept for retry), by local id. */
+  readonly #files = new Map<string, File>();
+  readonly #uploads = new Map<string, AbortController>();
+  readonly #transfers = new Map<string, WritableAtom<TransferSnapshot | undefined>>();
+  readonly #urls = new Map<string, { url: Promise<string>; renewAt: number }>();
 
   constructor(options: ChatSessionOptions) {
     this.#options = options;
@@ -321,13 +364,17 @@ class Session implements ChatSession {
 
   // ---- sending --------------------------------------------------------------------------------
 
-  validateDraft(key: ConversationKey, text: string): RtmError | undefined {
+  #checkKey(key: ConversationKey): RtmError | undefined {
     const parsed = parseConversationKey(key);
     if (!parsed) {
       return new RtmError('INVALID_ARGUMENT', `${JSON.stringify(key)} is not a conversation key like "peer:bob" or "channel:lobby".`);
     }
-    const badId = parsed.kind === 'peer' ? checkUserId(parsed.id, 'Peer id') : checkChannelName(parsed.id);
-    if (badId) return badId;
+    return parsed.kind === 'peer' ? checkUserId(parsed.id, 'Peer id') : checkChannelName(parsed.id);
+  }
+
+  validateDraft(key: ConversationKey, text: string): RtmError | undefined {
+    const badKey = this.#checkKey(key);
+    if (badKey) return badKey;
     try {
       parseWireMessage({ type: 'TEXT', text });
     } catch (error) {
@@ -363,9 +410,175 @@ class Session implements ChatSession {
       return Promise.reject(new RtmError('INVALID_ARGUMENT', `No own message ${JSON.stringify(localId)} in ${key}.`));
     }
     if (known.status !== 'failed') return Promise.resolve(known);
+    if (this.#files.has(localId)) {
+      conversation.update(this.userId, localId, (m) => withoutError({ ...m, status: 'uploading' }));
+      this.#list.refresh(conversation);
+      return this.#upload(key, localId);
+    }
     const sending = conversation.update(this.userId, localId, (m) => withoutError({ ...m, status: 'sending' }))!;
     this.#list.refresh(conversation);
     return this.#transmit(key, sending);
+  }
+
+  // ---- files ----------------------------------------------------------------------------------
+
+  validateFiles(key: ConversationKey, files: readonly File[]): (RtmError | undefined)[] {
+    const badKey = this.#checkKey(key);
+    return Array.from(files, (file) => badKey ?? checkMediaSize(file.size) ?? checkFileName(file.name));
+  }
+
+  sendFiles(key: ConversationKey, files: readonly File[]): ChatMessage[] {
+    const invalid = this.validateFiles(key, files).find(Boolean);
+    if (invalid) throw invalid;
+    const conversation = this.#conversation(key);
+    const chats = Array.from(files, (file): ChatMessage => {
+      // Only raster types a browser shows inline are images; SVG and the rest go as files.
+      const message: RtmImageMessage | RtmFileMessage = {
+        messageType: INLINE_IMAGE_TYPES.includes(file.type) ? 'IMAGE' : 'FILE',
+        mediaId: '',
+        size: file.size,
+        fileName: file.name,
+        description: '',
+        mimeType: file.type,
+        thumbnailWidth: 0,
+        thumbnailHeight: 0,
+      };
+      const localId = createClientMessageId();
+      this.#files.set(localId, file);
+      return {
+        localId,
+        conversation: key,
+        from: this.userId,
+        own: true,
+        text: undefined,
+        message,
+        attachment: attachmentOf(message),
+        ts: Date.now(),
+        status: 'uploading',
+      };
+    });
+    conversation.upsert(...chats);
+    this.#list.refresh(conversation);
+    for (const chat of chats) void this.#upload(key, chat.localId);
+    return chats;
+  }
+
+  transferOf(localId: string): ReadableAtom<TransferSnapshot | undefined> {
+    return this.#transferAtom(localId);
+  }
+
+  #transferAtom(localId: string): WritableAtom<TransferSnapshot | undefined> {
+    let $transfer = this.#transfers.get(localId);
+    if (!$transfer) this.#transfers.set(localId, ($transfer = atom<TransferSnapshot | undefined>(undefined)));
+    return $transfer;
+  }
+
+  cancelUpload(_key: ConversationKey, localId: string): void {
+    this.#uploads.get(localId)?.abort();
+  }
+
+  /** Uploads the file of an own `uploading` message, then sends it; settles its status. */
+  async #upload(key: ConversationKey, localId: string): Promise<ChatMessage> {
+    const conversation = this.#conversation(key);
+    const file = this.#files.get(localId)!;
+    const update = (change: (m: ChatMessage) => ChatMessage): ChatMessage => {
+      const updated = conversation.update(this.userId, localId, change)!;
+      this.#list.refresh(conversation);
+      return updated;
+    };
+    const controller = new AbortController();
+    this.#uploads.set(localId, controller);
+    const $transfer = this.#transferAtom(localId);
+    const progress = (state: TransferSnapshot['state'], currentSize: number, totalSize = file.size): TransferSnapshot => ({
+      direction: 'upload',
+      state,
+      currentSize,
+      totalSize,
+    });
+    $transfer.set(progress('queued', 0));
+    try {
+      const client = this.#client;
+      if (!client) throw new RtmError('NOT_LOGGED_IN', 'Call start() first.');
+      const pending = conversation.get(this.userId, localId)!.message as RtmImageMessage | RtmFileMessage;
+      const message = await client.createMediaMessageByUploading(
+        file,
+        { messageType: pending.messageType, fileName: file.name },
+        {
+          cancelSignal: controller.signal,
+          onOperationProgress: (p) => $transfer.set(progress('active', p.currentSize, p.totalSize)),
+          // The local preview: the thumbnail the message will carry, shown while the upload runs.
+          onThumbnail: ({ thumbnail, width, height, thumbnailWidth, thumbnailHeight }) =>
+            update((m) =>
+              m.status === 'uploading' && m.attachment
+                ? {
+                    ...m,
+                    attachment: {
+                      ...m.attachment,
+                      width,
+                      height,
+                      thumbnailWidth,
+                      thumbnailHeight,
+                      thumbnailUrl: thumbnailDataUrl({ thumbnail }),
+                    },
+                  }
+                : m,
+            ),
+        },
+      );
+      $transfer.set(progress('done', file.size));
+      this.#files.delete(localId);
+      return this.#transmit(key, update((m) => ({ ...m, message, attachment: attachmentOf(message), status: 'sending' })));
+    } catch (caught) {
+      const error = asRtmError(caught, 'INTERNAL_ERROR');
+      const cancel = error.reason === 'CANCELLED';
+      const last = $transfer.get();
+      $transfer.set({ ...progress(cancel ? 'cancelled' : 'failed', last?.currentSize ?? 0), error });
+      // Cancelling is the user's own doing, and after stop() nobody is listening.
+      if (this.#active && !cancel) this.#error(error, key);
+      return update((m) => ({ ...m, status: 'failed', error }));
+    } finally {
+      if (this.#uploads.get(localId) === controller) this.#uploads.delete(localId);
+    }
+  }
+
+  download(mediaId: string): ChatDownload {
+    const $transfer = atom<TransferSnapshot>({ direction: 'download', state: 'queued', currentSize: 0, totalSize: 0 });
+    const set = (change: Partial<TransferSnapshot>): void => $transfer.set({ ...$transfer.get(), ...change });
+    const controller = new AbortController();
+    const client = this.#client;
+    const result = (
+      client
+        ? client.downloadMedia(mediaId, {
+            cancelSignal: controller.signal,
+            onOperationProgress: (p) => set({ state: 'active', ...p }),
+          })
+        : Promise.reject(new RtmError('NOT_LOGGED_IN', 'Call start() first.'))
+    ).then(
+      (blob) => {
+        set({ state: 'done', currentSize: blob.size, totalSize: blob.size });
+        return blob;
+      },
+      (caught: unknown) => {
+        const error = asRtmError(caught, 'INTERNAL_ERROR');
+        set({ state: error.reason === 'CANCELLED' ? 'cancelled' : 'failed', error });
+        throw error;
+      },
+    );
+    return { transfer: $transfer, result, cancel: () => controller.abort() };
+  }
+
+  mediaUrl(mediaId: string): Promise<string> {
+    const cached = this.#urls.get(mediaId);
+    if (cached && Date.now() < cached.renewAt) return cached.url;
+    if (!this.#client) return Promise.reject(new RtmError('NOT_LOGGED_IN', 'Call start() first.'));
+    // Renewed a minute before the server's expiry, so a URL handed out is still good for a while.
+    const renewAt = Date.now() + MEDIA_URL_TTL_MS - 60_000;
+    const url = this.#client.getMediaUrl(mediaId);
+    this.#urls.set(mediaId, { url, renewAt });
+    url.catch(() => {
+      if (this.#urls.get(mediaId)?.url === url) this.#urls.delete(mediaId);
+    });
+    return url;
   }
 
   /** Sends an own message that is in the conversation with status `sending`; settles its status. */

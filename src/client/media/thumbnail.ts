@@ -1,0 +1,118 @@
+import { THUMBNAIL_MAX_EDGE_PX, THUMBNAIL_TARGET_BYTES, type ImageSize } from '../../protocol/index.js';
+import { decodeImage } from './image-info.js';
+import { TransferQueue } from './transfer-queue.js';
+
+/** A generated thumbnail. */
+export interface ImageThumbnail {
+  /** WebP (JPEG where the browser cannot encode WebP). */
+  thumbnail: Blob;
+  thumbnailWidth: number;
+  thumbnailHeight: number;
+  /** The picture's own size as decoded (EXIF orientation applied). */
+  width: number;
+  height: number;
+}
+
+/** Encoder qualities tried in turn at each size, before the size shrinks. */
+const QUALITIES = [0.8, 0.6, 0.4, 0.25];
+/** How much the longest edge shrinks per step once no quality fits the budget. */
+const SHRINK = 0.7;
+/** Below this edge a thumbnail shows nothing worth the bytes: send none. */
+const MIN_EDGE_PX = 24;
+
+// Decoding a 12-megapixel photo takes ~50 MB: decode two at a time however many files are sent.
+const decoding = new TransferQueue(2);
+
+/**
+ * Makes a small thumbnail of an image, at most THUMBNAIL_MAX_EDGE_PX on its longest edge and at
+ * most `maxBytes` (default THUMBNAIL_TARGET_BYTES), keeping the aspect ratio. The decoding and
+ * the downscale run off the main thread (`createImageBitmap` with `resizeWidth`/`resizeHeight`),
+ * the small bitmap is drawn to an OffscreenCanvas (a canvas element where there is none) and
+ * encoded with falling quality, then falling size, until it fits. Resolves undefined when the
+ * image cannot be decoded or no thumbnail fits. `size`, when known from the header, spares a
+ * full-size decode.
+ *
+ * @example
+ * const thumb = await createThumbnail(file);
+ * if (thumb) img.src = URL.createObjectURL(thumb.thumbnail);
+ */
+export function createThumbnail(image: Blob, maxBytes = THUMBNAIL_TARGET_BYTES): Promise<ImageThumbnail | undefined> {
+  return thumbnailOf(image, maxBytes);
+}
+
+/** {@link createThumbnail} with the header's size, and a signal that takes it out of the line. @internal */
+export function thumbnailOf(image: Blob, maxBytes: number, size?: ImageSize, signal?: AbortSignal): Promise<ImageThumbnail | undefined> {
+  return decoding.run(() => generate(image, Math.min(maxBytes, THUMBNAIL_TARGET_BYTES), size), signal);
+}
+
+async function generate(image: Blob, maxBytes: number, size: ImageSize | undefined): Promise<ImageThumbnail | undefined> {
+  let full: ImageBitmap | undefined;
+  if (!size) {
+    full = await decodeImage(image);
+    if (!full) return undefined;
+    size = { width: full.width, height: full.height };
+  }
+  // Name only the longest edge: the other follows the decoded picture's own aspect ratio, which
+  // differs from the header's when EXIF rotates it.
+  const scale = Math.min(1, THUMBNAIL_MAX_EDGE_PX / Math.max(size.width, size.height));
+  const resize: ImageBitmapOptions =
+    size.width >= size.height
+      ? { resizeWidth: Math.max(1, Math.round(size.width * scale)) }
+      : { resizeHeight: Math.max(1, Math.round(size.height * scale)) };
+  const small = await decodeImage(full ?? image, { ...resize, resizeQuality: 'medium' });
+  full?.close();
+  if (!small) return undefined;
+  // EXIF may turn the picture: report the size as shown.
+  const rotated = (size.width - size.height) * (small.width - small.height) < 0;
+  const width = rotated ? size.height : size.width;
+  const height = rotated ? size.width : size.height;
+  try {
+    let type = 'image/webp';
+    let edge = Math.min(THUMBNAIL_MAX_EDGE_PX, Math.max(small.width, small.height));
+    for (;;) {
+      const ratio = edge / Math.max(small.width, small.height);
+      const w = Math.max(1, Math.round(small.width * ratio));
+      const h = Math.max(1, Math.round(small.height * ratio));
+      const canvas = makeCanvas(w, h);
+      if (!canvas) return undefined;
+      canvas.draw(small);
+      for (const quality of QUALITIES) {
+        let blob = await canvas.encode(type, quality);
+        // A browser without a WebP encoder hands back PNG: use JPEG from then on.
+        if (blob && blob.type !== type) blob = await canvas.encode((type = 'image/jpeg'), quality);
+        if (!blob) return undefined;
+        if (blob.size <= maxBytes) return { thumbnail: blob, thumbnailWidth: w, thumbnailHeight: h, width, height };
+      }
+      if (edge <= MIN_EDGE_PX) return undefined;
+      edge = Math.max(MIN_EDGE_PX, Math.floor(edge * SHRINK));
+    }
+  } finally {
+    small.close();
+  }
+}
+
+interface Canvas {
+  draw(bitmap: ImageBitmap): void;
+  encode(type: string, quality: number): Promise<Blob | null>;
+}
+
+/** An OffscreenCanvas (pages and Workers), else a canvas element, else undefined. */
+function makeCanvas(width: number, height: number): Canvas | undefined {
+  let canvas: OffscreenCanvas | HTMLCanvasElement;
+  if (typeof OffscreenCanvas === 'function') canvas = new OffscreenCanvas(width, height);
+  else if (typeof document === 'object') {
+    canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+  } else return undefined;
+  const context = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D | null;
+  if (!context) return undefined;
+  context.imageSmoothingQuality = 'high';
+  return {
+    draw: (bitmap) => context.drawImage(bitmap, 0, 0, width, height),
+    encode: (type, quality) =>
+      'convertToBlob' in canvas
+        ? canvas.convertToBlob({ type, quality }).catch(() => null)
+        : new Promise((resolve) => canvas.toBlob(resolve, type, quality)),
+  };
+}
