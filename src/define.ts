@@ -4,6 +4,7 @@
  */
 import { ContextRoot } from '@lit/context';
 import { defineElement } from './elements/internal/define-element.js';
+import { RtmAttachmentElement } from './elements/rtm-attachment/rtm-attachment.js';
 import { RtmChatElement } from './elements/rtm-chat/rtm-chat.js';
 import { RtmChannelElement } from './elements/rtm-channel/rtm-channel.js';
 import { RtmComposerElement } from './elements/rtm-composer/rtm-composer.js';
@@ -22,6 +23,7 @@ if (typeof document !== 'undefined') {
 
 // The session element first, so views upgraded right after it find their provider.
 defineElement('rtm-chat', RtmChatElement);
+defineElement('rtm-attachment', RtmAttachmentElement);
 defineElement('rtm-composer', RtmComposerElement);
 defineElement('rtm-message-list', RtmMessageListElement);
 defineElement('rtm-channel', RtmChannelElement);
