@@ -34,6 +34,23 @@ export function checkFileName(value: unknown): RtmError | undefined {
   return undefined;
 }
 
+// The rule a message's "mimeType" follows (messages.ts): RFC 6838 restricted names, type/subtype.
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
+
+/**
+ * The essence of a declared media type — `type/subtype`, trimmed, lowercased, parameters dropped —
+ * or undefined when it has another shape. The server stores an upload's type this way, so it always
+ * fits a message's `mimeType`; a client can use it on `Blob.type` before sending.
+ *
+ * @example
+ * normalizeMediaType('Text/Plain; charset=UTF-8'); // 'text/plain'
+ * normalizeMediaType('not a type');                // undefined
+ */
+export function normalizeMediaType(value: string): string | undefined {
+  const essence = value.split(';', 1)[0]!.trim().toLowerCase();
+  return MEDIA_TYPE.test(essence) ? essence : undefined;
+}
+
 /**
  * Raster image types a browser may show inline. Everything else — SVG and HTML above all — is
  * served as an attachment in a sandbox, since it could run script on the server's origin.

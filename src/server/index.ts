@@ -1,6 +1,7 @@
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
-import { LOGIN_DEADLINE_MS, MAX_FRAME_BYTES, SERVER_HEARTBEAT_INTERVAL_MS } from '../protocol/index.js';
+import { join } from 'node:path';
+import { LOGIN_DEADLINE_MS, MAX_FRAME_BYTES, MEDIA_SWEEP_INTERVAL_MS, SERVER_HEARTBEAT_INTERVAL_MS } from '../protocol/index.js';
 import { provisionApps } from './apps.js';
 import { readConfigFile } from './config.js';
 import { InMemoryPresence, registerGateway } from './gateway/index.js';
@@ -8,20 +9,23 @@ import { registerCors } from './http/cors.js';
 import { registerDevTokenRoute } from './http/dev-token.js';
 import { installErrorHandlers } from './http/errors.js';
 import { registerHealthRoute } from './http/health.js';
+import { registerMediaRoutes } from './http/media/index.js';
 import { registerStatic } from './http/static.js';
+import { MediaSweeper } from './media/sweeper.js';
+import { createDiskMediaObjects } from './storage/disk/media-objects.js';
 import { createSqliteStorage } from './storage/sqlite/index.js';
-import type { Storage } from './storage/types.js';
+import type { MediaObjects, Storage } from './storage/types.js';
 
 export { createToken, verifyToken, type CreateTokenOptions, type VerifyTokenOptions, type VerifiedToken } from './tokens.js';
 export { DEMO_APP_ID } from './apps.js';
-export type { AppRecord, Storage } from './storage/types.js';
+export type { AppRecord, MediaObjects, MediaRecord, MediaStore, MediaWriter, Storage } from './storage/types.js';
 
 export interface ServerOptions {
   /** Default 8080; 0 picks a free port (see RunningServer.port). */
   port?: number;
   /** Default '127.0.0.1' (the CLI binds HOST, default '0.0.0.0'). */
   host?: string;
-  /** Where `rtm.sqlite` lives; created when missing. */
+  /** Where `rtm.sqlite` and `media/` live; created when missing. */
   dataDir: string;
   /** Serve POST /api/dev/token. Default false here (the CLI turns it on outside production). */
   devTokens?: boolean;
@@ -38,6 +42,14 @@ export interface ServerOptions {
    * The caller owns it: `close()` does not close injected storage.
    */
   storage?: Storage;
+  /** Where media bytes go instead of `<dataDir>/media/` (another store, or a wrapped one in tests). */
+  mediaObjects?: MediaObjects;
+  /**
+   * Trust X-Forwarded-Proto/-Host/-For from a reverse proxy (Fastify's `trustProxy`: `true`, or the
+   * proxies' addresses/CIDRs, e.g. `'127.0.0.1,10.0.0.0/8'`). Signed media URLs are built from the request's protocol and host,
+   * so behind a TLS-terminating proxy this makes them `https://<public host>/…`. Default false.
+   */
+  trustProxy?: boolean | string | string[];
   /** Test hooks: shorter login deadline and heartbeat interval than the protocol defaults. */
   loginDeadlineMs?: number;
   heartbeatIntervalMs?: number;
@@ -57,6 +69,11 @@ export interface RunningServer {
   port: number;
   /** Apps created by this start: the demo app on the first run in a data dir. */
   createdApps: CreatedApp[];
+  /**
+   * Deletes expired media (files, then rows) now, as the hourly sweep does; resolves with how many.
+   * For tests that move the injectable clock past MEDIA_TTL_MS, and for operators.
+   */
+  sweepMedia(): Promise<number>;
   /** Closes sockets (SERVER_SHUTDOWN), stops listening, closes the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -85,24 +102,31 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const config = options.configFile ? readConfigFile(options.configFile) : undefined;
   const ownsStorage = options.storage === undefined;
   const storage = options.storage ?? createSqliteStorage(options.dataDir, now());
+  const mediaObjects = options.mediaObjects ?? createDiskMediaObjects(join(options.dataDir, 'media'));
   const app = Fastify({
     logger: options.logger === true ? { level: 'info' } : options.logger || false,
+    trustProxy: options.trustProxy ?? false,
   });
   try {
     const { registry, created } = await provisionApps(storage.apps, config, now());
     await storage.messages.purgeExpiredOffline(now());
     const log = options.logger ? app.log : stderrLogger;
+    const sweeper = new MediaSweeper(storage.media, mediaObjects, now, log);
+    // Before listening: no upload can be running while leftovers of a crash are cleaned up.
+    await sweeper.recover();
 
     installErrorHandlers(app, log);
     await registerCors(app, registry);
     await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
     registerHealthRoute(app, { health: storage.health, now, log });
     registerDevTokenRoute(app, { apps: registry, enabled: options.devTokens ?? false, now });
+    await registerMediaRoutes(app, { apps: registry, store: storage.media, objects: mediaObjects, now });
     const gateway = registerGateway(
       app,
       {
         apps: registry,
         messages: storage.messages,
+        media: storage.media,
         presence: new InMemoryPresence(),
         now,
         log,
@@ -121,15 +145,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       storage.messages.purgeExpiredOffline(now()).catch((err: unknown) => log.error({ err }, 'offline purge failed'));
     }, OFFLINE_PURGE_INTERVAL_MS);
     purge.unref();
+    sweeper.start(MEDIA_SWEEP_INTERVAL_MS);
 
     let closing: Promise<void> | undefined;
     return {
       url: `http://${displayHost(host)}:${port}`,
       port,
       createdApps: created.map(({ id, restKey, restSecret, tokenSecret }) => ({ id, restKey, restSecret, tokenSecret })),
+      sweepMedia: () => sweeper.sweep(),
       close() {
         closing ??= (async () => {
           clearInterval(purge);
+          await sweeper.stop();
           await gateway.shutdown();
           await app.close();
           if (ownsStorage) await storage.close();

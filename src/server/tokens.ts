@@ -49,8 +49,11 @@ export async function createToken(options: CreateTokenOptions): Promise<string> 
 export interface VerifyTokenOptions {
   token: string;
   appId: string;
-  /** The user id the client claims; a token for anyone else is TOKEN_MISMATCH. */
-  uid: string;
+  /**
+   * The user id the client claims; a token for anyone else is TOKEN_MISMATCH. Omitted, a token for
+   * any user of the app is accepted (HTTP media requests, where the token itself names the user).
+   */
+  uid?: string;
   secret: string;
   /** Current time in ms since the epoch (the server's injectable clock). */
   now?: number;
@@ -87,7 +90,10 @@ export async function verifyToken(options: VerifyTokenOptions): Promise<Verified
   if (iat > now / 1000 + TOKEN_CLOCK_TOLERANCE_SECONDS) {
     throw new RtmError('INVALID_TOKEN', 'The token was issued in the future; check the signing clock.');
   }
-  if (sub !== options.uid) {
+  if (options.uid === undefined && checkUserId(sub)) {
+    throw new RtmError('INVALID_TOKEN', 'The token\'s "sub" is not a valid user id.');
+  }
+  if (options.uid !== undefined && sub !== options.uid) {
     throw new RtmError('TOKEN_MISMATCH', `The token is for another user id, not "${options.uid}".`);
   }
   return { uid: sub, appId: options.appId, issuedAt: iat, expiresAt: exp };

@@ -1,12 +1,14 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppRegistry } from '../apps.js';
-import type { MessageStore } from '../storage/types.js';
+import type { MediaStore, MessageStore } from '../storage/types.js';
 import type { Presence } from './presence.js';
 
 /** Everything a frame handler may use; built once per server. */
 export interface GatewayContext {
   apps: AppRegistry;
   messages: MessageStore;
+  /** Media records, to check the ids IMAGE and FILE messages carry. */
+  media: MediaStore;
   presence: Presence;
   /** The server clock (injectable for tests: offline expiry, token expiry, message times). */
   now: () => number;

@@ -11,6 +11,11 @@ export async function registerCors(app: FastifyInstance, apps: AppRegistry): Pro
   await app.register(cors, {
     origin: (origin, callback) => callback(null, origin !== undefined && apps.anyAllowsOrigin(origin)),
     methods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
+    // Media requests carry the token and app id in headers; downloads may resume (Range, If-Range)
+    // and revalidate (If-None-Match). Listed rather than echoing whatever a preflight asks for.
+    allowedHeaders: ['authorization', 'content-type', 'x-rtm-app-id', 'range', 'if-range', 'if-none-match'],
+    // Read by the client's download progress and resume, and for the saved file's name.
+    exposedHeaders: ['Content-Length', 'Content-Range', 'ETag', 'Content-Disposition', 'Accept-Ranges'],
     maxAge: 600,
   });
 }

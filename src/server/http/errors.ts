@@ -20,9 +20,32 @@ const STATUS_BY_REASON: Partial<Record<ErrorReason, number>> = {
   MESSAGE_TOO_LARGE: 413,
   FRAME_TOO_LARGE: 413,
   TOO_OFTEN: 429,
+  MEDIA_EMPTY: 400,
+  MEDIA_TOO_LARGE: 413,
+  INVALID_MEDIA_ID: 400,
+  INVALID_FILE_NAME: 400,
+  MEDIA_NOT_FOUND: 404,
+  MEDIA_EXPIRED: 404,
 };
 
+/** An error answered with another status than its reason's usual one (e.g. INVALID_APP_ID as 401). */
+export class HttpRtmError extends RtmError {
+  constructor(
+    reason: ErrorReason,
+    message: string,
+    readonly status: number,
+  ) {
+    super(reason, message);
+  }
+
+  /** The same error (reason and message) with `status`. */
+  static from(error: RtmError, status: number): HttpRtmError {
+    return new HttpRtmError(error.reason, error.message, status);
+  }
+}
+
 export function statusOf(error: RtmError): number {
+  if (error instanceof HttpRtmError) return error.status;
   return STATUS_BY_REASON[error.reason] ?? 500;
 }
 

@@ -1,3 +1,4 @@
+import type { Readable, Writable } from 'node:stream';
 import type { StoredMessage, WireMessage } from '../../protocol/index.js';
 
 /**
@@ -84,9 +85,76 @@ export interface HealthStore {
   checkWritable(now: number): Promise<void>;
 }
 
+/** An uploaded media object's metadata (the bytes live in {@link MediaObjects}). */
+export interface MediaRecord {
+  mediaId: string;
+  appId: string;
+  /** User id of the uploader. */
+  uploader: string;
+  size: number;
+  /** Declared type, normalized (`type/subtype`, lowercase). */
+  contentType: string;
+  /** From the image header, when it is a JPEG, PNG, GIF, BMP or WebP. */
+  width?: number;
+  height?: number;
+  /** SHA-256 of the bytes, base64url: the strong ETag. */
+  sha256: string;
+  uploadedAt: number;
+  expiresAt: number;
+}
+
+export interface MediaStore {
+  /** Records an object whose bytes are already committed to {@link MediaObjects}. */
+  insert(record: MediaRecord): Promise<void>;
+  /** The record, expired or not (callers compare `expiresAt` with their clock). */
+  get(mediaId: string): Promise<MediaRecord | undefined>;
+  /** Ids of records with `expiresAt <= now`, oldest first, at most `limit`. */
+  listExpired(now: number, limit: number): Promise<string[]>;
+  /** Which of `mediaIds` have a record (expired or not). */
+  existing(mediaIds: readonly string[]): Promise<Set<string>>;
+  /** Deletes these records; returns how many existed. */
+  delete(mediaIds: readonly string[]): Promise<number>;
+}
+
+/**
+ * A new object being written. Nothing is visible under its id until `commit()` resolves; `abort()`
+ * (or a failed commit) leaves nothing behind. Exactly one of the two must be called.
+ */
+export interface MediaWriter {
+  /** Where the bytes go; honours backpressure (`write()` returning false, then 'drain'). */
+  readonly stream: Writable;
+  /** Flushes the bytes to stable storage and publishes them under the id. */
+  commit(): Promise<void>;
+  /** Discards what was written. Safe to call after a failed commit, and more than once. */
+  abort(): Promise<void>;
+}
+
+/**
+ * The bytes of media objects, by media id (a local directory today; an S3-like bucket later).
+ * Ids are server-generated `[A-Za-z0-9_-]` strings: user file names never reach the store.
+ */
+export interface MediaObjects {
+  create(mediaId: string): Promise<MediaWriter>;
+  /**
+   * Opens an object for reading, optionally the inclusive byte range `start..end`. Resolves once
+   * the object is known to exist; rejects with an error whose `code` is `'ENOENT'` when it does not.
+   */
+  read(mediaId: string, range?: { start: number; end: number }): Promise<Readable>;
+  /** Deletes an object; a missing one is not an error. */
+  delete(mediaId: string): Promise<void>;
+  /**
+   * Deletes leftovers of writes that never committed (a crash mid-upload). Call only while no
+   * upload is running (at start). Returns how many were removed.
+   */
+  removeIncomplete(): Promise<number>;
+  /** Every committed object id (for finding objects whose record was never written). */
+  list(): AsyncIterable<string>;
+}
+
 export interface Storage {
   apps: AppStore;
   messages: MessageStore;
   health: HealthStore;
+  media: MediaStore;
   close(): Promise<void>;
 }

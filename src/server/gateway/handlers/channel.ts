@@ -1,6 +1,7 @@
 import { RtmError } from '../../../protocol/index.js';
 import { channelConversation } from '../../messaging/conversations.js';
 import { newMessageId } from '../../messaging/message-ids.js';
+import { checkMediaReference } from '../media.js';
 import type { FrameHandler } from './types.js';
 
 export const channelJoin: FrameHandler<'channel.join'> = (ctx, conn, frame) => {
@@ -25,6 +26,7 @@ export const channelSend: FrameHandler<'channel.send'> = async (ctx, conn, frame
   if (!ctx.presence.isJoined(conn, frame.channel)) {
     throw new RtmError('NOT_JOINED', `Join channel "${frame.channel}" before sending to it.`);
   }
+  await checkMediaReference(ctx, conn.appId, frame.message);
   const now = ctx.now();
   const { message, duplicate } = await ctx.messages.store(
     {

@@ -1,6 +1,7 @@
 import { MAX_OFFLINE_MESSAGES_PER_RECEIVER, OFFLINE_MESSAGE_TTL_MS } from '../../../protocol/index.js';
 import { peerConversation } from '../../messaging/conversations.js';
 import { newMessageId } from '../../messaging/message-ids.js';
+import { checkMediaReference } from '../media.js';
 import type { FrameHandler } from './types.js';
 
 /**
@@ -11,6 +12,7 @@ import type { FrameHandler } from './types.js';
  */
 export const peerSend: FrameHandler<'peer.send'> = async (ctx, conn, frame) => {
   const { appId, uid } = conn;
+  await checkMediaReference(ctx, appId, frame.message);
   const now = ctx.now();
   // A self-send counts the sender as online (this very connection), so it is never kept offline;
   // "received" means another of the receiver's connections got it.

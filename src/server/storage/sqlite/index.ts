@@ -2,6 +2,7 @@ import type { Storage } from '../types.js';
 import { createSqliteAppStore } from './apps.js';
 import { openDatabase } from './database.js';
 import { createSqliteHealthStore } from './health.js';
+import { createSqliteMediaStore } from './media.js';
 import { createSqliteMessageStore } from './messages.js';
 
 /** The embedded default storage: one SQLite file in the data directory. */
@@ -11,6 +12,7 @@ export function createSqliteStorage(dataDir: string, now = Date.now()): Storage 
     apps: createSqliteAppStore(db),
     messages: createSqliteMessageStore(db),
     health: createSqliteHealthStore(db),
+    media: createSqliteMediaStore(db),
     async close() {
       if (db.open) db.close();
     },

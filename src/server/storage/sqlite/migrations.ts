@@ -67,6 +67,28 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'media objects',
+    sql: `
+      -- One row per uploaded image or file; the bytes are in <dataDir>/media/<media_id>. A row is
+      -- written only after its file is committed, and the sweeper deletes the file before the row.
+      CREATE TABLE media (
+        media_id TEXT PRIMARY KEY,
+        app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        uploader TEXT NOT NULL,
+        size INTEGER NOT NULL CHECK (size > 0),
+        content_type TEXT NOT NULL,
+        width INTEGER,
+        height INTEGER,
+        -- SHA-256 of the bytes, base64url: the strong ETag.
+        sha256 TEXT NOT NULL,
+        uploaded_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX media_by_expiry ON media (expires_at);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version. Returns the versions applied. */

@@ -1,0 +1,155 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import {
+  MAX_MEDIA_BYTES,
+  MEDIA_TTL_MS,
+  MediaPaths,
+  normalizeMediaType,
+  readImageSize,
+  RtmError,
+  type UploadResult,
+} from '../../../protocol/index.js';
+import type { AppRegistry } from '../../apps.js';
+import { newMediaId } from '../../media/ids.js';
+import { receive, ReceiveError } from '../../media/receive.js';
+import type { MediaObjects, MediaRecord, MediaStore } from '../../storage/types.js';
+import { authenticateBearer, type MediaCaller } from './auth.js';
+import { closeUnreadBody } from './close.js';
+import { mediaInfoOf } from './info.js';
+
+export interface UploadDeps {
+  apps: AppRegistry;
+  store: MediaStore;
+  objects: MediaObjects;
+  now: () => number;
+}
+
+/**
+ * POST /api/media: the body is the file's bytes, streamed to disk as they arrive (never buffered),
+ * → 201 {@link UploadResult}.
+ *
+ * Registered in its own scope whose only body parser hands the raw request stream through, whatever
+ * the Content-Type: a JSON or text file must not meet the JSON parser or Fastify's 1 MB bodyLimit
+ * (which only applies to buffering parsers).
+ */
+export async function registerUploadRoute(app: FastifyInstance, deps: UploadDeps): Promise<void> {
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+    scope.post(MediaPaths.upload, {
+      // Everything that can refuse an upload without its bytes runs before Fastify looks at the
+      // body at all — including at its Content-Type, which Fastify would otherwise refuse itself
+      // (a bare 415) when malformed.
+      onRequest: async (request, reply) => {
+        try {
+          admitted.set(request, await admit(request, reply, deps));
+        } catch (error) {
+          if (hasBody(request)) closeUnreadBody(request, reply);
+          throw error;
+        }
+      },
+      handler: (request, reply) => receiveUpload(request, reply, deps),
+    });
+  });
+}
+
+interface Admission {
+  caller: MediaCaller;
+  contentType: string;
+}
+
+/** What `admit` decided, per request (a WeakMap: nothing to clean up). */
+const admitted = new WeakMap<FastifyRequest, Admission>();
+
+/** Credentials, declared size and type: 401/403, 413 MEDIA_TOO_LARGE, 400. */
+async function admit(request: FastifyRequest, reply: FastifyReply, deps: UploadDeps): Promise<Admission> {
+  const caller = await authenticateBearer(request, reply, deps.apps, deps.now());
+  const declaredLength = request.headers['content-length'];
+  if (declaredLength !== undefined && Number(declaredLength) > MAX_MEDIA_BYTES) throw tooLarge();
+  return { caller, contentType: declaredType(request.headers['content-type']) };
+}
+
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+async function receiveUpload(request: FastifyRequest, reply: FastifyReply, deps: UploadDeps): Promise<UploadResult> {
+  const { caller, contentType } = admitted.get(request)!;
+  // Every refusal before the body's end closes the connection rather than reading the rest.
+  let bodyLeft = request.body !== undefined;
+  try {
+    if (!bodyLeft) throw empty();
+    const mediaId = newMediaId();
+    const writer = await deps.objects.create(mediaId);
+    let received;
+    try {
+      received = await receive(request.body as Readable, writer.stream, MAX_MEDIA_BYTES);
+      bodyLeft = false;
+      if (received.size === 0) throw empty();
+      await writer.commit();
+    } catch (error) {
+      await writer.abort();
+      if (error instanceof ReceiveError) {
+        bodyLeft = error.bodyLeft;
+        throw error.error;
+      }
+      throw error;
+    }
+
+    const uploadedAt = deps.now();
+    const record: MediaRecord = {
+      mediaId,
+      appId: caller.app.id,
+      uploader: caller.uid!,
+      size: received.size,
+      contentType,
+      sha256: received.sha256,
+      uploadedAt,
+      expiresAt: uploadedAt + MEDIA_TTL_MS,
+    };
+    const image = readImageSize(received.head);
+    if (image) {
+      record.width = image.width;
+      record.height = image.height;
+    }
+    // The file is committed before its row: a crash in between leaves a file without a row, which
+    // the next start deletes (MediaSweeper.recover); the other order could hand out an id with no
+    // bytes behind it.
+    try {
+      await deps.store.insert(record);
+    } catch (error) {
+      await deps.objects.delete(mediaId);
+      throw error;
+    }
+    reply.code(201);
+    return mediaInfoOf(record);
+  } catch (error) {
+    if (bodyLeft) closeUnreadBody(request, reply);
+    throw error;
+  }
+}
+
+function tooLarge(): RtmError {
+  return new RtmError('MEDIA_TOO_LARGE', `Media files may be at most ${MAX_MEDIA_BYTES} bytes (30 MB).`);
+}
+
+function empty(): RtmError {
+  return new RtmError('MEDIA_EMPTY', 'The upload has no bytes; media files must not be empty.');
+}
+
+/**
+ * The Content-Type header as the stored type: its essence, lowercased; application/octet-stream
+ * when absent. A form post is refused: the body must be the file itself, not a form holding it.
+ */
+function declaredType(header: string | undefined): string {
+  if (header === undefined || header.trim() === '') return 'application/octet-stream';
+  const type = normalizeMediaType(header);
+  if (type === undefined) {
+    throw new RtmError('INVALID_ARGUMENT', `Content-Type "${header.slice(0, 100)}" is not a media type like image/png.`);
+  }
+  if (type === 'multipart/form-data') {
+    throw new RtmError('INVALID_ARGUMENT', "Send the file's bytes as the request body, not multipart/form-data.");
+  }
+  return type;
+}
