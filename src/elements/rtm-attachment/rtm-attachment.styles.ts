@@ -7,6 +7,8 @@ export const attachmentStyles = [
     :host {
       display: inline-block;
       max-width: 100%;
+      /* A message bubble keeps the text's line breaks (pre-wrap); that must not reach this layout. */
+      white-space: normal;
       --_preview-max: var(--rtm-attachment-max-width, 240px);
     }
 

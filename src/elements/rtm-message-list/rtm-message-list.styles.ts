@@ -61,6 +61,11 @@ export const messageListStyles = [
 
     [part~='attachment-bubble'] {
       padding: 0.25rem;
+      white-space: normal;
+    }
+
+    [part~='caption'] {
+      white-space: pre-wrap;
     }
 
     [part~='caption'] {
