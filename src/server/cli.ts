@@ -18,7 +18,8 @@ import { createToken } from './tokens.js';
 const USAGE = `Usage:
   rtm-chat-server start
       env: PORT (8080), HOST (0.0.0.0), RTM_DATA_DIR (./.rtm-data), RTM_CONFIG (JSON file),
-           RTM_DEV_TOKENS (on unless 0 or NODE_ENV=production), RTM_LOG_LEVEL (warn)
+           RTM_DEV_TOKENS (on unless 0 or NODE_ENV=production), RTM_LOG_LEVEL (warn),
+           RTM_TRUST_PROXY (off; 1 = trust X-Forwarded-* from any proxy, or proxy addresses/CIDRs)
   rtm-chat-server token --uid <uid> [--app demo] [--expire <seconds>]
       prints a login token signed with the app's token secret (from RTM_CONFIG or RTM_DATA_DIR)`;
 
@@ -38,6 +39,13 @@ const dataDir = () => resolve(env.RTM_DATA_DIR || './.rtm-data');
 
 function devTokensOn(): boolean {
   return env.RTM_DEV_TOKENS !== '0' && env.NODE_ENV !== 'production';
+}
+
+/** RTM_TRUST_PROXY: unset/0/false = off; 1/true = any proxy; else a comma list of addresses/CIDRs. */
+function trustProxy(value: string | undefined): boolean | string {
+  if (value === undefined || value === '' || value === '0' || value === 'false') return false;
+  if (value === '1' || value === 'true') return true;
+  return value;
 }
 
 function parsePort(value: string | undefined): number {
@@ -64,6 +72,7 @@ async function start(): Promise<void> {
     devTokens: devTokensOn(),
     staticRoot: findProjectRoot(),
     logger: { level: env.RTM_LOG_LEVEL || 'warn' },
+    trustProxy: trustProxy(env.RTM_TRUST_PROXY),
   });
   for (const app of server.createdApps) printCredentials(app);
   // Tests and scripts wait for exactly this line, so it comes last.
