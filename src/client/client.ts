@@ -438,10 +438,10 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
 
   /**
    * Our addition: a short-lived signed URL of a media object (valid MEDIA_URL_TTL_MS) that needs
-   * no headers, for `<img src>` and links.
+   * no headers, for `<img src>` and links; `fileName` names the file a browser saves from it.
    */
-  getMediaUrl(mediaId: string): Promise<string> {
-    return this.#mediaCall(() => this.#media.signedUrl(mediaId));
+  getMediaUrl(mediaId: string, fileName?: string): Promise<string> {
+    return this.#mediaCall(() => this.#media.signedUrl(mediaId, fileName));
   }
 
   // ---- internals ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import {
   checkChannelName,
   checkFileName,
   checkUserId,
+  normalizeMediaType,
   parseWireMessage,
 } from '../protocol/index.js';
 import { attachmentOf, historyChatMessage, storedChatMessage, textOf, type ChatMessage } from './chat-message.js';
@@ -111,8 +112,11 @@ export interface ChatSession {
   cancelUpload(key: ConversationKey, localId: string): void;
   /** Downloads a media object, with progress and cancel. */
   download(mediaId: string): ChatDownload;
-  /** A signed URL of a media object for `<img src>` or a link; cached until shortly before it expires. */
-  mediaUrl(mediaId: string): Promise<string>;
+  /**
+   * A signed URL of a media object for `<img src>` or a link (`fileName` names a saved file);
+   * cached until shortly before it expires.
+   */
+  mediaUrl(mediaId: string, fileName?: string): Promise<string>;
   /** Listens to store events (incoming messages, errors, connection changes); returns the unsubscribe. */
   subscribe(listener: ChatStoreListener): () => void;
 }
@@ -433,13 +437,14 @@ class Session implements ChatSession {
     const conversation = this.#conversation(key);
     const chats = Array.from(files, (file): ChatMessage => {
       // Only raster types a browser shows inline are images; SVG and the rest go as files.
+      const mimeType = normalizeMediaType(file.type) ?? '';
       const message: RtmImageMessage | RtmFileMessage = {
-        messageType: INLINE_IMAGE_TYPES.includes(file.type) ? 'IMAGE' : 'FILE',
+        messageType: INLINE_IMAGE_TYPES.includes(mimeType) ? 'IMAGE' : 'FILE',
         mediaId: '',
         size: file.size,
         fileName: file.name,
         description: '',
-        mimeType: file.type,
+        mimeType,
         thumbnailWidth: 0,
         thumbnailHeight: 0,
       };
@@ -567,16 +572,17 @@ class Session implements ChatSession {
     return { transfer: $transfer, result, cancel: () => controller.abort() };
   }
 
-  mediaUrl(mediaId: string): Promise<string> {
-    const cached = this.#urls.get(mediaId);
+  mediaUrl(mediaId: string, fileName?: string): Promise<string> {
+    const key = fileName === undefined ? mediaId : `${mediaId}\u0000${fileName}`;
+    const cached = this.#urls.get(key);
     if (cached && Date.now() < cached.renewAt) return cached.url;
     if (!this.#client) return Promise.reject(new RtmError('NOT_LOGGED_IN', 'Call start() first.'));
     // Renewed a minute before the server's expiry, so a URL handed out is still good for a while.
     const renewAt = Date.now() + MEDIA_URL_TTL_MS - 60_000;
-    const url = this.#client.getMediaUrl(mediaId);
-    this.#urls.set(mediaId, { url, renewAt });
+    const url = this.#client.getMediaUrl(mediaId, fileName);
+    this.#urls.set(key, { url, renewAt });
     url.catch(() => {
-      if (this.#urls.get(mediaId)?.url === url) this.#urls.delete(mediaId);
+      if (this.#urls.get(key)?.url === url) this.#urls.delete(key);
     });
     return url;
   }

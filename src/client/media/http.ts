@@ -12,8 +12,10 @@ export interface MediaEndpoint {
 /** The absolute URL of a media API path under the server's base URL (which may have a path prefix). */
 export function mediaUrl(endpoint: MediaEndpoint, path: string): string {
   const url = new URL(endpoint.server);
-  url.pathname = url.pathname.replace(/\/+$/, '') + path;
-  url.search = url.hash = '';
+  const [pathname, search = ''] = path.split('?');
+  url.pathname = url.pathname.replace(/\/+$/, '') + pathname;
+  url.search = search;
+  url.hash = '';
   return url.toString();
 }
 

@@ -6,7 +6,7 @@ export async function sniffImage(blob: Blob): Promise<SniffedImage | undefined> 
 }
 
 /** Decodes `blob` (off the main thread) to an ImageBitmap; undefined when the browser cannot. */
-export async function decodeImage(blob: Blob | ImageBitmap, options?: ImageBitmapOptions): Promise<ImageBitmap | undefined> {
+export async function decodeImage(blob: Blob, options?: ImageBitmapOptions): Promise<ImageBitmap | undefined> {
   if (typeof createImageBitmap !== 'function') return undefined;
   try {
     return await createImageBitmap(blob, options);
@@ -19,6 +19,7 @@ export async function decodeImage(blob: Blob | ImageBitmap, options?: ImageBitma
 export async function imageSize(blob: Blob): Promise<ImageSize | undefined> {
   const bitmap = await decodeImage(blob);
   if (!bitmap) return undefined;
-  bitmap.close();
-  return { width: bitmap.width, height: bitmap.height };
+  const size = { width: bitmap.width, height: bitmap.height };
+  bitmap.close(); // a closed bitmap reports 0 × 0
+  return size;
 }

@@ -9,6 +9,7 @@ import {
   checkFileName,
   checkMediaId,
   messageByteSize,
+  normalizeMediaType,
   type MediaInfo,
   type SignedMediaUrl,
   type WireMessage,
@@ -145,11 +146,12 @@ export class MediaClient {
     return invalid ? Promise.reject(invalid) : requestJson<MediaInfo>(this.#endpoint, 'GET', MediaPaths.info(mediaId));
   }
 
-  /** A signed URL (absolute) that works without headers, e.g. in `<img src>`. */
-  async signedUrl(mediaId: string): Promise<string> {
-    const invalid = checkMediaId(mediaId);
+  /** A signed URL (absolute) that works without headers, e.g. in `<img src>`; `fileName` names a saved file. */
+  async signedUrl(mediaId: string, fileName?: string): Promise<string> {
+    const invalid = checkMediaId(mediaId) ?? (fileName === undefined ? undefined : checkFileName(fileName));
     if (invalid) throw invalid;
-    const signed = await requestJson<SignedMediaUrl>(this.#endpoint, 'POST', MediaPaths.signedUrl(mediaId));
+    const query = fileName === undefined ? '' : `?name=${encodeURIComponent(fileName)}`;
+    const signed = await requestJson<SignedMediaUrl>(this.#endpoint, 'POST', MediaPaths.signedUrl(mediaId) + query);
     return new URL(signed.url, this.#endpoint.server).toString();
   }
 
@@ -249,7 +251,7 @@ function uploadDraft(blob: Blob, params: MediaMessageParams): RtmMediaMessageIni
     mediaId: PLACEHOLDER_ID,
     size: blob.size,
     fileName,
-    mimeType: blob.type.split(';')[0]!.trim().toLowerCase(),
+    mimeType: normalizeMediaType(blob.type) ?? '',
   };
 }
 

@@ -1,0 +1,115 @@
+// Browser-test helpers for media: a tap on XMLHttpRequest (the upload boundary) that counts
+// requests in flight, images generated with OffscreenCanvas, and byte comparison.
+
+/** What the XHR tap saw. */
+export interface XhrTap {
+  /** Requests sent so far (each `send()`). */
+  readonly sent: number;
+  /** Requests in flight now. */
+  readonly inFlight: number;
+  /** The most requests ever in flight at once. */
+  readonly maxInFlight: number;
+  /** How each request ended: 'load' with its status, 'abort' or 'error'. */
+  readonly ended: string[];
+  /** Puts the real XMLHttpRequest back. */
+  restore(): void;
+}
+
+/** Replaces the global XMLHttpRequest with a counting subclass until `restore()`. */
+export function tapXhr(): XhrTap {
+  const Original = globalThis.XMLHttpRequest;
+  const tap = { sent: 0, inFlight: 0, maxInFlight: 0, ended: [] as string[], restore: () => (globalThis.XMLHttpRequest = Original) };
+  class CountingXhr extends Original {
+    override send(body?: Document | XMLHttpRequestBodyInit | null): void {
+      tap.sent++;
+      tap.inFlight++;
+      tap.maxInFlight = Math.max(tap.maxInFlight, tap.inFlight);
+      // Done at readyState 4, which comes before the load/abort/error events: the client's own
+      // onload (registered first) may start the next request before a load listener here runs.
+      this.addEventListener('readystatechange', () => {
+        if (this.readyState === 4) tap.inFlight--;
+      });
+      for (const end of ['load', 'abort', 'error'] as const) {
+        this.addEventListener(end, () => tap.ended.push(end === 'load' ? `load ${this.status}` : end));
+      }
+      super.send(body);
+    }
+  }
+  globalThis.XMLHttpRequest = CountingXhr;
+  return tap;
+}
+
+/** `size` pseudo-random bytes (xorshift: fast, and incompressible enough). */
+export function randomBytes(size: number, seed = 0x9e3779b9): Uint8Array {
+  const bytes = new Uint8Array(size);
+  const words = new Uint32Array(bytes.buffer, 0, Math.floor(size / 4));
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < words.length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    words[i] = x >>> 0;
+  }
+  for (let i = words.length * 4; i < size; i++) bytes[i] = i & 0xff;
+  return bytes;
+}
+
+/** A file of random bytes. */
+export function randomFile(size: number, name = 'data.bin', type = 'application/octet-stream'): File {
+  return new File([randomBytes(size) as BlobPart], name, { type });
+}
+
+/** An image of per-pixel noise (compresses badly), encoded by the browser. */
+export async function noiseImage(width: number, height: number, type = 'image/jpeg', quality = 0.92): Promise<Blob> {
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d')!;
+  const pixels = context.createImageData(width, height);
+  const words = new Uint32Array(pixels.data.buffer);
+  const noise = randomBytes(words.length * 4);
+  const noiseWords = new Uint32Array(noise.buffer);
+  // Opaque: alpha 255 in every pixel (little-endian RGBA).
+  for (let i = 0; i < words.length; i++) words[i] = noiseWords[i]! | 0xff000000;
+  context.putImageData(pixels, 0, 0);
+  return canvas.convertToBlob({ type, quality });
+}
+
+/** A small flat-colour PNG. */
+export async function smallPng(width = 64, height = 48, colour = '#3a7'): Promise<Blob> {
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d')!;
+  context.fillStyle = colour;
+  context.fillRect(0, 0, width, height);
+  return canvas.convertToBlob({ type: 'image/png' });
+}
+
+/** SHA-256 of a Blob or bytes, hex. */
+export async function sha256(data: Blob | Uint8Array): Promise<string> {
+  const buffer = data instanceof Blob ? await data.arrayBuffer() : data;
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer as BufferSource));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The pixel size of an encoded image, by decoding it. */
+export async function decodedSize(blob: Blob): Promise<{ width: number; height: number }> {
+  const bitmap = await createImageBitmap(blob);
+  const size = { width: bitmap.width, height: bitmap.height };
+  bitmap.close();
+  return size;
+}
+
+/**
+ * A JPEG whose frame header lies beyond the first IMAGE_SIZE_SNIFF_BYTES (big APP15 segments
+ * after SOI), so the header sniff finds no size but the browser still decodes it.
+ */
+export async function jpegWithFarFrameHeader(width: number, height: number, padding = 80 * 1024): Promise<Blob> {
+  const jpeg = new Uint8Array(await (await noiseImage(width, height)).arrayBuffer());
+  const segments: Uint8Array[] = [jpeg.subarray(0, 2)];
+  for (let left = padding; left > 0; left -= 65533) {
+    const length = Math.min(65533, left);
+    const segment = new Uint8Array(length + 2);
+    segment.set([0xff, 0xef, (length + 2) >> 8, (length + 2) & 0xff]);
+    segments.push(segment.subarray(0, 4), new Uint8Array(length - 2));
+  }
+  segments.push(jpeg.subarray(2));
+  return new Blob(segments as BlobPart[], { type: 'image/jpeg' });
+}
