@@ -178,7 +178,9 @@ export class MediaClient {
     signal: AbortSignal,
   ): Promise<RtmImageMessage | RtmFileMessage> {
     const image = draft.messageType === 'IMAGE';
-    const sniffed = image ? await sniffImage(blob) : undefined;
+    let sniffed = image ? await sniffImage(blob) : undefined;
+    // A header may claim any size; a message may carry at most PLACEHOLDER_EDGE per edge.
+    if (sniffed && Math.max(sniffed.width, sniffed.height) > PLACEHOLDER_EDGE) sniffed = undefined;
     draft.mimeType ||= sniffed?.type;
     if (draft.thumbnail instanceof Blob) await rememberThumbnail(draft.thumbnail);
     const generate = image && draft.thumbnail === undefined;
