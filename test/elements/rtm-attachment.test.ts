@@ -103,9 +103,17 @@ describe('<rtm-attachment>', () => {
     await expect(present).to.be.accessible();
 
     // The saved file is the browser's business; what the user sees is progress, then Download again.
+    // A loopback download can finish between two polls, so watch the DOM for the progress bar.
+    const seen: string[] = [];
+    const observer = new MutationObserver(() => {
+      const bar = shadow(present!).querySelector('progress');
+      if (bar) seen.push(`${bar.value}`);
+    });
+    observer.observe(shadow(present!), { subtree: true, childList: true, attributes: true });
     download.click();
-    await waitFor(() => shadow(present!).querySelector('progress'), 'a progress bar');
+    await waitFor(() => seen.length > 0, 'a progress bar');
     await waitFor(() => shadow(present!).querySelector('button[part~="download-button"]'), 'the download to finish', 20_000);
+    observer.disconnect();
     expect(shadow(present!).querySelector('[part~="error"]')).to.equal(null);
 
     shadow(gone!).querySelector<HTMLButtonElement>('button[part~="download-button"]')!.click();

@@ -6,7 +6,8 @@ function parts(el: RtmComposerElement) {
   const root = el.shadowRoot!;
   return {
     box: root.querySelector('textarea')!,
-    send: root.querySelector('button')!,
+    send: root.querySelector<HTMLButtonElement>('button[part~="send-button"]')!,
+    attach: root.querySelector<HTMLButtonElement>('button[part~="attach-button"]')!,
     alert: root.querySelector('[role="alert"]')!,
   };
 }
@@ -19,10 +20,12 @@ async function type(el: RtmComposerElement, text: string) {
 }
 
 describe('<rtm-composer>', () => {
-  it('names its textbox "Message" and its button "Send", disabled while empty or blank', async () => {
+  it('names its textbox "Message" and its buttons "Send" and "Attach file"; Send is disabled while empty or blank', async () => {
     const el = await fixture<RtmComposerElement>(html`<rtm-composer></rtm-composer>`);
-    const { box, send } = parts(el);
+    const { box, send, attach } = parts(el);
     expect(box.getAttribute('aria-label')).to.equal('Message');
+    expect(attach.getAttribute('aria-label')).to.equal('Attach file');
+    expect(attach.disabled).to.be.false;
     expect(send.textContent?.trim()).to.equal('Send');
     expect(send.disabled).to.be.true;
     await type(el, '   \n ');
