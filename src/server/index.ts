@@ -158,7 +158,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           clearInterval(purge);
           await sweeper.stop();
           await gateway.shutdown();
-          await app.close();
+          // Fastify closes the connections that are idle when close() starts; one whose response is
+          // still being flushed becomes idle a moment later and would then be kept for the whole
+          // keep-alive timeout (72 s). Close those as they become idle; requests in progress finish.
+          const idle = setInterval(() => app.server.closeIdleConnections(), 50);
+          try {
+            await app.close();
+          } finally {
+            clearInterval(idle);
+          }
           if (ownsStorage) await storage.close();
         })();
         return closing;
