@@ -46,8 +46,9 @@ export interface ServerOptions {
   mediaObjects?: MediaObjects;
   /**
    * Trust X-Forwarded-Proto/-Host/-For from a reverse proxy (Fastify's `trustProxy`: `true`, or the
-   * proxies' addresses/CIDRs, e.g. `'127.0.0.1,10.0.0.0/8'`). Signed media URLs are built from the request's protocol and host,
-   * so behind a TLS-terminating proxy this makes them `https://<public host>/…`. Default false.
+   * proxies' addresses/CIDRs, e.g. `'127.0.0.1,10.0.0.0/8'`). Signed media URLs are built from the
+   * request's protocol and host, so behind a TLS-terminating proxy this makes them
+   * `https://<public host>/…`. Default false.
    */
   trustProxy?: boolean | string | string[];
   /** Test hooks: shorter login deadline and heartbeat interval than the protocol defaults. */

@@ -1,20 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkFileName, INLINE_IMAGE_TYPES, MediaPaths, RtmError } from '../../../protocol/index.js';
-import type { AppRegistry } from '../../apps.js';
 import { contentDisposition } from '../../media/disposition.js';
 import { findLiveMedia } from '../../media/lookup.js';
 import { parseRange, type ByteRange } from '../../media/range.js';
-import type { MediaObjects, MediaRecord, MediaStore } from '../../storage/types.js';
+import type { MediaObjects, MediaRecord } from '../../storage/types.js';
 import { HttpRtmError } from '../errors.js';
 import { authenticateDownload } from './auth.js';
+import type { MediaRouteDeps } from './deps.js';
 import { mediaIdParam } from './info.js';
-
-export interface DownloadDeps {
-  apps: AppRegistry;
-  store: MediaStore;
-  objects: MediaObjects;
-  now: () => number;
-}
 
 /**
  * Headers that make an uploaded file harmless on this origin whatever its bytes are: no type
@@ -38,7 +31,7 @@ const SAFETY_HEADERS = {
  * rel=stylesheet>`, a plugin, an old browser that ignores the sandbox); the declared type is still
  * available from /info and the message's `mimeType`.
  */
-export function registerDownloadRoute(app: FastifyInstance, deps: DownloadDeps): void {
+export function registerDownloadRoute(app: FastifyInstance, deps: MediaRouteDeps): void {
   app.route({
     method: ['GET', 'HEAD'],
     url: MediaPaths.object(':mediaId'),
@@ -46,7 +39,7 @@ export function registerDownloadRoute(app: FastifyInstance, deps: DownloadDeps):
   });
 }
 
-async function download(request: FastifyRequest, reply: FastifyReply, deps: DownloadDeps): Promise<FastifyReply> {
+async function download(request: FastifyRequest, reply: FastifyReply, deps: MediaRouteDeps): Promise<FastifyReply> {
   const mediaId = mediaIdParam(request.params);
   const caller = await authenticateDownload(request, reply, deps.apps, mediaId, deps.now());
   const { name = mediaId } = request.query as { name?: unknown };

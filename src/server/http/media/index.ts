@@ -1,17 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppRegistry } from '../../apps.js';
-import type { MediaObjects, MediaStore } from '../../storage/types.js';
+import type { MediaRouteDeps } from './deps.js';
 import { registerDownloadRoute } from './download.js';
 import { registerInfoRoute } from './info.js';
 import { registerSignedUrlRoute } from './signed-url.js';
 import { registerUploadRoute } from './upload.js';
 
-export interface MediaRouteDeps {
-  apps: AppRegistry;
-  store: MediaStore;
-  objects: MediaObjects;
-  now: () => number;
-}
+export type { MediaRouteDeps } from './deps.js';
 
 /** The media HTTP API (MediaPaths in protocol/media.ts; docs/protocol.md, "Media"). */
 export async function registerMediaRoutes(app: FastifyInstance, deps: MediaRouteDeps): Promise<void> {

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { checkMediaId, MediaPaths, type MediaInfo } from '../../../protocol/index.js';
-import type { AppRegistry } from '../../apps.js';
 import { findLiveMedia } from '../../media/lookup.js';
-import type { MediaRecord, MediaStore } from '../../storage/types.js';
+import type { MediaRecord } from '../../storage/types.js';
 import { authenticateBearer } from './auth.js';
+import type { MediaRouteDeps } from './deps.js';
 
 /** The public view of a record (no app, uploader or hash). */
 export function mediaInfoOf(record: MediaRecord): MediaInfo {
@@ -30,7 +30,7 @@ export function mediaIdParam(params: unknown): string {
 }
 
 /** GET /api/media/:mediaId/info → {@link MediaInfo}: is the id still valid, and what is it. */
-export function registerInfoRoute(app: FastifyInstance, deps: { apps: AppRegistry; store: MediaStore; now: () => number }): void {
+export function registerInfoRoute(app: FastifyInstance, deps: MediaRouteDeps): void {
   app.get(MediaPaths.info(':mediaId'), async (request, reply) => {
     const mediaId = mediaIdParam(request.params);
     const caller = await authenticateBearer(request, reply, deps.apps, deps.now());

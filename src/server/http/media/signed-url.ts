@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { checkFileName, MEDIA_URL_TTL_MS, MediaPaths, type SignedMediaUrl } from '../../../protocol/index.js';
-import type { AppRegistry } from '../../apps.js';
 import { findLiveMedia } from '../../media/lookup.js';
 import { signMediaUrl } from '../../media/signed-url.js';
-import type { MediaStore } from '../../storage/types.js';
 import { authenticateBearer } from './auth.js';
+import type { MediaRouteDeps } from './deps.js';
 import { mediaIdParam } from './info.js';
 
 /**
@@ -14,7 +13,7 @@ import { mediaIdParam } from './info.js';
  * server trusts the proxy, see `trustProxy`). `name` is carried into the URL unsigned: it only
  * names the saved file.
  */
-export function registerSignedUrlRoute(app: FastifyInstance, deps: { apps: AppRegistry; store: MediaStore; now: () => number }): void {
+export function registerSignedUrlRoute(app: FastifyInstance, deps: MediaRouteDeps): void {
   app.post(MediaPaths.signedUrl(':mediaId'), async (request, reply): Promise<SignedMediaUrl> => {
     const mediaId = mediaIdParam(request.params);
     const caller = await authenticateBearer(request, reply, deps.apps, deps.now());

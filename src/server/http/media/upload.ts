@@ -9,20 +9,13 @@ import {
   RtmError,
   type UploadResult,
 } from '../../../protocol/index.js';
-import type { AppRegistry } from '../../apps.js';
 import { newMediaId } from '../../media/ids.js';
 import { receive, ReceiveError } from '../../media/receive.js';
-import type { MediaObjects, MediaRecord, MediaStore } from '../../storage/types.js';
+import type { MediaRecord } from '../../storage/types.js';
 import { authenticateBearer, type MediaCaller } from './auth.js';
 import { closeUnreadBody } from './close.js';
+import type { MediaRouteDeps } from './deps.js';
 import { mediaInfoOf } from './info.js';
-
-export interface UploadDeps {
-  apps: AppRegistry;
-  store: MediaStore;
-  objects: MediaObjects;
-  now: () => number;
-}
 
 /**
  * POST /api/media: the body is the file's bytes, streamed to disk as they arrive (never buffered),
@@ -32,7 +25,7 @@ export interface UploadDeps {
  * the Content-Type: a JSON or text file must not meet the JSON parser or Fastify's 1 MB bodyLimit
  * (which only applies to buffering parsers).
  */
-export async function registerUploadRoute(app: FastifyInstance, deps: UploadDeps): Promise<void> {
+export async function registerUploadRoute(app: FastifyInstance, deps: MediaRouteDeps): Promise<void> {
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
@@ -62,7 +55,7 @@ interface Admission {
 const admitted = new WeakMap<FastifyRequest, Admission>();
 
 /** Credentials, declared size and type: 401/403, 413 MEDIA_TOO_LARGE, 400. */
-async function admit(request: FastifyRequest, reply: FastifyReply, deps: UploadDeps): Promise<Admission> {
+async function admit(request: FastifyRequest, reply: FastifyReply, deps: MediaRouteDeps): Promise<Admission> {
   const caller = await authenticateBearer(request, reply, deps.apps, deps.now());
   const declaredLength = request.headers['content-length'];
   if (declaredLength !== undefined && Number(declaredLength) > MAX_MEDIA_BYTES) throw tooLarge();
@@ -74,7 +67,7 @@ function hasBody(request: FastifyRequest): boolean {
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-async function receiveUpload(request: FastifyRequest, reply: FastifyReply, deps: UploadDeps): Promise<UploadResult> {
+async function receiveUpload(request: FastifyRequest, reply: FastifyReply, deps: MediaRouteDeps): Promise<UploadResult> {
   const { caller, contentType } = admitted.get(request)!;
   // Every refusal before the body's end closes the connection rather than reading the rest.
   let bodyLeft = request.body !== undefined;
