@@ -40,6 +40,12 @@ export const MAX_FILE_NAME_LENGTH = 255;
  */
 export const THUMBNAIL_TARGET_BYTES = 5 * 1024;
 
+/**
+ * The largest width or height an image message may announce, in pixels (JPEG's own ceiling is
+ * 65 535). A file whose header claims more is sent without dimensions.
+ */
+export const MAX_IMAGE_EDGE_PX = 65_536;
+
 /** The longest edge of a generated thumbnail, in pixels (it shrinks further to meet the target). */
 export const THUMBNAIL_MAX_EDGE_PX = 320;
 

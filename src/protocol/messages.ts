@@ -1,6 +1,6 @@
 import { RtmError } from './errors.js';
-import { MAX_MEDIA_BYTES, MAX_MESSAGE_BYTES, MIN_MEDIA_BYTES } from './limits.js';
-import { checkFileName, checkMediaId } from './media.js';
+import { MAX_IMAGE_EDGE_PX, MAX_MEDIA_BYTES, MAX_MESSAGE_BYTES, MIN_MEDIA_BYTES } from './limits.js';
+import { checkFileName, checkMediaId, normalizeMediaType } from './media.js';
 
 /**
  * A message as it travels on the wire and is stored by the server. The transport core turns the
@@ -121,14 +121,12 @@ export function parseWireMessage(value: unknown): WireMessage {
   return message;
 }
 
-const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i;
-const MAX_PIXELS_PER_EDGE = 1 << 16;
 
 function optionalDimension(record: Record<string, unknown>, key: string): number | undefined {
   const value = record[key];
   if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > MAX_PIXELS_PER_EDGE) {
-    throw new RtmError('INVALID_MESSAGE', `"${key}" must be an integer from 1 to ${MAX_PIXELS_PER_EDGE}.`);
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > MAX_IMAGE_EDGE_PX) {
+    throw new RtmError('INVALID_MESSAGE', `"${key}" must be an integer from 1 to ${MAX_IMAGE_EDGE_PX}.`);
   }
   return value as number;
 }
@@ -154,8 +152,11 @@ function parseMediaMessage(record: Record<string, unknown>, type: 'IMAGE' | 'FIL
     | WireFileMessage;
   const mimeType = optionalString(record, 'mimeType');
   if (mimeType !== undefined) {
-    if (!MIME_TYPE.test(mimeType)) throw new RtmError('INVALID_MESSAGE', '"mimeType" must look like type/subtype.');
-    message.mimeType = mimeType.toLowerCase();
+    const normalized = normalizeMediaType(mimeType);
+    if (!normalized || normalized !== mimeType.trim().toLowerCase()) {
+      throw new RtmError('INVALID_MESSAGE', '"mimeType" must look like type/subtype.');
+    }
+    message.mimeType = normalized;
   }
   const description = optionalString(record, 'description');
   if (description) message.description = description;

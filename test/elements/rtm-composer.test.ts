@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../src/define.js';
-import type { RtmComposerElement, RtmComposerSubmitEvent } from '../../src/elements/rtm-composer/rtm-composer.js';
+import type { RtmComposerElement, RtmComposerFilesEvent, RtmComposerSubmitEvent } from '../../src/elements/rtm-composer/rtm-composer.js';
 
 function parts(el: RtmComposerElement) {
   const root = el.shadowRoot!;
@@ -58,6 +58,28 @@ describe('<rtm-composer>', () => {
     expect(box.getAttribute('aria-invalid')).to.equal('true');
     await type(el, 'draft to keep!');
     expect(alert.textContent, 'typing clears the error').to.equal('');
+  });
+
+  it('turns pasted images into files to send, and picked files too', async () => {
+    const el = await fixture<RtmComposerElement>(html`<rtm-composer></rtm-composer>`);
+    const { box } = parts(el);
+    const screenshot = new File([new Uint8Array([137, 80, 78, 71])], 'image.png', { type: 'image/png' });
+    const clipboard = new DataTransfer();
+    clipboard.items.add(screenshot);
+    const paste = new ClipboardEvent('paste', { clipboardData: clipboard, bubbles: true, cancelable: true });
+    setTimeout(() => box.dispatchEvent(paste));
+    const pasted = (await oneEvent(el, 'rtm-composer-files')) as unknown as RtmComposerFilesEvent;
+    expect(pasted.files.map((f) => f.name)).to.deep.equal(['image.png']);
+    expect(paste.defaultPrevented, 'no file name text lands in the box').to.be.true;
+
+    const input = el.shadowRoot!.querySelector<HTMLInputElement>('input[type="file"]')!;
+    const picked = new DataTransfer();
+    picked.items.add(new File(['a'], 'a.txt'));
+    picked.items.add(new File(['b'], 'b.txt'));
+    input.files = picked.files;
+    setTimeout(() => input.dispatchEvent(new Event('change')));
+    const chosen = (await oneEvent(el, 'rtm-composer-files')) as unknown as RtmComposerFilesEvent;
+    expect(chosen.files.map((f) => f.name)).to.deep.equal(['a.txt', 'b.txt']);
   });
 
   it('is accessible', async () => {

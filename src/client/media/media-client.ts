@@ -1,5 +1,6 @@
 import {
   MAX_CONCURRENT_TRANSFERS,
+  MAX_IMAGE_EDGE_PX,
   MAX_MEDIA_BYTES,
   MAX_MESSAGE_BYTES,
   MIN_MEDIA_BYTES,
@@ -78,7 +79,7 @@ type Kind = 'upload' | 'download';
 /** The longest media id the protocol allows: stands in for the id until the server issues it. */
 const PLACEHOLDER_ID = 'A'.repeat(64);
 /** The largest pixel size the protocol allows: stands in for one found only by decoding. */
-const PLACEHOLDER_EDGE = 65536;
+const PLACEHOLDER_EDGE = MAX_IMAGE_EDGE_PX;
 
 /** Calls a caller's callback; its exceptions surface without breaking the transfer. */
 function notify<A>(callback: ((arg: A) => void) | undefined, arg: A): void {

@@ -5,6 +5,7 @@ import {
   MEDIA_TTL_MS,
   MediaPaths,
   normalizeMediaType,
+  MAX_IMAGE_EDGE_PX,
   readImageSize,
   RtmError,
   type UploadResult,
@@ -102,7 +103,8 @@ async function receiveUpload(request: FastifyRequest, reply: FastifyReply, deps:
       expiresAt: uploadedAt + MEDIA_TTL_MS,
     };
     const image = readImageSize(received.head);
-    if (image) {
+    // A size no image message could announce is left out rather than passed on.
+    if (image && image.width <= MAX_IMAGE_EDGE_PX && image.height <= MAX_IMAGE_EDGE_PX) {
       record.width = image.width;
       record.height = image.height;
     }
