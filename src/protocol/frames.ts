@@ -79,7 +79,57 @@ export interface HistoryFrame {
   limit: number;
 }
 
+/** A conversation named from the caller's side: exactly one of `peer` and `channel`. */
+export type ConversationRef = { peer: string; channel?: undefined } | { channel: string; peer?: undefined };
+
+/**
+ * Messages after a sequence number, oldest first (catching up after a reconnect). When more than
+ * MAX_SYNC_GAP messages are missing the reply says `reset: true` and carries the newest page
+ * instead: the client drops its copy and starts again from there ("too far behind, reload").
+ */
+export type SyncFrame = { t: 'sync'; id: number; afterSeq: number; limit: number } & ConversationRef;
+
+/** The caller's conversations with last message, read state and unread counts (server-computed). */
+export interface ConversationsFrame {
+  t: 'conversations';
+  id: number;
+}
+
+/** Moves the caller's read marker of a conversation up to `seq` (never back). */
+export type ReadFrame = { t: 'read'; id: number; seq: number } & ConversationRef;
+
+/** Every member's read marker in a channel, for "read by N of M" and reader lists. */
+export interface ChannelReceiptsFrame {
+  t: 'channel.receipts';
+  id: number;
+  channel: string;
+}
+
+/** "I am typing" in a conversation: relayed, never stored, rate-limited. */
+export type TypingFrame = { t: 'typing'; id: number } & ConversationRef;
+
+/** Online status of up to MAX_PRESENCE_QUERY users (Agora's queryPeersOnlineStatus). */
+export interface PresenceQueryFrame {
+  t: 'presence.query';
+  id: number;
+  uids: string[];
+}
+
+/** Start (or stop) hearing `presence` pushes for these users (Agora's subscribePeersOnlineStatus). */
+export interface PresenceSubscribeFrame {
+  t: 'presence.subscribe' | 'presence.unsubscribe';
+  id: number;
+  uids: string[];
+}
+
 export type ClientFrame =
+  | SyncFrame
+  | ConversationsFrame
+  | ReadFrame
+  | ChannelReceiptsFrame
+  | TypingFrame
+  | PresenceQueryFrame
+  | PresenceSubscribeFrame
   | LoginFrame
   | LogoutFrame
   | PingFrame
@@ -110,6 +160,50 @@ export interface ReplyResults {
   'channel.send': SendAck;
   'channel.members': { members: string[] };
   history: { messages: StoredMessage[]; hasMore: boolean };
+  sync: { messages: StoredMessage[]; hasMore: boolean; reset: boolean };
+  conversations: { conversations: ConversationState[]; totalUnread: number };
+  read: ReadState;
+  'channel.receipts': { channel: string; members: MemberReadState[] };
+  typing: Record<string, never>;
+  'presence.query': { status: Record<string, PeerStatus> };
+  'presence.subscribe': { status: Record<string, PeerStatus> };
+  'presence.unsubscribe': Record<string, never>;
+}
+
+/** Online status as the RTM SDK names it. */
+export type PeerStatus = 'ONLINE' | 'OFFLINE';
+
+/** The caller's read state of one conversation after a change, plus the new total. */
+export interface ReadState {
+  kind: 'peer' | 'channel';
+  /** Peer user id or channel name. */
+  id: string;
+  /** The caller's read marker: every message up to this sequence number counts as read. */
+  readSeq: number;
+  /** Messages from others after `readSeq`. */
+  unread: number;
+  /** Unread messages over all the caller's conversations. */
+  totalUnread: number;
+}
+
+/** One conversation of the caller, as the server sees it. */
+export interface ConversationState {
+  kind: 'peer' | 'channel';
+  id: string;
+  lastMessage?: StoredMessage;
+  /** Sequence number of the newest message (0 when none). */
+  lastSeq: number;
+  readSeq: number;
+  unread: number;
+  /** Peer conversations: how far the other user has read (read receipts for the caller's messages). */
+  peerReadSeq?: number;
+  /** Peer conversations: how far messages reached a device of the other user (delivery receipts). */
+  peerDeliveredSeq?: number;
+}
+
+export interface MemberReadState {
+  uid: string;
+  readSeq: number;
 }
 
 /** What the server assigned to a stored message. */
@@ -156,7 +250,57 @@ export interface ErrorFrame {
   error: ErrorBody;
 }
 
+/**
+ * Offline messages of one peer conversation, delivered at login in one batch per conversation
+ * (seed 003), oldest first.
+ */
+export interface OfflineBatchFrame {
+  t: 'peer.offline_batch';
+  peer: string;
+  messages: StoredMessage[];
+}
+
+/** The caller's read marker moved (on another of their connections, or by this one). */
+export interface ReadUpdatedFrame extends ReadState {
+  t: 'read.updated';
+}
+
+/**
+ * A receipt for the caller's peer messages: `delivered` when they reached a device of `peer`,
+ * `read` when `peer`'s read marker passed them. `seq` covers every message up to it.
+ */
+export interface ReceiptFrame {
+  t: 'receipt';
+  kind: 'delivered' | 'read';
+  peer: string;
+  seq: number;
+}
+
+/** A channel member's read marker moved (for "read by N of M"). */
+export interface ChannelReadFrame {
+  t: 'channel.read';
+  channel: string;
+  uid: string;
+  readSeq: number;
+}
+
+/** Someone is typing; the line should disappear after `expiresInMs` unless renewed. */
+export type TypingPushFrame = { t: 'typing'; from: string; expiresInMs: number } & ConversationRef;
+
+/** A subscribed user's online status changed. */
+export interface PresenceFrame {
+  t: 'presence';
+  uid: string;
+  status: PeerStatus;
+}
+
 export type ServerFrame =
+  | OfflineBatchFrame
+  | ReadUpdatedFrame
+  | ReceiptFrame
+  | ChannelReadFrame
+  | TypingPushFrame
+  | PresenceFrame
   | ReplyFrame
   | PeerMessageFrame
   | ChannelMessageFrame

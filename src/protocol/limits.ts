@@ -107,6 +107,18 @@ export const RECONNECT_MAX_DELAY_MS = 30_000;
 /** The client gives up reconnecting (state DISCONNECTED) after this long without a connection. */
 export const RECONNECT_GIVE_UP_MS = 5 * 60 * 1000;
 
+/** A reconnecting client further behind than this many messages in a conversation gets `reset`. */
+export const MAX_SYNC_GAP = 1000;
+
+/** Most users one presence query or subscription names. */
+export const MAX_PRESENCE_QUERY = 256;
+
+/** A typing notice shows this long unless renewed. */
+export const TYPING_TTL_MS = 5_000;
+
+/** A connection may send one typing notice per conversation this often; more get TOO_OFTEN. */
+export const TYPING_MIN_INTERVAL_MS = 1_000;
+
 /** Most messages one history page returns. */
 export const MAX_HISTORY_PAGE = 100;
 
