@@ -8,6 +8,7 @@ import { RtmAttachmentElement } from './elements/rtm-attachment/rtm-attachment.j
 import { RtmChatElement } from './elements/rtm-chat/rtm-chat.js';
 import { RtmChannelElement } from './elements/rtm-channel/rtm-channel.js';
 import { RtmComposerElement } from './elements/rtm-composer/rtm-composer.js';
+import { RtmConversationListElement } from './elements/rtm-conversation-list/rtm-conversation-list.js';
 import { RtmMessageListElement } from './elements/rtm-message-list/rtm-message-list.js';
 
 const contextRootAttached = Symbol.for('rtm-chat.context-root');
@@ -25,5 +26,6 @@ if (typeof document !== 'undefined') {
 defineElement('rtm-chat', RtmChatElement);
 defineElement('rtm-attachment', RtmAttachmentElement);
 defineElement('rtm-composer', RtmComposerElement);
+defineElement('rtm-conversation-list', RtmConversationListElement);
 defineElement('rtm-message-list', RtmMessageListElement);
 defineElement('rtm-channel', RtmChannelElement);

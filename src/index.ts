@@ -6,6 +6,7 @@ export { RtmChatElement, type TokenProvider } from './elements/rtm-chat/rtm-chat
 export { RtmChannelElement } from './elements/rtm-channel/rtm-channel.js';
 export { RtmAttachmentElement } from './elements/rtm-attachment/rtm-attachment.js';
 export { RtmComposerElement, RtmComposerFilesEvent, RtmComposerSubmitEvent } from './elements/rtm-composer/rtm-composer.js';
+export { RtmConversationListElement, RtmConversationSelectEvent } from './elements/rtm-conversation-list/rtm-conversation-list.js';
 export { RtmMessageListElement, RtmMessageRetryEvent } from './elements/rtm-message-list/rtm-message-list.js';
 export * from './elements/internal/events.js';
 export * from './store/index.js';

@@ -53,10 +53,25 @@ export class RtmErrorEvent extends Event {
   }
 }
 
+/** Detail of `rtm-unread-change`. */
+export interface RtmUnreadChangeDetail {
+  /** Unread messages over all the user's conversations (server-computed). */
+  total: number;
+}
+
+/** Fired by `<rtm-chat>` when the user's total unread count changes. */
+export class RtmUnreadChangeEvent extends Event {
+  static readonly eventName = 'rtm-unread-change';
+  constructor(readonly detail: RtmUnreadChangeDetail) {
+    super(RtmUnreadChangeEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'rtm-connection-change': RtmConnectionChangeEvent;
     'rtm-message': RtmMessageEvent;
     'rtm-error': RtmErrorEvent;
+    'rtm-unread-change': RtmUnreadChangeEvent;
   }
 }

@@ -40,6 +40,30 @@ export const channelStyles = [
       flex: 1;
     }
 
+    [part~='header'] {
+      gap: 0.5rem;
+    }
+
+    [part~='presence'] {
+      width: 0.5rem;
+      height: 0.5rem;
+      border-radius: 50%;
+      background: var(--_muted);
+      flex-shrink: 0;
+    }
+
+    [part~='presence'].online {
+      background: var(--rtm-color-online, #1a7f37);
+    }
+
+    .typing {
+      min-height: 1.25rem;
+      padding: 0 calc(var(--_gap) * 1.5);
+      color: var(--_muted);
+      font-size: 0.8125em;
+      font-style: italic;
+    }
+
     .drop-hint {
       position: absolute;
       inset: 0;

@@ -1,14 +1,16 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { consume } from '@lit/context';
-import type { ChatMessage, ChatSession, ConversationKey } from '../../store/index.js';
+import type { ChatMessage, ChatSession, ConversationKey, ConversationSummary } from '../../store/index.js';
+import type { PeerStatus } from '../../protocol/index.js';
 import { RtmError } from '../../protocol/index.js';
 import { sessionContext } from '../internal/context.js';
 import { RtmErrorEvent } from '../internal/events.js';
 import { StoreController } from '../internal/store-controller.js';
 import { strings } from '../internal/strings.js';
 import type { RtmComposerElement, RtmComposerFilesEvent, RtmComposerSubmitEvent } from '../rtm-composer/rtm-composer.js';
-import type { RtmMessageRetryEvent } from '../rtm-message-list/rtm-message-list.js';
+import type { MessageReceipt, RtmListPinnedEvent, RtmMessageListElement, RtmMessageRetryEvent } from '../rtm-message-list/rtm-message-list.js';
+import { visuallyHidden } from '../internal/shared.styles.js';
 import { channelStyles } from './rtm-channel.styles.js';
 
 /**
@@ -29,6 +31,8 @@ import { channelStyles } from './rtm-channel.styles.js';
  * @csspart composer - the composer (its inner parts are exported: form, input, send-button,
  *   attach-button, error)
  * @csspart drop-hint - the overlay shown while files are dragged over the conversation
+ * @csspart typing - the "bob is typing…" line
+ * @csspart presence - the online dot of a peer in the header
  * @cssprop --rtm-color-background - background of the conversation
  * @cssprop --rtm-color-accent - Send button and focus colour
  * @cssprop --rtm-color-own-bubble - background of your own messages
@@ -36,7 +40,7 @@ import { channelStyles } from './rtm-channel.styles.js';
  * @tagname rtm-channel
  */
 export class RtmChannelElement extends LitElement {
-  static override styles = channelStyles;
+  static override styles = [visuallyHidden, ...channelStyles];
 
   /** User id of the peer for a one-to-one conversation. */
   @property({ reflect: true }) peer: string | undefined;
@@ -54,6 +58,13 @@ export class RtmChannelElement extends LitElement {
   @query('rtm-composer') private composer: RtmComposerElement | undefined;
 
   private readonly messages = new StoreController<readonly ChatMessage[]>(this);
+  private readonly conversations = new StoreController<readonly ConversationSummary[]>(this);
+  private readonly readers = new StoreController<{ members: { uid: string; readSeq: number }[] } | undefined>(this);
+  private readonly typingUsers = new StoreController<readonly string[]>(this);
+  private readonly presence = new StoreController<PeerStatus | undefined>(this);
+  @query('rtm-message-list') private list: RtmMessageListElement | undefined;
+  /** The first unread message when this conversation was opened (the "New" divider). */
+  @state() private firstUnreadSeq: number | undefined;
 
   /** Whether files are being dragged over the conversation (shows the drop hint). */
   @state() private dragging = false;
@@ -76,8 +87,57 @@ export class RtmChannelElement extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('session') || changed.has('peer') || changed.has('channel')) {
       const key = this.conversation;
-      this.messages.setStore(key && this.session ? this.session.messagesOf(key) : undefined);
+      const session = key ? this.session : undefined;
+      this.messages.setStore(session && key ? session.messagesOf(key) : undefined);
+      this.conversations.setStore(session?.$conversations);
+      this.readers.setStore(session && key && this.channel && !this.peer ? session.readersOf(key) : undefined);
+      this.typingUsers.setStore(session && key ? session.$typingOf(key) : undefined);
+      this.presence.setStore(session && this.peer ? session.presenceOf(this.peer) : undefined);
+      this.firstUnreadSeq = session && key ? session.firstUnreadSeq(key) : undefined;
     }
+  }
+
+  protected override updated(): void {
+    this.markReadIfSeen();
+  }
+
+  /**
+   * Marks the conversation read when the user can actually see the newest message: it is in
+   * view, the page is visible and has focus.
+   */
+  private markReadIfSeen = (): void => {
+    const key = this.conversation;
+    if (!key || !this.session || !this.list?.pinned) return;
+    if (document.visibilityState !== 'visible' || !document.hasFocus()) return;
+    this.session.markRead(key);
+  };
+
+  private onPinned(event: RtmListPinnedEvent): void {
+    if (event.pinned) this.markReadIfSeen();
+  }
+
+  private onComposerInput(): void {
+    const key = this.conversation;
+    if (key) this.session?.typing(key);
+  }
+
+  /** Receipt text for your own sent messages: delivered/read (peer), read by N (channel). */
+  private receiptFor(key: ConversationKey, session: ChatSession, message: ChatMessage): MessageReceipt | undefined {
+    if (this.peer) {
+      const receipt = session.receiptOf(key, message);
+      if (receipt === 'read') return { text: strings.read };
+      if (receipt === 'delivered') return { text: strings.delivered };
+      return undefined;
+    }
+    const count = session.readCount(key, message);
+    const members = this.readers.value?.members;
+    if (!count || !members || message.seq === undefined) return undefined;
+    const others = members.filter((member) => member.uid !== message.from);
+    return {
+      text: strings.readBy(count.read),
+      readers: others.filter((member) => member.readSeq >= message.seq!).map((member) => member.uid),
+      nonReaders: others.filter((member) => member.readSeq < message.seq!).map((member) => member.uid),
+    };
   }
 
   private onSubmit(event: RtmComposerSubmitEvent): void {
@@ -153,6 +213,8 @@ export class RtmChannelElement extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    document.addEventListener('visibilitychange', this.markReadIfSeen);
+    window.addEventListener('focus', this.markReadIfSeen);
     this.addEventListener('dragenter', this.onDragEnter);
     this.addEventListener('dragover', this.onDragOver);
     this.addEventListener('dragleave', this.onDragLeave);
@@ -161,6 +223,8 @@ export class RtmChannelElement extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.markReadIfSeen);
+    window.removeEventListener('focus', this.markReadIfSeen);
     this.removeEventListener('dragenter', this.onDragEnter);
     this.removeEventListener('dragover', this.onDragOver);
     this.removeEventListener('dragleave', this.onDragLeave);
@@ -178,25 +242,41 @@ export class RtmChannelElement extends LitElement {
     this.dispatchEvent(new RtmErrorEvent({ error: rtmError, conversation }));
   }
 
+  private renderPresence() {
+    const status = this.presence.value;
+    if (!this.peer || !status) return nothing;
+    const online = status === 'ONLINE';
+    return html`<span part="presence" class=${online ? 'online' : 'offline'}></span
+      ><span class="visually-hidden">${online ? strings.online : strings.offline}</span>`;
+  }
+
   override render() {
-    const ready = Boolean(this.conversation);
+    const key = this.conversation;
+    const session = this.session;
+    const ready = Boolean(key);
+    const typing = this.typingUsers.value ?? [];
     return html`
       ${this.noHeader
         ? nothing
-        : html`<div part="header"><h2 part="title">${this.conversationTitle}</h2></div>`}
+        : html`<div part="header">${this.renderPresence()}<h2 part="title">${this.conversationTitle}</h2></div>`}
       <rtm-message-list
         part="messages"
-        exportparts="log, message, message-own, message-other, meta, sender, time, bubble, attachment-bubble, status, retry-button, empty, attachment, caption"
+        exportparts="log, message, message-own, message-other, meta, sender, time, bubble, attachment-bubble, status, retry-button, empty, attachment, caption, receipt-button, receipt-details, new-divider, new-messages-button"
         .messages=${this.messages.value ?? []}
         label=${strings.messages(this.conversationTitle)}
+        .receiptOf=${key && session ? (message: ChatMessage) => this.receiptFor(key, session, message) : undefined}
+        .firstUnreadSeq=${this.firstUnreadSeq}
         @rtm-message-retry=${this.onRetry}
+        @rtm-list-pinned=${this.onPinned}
       ></rtm-message-list>
+      <div part="typing" class="typing" aria-live="polite">${typing.length ? strings.typing(typing) : ''}</div>
       <rtm-composer
         part="composer"
         exportparts="form, input, send-button, attach-button, error"
         ?disabled=${!ready}
         @rtm-composer-submit=${this.onSubmit}
         @rtm-composer-files=${this.onComposerFiles}
+        @input=${this.onComposerInput}
       ></rtm-composer>
       ${this.dragging ? html`<div part="drop-hint" class="drop-hint" aria-hidden="true">${strings.dropFiles}</div>` : nothing}
     `;

@@ -1,8 +1,10 @@
 import { css } from 'lit';
 import { themeStyles } from '../internal/theme.styles.js';
+import { visuallyHidden } from '../internal/shared.styles.js';
 
 export const chatStyles = [
   themeStyles,
+  visuallyHidden,
   css`
     :host {
       display: flex;
@@ -55,35 +57,126 @@ export const chatStyles = [
       min-width: 0;
     }
 
+    .body {
+      container-type: inline-size;
+    }
+
     [part~='conversations'] {
-      display: flex;
-      flex-direction: column;
-      width: 12rem;
+      width: 16rem;
       flex-shrink: 0;
       border-right: 1px solid var(--_border);
-      background: var(--_surface);
-      overflow-y: auto;
     }
 
-    [part~='conversations'] .empty {
-      padding: var(--_gap);
-      color: var(--_muted);
+    .open-pane {
+      flex: 1;
+      min-width: 0;
+      display: flex;
+      flex-direction: column;
     }
 
-    [part~='conversation'] {
-      border: none;
-      border-bottom: 1px solid var(--_border);
-      background: transparent;
-      color: inherit;
+    .back {
+      display: none;
+      align-self: flex-start;
+      margin: 0.375rem;
+      border: 1px solid var(--_border);
+      border-radius: 999px;
+      background: var(--_bg);
+      color: var(--_text);
       font: inherit;
-      text-align: start;
-      padding: 0.75rem;
+      font-size: 0.875em;
+      padding: 0.2rem 0.75rem;
       cursor: pointer;
     }
 
-    [part~='conversation'][aria-current='true'] {
+    /* Narrow: one pane at a time — the list, or the open conversation with a Back button. */
+    @container (max-width: 36rem) {
+      [part~='conversations'] {
+        flex: 1;
+        width: auto;
+        border-right: none;
+      }
+
+      [part~='conversations'].has-open {
+        display: none;
+      }
+
+      .back {
+        display: inline-block;
+      }
+    }
+
+    /* mode="popup": a floating launcher in the corner that opens the chat as a panel. */
+    :host([mode='popup']) {
+      position: fixed;
+      right: var(--rtm-popup-inset, 1.25rem);
+      bottom: var(--rtm-popup-inset, 1.25rem);
+      z-index: var(--rtm-popup-z-index, 2147483000);
+      height: auto;
+      border: none;
+      background: none;
+      overflow: visible;
+      align-items: flex-end;
+      gap: 0.75rem;
+    }
+
+    .panel {
+      position: relative;
+      display: flex;
+      flex-direction: column;
+      width: min(24rem, calc(100vw - 2.5rem));
+      height: min(var(--rtm-height, 36rem), calc(100vh - 7rem));
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      overflow: hidden;
       background: var(--_bg);
-      font-weight: 600;
+      box-shadow: 0 12px 32px rgb(0 0 0 / 0.2);
+    }
+
+    .panel[hidden] {
+      display: none;
+    }
+
+    .close {
+      position: absolute;
+      top: 0.25rem;
+      right: 0.25rem;
+      z-index: 1;
+      width: 2rem;
+      height: 2rem;
+      border: none;
+      border-radius: 50%;
+      background: transparent;
+      color: var(--_muted);
+      font-size: 1.25rem;
+      cursor: pointer;
+    }
+
+    .launcher {
+      position: relative;
+      display: grid;
+      place-items: center;
+      width: 3.5rem;
+      height: 3.5rem;
+      border: none;
+      border-radius: 50%;
+      background: var(--_accent);
+      color: var(--_on-accent);
+      box-shadow: 0 6px 16px rgb(0 0 0 / 0.25);
+      cursor: pointer;
+    }
+
+    .launcher .badge {
+      position: absolute;
+      top: -0.25rem;
+      right: -0.25rem;
+      min-width: 1.375rem;
+      padding: 0 0.375rem;
+      border-radius: 999px;
+      background: var(--rtm-color-badge, #cf222e);
+      color: var(--rtm-color-on-badge, #ffffff);
+      font-size: 0.75rem;
+      font-weight: 700;
+      line-height: 1.375rem;
     }
   `,
 ];

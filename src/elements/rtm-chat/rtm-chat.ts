@@ -9,7 +9,8 @@ import {
   type ConversationSummary,
 } from '../../store/index.js';
 import { sessionContext } from '../internal/context.js';
-import { RtmConnectionChangeEvent, RtmErrorEvent, RtmMessageEvent } from '../internal/events.js';
+import { RtmConnectionChangeEvent, RtmErrorEvent, RtmMessageEvent, RtmUnreadChangeEvent } from '../internal/events.js';
+import type { RtmConversationSelectEvent } from '../rtm-conversation-list/rtm-conversation-list.js';
 import { StoreController } from '../internal/store-controller.js';
 import { strings } from '../internal/strings.js';
 import { chatStyles } from './rtm-chat.styles.js';
@@ -32,10 +33,16 @@ export type TokenProvider = () => Promise<string>;
  * @fires rtm-connection-change - the connection state changed (detail: { state, reason })
  * @fires rtm-message - a message from someone else arrived (detail: { conversation, message })
  * @fires rtm-error - sign-in or an operation failed (detail: { error, conversation? })
+ * @fires rtm-unread-change - the total unread count changed (detail: { total })
  * @csspart banner - the connection banner
  * @csspart reconnect-button - the Reconnect button shown after the session gave up
- * @csspart conversations - the conversation list (no child views, no peer/channel)
- * @csspart conversation - one entry of the conversation list
+ * @csspart conversations - the inbox's conversation list (no child views, no peer/channel); its
+ *   parts are exported: conversation, name, badge, preview, time, presence
+ * @csspart back-button - Back to the list, on narrow screens
+ * @csspart launcher - the floating button of `mode="popup"`
+ * @csspart launcher-badge - the total unread count on the launcher
+ * @csspart panel - the chat panel of `mode="popup"`
+ * @csspart close-button - Close of the popup panel
  * @csspart channel - the built-in conversation view (no child views)
  * @cssprop --rtm-color-background - background
  * @cssprop --rtm-color-text - text colour
@@ -70,6 +77,15 @@ export class RtmChatElement extends LitElement {
   /** With no child views: open this channel. */
   @property() channel: string | undefined;
 
+  /**
+   * `inline` (default) shows the chat where the element is; `popup` shows a floating launcher
+   * button with the total unread count that opens the chat as a panel.
+   */
+  @property({ reflect: true }) mode: 'inline' | 'popup' = 'inline';
+
+  /** Whether the popup panel is open (`mode="popup"`). */
+  @property({ type: Boolean, reflect: true }) open = false;
+
   /** The current session (read-only; replaced when server, app-id, user-id or token change). */
   @provide({ context: sessionContext })
   @state()
@@ -80,6 +96,7 @@ export class RtmChatElement extends LitElement {
 
   private readonly connection = new StoreController<ConnectionSnapshot>(this);
   private readonly conversations = new StoreController<readonly ConversationSummary[]>(this);
+  private readonly totalUnread = new StoreController<number>(this);
   private stopListening: (() => void) | undefined;
 
   override connectedCallback(): void {
@@ -122,6 +139,7 @@ export class RtmChatElement extends LitElement {
     this.sessionConfig = config;
     this.connection.setStore(session.$connection);
     this.conversations.setStore(session.$conversations);
+    this.totalUnread.setStore(session.$totalUnread);
     this.stopListening = session.subscribe((event) => this.forward(event));
     session.start().catch(() => {
       // The failure reaches the page through the store's error event and the banner.
@@ -133,6 +151,7 @@ export class RtmChatElement extends LitElement {
     this.stopListening = undefined;
     this.connection.setStore(undefined);
     this.conversations.setStore(undefined);
+    this.totalUnread.setStore(undefined);
     this.session?.stop();
     this.session = undefined;
     this.sessionConfig = undefined;
@@ -148,6 +167,9 @@ export class RtmChatElement extends LitElement {
         break;
       case 'error':
         this.dispatchEvent(new RtmErrorEvent({ error: event.error, conversation: event.conversation }));
+        break;
+      case 'unread':
+        this.dispatchEvent(new RtmUnreadChangeEvent({ total: event.total }));
         break;
     }
   }
@@ -193,37 +215,73 @@ export class RtmChatElement extends LitElement {
     const list = this.conversations.value ?? [];
     const opened = list.find((entry) => entry.key === this.openedKey);
     return html`
-      <nav part="conversations" aria-label=${strings.conversations}>
-        ${list.length === 0 ? html`<p class="empty">${strings.noConversation}</p>` : nothing}
-        ${list.map(
-          (entry) => html`<button
-            part="conversation"
-            type="button"
-            aria-current=${entry.key === this.openedKey ? 'true' : 'false'}
-            @click=${() => (this.openedKey = entry.key)}
-          >
-            ${entry.kind === 'channel' ? `#${entry.id}` : entry.id}
-          </button>`,
-        )}
-      </nav>
+      <rtm-conversation-list
+        part="conversations"
+        exportparts="conversation, name, badge, preview, time, presence"
+        class=${opened ? 'has-open' : ''}
+        .conversations=${list}
+        .selected=${this.openedKey}
+        @rtm-conversation-select=${(event: RtmConversationSelectEvent) => (this.openedKey = event.conversation)}
+      ></rtm-conversation-list>
       ${opened
-        ? html`<rtm-channel
-            part="channel"
-            .peer=${opened.kind === 'peer' ? opened.id : undefined}
-            .channel=${opened.kind === 'channel' ? opened.id : undefined}
-          ></rtm-channel>`
+        ? html`<div class="open-pane">
+            <button part="back-button" class="back" type="button" @click=${this.backToList}>${strings.back}</button>
+            <rtm-channel
+              part="channel"
+              .peer=${opened.kind === 'peer' ? opened.id : undefined}
+              .channel=${opened.kind === 'channel' ? opened.id : undefined}
+            ></rtm-channel>
+          </div>`
         : nothing}
     `;
   }
 
-  override render() {
+  private async backToList(): Promise<void> {
+    const key = this.openedKey;
+    this.openedKey = undefined;
+    await this.updateComplete;
+    // Keep the keyboard where it was: on the entry of the conversation just closed.
+    const list = this.renderRoot.querySelector('rtm-conversation-list');
+    const index = (this.conversations.value ?? []).findIndex((entry) => entry.key === key);
+    list?.shadowRoot?.querySelectorAll<HTMLButtonElement>('[part~="conversation"]')[index]?.focus();
+  }
+
+  private renderPopup(content: unknown) {
+    const total = this.totalUnread.value ?? 0;
     return html`
+      <div part="panel" id="panel" class="panel" ?hidden=${!this.open} role="dialog" aria-label=${strings.conversations}>
+        <button part="close-button" class="close" type="button" aria-label=${strings.closeChat} @click=${() => (this.open = false)}>×</button>
+        ${content}
+      </div>
+      <button
+        part="launcher"
+        class="launcher"
+        type="button"
+        aria-label=${strings.openChat}
+        aria-expanded=${this.open ? 'true' : 'false'}
+        aria-controls="panel"
+        aria-describedby=${total > 0 ? 'launcher-badge' : nothing}
+        @click=${() => (this.open = !this.open)}
+      >
+        <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true" focusable="false">
+          <path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" />
+        </svg>
+        ${total > 0
+          ? html`<span part="launcher-badge" id="launcher-badge" class="badge">${total}<span class="visually-hidden">${strings.unreadSuffix}</span></span>`
+          : nothing}
+      </button>
+    `;
+  }
+
+  override render() {
+    const content = html`
       ${this.renderBanner()}
       <div part="body" class="body">
         <slot @slotchange=${this.onSlotChange}></slot>
         ${this.renderOwnView()}
       </div>
     `;
+    return this.mode === 'popup' ? this.renderPopup(content) : content;
   }
 }
 

@@ -5,9 +5,66 @@ export const messageListStyles = [
   themeStyles,
   css`
     :host {
+      position: relative;
       display: flex;
       flex-direction: column;
       min-height: 0;
+    }
+
+    .divider {
+      display: flex;
+      align-items: center;
+      gap: 0.5rem;
+      color: var(--_error);
+      font-size: 0.75em;
+      font-weight: 600;
+    }
+
+    .divider::before,
+    .divider::after {
+      content: '';
+      flex: 1;
+      border-top: 1px solid currentColor;
+    }
+
+    .new-messages {
+      position: absolute;
+      bottom: 0.75rem;
+      left: 50%;
+      transform: translateX(-50%);
+      border: none;
+      border-radius: 999px;
+      background: var(--_accent);
+      color: var(--_on-accent);
+      font: inherit;
+      font-size: 0.8125em;
+      font-weight: 600;
+      padding: 0.3rem 0.9rem;
+      box-shadow: 0 4px 12px rgb(0 0 0 / 0.2);
+      cursor: pointer;
+    }
+
+    [part~='receipt-button'] {
+      border: none;
+      background: none;
+      color: inherit;
+      font: inherit;
+      padding: 0;
+      text-decoration: underline dotted;
+      cursor: pointer;
+    }
+
+    [part~='receipt-details'] {
+      margin-top: 0.25rem;
+      padding: 0.375rem 0.5rem;
+      border: 1px solid var(--_border);
+      border-radius: calc(var(--_radius) / 2);
+      background: var(--_bg);
+      color: var(--_text);
+    }
+
+    [part~='receipt-details'] p {
+      margin: 0;
     }
 
     [role='log'] {

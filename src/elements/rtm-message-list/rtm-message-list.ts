@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatMessage } from '../../store/index.js';
 import { formatMessageTime } from '../internal/format.js';
@@ -11,6 +11,23 @@ export class RtmMessageRetryEvent extends Event {
   static readonly eventName = 'rtm-message-retry';
   constructor(readonly localId: string) {
     super(RtmMessageRetryEvent.eventName, { bubbles: true });
+  }
+}
+
+/** What a sent message's status line says beyond "Sent": receipts and, in channels, who read it. */
+export interface MessageReceipt {
+  /** "Delivered", "Read" or "Read by 2 of 3". */
+  text: string;
+  /** Channel messages: who has read it and who has not (shown on demand). */
+  readers?: readonly string[];
+  nonReaders?: readonly string[];
+}
+
+/** Fired (not composed) when the reader reaches the newest message, or leaves it. */
+export class RtmListPinnedEvent extends Event {
+  static readonly eventName = 'rtm-list-pinned';
+  constructor(readonly pinned: boolean) {
+    super(RtmListPinnedEvent.eventName, { bubbles: true });
   }
 }
 
@@ -36,6 +53,11 @@ const PINNED_THRESHOLD_PX = 48;
  * @csspart empty - the text shown before the first message
  * @csspart attachment - an image or file (`<rtm-attachment>`; its parts are exported too)
  * @csspart caption - the text sent with an image or file
+ * @csspart receipt-button - "Read by N" on your channel message; shows who read it
+ * @csspart receipt-details - the readers and non-readers
+ * @csspart new-divider - the "New" line before the first unread message
+ * @csspart new-messages-button - "N new messages", shown when you scrolled up
+ * @fires rtm-list-pinned - the newest message came into view or left it
  *
  * @tagname rtm-message-list
  */
@@ -48,22 +70,83 @@ export class RtmMessageListElement extends LitElement {
   /** Accessible name of the log, e.g. "Messages with bob". */
   @property() label = '';
 
-  private pinned = true;
+  /** Receipts of your own sent messages (delivered, read, read by N). */
+  @property({ attribute: false }) receiptOf: ((message: ChatMessage) => MessageReceipt | undefined) | undefined;
+
+  /** Sequence number of the first unread message: a "New" divider goes before it. */
+  @property({ attribute: false }) firstUnreadSeq: number | undefined;
+
+  /** Whether the newest message is in view (the reader is "at the bottom"). */
+  get pinned(): boolean {
+    return this.isPinned;
+  }
+
+  private isPinned = true;
+  /** Messages from others that arrived while the reader was scrolled up. */
+  @state() private newWhileAway = 0;
+  @state() private openReceipt: string | undefined;
+
+  private get log(): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>('[role="log"]');
+  }
+
+  private setPinned(pinned: boolean): void {
+    if (pinned === this.isPinned) return;
+    this.isPinned = pinned;
+    if (pinned) this.newWhileAway = 0;
+    this.dispatchEvent(new RtmListPinnedEvent(pinned));
+  }
 
   private onScroll(event: Event): void {
     const log = event.currentTarget as HTMLElement;
-    this.pinned = log.scrollHeight - log.scrollTop - log.clientHeight < PINNED_THRESHOLD_PX;
+    this.setPinned(log.scrollHeight - log.scrollTop - log.clientHeight < PINNED_THRESHOLD_PX);
+  }
+
+  /** Scrolls to the newest message. */
+  scrollToNewest(): void {
+    const log = this.log;
+    if (log) log.scrollTop = log.scrollHeight;
+    this.setPinned(true);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const previous = changed.get('messages') as readonly ChatMessage[] | undefined;
+    if (previous && !this.isPinned) {
+      const known = new Set(previous.map((message) => message.localId));
+      this.newWhileAway += this.messages.filter((message) => !message.own && !known.has(message.localId)).length;
+    }
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     if (!changed.has('messages')) return;
-    const log = this.renderRoot.querySelector<HTMLElement>('[role="log"]');
     const last = this.messages.at(-1);
     // Your own new message always brings you to the bottom; others only when you were there.
-    if (log && (this.pinned || (last?.own && last.status === 'sending'))) {
-      log.scrollTop = log.scrollHeight;
-      this.pinned = true;
+    if (this.isPinned || (last?.own && (last.status === 'sending' || last.status === 'uploading'))) {
+      this.scrollToNewest();
     }
+  }
+
+  private renderReceipt(message: ChatMessage) {
+    const receipt = this.receiptOf?.(message);
+    if (!receipt) return strings.sent;
+    if (!receipt.readers) return receipt.text;
+    const open = this.openReceipt === message.localId;
+    const detailsId = `receipt-${message.localId}`;
+    return html`<button
+        part="receipt-button"
+        type="button"
+        aria-expanded=${open ? 'true' : 'false'}
+        aria-controls=${detailsId}
+        @click=${() => (this.openReceipt = open ? undefined : message.localId)}
+      >
+        ${receipt.text}
+      </button>
+      ${open
+        ? html`<div part="receipt-details" id=${detailsId}>
+            <p>${strings.readers}: ${receipt.readers.length ? receipt.readers.join(', ') : '—'}</p>
+            <p>${strings.notReadYet}: ${receipt.nonReaders?.length ? receipt.nonReaders.join(', ') : '—'}</p>
+          </div>`
+        : nothing}`;
   }
 
   private renderStatus(message: ChatMessage) {
@@ -81,8 +164,9 @@ export class RtmMessageListElement extends LitElement {
         </button>
       </div>`;
     }
-    const label = message.status === 'uploading' ? strings.uploading : message.status === 'sending' ? strings.sending : strings.sent;
-    return html`<div part="status">${label}</div>`;
+    if (message.status === 'uploading') return html`<div part="status">${strings.uploading}</div>`;
+    if (message.status === 'sending') return html`<div part="status">${strings.sending}</div>`;
+    return html`<div part="status">${this.renderReceipt(message)}</div>`;
   }
 
   private renderBody(message: ChatMessage) {
@@ -109,6 +193,11 @@ export class RtmMessageListElement extends LitElement {
           this.messages,
           (message) => message.localId,
           (message) => html`
+            ${message.seq !== undefined && message.seq === this.firstUnreadSeq && !message.own
+              ? html`<div part="new-divider" class="divider" role="separator" aria-label=${strings.newDivider}>
+                  <span>${strings.newDivider}</span>
+                </div>`
+              : nothing}
             <div
               class="message ${message.own ? 'own' : 'other'}"
               part="message ${message.own ? 'message-own' : 'message-other'}"
@@ -124,6 +213,11 @@ export class RtmMessageListElement extends LitElement {
           `,
         )}
       </div>
+      ${this.newWhileAway > 0
+        ? html`<button part="new-messages-button" class="new-messages" type="button" @click=${() => this.scrollToNewest()}>
+            ${strings.newMessages(this.newWhileAway)}
+          </button>`
+        : nothing}
     `;
   }
 }
@@ -134,5 +228,6 @@ declare global {
   }
   interface GlobalEventHandlersEventMap {
     'rtm-message-retry': RtmMessageRetryEvent;
+    'rtm-list-pinned': RtmListPinnedEvent;
   }
 }
