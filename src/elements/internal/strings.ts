@@ -21,6 +21,7 @@ export const strings = {
   loginFailed: (reason: string) => `Could not sign in: ${reason}`,
   notConfigured: 'Set server, app-id, user-id and token on <rtm-chat> to start chatting.',
   noConversation: 'Choose a conversation.',
+  noConversations: 'No conversations yet.',
   conversations: 'Conversations',
   composerHint: 'Enter to send, Shift+Enter for a new line',
   attachFile: 'Attach file',

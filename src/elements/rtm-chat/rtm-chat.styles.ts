@@ -88,6 +88,14 @@ export const chatStyles = [
       cursor: pointer;
     }
 
+    .placeholder {
+      flex: 1;
+      display: grid;
+      place-items: center;
+      margin: 0;
+      color: var(--_muted);
+    }
+
     /* Narrow: one pane at a time — the list, or the open conversation with a Back button. */
     @container (max-width: 36rem) {
       [part~='conversations'] {
@@ -96,7 +104,8 @@ export const chatStyles = [
         border-right: none;
       }
 
-      [part~='conversations'].has-open {
+      [part~='conversations'].has-open,
+      .placeholder {
         display: none;
       }
 

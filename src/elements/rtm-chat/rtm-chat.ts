@@ -232,7 +232,9 @@ export class RtmChatElement extends LitElement {
               .channel=${opened.kind === 'channel' ? opened.id : undefined}
             ></rtm-channel>
           </div>`
-        : nothing}
+        : list.length > 0
+          ? html`<p part="placeholder" class="placeholder">${strings.noConversation}</p>`
+          : nothing}
     `;
   }
 

@@ -55,7 +55,7 @@ export class RtmConversationListElement extends LitElement {
   @property({ attribute: false }) selected: ConversationKey | undefined;
 
   override render() {
-    if (this.conversations.length === 0) return html`<p part="empty">${strings.noConversation}</p>`;
+    if (this.conversations.length === 0) return html`<p part="empty">${strings.noConversations}</p>`;
     return html`<ul part="list" role="list">
       ${repeat(
         this.conversations,
