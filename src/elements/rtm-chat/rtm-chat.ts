@@ -14,6 +14,7 @@ import type { RtmConversationSelectEvent } from '../rtm-conversation-list/rtm-co
 import { StoreController } from '../internal/store-controller.js';
 import { strings } from '../internal/strings.js';
 import { chatStyles } from './rtm-chat.styles.js';
+import { PageAttention } from './page-attention.js';
 
 /** An async function returning a fresh token for the current user (login and renewal). */
 export type TokenProvider = () => Promise<string>;
@@ -83,6 +84,15 @@ export class RtmChatElement extends LitElement {
    */
   @property({ reflect: true }) mode: 'inline' | 'popup' = 'inline';
 
+  /** Shows the total unread count in the document title, e.g. "(3) Shop". */
+  @property({ type: Boolean, attribute: 'unread-in-title' }) unreadInTitle = false;
+
+  /**
+   * Shows a desktop notification for new messages while the page is hidden. The page asks for
+   * permission itself (`Notification.requestPermission()` on a user gesture); without it, nothing.
+   */
+  @property({ type: Boolean }) notifications = false;
+
   /** Whether the popup panel is open (`mode="popup"`). */
   @property({ type: Boolean, reflect: true }) open = false;
 
@@ -98,6 +108,7 @@ export class RtmChatElement extends LitElement {
   private readonly conversations = new StoreController<readonly ConversationSummary[]>(this);
   private readonly totalUnread = new StoreController<number>(this);
   private stopListening: (() => void) | undefined;
+  private readonly attention = new PageAttention();
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -108,6 +119,7 @@ export class RtmChatElement extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.endSession();
+    this.attention.restoreTitle();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -164,12 +176,14 @@ export class RtmChatElement extends LitElement {
         break;
       case 'message':
         this.dispatchEvent(new RtmMessageEvent({ conversation: event.conversation, message: event.message }));
+        if (this.notifications) this.attention.notify(event.message, event.message.from);
         break;
       case 'error':
         this.dispatchEvent(new RtmErrorEvent({ error: event.error, conversation: event.conversation }));
         break;
       case 'unread':
         this.dispatchEvent(new RtmUnreadChangeEvent({ total: event.total }));
+        if (this.unreadInTitle) this.attention.showUnreadInTitle(event.total);
         break;
     }
   }
