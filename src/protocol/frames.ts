@@ -1,6 +1,6 @@
 import { RtmError, type ErrorBody } from './errors.js';
 import { checkChannelName, checkClientMessageId, checkUserId } from './ids.js';
-import { MAX_HISTORY_PAGE } from './limits.js';
+import { MAX_HISTORY_PAGE, MAX_PRESENCE_QUERY } from './limits.js';
 import { parseWireMessage, type StoredMessage, type WireMessage } from './messages.js';
 
 /**
@@ -414,20 +414,82 @@ function parseKnownFrame(frame: Record<string, unknown>, id: number): ClientFram
       };
     case 'history':
       return parseHistoryFrame(frame, id);
+    case 'sync':
+      return {
+        t: 'sync',
+        id,
+        afterSeq: requireSeq(frame, 'afterSeq'),
+        limit: optionalLimit(frame),
+        ...parseConversationRef(frame, 'Sync'),
+      };
+    case 'conversations':
+      return { t: 'conversations', id };
+    case 'read':
+      return { t: 'read', id, seq: requireSeq(frame, 'seq'), ...parseConversationRef(frame, 'Read') };
+    case 'channel.receipts':
+      return {
+        t: 'channel.receipts',
+        id,
+        channel: requireValid(requireString(frame, 'channel'), checkChannelName(frame.channel)),
+      };
+    case 'typing':
+      return { t: 'typing', id, ...parseConversationRef(frame, 'Typing') };
+    case 'presence.query':
+      return { t: 'presence.query', id, uids: parseUserIds(frame) };
+    case 'presence.subscribe':
+    case 'presence.unsubscribe':
+      return { t: frame.t, id, uids: parseUserIds(frame) };
     default:
       throw new RtmError('UNKNOWN_FRAME', `Unknown frame type ${JSON.stringify(frame.t)}.`);
   }
+}
+
+/** Exactly one of `peer` (a user id) and `channel` (a channel name). */
+function parseConversationRef(frame: Record<string, unknown>, what: string): ConversationRef {
+  const hasPeer = frame.peer !== undefined;
+  const hasChannel = frame.channel !== undefined;
+  if (hasPeer === hasChannel) throw field('INVALID_FIELD', `${what} needs exactly one of "peer" and "channel".`);
+  if (hasPeer) return { peer: requireValid(requireString(frame, 'peer'), checkUserId(frame.peer, 'Peer id')) };
+  return { channel: requireValid(requireString(frame, 'channel'), checkChannelName(frame.channel)) };
+}
+
+/** A sequence number field: an integer ≥ 0 (0 = before the first message). */
+function requireSeq(frame: Record<string, unknown>, key: string): number {
+  const value = frame[key];
+  if (!Number.isSafeInteger(value) || (value as number) < 0) {
+    throw field('INVALID_FIELD', `"${key}" must be an integer ≥ 0.`);
+  }
+  return value as number;
+}
+
+/** `limit`: 1 … MAX_HISTORY_PAGE, MAX_HISTORY_PAGE when absent. */
+function optionalLimit(frame: Record<string, unknown>): number {
+  const limit = frame.limit ?? MAX_HISTORY_PAGE;
+  if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > MAX_HISTORY_PAGE) {
+    throw field('INVALID_FIELD', `"limit" must be an integer from 1 to ${MAX_HISTORY_PAGE}.`);
+  }
+  return limit as number;
+}
+
+/** `uids`: 1 … MAX_PRESENCE_QUERY valid user ids (counted as sent), returned without duplicates. */
+function parseUserIds(frame: Record<string, unknown>): string[] {
+  const uids = frame.uids;
+  if (!Array.isArray(uids) || uids.length < 1 || uids.length > MAX_PRESENCE_QUERY) {
+    throw field('INVALID_FIELD', `"uids" must be an array of 1 to ${MAX_PRESENCE_QUERY} user ids.`);
+  }
+  for (const [index, uid] of uids.entries()) {
+    if (typeof uid !== 'string') throw field('INVALID_FIELD', `"uids[${index}]" must be a string.`);
+    const invalid = checkUserId(uid, `uids[${index}]`);
+    if (invalid) throw invalid;
+  }
+  return [...new Set(uids as string[])];
 }
 
 function parseHistoryFrame(frame: Record<string, unknown>, id: number): HistoryFrame {
   const hasPeer = frame.peer !== undefined;
   const hasChannel = frame.channel !== undefined;
   if (hasPeer === hasChannel) throw field('INVALID_FIELD', 'History needs exactly one of "peer" and "channel".');
-  const limit = frame.limit ?? MAX_HISTORY_PAGE;
-  if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > MAX_HISTORY_PAGE) {
-    throw field('INVALID_FIELD', `"limit" must be an integer from 1 to ${MAX_HISTORY_PAGE}.`);
-  }
-  const result: HistoryFrame = { t: 'history', id, limit: limit as number };
+  const result: HistoryFrame = { t: 'history', id, limit: optionalLimit(frame) };
   if (frame.beforeSeq !== undefined) {
     if (!Number.isInteger(frame.beforeSeq) || (frame.beforeSeq as number) < 1) {
       throw field('INVALID_FIELD', '"beforeSeq" must be a positive integer.');

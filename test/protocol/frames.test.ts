@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FrameError, MAX_HISTORY_PAGE, parseClientFrame } from '../../src/protocol/index.js';
+import { FrameError, MAX_HISTORY_PAGE, MAX_PRESENCE_QUERY, parseClientFrame } from '../../src/protocol/index.js';
 
 /** Parses and returns [reason, requestId] of the FrameError, or 'ok'. */
 function outcome(text: string): string {
@@ -78,5 +78,85 @@ describe('parseClientFrame', () => {
       channel: 'room',
       limit: MAX_HISTORY_PAGE,
     });
+  });
+
+  it('checks the conversation reference of sync, read and typing: exactly one of peer and channel, valid ids', () => {
+    const bases = [
+      { t: 'sync', id: 3, afterSeq: 0, limit: 10 },
+      { t: 'read', id: 3, seq: 0 },
+      { t: 'typing', id: 3 },
+    ];
+    for (const base of bases) {
+      assert.equal(outcome(json({ ...base, peer: 'bob' })), 'ok', base.t);
+      assert.equal(outcome(json({ ...base, channel: 'lobby' })), 'ok', base.t);
+      assert.equal(outcome(json(base)), 'INVALID_FIELD#3', base.t);
+      assert.equal(outcome(json({ ...base, peer: 'bob', channel: 'lobby' })), 'INVALID_FIELD#3', base.t);
+      assert.equal(outcome(json({ ...base, peer: 7 })), 'INVALID_FIELD#3', base.t);
+      assert.equal(outcome(json({ ...base, peer: 'bo/b' })), 'INVALID_USER_ID#3', base.t);
+      assert.equal(outcome(json({ ...base, peer: 'x'.repeat(65) })), 'INVALID_USER_ID#3', base.t);
+      assert.equal(outcome(json({ ...base, channel: ' lobby' })), 'INVALID_CHANNEL_NAME#3', base.t);
+      assert.equal(outcome(json({ ...base, channel: null })), 'INVALID_FIELD#3', base.t);
+    }
+    // Only the named side is kept.
+    assert.deepEqual(parseClientFrame(json({ t: 'typing', id: 1, peer: 'bob', extra: 1 })), { t: 'typing', id: 1, peer: 'bob' });
+    assert.deepEqual(parseClientFrame(json({ t: 'read', id: 1, channel: 'c', seq: 4 })), { t: 'read', id: 1, channel: 'c', seq: 4 });
+  });
+
+  it('checks sync paging: afterSeq an integer ≥ 0, limit 1 … MAX_HISTORY_PAGE (default MAX_HISTORY_PAGE)', () => {
+    const sync = (fields: Record<string, unknown>) => outcome(json({ t: 'sync', id: 4, peer: 'bob', ...fields }));
+    assert.equal(sync({ afterSeq: 0, limit: 1 }), 'ok');
+    assert.equal(sync({ afterSeq: Number.MAX_SAFE_INTEGER, limit: MAX_HISTORY_PAGE }), 'ok');
+    assert.equal(sync({ afterSeq: -1, limit: 1 }), 'INVALID_FIELD#4');
+    assert.equal(sync({ afterSeq: 1.5, limit: 1 }), 'INVALID_FIELD#4');
+    assert.equal(sync({ afterSeq: '3', limit: 1 }), 'INVALID_FIELD#4');
+    assert.equal(sync({ afterSeq: 2 ** 53, limit: 1 }), 'INVALID_FIELD#4');
+    assert.equal(sync({ limit: 1 }), 'INVALID_FIELD#4', 'afterSeq is required');
+    assert.equal(sync({ afterSeq: 0, limit: 0 }), 'INVALID_FIELD#4');
+    assert.equal(sync({ afterSeq: 0, limit: MAX_HISTORY_PAGE + 1 }), 'INVALID_FIELD#4');
+    assert.equal(sync({ afterSeq: 0, limit: 2.5 }), 'INVALID_FIELD#4');
+    assert.deepEqual(parseClientFrame(json({ t: 'sync', id: 4, channel: 'c', afterSeq: 7 })), {
+      t: 'sync',
+      id: 4,
+      channel: 'c',
+      afterSeq: 7,
+      limit: MAX_HISTORY_PAGE,
+    });
+  });
+
+  it('checks read seq: an integer ≥ 0', () => {
+    const read = (seq: unknown) => outcome(json({ t: 'read', id: 6, peer: 'bob', seq }));
+    assert.equal(read(0), 'ok');
+    assert.equal(read(123456), 'ok');
+    assert.equal(read(-1), 'INVALID_FIELD#6');
+    assert.equal(read(0.5), 'INVALID_FIELD#6');
+    assert.equal(read(undefined), 'INVALID_FIELD#6');
+    assert.equal(read('1'), 'INVALID_FIELD#6');
+  });
+
+  it('parses conversations and channel.receipts', () => {
+    assert.deepEqual(parseClientFrame(json({ t: 'conversations', id: 2, peer: 'ignored' })), { t: 'conversations', id: 2 });
+    assert.deepEqual(parseClientFrame(json({ t: 'channel.receipts', id: 2, channel: 'lobby' })), { t: 'channel.receipts', id: 2, channel: 'lobby' });
+    assert.equal(outcome(json({ t: 'channel.receipts', id: 2 })), 'INVALID_FIELD#2');
+    assert.equal(outcome(json({ t: 'channel.receipts', id: 2, channel: '' })), 'INVALID_CHANNEL_NAME#2');
+  });
+
+  it(`checks presence uids: 1 … ${MAX_PRESENCE_QUERY} valid user ids, duplicates dropped`, () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `u${i}`);
+    for (const t of ['presence.query', 'presence.subscribe', 'presence.unsubscribe']) {
+      const frame = (uids: unknown) => outcome(json({ t, id: 8, uids }));
+      assert.equal(frame(ids(1)), 'ok', t);
+      assert.equal(frame(ids(MAX_PRESENCE_QUERY)), 'ok', t);
+      assert.equal(frame(ids(MAX_PRESENCE_QUERY + 1)), 'INVALID_FIELD#8', t);
+      assert.equal(frame([]), 'INVALID_FIELD#8', t);
+      assert.equal(frame(undefined), 'INVALID_FIELD#8', t);
+      assert.equal(frame('bob'), 'INVALID_FIELD#8', t);
+      assert.equal(frame({ 0: 'bob' }), 'INVALID_FIELD#8', t);
+      assert.equal(frame(['bob', 5]), 'INVALID_FIELD#8', t);
+      assert.equal(frame(['bob', null]), 'INVALID_FIELD#8', t);
+      assert.equal(frame(['bob', '']), 'INVALID_USER_ID#8', t);
+      assert.equal(frame(['bob', 'a/b']), 'INVALID_USER_ID#8', t);
+      assert.equal(frame(['x'.repeat(65)]), 'INVALID_USER_ID#8', t);
+      assert.deepEqual(parseClientFrame(json({ t, id: 8, uids: ['bob', 'amy', 'bob', 'amy', 'cy'] })), { t, id: 8, uids: ['bob', 'amy', 'cy'] });
+    }
   });
 });

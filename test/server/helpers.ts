@@ -144,8 +144,11 @@ export class TestClient {
     this.ws.send(data, { binary });
   }
 
-  /** Sends a request frame with a fresh id and resolves with the matching reply. */
-  async request(frame: Request | Record<string, unknown>, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Extract<Frame, { t: 'reply' }>> {
+  /**
+   * Sends a request frame with a fresh id and resolves with the matching reply. Any object goes
+   * (tests send invalid frames on purpose); `requestOk` checks the frame's type.
+   */
+  async request(frame: Record<string, unknown>, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Extract<Frame, { t: 'reply' }>> {
     const id = this.#nextId++;
     this.ws.send(JSON.stringify({ ...frame, id }));
     return this.next('reply', { timeoutMs, where: (reply) => reply.id === id });
@@ -159,7 +162,7 @@ export class TestClient {
   }
 
   /** Like `request`, but asserts the reply is an error and returns its body. */
-  async requestError(frame: Request | Record<string, unknown>, timeoutMs?: number): Promise<ErrorBody> {
+  async requestError(frame: Record<string, unknown>, timeoutMs?: number): Promise<ErrorBody> {
     const reply = await this.request(frame, timeoutMs);
     if (reply.ok) assert.fail(`expected an error, got ${JSON.stringify(reply.result)}`);
     return reply.error;
