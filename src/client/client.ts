@@ -1,7 +1,12 @@
 import {
   MAX_HISTORY_PAGE,
+  MAX_PRESENCE_QUERY,
+  TYPING_MIN_INTERVAL_MS,
   RtmError,
+  type ConversationState,
   type MediaInfo,
+  type MemberReadState,
+  type ReadState,
   checkChannelName,
   checkClientMessageId,
   checkUserId,
@@ -28,6 +33,18 @@ import {
 import { MediaClient, type MediaMessageParams, type MediaTransferHandler, type MediaUploadHandler } from './media/media-client.js';
 import { rememberThumbnail, unreadThumbnail, type RtmFileMessage, type RtmImageMessage } from './media/media-message.js';
 import { Outbox, type RequestOptions } from './outbox.js';
+import {
+  checkSeq,
+  conversationRef,
+  refKey,
+  type ConversationTarget,
+  type PeersOnlineStatus,
+  type ReadStateEvents,
+  type RtmConversation,
+  type RtmConversationList,
+  type SyncPage,
+  type SyncQuery,
+} from './read-state.js';
 import { socketUrl, type WebSocketConstructor } from './socket.js';
 import { ConnectionState, type ConnectionChangeReason } from './states.js';
 
@@ -78,11 +95,14 @@ export interface SyncedMessageProps {
   clientMessageId: string;
 }
 
-/** Events of an {@link RtmClient}. */
-export type RtmClientEvents = {
+/** Events of an {@link RtmClient} (with our read-state additions from {@link ReadStateEvents}). */
+export type RtmClientEvents = ReadStateEvents & {
   /** The connection state changed. */
   ConnectionStateChanged: (newState: ConnectionState, reason: ConnectionChangeReason) => void;
-  /** A message from another user to this one (live, or kept offline and delivered at login). */
+  /**
+   * A message from another user to this one (live, or kept offline and delivered at login, then
+   * after the batch's `OfflineMessagesReceived`).
+   */
   MessageFromPeer: (message: RtmMessage, peerId: string, messageProps: PeerMessageProps) => void;
   /**
    * Our addition: a message this user sent from another tab or device (the server pushes those
@@ -117,7 +137,7 @@ export interface PeerSendResult {
 }
 
 /** Options of `getHistory`: exactly one of `peerId` and `channelId`. */
-export type HistoryQuery = ({ peerId: string; channelId?: undefined } | { channelId: string; peerId?: undefined }) & {
+export type HistoryQuery = ConversationTarget & {
   /** Only messages older than this sequence number (to page back). Default: the newest page. */
   beforeSeq?: number;
   /** At most this many messages, 1 to `MAX_HISTORY_PAGE`. Default `MAX_HISTORY_PAGE`. */
@@ -166,6 +186,10 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
   #socketGeneration = 0;
   readonly #ownIds = new Set<string>();
   readonly #media: MediaClient;
+  /** Users whose online status this client follows; subscribed again on every new socket. */
+  readonly #presenceSubscriptions = new Set<string>();
+  /** When a typing notice last went out, per conversation (refKey). */
+  readonly #typingSentAt = new Map<string, number>();
 
   /** Use {@link createInstance}. */
   constructor(appId: string, options: RtmClientOptions) {
@@ -255,6 +279,8 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    */
   logout(): Promise<void> {
     this.#session = 'none';
+    this.#presenceSubscriptions.clear();
+    this.#typingSentAt.clear();
     this.#outbox.failAll(new RtmError('CANCELLED', 'Logged out.'));
     this.#media.cancelAll();
     for (const channel of this.#channels.values()) channelInternals(channel).reset();
@@ -344,33 +370,188 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    * if (hasMore) await client.getHistory({ peerId: 'bob', beforeSeq: messages[0].seq });
    */
   getHistory(query: HistoryQuery): Promise<HistoryPage> {
-    const { peerId, channelId, beforeSeq, limit = MAX_HISTORY_PAGE } = query ?? ({} as HistoryQuery);
-    const invalid =
-      (peerId === undefined) === (channelId === undefined)
-        ? new RtmError('INVALID_ARGUMENT', 'getHistory needs exactly one of peerId and channelId.')
-        : peerId !== undefined
-          ? checkUserId(peerId, 'Peer id')
-          : checkChannelName(channelId);
-    if (invalid) return Promise.reject(invalid);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) {
-      return Promise.reject(new RtmError('INVALID_ARGUMENT', `limit must be an integer from 1 to ${MAX_HISTORY_PAGE}.`));
-    }
-    if (beforeSeq !== undefined && (!Number.isInteger(beforeSeq) || beforeSeq < 1)) {
-      return Promise.reject(new RtmError('INVALID_ARGUMENT', 'beforeSeq must be a positive integer.'));
-    }
-    return this.#request<'history'>((id) => {
-      const frame: ClientFrame & { t: 'history' } = { t: 'history', id, limit };
-      if (peerId !== undefined) frame.peer = peerId;
-      else frame.channel = channelId;
-      if (beforeSeq !== undefined) frame.beforeSeq = beforeSeq;
-      return frame;
-    }).then((page) => ({
-      messages: page.messages
-        .map((stored) => this.#decode(stored, (s) => toReceivedMessage(s, this.#connection.uid)))
-        .filter((m): m is ReceivedMessage => m !== undefined)
-        .sort((a, b) => a.seq - b.seq),
-      hasMore: page.hasMore,
+    return attempt(() => {
+      const ref = conversationRef(query, 'getHistory');
+      const limit = checkLimit(query.limit);
+      const { beforeSeq } = query;
+      if (beforeSeq !== undefined) checkSeq(beforeSeq, 'beforeSeq', 1);
+      return this.#request<'history'>((id) => ({ t: 'history', id, limit, ...ref, ...(beforeSeq !== undefined && { beforeSeq }) })).then(
+        (page) => ({ messages: this.#received(page.messages), hasMore: page.hasMore }),
+      );
+    });
+  }
+
+  // ---- conversations and read state (issue 4) ---------------------------------------------------
+
+  /**
+   * Our addition: this user's conversations as the server keeps them — peer conversations with
+   * any message and the channels the user joined (membership lasts until `leave()`), newest
+   * activity first — each with its newest message, this user's read marker (`readSeq`), the
+   * server-computed `unread` count and, for peers, `peerReadSeq` / `peerDeliveredSeq` (how far
+   * the peer has read / received this user's messages); plus `totalUnread`.
+   *
+   * @example
+   * const { conversations, totalUnread } = await client.getConversations();
+   * for (const c of conversations) console.log(c.kind, c.id, c.unread);
+   */
+  getConversations(): Promise<RtmConversationList> {
+    return this.#request<'conversations'>((id) => ({ t: 'conversations', id })).then((result) => ({
+      conversations: result.conversations.map((state) => this.#conversationOf(state)),
+      totalUnread: result.totalUnread,
     }));
+  }
+
+  /**
+   * Our addition: moves this user's read marker of a conversation up to `seq` (never back: a
+   * lower `seq` changes nothing) and resolves with the read state after it, which is also emitted
+   * as `ReadStateChanged` (the user's other connections get it too). The peer of a peer
+   * conversation gets a `read` receipt; channel members get `ChannelReadStateChanged`. Rejects at
+   * once with INVALID_ARGUMENT, INVALID_USER_ID or INVALID_CHANNEL_NAME.
+   *
+   * @example
+   * await client.markRead({ peerId: 'bob', seq: lastShown.seq });
+   */
+  markRead(options: ConversationTarget & { seq: number }): Promise<ReadState> {
+    return attempt(() => {
+      const ref = conversationRef(options, 'markRead');
+      const seq = checkSeq(options.seq, 'seq', 0);
+      return this.#request<'read'>((id) => ({ t: 'read', id, seq, ...ref })).then((state) => {
+        this.emit('ReadStateChanged', state);
+        return state;
+      });
+    });
+  }
+
+  /**
+   * Our addition: every member's read marker in a channel, for "read by N of M". Only members may
+   * ask (NOT_JOINED otherwise). Follow changes with `ChannelReadStateChanged`.
+   */
+  getChannelReceipts(channelId: string): Promise<MemberReadState[]> {
+    return attempt(() => {
+      const { channel } = conversationRef({ channelId }, 'getChannelReceipts');
+      return this.#request<'channel.receipts'>((id) => ({ t: 'channel.receipts', id, channel: channel! })).then(
+        (result) => result.members,
+      );
+    });
+  }
+
+  /**
+   * Our addition, for catching up after a reconnect: the messages of a conversation after
+   * `afterSeq`, oldest first. Call again with the last `seq` while `hasMore`. When more than
+   * `MAX_SYNC_GAP` messages are missing the page says `reset: true` and holds the newest messages
+   * instead: drop what you have and start from it. The client does not know what its caller has
+   * shown, so it never catches up by itself.
+   *
+   * @example
+   * let page;
+   * do {
+   *   page = await client.syncMessages({ peerId: 'bob', afterSeq });
+   *   if (page.reset) shown = [];
+   *   shown.push(...page.messages);
+   *   afterSeq = page.messages.at(-1)?.seq ?? afterSeq;
+   * } while (page.hasMore);
+   */
+  syncMessages(query: SyncQuery): Promise<SyncPage> {
+    return attempt(() => {
+      const ref = conversationRef(query, 'syncMessages');
+      const afterSeq = checkSeq(query.afterSeq, 'afterSeq', 0);
+      const limit = checkLimit(query.limit);
+      return this.#request<'sync'>((id) => ({ t: 'sync', id, afterSeq, limit, ...ref })).then((page) => ({
+        messages: this.#received(page.messages),
+        hasMore: page.hasMore,
+        reset: page.reset,
+      }));
+    });
+  }
+
+  /**
+   * Our addition: tells the other side of a conversation that this user is typing (seed 003's
+   * transparent command: relayed to whoever is online, never stored). Call it on every input;
+   * notices go out at most once per `TYPING_MIN_INTERVAL_MS` per conversation, and the server's
+   * TOO_OFTEN is swallowed. Best effort: resolves without sending while the connection is down.
+   * Rejects with NOT_LOGGED_IN before login, or at once for a bad target.
+   */
+  sendTypingIndicator(target: ConversationTarget): Promise<void> {
+    return attempt(() => {
+      const ref = conversationRef(target, 'sendTypingIndicator');
+      const key = refKey(ref);
+      const now = Date.now();
+      if (this.#session === 'active' && (!this.#connection.ready || now - (this.#typingSentAt.get(key) ?? -Infinity) < TYPING_MIN_INTERVAL_MS)) {
+        return Promise.resolve();
+      }
+      this.#typingSentAt.set(key, now);
+      return this.#request<'typing'>((id) => ({ t: 'typing', id, ...ref }), { now: true }).then(
+        () => undefined,
+        (error: unknown) => {
+          const reason = (error as RtmError).reason;
+          if (reason === 'TOO_OFTEN' || reason === 'MESSAGE_WEBSOCKET_DISCONNECTED') return;
+          throw error;
+        },
+      );
+    });
+  }
+
+  /**
+   * The online status of up to `MAX_PRESENCE_QUERY` users (Agora's name; note that Agora's Web SDK
+   * resolves booleans, ours `ONLINE` / `OFFLINE` like its events). Rejects at once with
+   * INVALID_ARGUMENT or INVALID_USER_ID.
+   *
+   * @example
+   * const status = await client.queryPeersOnlineStatus(['bob', 'carol']); // { bob: 'ONLINE', carol: 'OFFLINE' }
+   */
+  queryPeersOnlineStatus(peerIds: string[]): Promise<PeersOnlineStatus> {
+    return attempt(() => {
+      const uids = checkPeerIds(peerIds, 'queryPeersOnlineStatus');
+      if (uids.length === 0) return Promise.resolve({});
+      return this.#request<'presence.query'>((id) => ({ t: 'presence.query', id, uids })).then((result) => result.status);
+    });
+  }
+
+  /**
+   * Follows the online status of users (Agora's name): `PeersOnlineStatusChanged` reports their
+   * current status once the server confirmed, then every change, and again after each reconnect
+   * (the client subscribes again by itself) until `unsubscribePeersOnlineStatus` or logout.
+   * Rejects at once with INVALID_ARGUMENT (more than `MAX_PRESENCE_QUERY`) or INVALID_USER_ID.
+   */
+  subscribePeersOnlineStatus(peerIds: string[]): Promise<void> {
+    return attempt(() => {
+      const uids = checkPeerIds(peerIds, 'subscribePeersOnlineStatus');
+      if (uids.length === 0) return Promise.resolve();
+      for (const uid of uids) this.#presenceSubscriptions.add(uid);
+      return this.#subscribePresence(uids);
+    });
+  }
+
+  /** Stops following the online status of users (Agora's name). */
+  unsubscribePeersOnlineStatus(peerIds: string[]): Promise<void> {
+    return attempt(() => {
+      const uids = checkPeerIds(peerIds, 'unsubscribePeersOnlineStatus');
+      for (const uid of uids) this.#presenceSubscriptions.delete(uid);
+      // Subscriptions end with their socket: while it is down there is nothing to undo.
+      if (uids.length === 0 || !this.#connection.ready) return Promise.resolve();
+      return this.#request<'presence.unsubscribe'>((id) => ({ t: 'presence.unsubscribe', id, uids })).then(() => undefined);
+    });
+  }
+
+  #subscribePresence(uids: string[], options?: RequestOptions): Promise<void> {
+    return this.#request<'presence.subscribe'>((id) => ({ t: 'presence.subscribe', id, uids }), options).then((result) => {
+      // Only the users still followed: an unsubscribe may have come first.
+      const status = Object.fromEntries(Object.entries(result.status).filter(([uid]) => this.#presenceSubscriptions.has(uid)));
+      if (Object.keys(status).length > 0) this.emit('PeersOnlineStatusChanged', status);
+    });
+  }
+
+  #conversationOf({ lastMessage, ...state }: ConversationState): RtmConversation {
+    const [last] = lastMessage ? this.#received([lastMessage]) : [];
+    return last ? { ...state, lastMessage: last } : state;
+  }
+
+  /** Stored messages as ReceivedMessages in ascending seq, skipping undecodable ones. */
+  #received(stored: StoredMessage[]): ReceivedMessage[] {
+    return stored
+      .map((s) => this.#decode(s, (m) => toReceivedMessage(m, this.#connection.uid)))
+      .filter((m): m is ReceivedMessage => m !== undefined)
+      .sort((a, b) => a.seq - b.seq);
   }
 
   // ---- media (seeds 000/001) --------------------------------------------------------------------
@@ -506,6 +687,13 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
         .rejoin()
         .catch((error: unknown) => this.#log.warn(`Could not rejoin channel ${channel.channelId}:`, error)),
     );
+    // Presence subscriptions end with their socket; the next reconnect subscribes afresh.
+    const followed = [...this.#presenceSubscriptions];
+    for (let i = 0; i < followed.length; i += MAX_PRESENCE_QUERY) {
+      this.#subscribePresence(followed.slice(i, i + MAX_PRESENCE_QUERY), { now: true }).catch((error: unknown) =>
+        this.#log.warn('Could not subscribe to presence again:', error),
+      );
+    }
     // Queued channel sends must reach the server after the rejoin, or they would be refused.
     if (rejoins.length > 0) await Promise.all(rejoins);
     if (generation === this.#socketGeneration) this.#outbox.resume();
@@ -528,6 +716,32 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
         channelInternals(channel).emit(event, frame.uid);
         break;
       }
+      case 'peer.offline_batch':
+        this.#onOfflineBatch(frame.peer, frame.messages);
+        break;
+      case 'read.updated': {
+        const { t: _t, ...state } = frame;
+        this.emit('ReadStateChanged', state);
+        break;
+      }
+      case 'receipt':
+        this.emit('MessageReceipt', { kind: frame.kind, peerId: frame.peer, seq: frame.seq });
+        break;
+      case 'channel.read':
+        this.emit('ChannelReadStateChanged', { channelId: frame.channel, memberId: frame.uid, readSeq: frame.readSeq });
+        break;
+      case 'typing':
+        if (frame.from === this.#connection.uid) break;
+        this.emit(
+          'TypingStarted',
+          frame.channel !== undefined
+            ? { from: frame.from, channelId: frame.channel, expiresInMs: frame.expiresInMs }
+            : { from: frame.from, peerId: frame.from, expiresInMs: frame.expiresInMs },
+        );
+        break;
+      case 'presence':
+        this.emit('PeersOnlineStatusChanged', { [frame.uid]: frame.status });
+        break;
       case 'error':
         this.#log.warn('Server error:', frame.error);
         break;
@@ -574,6 +788,22 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
     });
   }
 
+  /** One batch event for a peer conversation's offline messages, then the usual single events. */
+  #onOfflineBatch(peerId: string, stored: StoredMessage[]): void {
+    const messages = this.#received(Array.isArray(stored) ? stored : []).filter((m) => m.from === peerId);
+    if (messages.length === 0) return;
+    this.emit('OfflineMessagesReceived', { peerId, messages });
+    for (const m of messages) {
+      this.emit('MessageFromPeer', m.message, peerId, {
+        isOfflineMessage: true,
+        serverReceivedTs: m.serverReceivedTs,
+        messageId: m.messageId,
+        seq: m.seq,
+        clientMessageId: m.clientMessageId,
+      });
+    }
+  }
+
   /** Decodes a stored message, skipping (with a warning) one this version cannot read. */
   #decode<T>(stored: StoredMessage, decode: (stored: StoredMessage) => T): T | undefined {
     try {
@@ -591,6 +821,37 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
       this.#ownIds.delete(this.#ownIds.values().next().value!);
     }
   }
+}
+
+/** Runs `start`, turning a synchronous throw (argument checks) into a rejection. */
+function attempt<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return start();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function checkLimit(limit: number | undefined): number {
+  if (limit === undefined) return MAX_HISTORY_PAGE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) {
+    throw new RtmError('INVALID_ARGUMENT', `limit must be an integer from 1 to ${MAX_HISTORY_PAGE}.`);
+  }
+  return limit;
+}
+
+/** Distinct valid user ids, at most MAX_PRESENCE_QUERY; throws INVALID_ARGUMENT or INVALID_USER_ID. */
+function checkPeerIds(peerIds: unknown, method: string): string[] {
+  if (!Array.isArray(peerIds)) throw new RtmError('INVALID_ARGUMENT', `${method} needs an array of user ids.`);
+  const uids = [...new Set(peerIds as unknown[])];
+  if (uids.length > MAX_PRESENCE_QUERY) {
+    throw new RtmError('INVALID_ARGUMENT', `${method} takes at most ${MAX_PRESENCE_QUERY} user ids.`);
+  }
+  for (const uid of uids) {
+    const invalid = checkUserId(uid, 'Peer id');
+    if (invalid) throw invalid;
+  }
+  return uids as string[];
 }
 
 /**

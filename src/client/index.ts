@@ -24,6 +24,22 @@ export {
   type RtmClientOptions,
   type SyncedMessageProps,
 } from './client.js';
+export type {
+  ConversationTarget,
+  MemberReadState,
+  PeerStatus,
+  PeersOnlineStatus,
+  ReadState,
+  ReadStateEvents,
+  RtmChannelReadState,
+  RtmConversation,
+  RtmConversationList,
+  RtmMessageReceipt,
+  RtmOfflineMessages,
+  RtmTypingIndicator,
+  SyncPage,
+  SyncQuery,
+} from './read-state.js';
 export {
   RtmChannel,
   type ChannelMessageProps,

@@ -39,6 +39,13 @@ export class ConversationMessages {
     return list[list.length - 1];
   }
 
+  /** The highest seq of a stored message here (0 when none). Reads the raw value, like `last`. */
+  get maxSeq(): number {
+    const list = this.#$messages.value ?? [];
+    for (let i = list.length - 1; i >= 0; i--) if (list[i]!.seq !== undefined) return list[i]!.seq!;
+    return 0;
+  }
+
   /** The message with this sender and client message id. */
   get(from: string, localId: string): ChatMessage | undefined {
     return this.#entries.get(entryKey(from, localId))?.message;
@@ -49,6 +56,12 @@ export class ConversationMessages {
    * (not seen before in any form), for "message arrived" notifications.
    */
   upsert(...messages: ChatMessage[]): ChatMessage[] {
+    const { added, changed } = this.#merge(messages);
+    if (changed) this.#publish();
+    return added;
+  }
+
+  #merge(messages: readonly ChatMessage[]): { added: ChatMessage[]; changed: boolean } {
     const added: ChatMessage[] = [];
     let changed = false;
     for (const message of messages) {
@@ -68,8 +81,21 @@ export class ConversationMessages {
         changed = true;
       }
     }
-    if (changed) this.#publish();
-    return added;
+    return { added, changed };
+  }
+
+  /**
+   * Replaces the stored messages with `messages` (a conversation too far behind to catch up, or a
+   * history page that does not reach what was here). Own messages not stored yet stay.
+   */
+  reset(messages: readonly ChatMessage[]): void {
+    for (const [key, entry] of [...this.#entries]) {
+      if (entry.message.id === undefined) continue;
+      this.#entries.delete(key);
+      this.#byServerId.delete(entry.message.id);
+    }
+    this.#merge(messages);
+    this.#publish();
   }
 
   /**

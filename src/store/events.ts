@@ -17,11 +17,13 @@ export interface ConnectionSnapshot {
  * - `message`: a new message from someone else arrived (live, not from history).
  * - `error`: an operation failed (login, send, history, join); `conversation` when it concerns one.
  * - `connection`: the connection state changed.
+ * - `unread`: the total of unread messages over every conversation changed (`$totalUnread`).
  */
 export type ChatStoreEvent =
   | { readonly type: 'message'; readonly conversation: ConversationKey; readonly message: ChatMessage }
   | { readonly type: 'error'; readonly error: RtmError; readonly conversation?: ConversationKey }
-  | { readonly type: 'connection'; readonly state: ConnectionSnapshot['state']; readonly reason?: string };
+  | { readonly type: 'connection'; readonly state: ConnectionSnapshot['state']; readonly reason?: string }
+  | { readonly type: 'unread'; readonly total: number };
 
 /** A listener of {@link ChatStoreEvent}s. */
 export type ChatStoreListener = (event: ChatStoreEvent) => void;

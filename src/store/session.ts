@@ -3,6 +3,7 @@ import {
   ConnectionState,
   checkMediaSize,
   type ChannelMessageProps,
+  type ConversationTarget,
   createClientMessageId,
   createInstance,
   thumbnailDataUrl,
@@ -13,6 +14,7 @@ import {
   type RtmFileMessage,
   type RtmImageMessage,
   type RtmMessage,
+  type ReceivedMessage,
   type WebSocketConstructor,
 } from '../client/index.js';
 import {
@@ -24,12 +26,15 @@ import {
   checkUserId,
   normalizeMediaType,
   parseWireMessage,
+  type PeerStatus,
+  type ReadState,
 } from '../protocol/index.js';
 import { attachmentOf, historyChatMessage, storedChatMessage, textOf, type ChatMessage } from './chat-message.js';
 import { ConversationMessages } from './conversation.js';
 import { ConversationList, type ConversationSummary } from './conversation-list.js';
 import { StoreEvents, type ChatStoreListener, type ConnectionSnapshot } from './events.js';
 import { conversationKey, parseConversationKey, type ConversationKey, type ConversationKind } from './keys.js';
+import { PresenceState, ReadersState, TypingState, type ChannelReaders, type LiveHost } from './live-state.js';
 import type { ChatDownload, TransferSnapshot } from './transfer.js';
 
 /** Options of {@link createChatSession}. */
@@ -58,16 +63,60 @@ export interface ChatSession {
   readonly userId: string;
   /** The connection state (`IDLE` until `start()`). */
   readonly $connection: ReadableAtom<ConnectionSnapshot>;
-  /** Conversations seen in this session, most recently active first. */
+  /**
+   * This user's conversations, most recently active first: loaded from the server at every
+   * (re)connect — peer conversations with any message and the channels the user is a member of,
+   * including those with no message loaded in this session — with unread counts and read
+   * markers, then kept current by messages, read markers (this tab's and other tabs'), receipts
+   * and presence.
+   */
   readonly $conversations: ReadableAtom<readonly ConversationSummary[]>;
+  /** Unread messages over every conversation (an `unread` event announces each change). */
+  readonly $totalUnread: ReadableAtom<number>;
   /** The key of a conversation: `peer:<id>` or `channel:<name>`. */
   conversationKey(kind: ConversationKind, id: string): ConversationKey;
   /**
-   * The messages of a conversation (the same atom for the same key). While it has a subscriber it
-   * loads the latest history page after every (re)connect and, for a channel, stays joined to it;
-   * the channel is left once nobody has listened for nanostores' unmount delay.
+   * The messages of a conversation (the same atom for the same key). Mounting it joins a channel
+   * (membership lasts: the channel stays in `$conversations` and keeps counting unread after the
+   * view closes) and loads the latest history page; after every reconnect a mounted conversation
+   * catches up on what it missed (`syncMessages` after its newest message, or the newest page when
+   * it is too far behind).
    */
   messagesOf(key: ConversationKey): ReadableAtom<readonly ChatMessage[]>;
+  /**
+   * Marks the conversation read up to its newest loaded message (no-op when already read that
+   * far). The view decides when: the newest message is visible and the page visible and focused.
+   * The unread count drops at once; the server's answer and other tabs follow.
+   */
+  markRead(key: ConversationKey): void;
+  /**
+   * For this user's sent peer messages: `read` once the peer's read marker passed it, `delivered`
+   * once it reached a device of the peer, else `sent`. Undefined for other messages.
+   */
+  receiptOf(key: ConversationKey, message: ChatMessage): 'sent' | 'delivered' | 'read' | undefined;
+  /**
+   * A channel's members with their read markers: mounting it loads them (after every reconnect
+   * too) and follows their changes. Undefined until loaded, and for peer conversations.
+   */
+  readersOf(key: ConversationKey): ReadableAtom<ChannelReaders | undefined>;
+  /**
+   * For this user's channel messages: how many members other than the sender have read it, of
+   * how many. Needs `readersOf(key)` mounted; undefined otherwise.
+   */
+  readCount(key: ConversationKey, message: ChatMessage): { read: number; of: number } | undefined;
+  /** The ids of the users typing in a conversation now; each disappears when their notice expires. */
+  $typingOf(key: ConversationKey): ReadableAtom<readonly string[]>;
+  /** Tells the conversation this user is typing; call it on every input (it is throttled). */
+  typing(key: ConversationKey): void;
+  /** A user's online status: mounting it subscribes, unmounting unsubscribes. Undefined until known. */
+  presenceOf(userId: string): ReadableAtom<PeerStatus | undefined>;
+  /**
+   * The seq of the first message from others after the read marker the conversation had when it
+   * was opened (mounted), for a "New" divider that stays while the conversation is open. Before
+   * the messages there are loaded it is the marker + 1 when something is unread; read it again
+   * when the messages change.
+   */
+  firstUnreadSeq(key: ConversationKey): number | undefined;
   /**
    * Signs in (token from `tokenProvider`, else `token`). Idempotent while signing in or signed in;
    * after the connection ended it signs in again. Rejects with the login's RtmError, which also
@@ -117,7 +166,7 @@ export interface ChatSession {
    * cached until shortly before it expires.
    */
   mediaUrl(mediaId: string, fileName?: string): Promise<string>;
-  /** Listens to store events (incoming messages, errors, connection changes); returns the unsubscribe. */
+  /** Listens to store events (incoming messages, unread total, errors, connection changes); returns the unsubscribe. */
   subscribe(listener: ChatStoreListener): () => void;
 }
 
@@ -136,18 +185,35 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
 }
 
 interface Mounted {
-  /** Removes the channel listeners (channels only). */
-  detach?: () => void;
+  /** Whether the history page was loaded; from then on reconnects catch up with syncMessages. */
+  loaded: boolean;
+  /** The read marker when the conversation was opened (for `firstUnreadSeq`), once known. */
+  openedReadSeq?: number;
 }
 
 class Session implements ChatSession {
   readonly userId: string;
   readonly #options: ChatSessionOptions;
   readonly #$connection = atom<ConnectionSnapshot>({ state: 'IDLE' });
-  readonly #list = new ConversationList();
+  readonly #events = new StoreEvents();
+  readonly #list = new ConversationList((total) => this.#events.emit({ type: 'unread', total }));
+  /** Whether $conversations came from the server at least once. */
+  #listLoaded = false;
   readonly #conversations = new Map<ConversationKey, ConversationMessages>();
   readonly #mounted = new Map<ConversationKey, Mounted>();
-  readonly #events = new StoreEvents();
+  /** Channels whose events this session listens to (shown or listed), with the detaching function. */
+  readonly #followed = new Map<ConversationKey, () => void>();
+  readonly #live: LiveHost = {
+    client: () => {
+      const state = this.#active ? this.#client?.connectionState : undefined;
+      return state === ConnectionState.DISCONNECTED || state === ConnectionState.ABORTED ? undefined : this.#client;
+    },
+    connected: () => this.#active && this.#client?.connectionState === ConnectionState.CONNECTED,
+    error: (error, key) => this.#error(error, key),
+  };
+  readonly #typing = new TypingState();
+  readonly #presence = new PresenceState(this.#live);
+  readonly #readers = new ReadersState(this.#live);
   #client: RtmClient | undefined;
   #starting: Promise<void> | undefined;
   /** Whether the session is started (listeners attached); false before start and after stop. */
@@ -172,6 +238,10 @@ class Session implements ChatSession {
 
   get $conversations(): ReadableAtom<readonly ConversationSummary[]> {
     return this.#list.$list;
+  }
+
+  get $totalUnread(): ReadableAtom<number> {
+    return this.#list.$total;
   }
 
   conversationKey(kind: ConversationKind, id: string): ConversationKey {
@@ -220,13 +290,17 @@ class Session implements ChatSession {
     if (typeof fresh !== 'string' || fresh.length === 0) {
       throw new RtmError('INVALID_TOKEN', 'No token: pass a token or a tokenProvider.');
     }
-    await client.login({ uid: this.userId, token: fresh });
+    const login = client.login({ uid: this.userId, token: fresh });
+    this.#presence.resume();
+    await login;
   }
 
   async stop(): Promise<void> {
     this.#generation++;
     this.#starting = undefined;
     this.#detach();
+    this.#typing.clear();
+    this.#presence.clear();
     await this.#client?.logout();
     this.#$connection.set({ state: 'IDLE' });
   }
@@ -257,22 +331,32 @@ class Session implements ChatSession {
         const key = props.channelId !== undefined ? conversationKey('channel', props.channelId) : conversationKey('peer', props.peerId ?? '');
         this.#receive(key, message, { ...props, from: this.userId }, false);
       },
+      OfflineMessagesReceived: ({ peerId, messages }) => this.#receiveBatch(conversationKey('peer', peerId), messages),
+      ReadStateChanged: (state) => this.#onRead(state),
+      MessageReceipt: ({ kind, peerId, seq }) => this.#list.receipt(conversationKey('peer', peerId), kind, seq),
+      ChannelReadStateChanged: ({ channelId, memberId, readSeq }) =>
+        this.#readers.read(conversationKey('channel', channelId), memberId, readSeq),
+      TypingStarted: ({ from, channelId, expiresInMs }) =>
+        this.#typing.started(channelId !== undefined ? conversationKey('channel', channelId) : conversationKey('peer', from), from, expiresInMs),
+      PeersOnlineStatusChanged: (status) => {
+        this.#presence.changed(status);
+        for (const [uid, value] of Object.entries(status)) this.#list.online(conversationKey('peer', uid), value === 'ONLINE');
+      },
     };
     for (const [event, listener] of Object.entries(listeners)) client.on(event as keyof RtmClientEvents, listener as never);
     this.#detachClient = () => {
       for (const [event, listener] of Object.entries(listeners)) client.off(event as keyof RtmClientEvents, listener as never);
     };
-    for (const key of this.#mounted.keys()) this.#attachChannel(key);
+    for (const key of this.#mounted.keys()) this.#follow(key);
+    for (const { key } of this.#list.$list.get()) this.#follow(key);
   }
 
   #detach(): void {
     this.#active = false;
     this.#detachClient?.();
     this.#detachClient = undefined;
-    for (const mounted of this.#mounted.values()) {
-      mounted.detach?.();
-      mounted.detach = undefined;
-    }
+    for (const detach of this.#followed.values()) detach();
+    this.#followed.clear();
   }
 
   #onConnection(state: ConnectionState, reason: string): void {
@@ -280,7 +364,9 @@ class Session implements ChatSession {
     this.#events.emit({ type: 'connection', state, reason });
     if (state === ConnectionState.CONNECTED) {
       // After the first login and after every reconnect: catch up on what was missed meanwhile.
-      for (const key of this.#mounted.keys()) void this.#sync(key);
+      void this.#loadConversations();
+      this.#readers.reload();
+      for (const key of this.#mounted.keys()) void this.#load(key);
     } else if (state === ConnectionState.DISCONNECTED || state === ConnectionState.ABORTED) {
       // The connection ended; the next start() signs in again.
       this.#starting = undefined;
@@ -303,17 +389,23 @@ class Session implements ChatSession {
   }
 
   #mount(key: ConversationKey): void {
-    this.#mounted.set(key, {});
-    if (this.#active) this.#attachChannel(key);
-    if (this.#client?.connectionState === ConnectionState.CONNECTED) void this.#sync(key);
+    const mounted: Mounted = { loaded: false };
+    if (this.#listLoaded) mounted.openedReadSeq = this.#list.get(key)?.readSeq ?? 0;
+    this.#mounted.set(key, mounted);
+    if (this.#active) this.#follow(key);
+    if (this.#client?.connectionState === ConnectionState.CONNECTED) void this.#load(key);
   }
 
   #unmount(key: ConversationKey): void {
-    const mounted = this.#mounted.get(key);
+    // A channel stays joined: membership lasts, and the list keeps counting its unread messages.
     this.#mounted.delete(key);
-    mounted?.detach?.();
-    const channel = this.#channelOf(key);
-    channel?.leave().catch((error: unknown) => this.#error(error, key));
+  }
+
+  /** The client's target of a key (undefined for a key that is not one). */
+  #target(key: ConversationKey): ConversationTarget | undefined {
+    const parsed = parseConversationKey(key);
+    if (!parsed) return undefined;
+    return parsed.kind === 'peer' ? { peerId: parsed.id } : { channelId: parsed.id };
   }
 
   /** The channel object of a channel key (undefined for peers, bad names, or no client yet). */
@@ -323,33 +415,95 @@ class Session implements ChatSession {
     return this.#client.createChannel(parsed.id);
   }
 
-  #attachChannel(key: ConversationKey): void {
-    const mounted = this.#mounted.get(key);
+  /** Listens to a channel's messages and joins while the session is started (channels only). */
+  #follow(key: ConversationKey): void {
     const channel = this.#channelOf(key);
-    if (!mounted || !channel || mounted.detach) return;
+    if (!channel || !this.#active || this.#followed.has(key)) return;
     const onMessage = (message: RtmMessage, memberId: string, props: ChannelMessageProps) => {
       this.#receive(key, message, { ...props, from: memberId }, true);
     };
-    channel.on('ChannelMessage', onMessage);
-    mounted.detach = () => channel.off('ChannelMessage', onMessage);
+    const onJoined = (memberId: string) => this.#readers.joined(key, memberId);
+    channel.on('ChannelMessage', onMessage).on('MemberJoined', onJoined);
+    this.#followed.set(key, () => channel.off('ChannelMessage', onMessage).off('MemberJoined', onJoined));
   }
 
-  /** Joins (channels) and loads the latest history page of a mounted conversation. */
-  async #sync(key: ConversationKey): Promise<void> {
+  /** Loads the conversation list from the server; follows (and joins) its channels. */
+  async #loadConversations(): Promise<void> {
+    const client = this.#client;
+    if (!client) return;
+    try {
+      const { conversations } = await client.getConversations();
+      if (!this.#active || client !== this.#client) return;
+      this.#list.load(
+        conversations.map(({ kind, id, lastMessage, lastSeq, readSeq, unread, peerReadSeq, peerDeliveredSeq }) => {
+          const key = conversationKey(kind, id);
+          return {
+            key,
+            lastMessage: lastMessage && historyChatMessage(key, lastMessage, this.userId),
+            lastSeq,
+            readSeq,
+            unread,
+            peerReadSeq,
+            peerDeliveredSeq,
+          };
+        }),
+        (key) => this.#conversations.get(key)?.last,
+      );
+      this.#listLoaded = true;
+      for (const [key, mounted] of this.#mounted) mounted.openedReadSeq ??= this.#list.get(key)?.readSeq ?? 0;
+      for (const { key, kind } of this.#list.$list.get()) {
+        if (kind !== 'channel') continue;
+        this.#follow(key);
+        this.#channelOf(key)
+          ?.join()
+          .catch((error: unknown) => this.#active && this.#error(error, key));
+      }
+    } catch (error) {
+      if (this.#active && client === this.#client) this.#error(error);
+    }
+  }
+
+  /**
+   * Brings a mounted conversation up to date: joins a channel, then loads the newest history page
+   * the first time, or catches up after the newest message it has (after a reconnect).
+   */
+  async #load(key: ConversationKey): Promise<void> {
     const mounted = this.#mounted.get(key);
     const client = this.#client;
-    const parsed = parseConversationKey(key);
-    if (!mounted || !client || !parsed) return;
+    const target = this.#target(key);
+    if (!mounted || !client || !target) return;
+    const stale = () => this.#mounted.get(key) !== mounted;
+    const chatsOf = (messages: ReceivedMessage[]) => messages.map((received) => historyChatMessage(key, received, this.userId));
+    const conversation = this.#conversation(key);
     try {
-      if (parsed.kind === 'channel') await client.createChannel(parsed.id).join();
-      if (this.#mounted.get(key) !== mounted) return;
-      const page = await client.getHistory(parsed.kind === 'peer' ? { peerId: parsed.id } : { channelId: parsed.id });
-      if (this.#mounted.get(key) !== mounted) return;
-      const conversation = this.#conversation(key);
-      conversation.upsert(...page.messages.map((received) => historyChatMessage(key, received, this.userId)));
-      this.#list.refresh(conversation);
+      if (target.channelId !== undefined) await client.createChannel(target.channelId).join();
+      if (stale()) return;
+      if (!mounted.loaded) {
+        const page = await client.getHistory(target);
+        if (stale()) return;
+        const chats = chatsOf(page.messages);
+        const known = conversation.maxSeq;
+        // A page that does not reach back to what was here would leave a hole: start from it.
+        if (page.hasMore && known > 0 && chats.length > 0 && chats[0]!.seq! > known + 1) conversation.reset(chats);
+        else conversation.upsert(...chats);
+        mounted.loaded = true;
+        this.#list.touch(conversation);
+        return;
+      }
+      let afterSeq = conversation.maxSeq;
+      for (;;) {
+        const page = await client.syncMessages({ ...target, afterSeq });
+        if (stale()) return;
+        const chats = chatsOf(page.messages);
+        if (page.reset) conversation.reset(chats);
+        else conversation.upsert(...chats);
+        this.#list.touch(conversation, chats);
+        const last = chats.at(-1)?.seq ?? afterSeq;
+        if (page.reset || !page.hasMore || last <= afterSeq) return;
+        afterSeq = last;
+      }
     } catch (error) {
-      if (this.#mounted.get(key) === mounted && this.#active) this.#error(error, key);
+      if (!stale() && this.#active) this.#error(error, key);
     }
   }
 
@@ -361,9 +515,81 @@ class Session implements ChatSession {
     notify: boolean,
   ): void {
     const conversation = this.#conversation(key);
-    const added = conversation.upsert(storedChatMessage(key, message, stored, this.userId));
-    this.#list.refresh(conversation);
+    const chat = storedChatMessage(key, message, stored, this.userId);
+    const added = conversation.upsert(chat);
+    this.#list.touch(conversation, [chat]);
+    this.#typing.stopped(key, stored.from);
     if (notify) for (const chat of added) this.#events.emit({ type: 'message', conversation: key, message: chat });
+  }
+
+  /** The offline messages of one peer conversation, applied at once (seed 003). */
+  #receiveBatch(key: ConversationKey, messages: ReceivedMessage[]): void {
+    const conversation = this.#conversation(key);
+    const chats = messages.map((received) => historyChatMessage(key, received, this.userId));
+    const added = conversation.upsert(...chats);
+    this.#list.touch(conversation, chats);
+    for (const chat of added) this.#events.emit({ type: 'message', conversation: key, message: chat });
+  }
+
+  /** This user's read marker moved (here or in another tab). */
+  #onRead(state: ReadState): void {
+    const key = conversationKey(state.kind, state.id);
+    this.#list.read(key, state.readSeq, state.unread);
+    if (state.kind === 'channel') this.#readers.read(key, this.userId, state.readSeq);
+  }
+
+  // ---- read state, receipts, typing, presence ---------------------------------------------------
+
+  markRead(key: ConversationKey): void {
+    const client = this.#client;
+    const target = this.#target(key);
+    const seq = this.#conversations.get(key)?.maxSeq ?? 0;
+    if (!client || !this.#active || !target || seq === 0 || seq <= (this.#list.get(key)?.readSeq ?? 0)) return;
+    this.#list.markedRead(key, seq);
+    client.markRead({ ...target, seq }).catch((error: unknown) => this.#active && this.#error(error, key));
+  }
+
+  receiptOf(key: ConversationKey, message: ChatMessage): 'sent' | 'delivered' | 'read' | undefined {
+    if (!key.startsWith('peer:') || !message.own || message.status !== 'sent' || message.seq === undefined) return undefined;
+    const { peerReadSeq = 0, peerDeliveredSeq = 0 } = this.#list.get(key) ?? {};
+    return message.seq <= peerReadSeq ? 'read' : message.seq <= peerDeliveredSeq ? 'delivered' : 'sent';
+  }
+
+  readersOf(key: ConversationKey): ReadableAtom<ChannelReaders | undefined> {
+    return this.#readers.$of(key);
+  }
+
+  readCount(key: ConversationKey, message: ChatMessage): { read: number; of: number } | undefined {
+    const members = this.#readers.peek(key)?.members;
+    const seq = message.seq;
+    if (!members || !message.own || seq === undefined || !key.startsWith('channel:')) return undefined;
+    const others = members.filter((member) => member.uid !== message.from);
+    return { read: others.filter((member) => member.readSeq >= seq).length, of: others.length };
+  }
+
+  $typingOf(key: ConversationKey): ReadableAtom<readonly string[]> {
+    return this.#typing.$of(key);
+  }
+
+  typing(key: ConversationKey): void {
+    const target = this.#target(key);
+    if (!this.#active || !target || this.#checkKey(key)) return;
+    // Best effort: a lost typing notice is not worth an error.
+    this.#client?.sendTypingIndicator(target).catch(() => {});
+  }
+
+  presenceOf(userId: string): ReadableAtom<PeerStatus | undefined> {
+    return this.#presence.$of(userId);
+  }
+
+  firstUnreadSeq(key: ConversationKey): number | undefined {
+    const summary = this.#list.get(key);
+    const baseline = this.#mounted.get(key)?.openedReadSeq ?? (this.#listLoaded ? (summary?.readSeq ?? 0) : undefined);
+    if (baseline === undefined) return undefined;
+    const stored = (this.#conversations.get(key)?.$messages.value ?? []).filter((m) => m.seq !== undefined);
+    // The loaded messages answer only when they reach back to the marker.
+    if (stored.length > 0 && stored[0]!.seq! <= baseline + 1) return stored.find((m) => !m.own && m.seq! > baseline)?.seq;
+    return summary && summary.unread > 0 ? baseline + 1 : undefined;
   }
 
   // ---- sending --------------------------------------------------------------------------------
@@ -403,7 +629,7 @@ class Session implements ChatSession {
     };
     const conversation = this.#conversation(key);
     conversation.upsert(chat);
-    this.#list.refresh(conversation);
+    this.#list.touch(conversation);
     return this.#transmit(key, chat);
   }
 
@@ -416,11 +642,11 @@ class Session implements ChatSession {
     if (known.status !== 'failed') return Promise.resolve(known);
     if (this.#files.has(localId)) {
       conversation.update(this.userId, localId, (m) => withoutError({ ...m, status: 'uploading' }));
-      this.#list.refresh(conversation);
+      this.#list.touch(conversation);
       return this.#upload(key, localId);
     }
     const sending = conversation.update(this.userId, localId, (m) => withoutError({ ...m, status: 'sending' }))!;
-    this.#list.refresh(conversation);
+    this.#list.touch(conversation);
     return this.#transmit(key, sending);
   }
 
@@ -463,7 +689,7 @@ class Session implements ChatSession {
       };
     });
     conversation.upsert(...chats);
-    this.#list.refresh(conversation);
+    this.#list.touch(conversation);
     for (const chat of chats) void this.#upload(key, chat.localId);
     return chats;
   }
@@ -488,7 +714,7 @@ class Session implements ChatSession {
     const file = this.#files.get(localId)!;
     const update = (change: (m: ChatMessage) => ChatMessage): ChatMessage => {
       const updated = conversation.update(this.userId, localId, change)!;
-      this.#list.refresh(conversation);
+      this.#list.touch(conversation);
       return updated;
     };
     const controller = new AbortController();
@@ -614,7 +840,7 @@ class Session implements ChatSession {
       if (this.#active) this.#error(error, key);
     }
     const settled = conversation.update(chat.from, chat.localId, outcome) ?? chat;
-    this.#list.refresh(conversation);
+    this.#list.touch(conversation, [settled]);
     return settled;
   }
 
