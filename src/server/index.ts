@@ -127,6 +127,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       {
         apps: registry,
         messages: storage.messages,
+        conversations: storage.conversations,
         media: storage.media,
         presence: new InMemoryPresence(),
         now,

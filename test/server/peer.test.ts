@@ -66,15 +66,17 @@ describe('peer messages', () => {
       assert.equal(ack.hasPeerReceived, false);
     }
     const ivy = await t.connect('ivy');
-    const frames = [await ivy.next('peer.message'), await ivy.next('peer.message'), await ivy.next('peer.message')];
-    assert.deepEqual(frames.map((frame) => frame.offline), [true, true, true]);
-    assert.deepEqual(frames.map((frame) => textOf(frame.message)), ['one', 'two', 'three']);
-    assert.deepEqual(frames.map((frame) => frame.message.seq), [1, 2, 3]);
-    await ivy.expectNone('peer.message', 100);
+    const batch = await ivy.next('peer.offline_batch');
+    assert.equal(batch.peer, 'hank');
+    assert.deepEqual(batch.messages.map(textOf), ['one', 'two', 'three']);
+    assert.deepEqual(batch.messages.map((message) => message.seq), [1, 2, 3]);
+    await ivy.expectNone('peer.offline_batch', 100);
+    await ivy.expectNone('peer.message', 0);
     ivy.close();
     await ivy.closed;
     const again = await t.connect('ivy');
-    await again.expectNone('peer.message', 300);
+    await again.expectNone('peer.offline_batch', 300);
+    await again.expectNone('peer.message', 0);
   });
 
   it('do not keep an offline copy when the receiver is online', async () => {
@@ -86,7 +88,8 @@ describe('peer messages', () => {
     kate.close();
     await kate.closed;
     const kate2 = await t.connect('kate');
-    await kate2.expectNone('peer.message', 300);
+    await kate2.expectNone('peer.offline_batch', 300);
+    await kate2.expectNone('peer.message', 0);
   });
 
   it(`keep only the newest ${MAX_OFFLINE_MESSAGES_PER_RECEIVER} offline messages per receiver`, async () => {
@@ -99,12 +102,18 @@ describe('peer messages', () => {
     );
     assert.ok(acks.every((ack) => ack.storedOffline));
     const mia = await t.connect('mia');
-    const delivered = await mia.messages('peer.message', 200);
+    // The newest 200, oldest first, in one batch.
+    const batch = await mia.next('peer.offline_batch');
+    assert.equal(batch.peer, 'leo');
     assert.deepEqual(
-      delivered.map(textOf),
+      batch.messages.map(textOf),
       Array.from({ length: 200 }, (_, i) => `m${i + 50}`),
     );
-    await mia.expectNone('peer.message', 200);
+    assert.deepEqual(
+      batch.messages.map((message) => message.seq),
+      Array.from({ length: 200 }, (_, i) => i + 51),
+    );
+    await mia.expectNone('peer.offline_batch', 200);
   });
 
   it('do not deliver offline messages older than 7 days', async () => {
@@ -115,8 +124,8 @@ describe('peer messages', () => {
     await sender.requestOk({ t: 'peer.send', to: 'otto', cmid: 'recent', message: text('recent'), offline: true });
     clock.advance(5 * 24 * 3600_000); // 'old' is now exactly 7 days old: expired; 'recent' is 5 days old
     const otto = await t.connect('otto');
-    assert.equal(textOf((await otto.next('peer.message')).message), 'recent');
-    await otto.expectNone('peer.message', 200);
+    assert.deepEqual((await otto.next('peer.offline_batch')).messages.map(textOf), ['recent']);
+    await otto.expectNone('peer.offline_batch', 200);
   });
 
   it('store a resend (same cmid) once and ack it with the original result', async () => {

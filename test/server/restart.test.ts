@@ -90,14 +90,15 @@ describe('the CLI server', () => {
     }
     assert.equal((await fullHistory(again, { peer: 'bob' })).length, N);
 
-    // Offline copies survived too: bob gets all N, in order, once.
+    // Offline copies survived too: bob gets all N, in order, once, in one batch.
     const bob = await login(running, 'bob', await devToken(running.url, 'bob'));
-    const delivered = await bob.messages('peer.message', N);
+    const batch = await bob.next('peer.offline_batch');
+    assert.equal(batch.peer, 'alice');
     assert.deepEqual(
-      delivered.map((message) => message.cmid),
+      batch.messages.map((message) => message.cmid),
       Array.from({ length: N }, (_, i) => `m-${i + 1}`),
     );
-    await bob.expectNone('peer.message', 100);
+    await bob.expectNone('peer.offline_batch', 100);
 
     // SIGTERM closes sockets with SERVER_SHUTDOWN and exits cleanly.
     running.child.kill('SIGTERM');

@@ -24,6 +24,8 @@ export class Connection implements RoutedConnection {
   uid = '';
   /** Set once presence routes to this connection; it must then be detached when it closes. */
   routed = false;
+  /** Conversation key → when this connection last sent a `typing` notice there (server clock). */
+  readonly typingAt = new Map<string, number>();
 
   constructor(
     readonly socket: WebSocket,

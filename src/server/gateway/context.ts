@@ -1,12 +1,14 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppRegistry } from '../apps.js';
-import type { MediaStore, MessageStore } from '../storage/types.js';
+import type { ConversationStore, MediaStore, MessageStore } from '../storage/types.js';
 import type { Presence } from './presence.js';
 
 /** Everything a frame handler may use; built once per server. */
 export interface GatewayContext {
   apps: AppRegistry;
   messages: MessageStore;
+  /** Channel membership, read and delivery markers, conversation lists. */
+  conversations: ConversationStore;
   /** Media records, to check the ids IMAGE and FILE messages carry. */
   media: MediaStore;
   presence: Presence;

@@ -1,4 +1,10 @@
-import type { ServerFrame } from '../../protocol/index.js';
+import { RtmError, type PeerStatus, type ServerFrame } from '../../protocol/index.js';
+
+/**
+ * Most users one connection may follow with `presence.subscribe` at a time (over any number of
+ * requests), so one client cannot make the server hold an unbounded set.
+ */
+export const MAX_PRESENCE_SUBSCRIPTIONS_PER_CONNECTION = 1024;
 
 /** A logged-in connection, as routing sees it. */
 export interface RoutedConnection {
@@ -14,12 +20,30 @@ export interface RoutedConnection {
  * interface, so a later multi-node version can implement it over Redis pub/sub. Channel membership
  * is per connection; the members of a channel are the distinct uids with at least one joined
  * connection. Membership changes are announced here (`channel.member_joined` / `member_left`).
+ * (Persistent channel membership, for receipts and unread counts, is in storage.)
+ *
+ * Online status: a user is ONLINE while they have at least one attached connection. Connections
+ * may subscribe to users' status; their first connection coming up and their last one going down
+ * are pushed to subscribers as `presence` frames. Subscriptions end with the subscribing connection.
  */
 export interface Presence {
-  /** Starts routing to a connection that has just logged in. */
+  /** Starts routing to a connection that has just logged in (announcing ONLINE if it is the user's first). */
   attach(conn: RoutedConnection): void;
-  /** Stops routing to a closed connection and removes it from its channels (announcing leaves). */
+  /**
+   * Stops routing to a closed connection, removes it from its channels (announcing leaves), drops
+   * its subscriptions, and announces OFFLINE if it was the user's last connection.
+   */
   detach(conn: RoutedConnection): void;
+  /** ONLINE or OFFLINE for each uid. */
+  status(appId: string, uids: readonly string[]): Record<string, PeerStatus>;
+  /**
+   * Pushes `presence` frames to `conn` for these users from now on; returns their status now.
+   * Throws INVALID_ARGUMENT when the connection would follow more than
+   * {@link MAX_PRESENCE_SUBSCRIPTIONS_PER_CONNECTION} users.
+   */
+  subscribe(conn: RoutedConnection, uids: readonly string[]): Record<string, PeerStatus>;
+  /** Stops those pushes (users not followed are ignored). */
+  unsubscribe(conn: RoutedConnection, uids: readonly string[]): void;
   /** Whether `uid` has an open connection, not counting `except`. */
   isOnline(appId: string, uid: string, except?: RoutedConnection): boolean;
   /** Sends to every connection of `uid` except `except`; returns how many got it. */
@@ -46,22 +70,78 @@ export class InMemoryPresence implements Presence {
   readonly #channels = new Map<string, Map<string, Set<RoutedConnection>>>();
   /** connection → channels it joined. */
   readonly #joined = new Map<RoutedConnection, Set<string>>();
+  /** app+uid → connections following that user's status. */
+  readonly #watchers = new Map<string, Set<RoutedConnection>>();
+  /** connection → app+uid keys it follows. */
+  readonly #watching = new Map<RoutedConnection, Set<string>>();
 
   attach(conn: RoutedConnection): void {
     const userKey = key(conn.appId, conn.uid);
     let conns = this.#users.get(userKey);
+    const first = !conns;
     if (!conns) this.#users.set(userKey, (conns = new Set()));
     conns.add(conn);
     this.#joined.set(conn, new Set());
+    if (first) this.#announce(userKey, conn.uid, 'ONLINE');
   }
 
   detach(conn: RoutedConnection): void {
     for (const channel of [...(this.#joined.get(conn) ?? [])]) this.leave(conn, channel);
     this.#joined.delete(conn);
+    for (const userKey of this.#watching.get(conn) ?? []) this.#unwatch(conn, userKey);
+    this.#watching.delete(conn);
     const userKey = key(conn.appId, conn.uid);
     const conns = this.#users.get(userKey);
-    conns?.delete(conn);
-    if (conns?.size === 0) this.#users.delete(userKey);
+    if (!conns?.delete(conn)) return;
+    if (conns.size === 0) {
+      this.#users.delete(userKey);
+      this.#announce(userKey, conn.uid, 'OFFLINE');
+    }
+  }
+
+  status(appId: string, uids: readonly string[]): Record<string, PeerStatus> {
+    const status: Record<string, PeerStatus> = {};
+    for (const uid of uids) status[uid] = this.#users.has(key(appId, uid)) ? 'ONLINE' : 'OFFLINE';
+    return status;
+  }
+
+  subscribe(conn: RoutedConnection, uids: readonly string[]): Record<string, PeerStatus> {
+    let watching = this.#watching.get(conn);
+    const added = uids.map((uid) => key(conn.appId, uid)).filter((userKey) => !watching?.has(userKey));
+    if ((watching?.size ?? 0) + new Set(added).size > MAX_PRESENCE_SUBSCRIPTIONS_PER_CONNECTION) {
+      throw new RtmError(
+        'INVALID_ARGUMENT',
+        `A connection may follow at most ${MAX_PRESENCE_SUBSCRIPTIONS_PER_CONNECTION} users; unsubscribe from some first.`,
+      );
+    }
+    if (!watching) this.#watching.set(conn, (watching = new Set()));
+    for (const userKey of added) {
+      watching.add(userKey);
+      let watchers = this.#watchers.get(userKey);
+      if (!watchers) this.#watchers.set(userKey, (watchers = new Set()));
+      watchers.add(conn);
+    }
+    return this.status(conn.appId, uids);
+  }
+
+  unsubscribe(conn: RoutedConnection, uids: readonly string[]): void {
+    const watching = this.#watching.get(conn);
+    if (!watching) return;
+    for (const uid of uids) {
+      const userKey = key(conn.appId, uid);
+      if (watching.delete(userKey)) this.#unwatch(conn, userKey);
+    }
+    if (watching.size === 0) this.#watching.delete(conn);
+  }
+
+  #unwatch(conn: RoutedConnection, userKey: string): void {
+    const watchers = this.#watchers.get(userKey);
+    watchers?.delete(conn);
+    if (watchers?.size === 0) this.#watchers.delete(userKey);
+  }
+
+  #announce(userKey: string, uid: string, status: PeerStatus): void {
+    sendAll(this.#watchers.get(userKey) ?? [], { t: 'presence', uid, status }, undefined);
   }
 
   isOnline(appId: string, uid: string, except?: RoutedConnection): boolean {

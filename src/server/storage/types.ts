@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import type { StoredMessage, WireMessage } from '../../protocol/index.js';
+import type { ConversationState, MemberReadState, StoredMessage, WireMessage } from '../../protocol/index.js';
 
 /**
  * Storage interfaces. The gateway and the HTTP routes only see these, so a PostgreSQL adapter can
@@ -57,6 +57,15 @@ export interface HistoryPage {
   hasMore: boolean;
 }
 
+export interface SyncPage {
+  /** Ascending seq. */
+  messages: StoredMessage[];
+  /** Newer messages follow the last one returned. */
+  hasMore: boolean;
+  /** The caller was too far behind (or ahead): `messages` are the newest page instead. */
+  reset: boolean;
+}
+
 export interface OfflineBatch {
   /** Opaque handles to pass to `deleteOffline` once the messages were delivered. */
   handles: number[];
@@ -73,11 +82,63 @@ export interface MessageStore {
   store(input: NewMessage, now: number): Promise<StoreResult>;
   /** Newest first, only seq < beforeSeq when given. */
   history(appId: string, conv: string, limit: number, beforeSeq?: number): Promise<HistoryPage>;
+  /**
+   * Messages with seq > afterSeq, ascending, at most `limit`. When more than `maxGap` messages
+   * follow afterSeq, or afterSeq is beyond the newest message (the server lost what the client
+   * has), the newest `limit` messages instead (ascending), with `reset: true`.
+   */
+  sync(appId: string, conv: string, afterSeq: number, limit: number, maxGap: number): Promise<SyncPage>;
   /** The receiver's unexpired offline messages, oldest first. Expired ones are purged. */
   offlineFor(appId: string, receiver: string, now: number): Promise<OfflineBatch>;
   deleteOffline(handles: number[]): Promise<void>;
   /** Deletes every expired offline message; returns how many. */
   purgeExpiredOffline(now: number): Promise<number>;
+}
+
+/** Where a user's read marker of one conversation stands after `markRead`. */
+export interface ReadResult {
+  readSeq: number;
+  /** The marker went up (false: it was already there or further). */
+  moved: boolean;
+  /** Messages from others after the marker in this conversation. */
+  unread: number;
+  /** Unread messages over all the user's conversations. */
+  totalUnread: number;
+}
+
+/** A conversation of one user: key, kind and the other user's id or the channel name. */
+export interface UserConversation {
+  conv: string;
+  kind: 'peer' | 'channel';
+  target: string;
+}
+
+/**
+ * Persistent channel membership, read and delivery markers, and the per-user conversation list with
+ * unread counts. Everything is per app. Unread counts are computed from the stored messages, so
+ * they hold for any path that stores through {@link MessageStore.store}, after restarts and for
+ * users who were offline.
+ */
+export interface ConversationStore {
+  /**
+   * Makes `uid` a member of `channel`; true when they were not one. A new member's read marker
+   * moves up to the channel's newest message (history before joining is not "unread").
+   */
+  join(appId: string, channel: string, uid: string, now: number): Promise<boolean>;
+  /** Ends the membership; true when there was one. The read marker is kept. */
+  leave(appId: string, channel: string, uid: string): Promise<boolean>;
+  isMember(appId: string, channel: string, uid: string): Promise<boolean>;
+  /** Every member with their read marker, sorted by uid. */
+  channelReadStates(appId: string, channel: string): Promise<MemberReadState[]>;
+  /**
+   * Moves the read marker to max(current, min(seq, newest seq)); for a peer conversation the
+   * delivery marker follows it (what was read was delivered).
+   */
+  markRead(appId: string, uid: string, conversation: UserConversation, seq: number): Promise<ReadResult>;
+  /** Moves `uid`'s delivery marker up to `seq`; the new marker when it moved, else undefined. */
+  markDelivered(appId: string, uid: string, conversation: UserConversation, seq: number): Promise<number | undefined>;
+  /** The user's conversations (newest activity first) and the unread total. */
+  list(appId: string, uid: string): Promise<{ conversations: ConversationState[]; totalUnread: number }>;
 }
 
 export interface HealthStore {
@@ -154,6 +215,7 @@ export interface MediaObjects {
 export interface Storage {
   apps: AppStore;
   messages: MessageStore;
+  conversations: ConversationStore;
   health: HealthStore;
   media: MediaStore;
   close(): Promise<void>;

@@ -4,12 +4,23 @@ import { newMessageId } from '../../messaging/message-ids.js';
 import { checkMediaReference } from '../media.js';
 import type { FrameHandler } from './types.js';
 
-export const channelJoin: FrameHandler<'channel.join'> = (ctx, conn, frame) => {
+/**
+ * channel.join: this connection joins (in memory: it gets the channel's messages and member
+ * notices), and the user becomes a persistent member (stored first: receipts and unread counts
+ * are about persistent members). `members` are the users with a joined connection right now.
+ */
+export const channelJoin: FrameHandler<'channel.join'> = async (ctx, conn, frame) => {
+  await ctx.conversations.join(conn.appId, frame.channel, conn.uid, ctx.now());
   conn.reply(frame.id, 'channel.join', { members: ctx.presence.join(conn, frame.channel) });
 };
 
-/** Leaving a channel this connection had not joined is not an error: the goal state holds. */
-export const channelLeave: FrameHandler<'channel.leave'> = (ctx, conn, frame) => {
+/**
+ * channel.leave: the user stops being a persistent member (whichever of their connections asks),
+ * and this connection leaves. Their other joined connections stay joined until they leave or
+ * close. Leaving a channel that was not joined is not an error: the goal state holds.
+ */
+export const channelLeave: FrameHandler<'channel.leave'> = async (ctx, conn, frame) => {
+  await ctx.conversations.leave(conn.appId, frame.channel, conn.uid);
   ctx.presence.leave(conn, frame.channel);
   conn.reply(frame.id, 'channel.leave', {});
 };

@@ -1,4 +1,5 @@
-import { channelConversation, peerConversation } from '../../messaging/conversations.js';
+import { MAX_SYNC_GAP } from '../../../protocol/index.js';
+import { channelConversation, conversationOf, peerConversation } from '../../messaging/conversations.js';
 import type { FrameHandler } from './types.js';
 
 /**
@@ -10,4 +11,14 @@ export const history: FrameHandler<'history'> = async (ctx, conn, frame) => {
     frame.peer !== undefined ? peerConversation(conn.uid, frame.peer) : channelConversation(frame.channel ?? '');
   const page = await ctx.messages.history(conn.appId, conv, frame.limit, frame.beforeSeq);
   conn.reply(frame.id, 'history', page);
+};
+
+/**
+ * sync: the messages after `afterSeq`, oldest first, `limit` at a time (`hasMore`: ask again from
+ * the last seq). More than MAX_SYNC_GAP behind, or ahead of the newest message: `reset` with the
+ * newest page. Like history, a channel needs no join.
+ */
+export const sync: FrameHandler<'sync'> = async (ctx, conn, frame) => {
+  const { conv } = conversationOf(conn.uid, frame);
+  conn.reply(frame.id, 'sync', await ctx.messages.sync(conn.appId, conv, frame.afterSeq, frame.limit, MAX_SYNC_GAP));
 };

@@ -1,7 +1,10 @@
 import { channelJoin, channelLeave, channelMembers, channelSend } from './channel.js';
-import { history } from './history.js';
+import { history, sync } from './history.js';
 import { peerSend } from './peer.js';
+import { presenceQuery, presenceSubscribe } from './presence.js';
+import { channelReceipts, conversations, read } from './read.js';
 import { login, logout, ping } from './session.js';
+import { typing } from './typing.js';
 import type { FrameHandlers } from './types.js';
 
 /** One handler per client frame type; the mapped type makes a missing one a compile error. */
@@ -15,4 +18,12 @@ export const handlers: FrameHandlers = {
   'channel.members': channelMembers,
   'channel.send': channelSend,
   history,
+  sync,
+  conversations,
+  read,
+  'channel.receipts': channelReceipts,
+  typing,
+  'presence.query': presenceQuery,
+  'presence.subscribe': presenceSubscribe,
+  'presence.unsubscribe': presenceSubscribe,
 };

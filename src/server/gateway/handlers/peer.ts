@@ -1,6 +1,7 @@
 import { MAX_OFFLINE_MESSAGES_PER_RECEIVER, OFFLINE_MESSAGE_TTL_MS } from '../../../protocol/index.js';
 import { peerConversation } from '../../messaging/conversations.js';
 import { newMessageId } from '../../messaging/message-ids.js';
+import type { GatewayContext } from '../context.js';
 import { checkMediaReference } from '../media.js';
 import type { FrameHandler } from './types.js';
 
@@ -8,7 +9,8 @@ import type { FrameHandler } from './types.js';
  * peer.send: store (commit) → ack → deliver. Delivery goes to every connection of the receiver and
  * to the sender's other connections (their other tabs show what they sent), never back to the
  * sending connection. A resend of a stored cmid is acked with the original result and not
- * delivered again.
+ * delivered again. When a connection of the receiver got it, the sender's connections get a
+ * `delivered` receipt (not for notes to self).
  */
 export const peerSend: FrameHandler<'peer.send'> = async (ctx, conn, frame) => {
   const { appId, uid } = conn;
@@ -46,6 +48,26 @@ export const peerSend: FrameHandler<'peer.send'> = async (ctx, conn, frame) => {
   });
   if (duplicate) return;
   const push = { t: 'peer.message', message, offline: false } as const;
-  ctx.presence.sendToUser(appId, frame.to, push, conn);
-  if (frame.to !== uid) ctx.presence.sendToUser(appId, uid, push, conn);
+  const reached = ctx.presence.sendToUser(appId, frame.to, push, conn);
+  if (frame.to === uid) return;
+  ctx.presence.sendToUser(appId, uid, push, conn);
+  if (reached > 0) await recordDelivered(ctx, appId, frame.to, uid, message.seq);
 };
+
+/**
+ * Peer messages up to `seq` reached a connection of `receiver`: moves the receiver's delivery
+ * marker and, when it moved, sends a `delivered` receipt to every connection of `sender`.
+ */
+export async function recordDelivered(
+  ctx: GatewayContext,
+  appId: string,
+  receiver: string,
+  sender: string,
+  seq: number,
+): Promise<void> {
+  const conversation = { conv: peerConversation(receiver, sender), kind: 'peer', target: sender } as const;
+  const delivered = await ctx.conversations.markDelivered(appId, receiver, conversation, seq);
+  if (delivered !== undefined) {
+    ctx.presence.sendToUser(appId, sender, { t: 'receipt', kind: 'delivered', peer: receiver, seq: delivered });
+  }
+}

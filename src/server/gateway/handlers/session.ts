@@ -1,8 +1,9 @@
-import { CloseCodes, RtmError, type LoginFrame } from '../../../protocol/index.js';
+import { CloseCodes, RtmError, type LoginFrame, type StoredMessage } from '../../../protocol/index.js';
 import { isOriginAllowed } from '../../apps.js';
 import { verifyToken } from '../../tokens.js';
 import type { Connection } from '../connection.js';
 import type { GatewayContext } from '../context.js';
+import { recordDelivered } from './peer.js';
 import type { FrameHandler } from './types.js';
 
 /**
@@ -43,19 +44,30 @@ export const login: FrameHandler<'login'> = async (ctx, conn, frame) => {
 };
 
 /**
- * Sends the user's kept offline messages, oldest first, and deletes them only once every frame
- * was written to the socket; if the socket dies first they stay for the next login.
+ * Sends the user's kept offline messages as one `peer.offline_batch` per peer conversation (seed
+ * 003), conversations in the order of their oldest message, messages oldest first. A batch is
+ * deleted on the server only once its frame was written to the socket (if the socket dies first it
+ * stays for the next login); then the receiver's delivery marker moves and the sender gets one
+ * `delivered` receipt for the batch's highest seq.
  */
 async function deliverOffline(ctx: GatewayContext, conn: Connection, frame: LoginFrame): Promise<void> {
-  const batch = await ctx.messages.offlineFor(conn.appId, frame.uid, ctx.now());
-  let pending = batch.messages.length;
-  let failed = false;
-  for (const message of batch.messages) {
-    conn.send({ t: 'peer.message', message, offline: true }, (error) => {
-      if (error) failed = true;
-      if (--pending > 0 || failed) return;
-      ctx.messages.deleteOffline(batch.handles).catch((err: unknown) => {
-        ctx.log.error({ err }, 'could not delete delivered offline messages');
+  const kept = await ctx.messages.offlineFor(conn.appId, frame.uid, ctx.now());
+  const byPeer = new Map<string, { handles: number[]; messages: StoredMessage[] }>();
+  kept.messages.forEach((message, i) => {
+    let batch = byPeer.get(message.from);
+    if (!batch) byPeer.set(message.from, (batch = { handles: [], messages: [] }));
+    batch.handles.push(kept.handles[i]!);
+    batch.messages.push(message);
+  });
+  for (const [peer, batch] of byPeer) {
+    conn.send({ t: 'peer.offline_batch', peer, messages: batch.messages }, (error) => {
+      if (error) return;
+      const highest = batch.messages[batch.messages.length - 1]!.seq;
+      Promise.all([
+        ctx.messages.deleteOffline(batch.handles),
+        recordDelivered(ctx, conn.appId, frame.uid, peer, highest),
+      ]).catch((err: unknown) => {
+        ctx.log.error({ err }, 'could not settle a delivered offline batch');
       });
     });
   }

@@ -1,5 +1,6 @@
 import type { Storage } from '../types.js';
 import { createSqliteAppStore } from './apps.js';
+import { createSqliteConversationStore } from './conversations.js';
 import { openDatabase } from './database.js';
 import { createSqliteHealthStore } from './health.js';
 import { createSqliteMediaStore } from './media.js';
@@ -11,6 +12,7 @@ export function createSqliteStorage(dataDir: string, now = Date.now()): Storage 
   return {
     apps: createSqliteAppStore(db),
     messages: createSqliteMessageStore(db),
+    conversations: createSqliteConversationStore(db),
     health: createSqliteHealthStore(db),
     media: createSqliteMediaStore(db),
     async close() {

@@ -2,7 +2,7 @@ import { RtmError, type StoredMessage, type WireMessage } from '../../../protoco
 import type { MessageStore, NewMessage, StoreResult } from '../types.js';
 import type { SqliteDatabase } from './driver.js';
 
-interface MessageRow {
+export interface MessageRow {
   pk: number;
   id: string;
   conv: string;
@@ -17,7 +17,7 @@ interface MessageRow {
   ack_stored_offline: number;
 }
 
-function toStored(row: MessageRow): StoredMessage {
+export function toStored(row: MessageRow): StoredMessage {
   const stored: StoredMessage = {
     id: row.id,
     seq: row.seq,
@@ -56,6 +56,13 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
     SELECT o.pk AS handle, m.* FROM offline_messages o JOIN messages m ON m.pk = o.message_pk
     WHERE o.app_id = ? AND o.receiver = ? AND o.expires_at > ? ORDER BY o.pk`);
   const deleteOffline = db.prepare('DELETE FROM offline_messages WHERE pk = ?');
+  // A peer message makes the conversation one of the sender's and one of the receiver's.
+  const takePart = db.prepare(`
+    INSERT INTO user_conversations (app_id, uid, conv, kind, target) VALUES (?, ?, ?, 'peer', ?)
+    ON CONFLICT DO NOTHING`);
+  // Both served by UNIQUE (app_id, conv, seq).
+  const lastSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) FROM messages WHERE app_id = ? AND conv = ?').pluck();
+  const after = db.prepare('SELECT * FROM messages WHERE app_id = ? AND conv = ? AND seq > ? ORDER BY seq LIMIT ?');
   const purgeExpired = db.prepare('DELETE FROM offline_messages WHERE expires_at <= ?');
 
   const storeTx = db.transaction((input: NewMessage, now: number): StoreResult => {
@@ -89,6 +96,10 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
       peerReceived: input.ack.peerReceived ? 1 : 0,
       storedOffline: input.ack.storedOffline ? 1 : 0,
     });
+    if (input.to !== undefined) {
+      takePart.run(input.appId, input.from, input.conv, input.to);
+      takePart.run(input.appId, input.to, input.conv, input.from);
+    }
     if (input.offline && input.to !== undefined) {
       insertOffline.run(input.appId, input.to, inserted.lastInsertRowid, input.offline.expiresAt);
       purgeExpiredFor.run(input.appId, input.to, now);
@@ -107,6 +118,19 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
     return { message, duplicate: false, ack: input.ack };
   });
 
+  // One read transaction: the newest seq and the page come from the same snapshot.
+  const syncTx = db.transaction((appId: string, conv: string, afterSeq: number, limit: number, maxGap: number) => {
+    const newest = lastSeq.get(appId, conv) as number;
+    // seq is gapless (MAX + 1 inside the insert transaction), so newest − afterSeq messages follow.
+    if (afterSeq > newest || newest - afterSeq > maxGap) {
+      const newestPage = history.all(appId, conv, Number.MAX_SAFE_INTEGER, limit) as MessageRow[];
+      return { messages: newestPage.reverse().map(toStored), hasMore: false, reset: true };
+    }
+    // One extra row tells whether more follow.
+    const rows = after.all(appId, conv, afterSeq, limit + 1) as MessageRow[];
+    return { messages: rows.slice(0, limit).map(toStored), hasMore: rows.length > limit, reset: false };
+  });
+
   const deleteOfflineTx = db.transaction((handles: number[]) => {
     for (const handle of handles) deleteOffline.run(handle);
   });
@@ -119,6 +143,9 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
       // One extra row tells whether an older page exists.
       const rows = history.all(appId, conv, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit + 1) as MessageRow[];
       return { messages: rows.slice(0, limit).map(toStored), hasMore: rows.length > limit };
+    },
+    async sync(appId, conv, afterSeq, limit, maxGap) {
+      return syncTx.deferred(appId, conv, afterSeq, limit, maxGap);
     },
     async offlineFor(appId, receiver, now) {
       purgeExpiredFor.run(appId, receiver, now);

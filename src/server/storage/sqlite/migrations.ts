@@ -89,6 +89,61 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX media_by_expiry ON media (expires_at);
     `,
   },
+  {
+    version: 3,
+    name: 'channel members, read and delivery markers',
+    sql: `
+      -- Persistent channel membership: channel.join adds a row, an explicit channel.leave removes
+      -- it; a closed connection does not (who is joined right now is in memory, per connection).
+      -- The primary key serves "members of a channel" and "is uid a member".
+      CREATE TABLE channel_members (
+        app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        channel TEXT NOT NULL,
+        uid TEXT NOT NULL,
+        joined_at INTEGER NOT NULL,
+        PRIMARY KEY (app_id, channel, uid)
+      ) STRICT, WITHOUT ROWID;
+
+      -- One row per user and conversation they take part in: every peer conversation they sent or
+      -- received a message in (written by the same transaction that stores the message, whatever
+      -- path stored it), and every channel they ever joined (kept after leaving, so a rejoin keeps
+      -- the marker). "target" is the other user's id or the channel name. read_seq: every message
+      -- up to it counts as read; delivered_seq: every message up to it reached a device of uid.
+      -- Both only ever move up. The primary key serves "the conversations of uid" (the
+      -- conversations list) and the peer's markers (receipts).
+      CREATE TABLE user_conversations (
+        app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        uid TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('peer', 'channel')),
+        target TEXT NOT NULL,
+        read_seq INTEGER NOT NULL DEFAULT 0 CHECK (read_seq >= 0),
+        delivered_seq INTEGER NOT NULL DEFAULT 0 CHECK (delivered_seq >= 0),
+        PRIMARY KEY (app_id, uid, conv)
+      ) STRICT, WITHOUT ROWID;
+
+      -- Unread counts: COUNT(*) of seq > read_seq AND sender <> uid in one conversation is a range
+      -- scan of this index alone (it covers sender), never a table lookup per message.
+      CREATE INDEX messages_by_conv_seq_sender ON messages (app_id, conv, seq, sender);
+
+      -- Peer conversations that existed before this version start as read (no wall of old
+      -- "unread" after an upgrade), except offline messages still waiting for their receiver.
+      WITH pairs AS (
+        SELECT app_id, conv, sender AS uid, receiver AS target FROM messages WHERE receiver IS NOT NULL
+        UNION
+        SELECT app_id, conv, receiver, sender FROM messages WHERE receiver IS NOT NULL
+      ),
+      marks AS (
+        SELECT p.*, COALESCE(
+          (SELECT MIN(m.seq) - 1 FROM offline_messages o JOIN messages m ON m.pk = o.message_pk
+            WHERE o.app_id = p.app_id AND o.receiver = p.uid AND m.conv = p.conv),
+          (SELECT MAX(seq) FROM messages x WHERE x.app_id = p.app_id AND x.conv = p.conv)
+        ) AS seen FROM pairs p
+      )
+      INSERT INTO user_conversations (app_id, uid, conv, kind, target, read_seq, delivered_seq)
+      SELECT app_id, uid, conv, 'peer', target, seen, seen FROM marks;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version. Returns the versions applied. */
