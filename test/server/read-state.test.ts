@@ -64,6 +64,7 @@ describe('read markers and unread counts', () => {
     });
     assert.equal((await alice.next('receipt', { where: (r) => r.kind === 'read' })).seq, 3);
     await alice.expectNone('receipt', 150);
+    assert.equal((await bob.requestOk({ t: 'conversations' })).conversations[0]!.readSeq, 3, 'the stored marker stayed');
     // Beyond the newest message: clamped to it.
     assert.deepEqual(await bob.requestOk({ t: 'read', peer: 'alice', seq: 99 }), {
       kind: 'peer',
@@ -396,5 +397,55 @@ describe('unread counts from storage', () => {
       await storage.close();
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('apps', () => {
+  const SHOP_SECRET = 'shop-app-token-secret-0123456789abcdef';
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer({
+      config: { apps: [{ id: 'shop', restKey: 'k', restSecret: 's', tokenSecret: SHOP_SECRET, allowedOrigins: ['*'] }] },
+    });
+  });
+  after(() => t.close());
+
+  it('keep history, markers, membership, presence and typing apart', async () => {
+    const alice = await t.connect('alice');
+    const bob = await t.connect('bob');
+    await alice.requestOk({ t: 'channel.join', channel: 'lobby' });
+    await sendPeer(alice, 'bob', 'demo', 2);
+    await sendChannel(alice, 'lobby', 'demo-lobby', 1);
+    await bob.requestOk({ t: 'read', peer: 'alice', seq: 1 });
+
+    const shopBob = await t.connect('bob', { appId: 'shop', secret: SHOP_SECRET });
+    assert.deepEqual(await shopBob.requestOk({ t: 'conversations' }), { conversations: [], totalUnread: 0 });
+    assert.deepEqual(await shopBob.requestOk({ t: 'sync', peer: 'alice', afterSeq: 0, limit: 10 }), {
+      messages: [],
+      hasMore: false,
+      reset: false,
+    });
+    assert.deepEqual((await shopBob.requestOk({ t: 'presence.query', uids: ['alice', 'bob'] })).status, {
+      alice: 'OFFLINE',
+      bob: 'ONLINE',
+    });
+    assert.equal((await shopBob.requestError({ t: 'channel.receipts', channel: 'lobby' })).reason, 'NOT_JOINED');
+    await shopBob.requestOk({ t: 'channel.join', channel: 'lobby' });
+    assert.deepEqual((await shopBob.requestOk({ t: 'channel.receipts', channel: 'lobby' })).members, [{ uid: 'bob', readSeq: 0 }]);
+    assert.deepEqual(await shopBob.requestOk({ t: 'read', peer: 'alice', seq: 2 }), {
+      kind: 'peer',
+      id: 'alice',
+      readSeq: 0,
+      unread: 0,
+      totalUnread: 0,
+    });
+
+    await alice.requestOk({ t: 'typing', peer: 'bob' });
+    assert.equal((await bob.next('typing')).from, 'alice');
+    await shopBob.expectNone('typing', 100);
+    await shopBob.expectNone('receipt', 0);
+    // demo's bob still has his own state.
+    const [state] = (await bob.requestOk({ t: 'conversations' })).conversations;
+    assert.deepEqual([state!.id, state!.readSeq, state!.unread], ['alice', 1, 1]);
   });
 });

@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { ConfigError, parseConfig } from '../../src/server/config.js';
 import { createToken, startServer } from '../../src/server/index.js';
 import { openDatabase } from '../../src/server/storage/sqlite/database.js';
-import { MIGRATIONS } from '../../src/server/storage/sqlite/migrations.js';
+import { openSqliteFile } from '../../src/server/storage/sqlite/driver.js';
+import { migrate, MIGRATIONS } from '../../src/server/storage/sqlite/migrations.js';
 import { TestClient } from './helpers.js';
 
 describe('the SQLite database', () => {
@@ -37,6 +38,44 @@ describe('the SQLite database', () => {
     );
     insert.run('m1', 'c1');
     assert.throws(() => insert.run('m2', 'c2'), /UNIQUE/);
+    db.close();
+  });
+
+  it('migration 3 starts existing peer conversations as read, except offline messages still waiting', () => {
+    const db = openSqliteFile(join(dir, 'v2.sqlite'));
+    migrate(db, MIGRATIONS.filter((migration) => migration.version < 3));
+    db.prepare("INSERT INTO apps (id, rest_key, rest_secret, token_secret, created_at) VALUES ('a', 'k', 's', 't', 0)").run();
+    const insert = db.prepare(
+      "INSERT INTO messages (id, app_id, conv, seq, sender, receiver, cmid, body, ts) VALUES (?, 'a', ?, ?, ?, ?, ?, '{}', 0)",
+    );
+    insert.run('m1', 'p:x/y', 1, 'x', 'y', 'c1');
+    insert.run('m2', 'p:x/y', 2, 'y', 'x', 'c2');
+    const waiting = [insert.run('m3', 'p:x/y', 3, 'x', 'y', 'c3'), insert.run('m4', 'p:x/y', 4, 'x', 'y', 'c4')];
+    insert.run('m5', 'p:x/x', 1, 'x', 'x', 'c5');
+    insert.run('m6', 'p:y/z', 1, 'z', 'y', 'c6');
+    for (const row of waiting) {
+      db.prepare("INSERT INTO offline_messages (app_id, receiver, message_pk, expires_at) VALUES ('a', 'y', ?, 0)").run(row.lastInsertRowid);
+    }
+    assert.deepEqual(migrate(db), [3]);
+    const rows = db
+      .prepare('SELECT uid, conv, kind, target, read_seq AS r, delivered_seq AS d FROM user_conversations ORDER BY uid, conv')
+      .all();
+    assert.deepEqual(rows, [
+      { uid: 'x', conv: 'p:x/x', kind: 'peer', target: 'x', r: 1, d: 1 },
+      { uid: 'x', conv: 'p:x/y', kind: 'peer', target: 'y', r: 4, d: 4 },
+      { uid: 'y', conv: 'p:x/y', kind: 'peer', target: 'x', r: 2, d: 2 },
+      { uid: 'y', conv: 'p:y/z', kind: 'peer', target: 'z', r: 1, d: 1 },
+      { uid: 'z', conv: 'p:y/z', kind: 'peer', target: 'y', r: 1, d: 1 },
+    ]);
+    db.close();
+  });
+
+  it('counts unread messages from the covering index alone', () => {
+    const db = openDatabase(join(dir, 'data'));
+    const plan = db
+      .prepare('EXPLAIN QUERY PLAN SELECT COUNT(*) FROM messages WHERE app_id = ? AND conv = ? AND seq > ? AND sender <> ?')
+      .all('a', 'p:x/y', 0, 'x') as { detail: string }[];
+    assert.match(plan.map((row) => row.detail).join('\n'), /COVERING INDEX messages_by_conv_seq_sender/);
     db.close();
   });
 });
