@@ -39,7 +39,11 @@ export interface NewMessage {
   channel?: string;
   cmid: string;
   message: WireMessage;
-  /** What the ack will say; stored so a resend gets the same answer. */
+  /**
+   * What the ack will say; stored so a resend gets the same answer. `peerReceived` on a peer
+   * message also moves the receiver's delivery marker to the new message (it is being sent to an
+   * open connection of theirs).
+   */
   ack: { peerReceived: boolean; storedOffline: boolean };
   /** Keep it for `to` while they are offline (peer messages only). */
   offline?: { expiresAt: number; maxPerReceiver: number };
@@ -75,8 +79,10 @@ export interface OfflineBatch {
 export interface MessageStore {
   /**
    * Stores a message atomically: idempotency lookup by (app, sender, cmid), next seq in the
-   * conversation, and the offline copy (trimming the receiver's oldest beyond the cap and purging
-   * expired ones). Resolves only after the commit. Rejects with INVALID_CLIENT_MESSAGE_ID when the
+   * conversation, for peer messages the conversation as one of the sender's and the receiver's
+   * (unread counts and the conversation list come from there, whatever path stored the message)
+   * and the receiver's delivery marker when `ack.peerReceived`, and the offline copy (trimming the
+   * receiver's oldest beyond the cap and purging expired ones). Resolves only after the commit. Rejects with INVALID_CLIENT_MESSAGE_ID when the
    * cmid was already used for another conversation.
    */
   store(input: NewMessage, now: number): Promise<StoreResult>;

@@ -11,6 +11,7 @@ import type { FrameHandler } from './types.js';
  */
 export const channelJoin: FrameHandler<'channel.join'> = async (ctx, conn, frame) => {
   await ctx.conversations.join(conn.appId, frame.channel, conn.uid, ctx.now());
+  if (conn.state === 'closing') return; // closed (and detached) while the membership was stored
   conn.reply(frame.id, 'channel.join', { members: ctx.presence.join(conn, frame.channel) });
 };
 

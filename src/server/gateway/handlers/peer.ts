@@ -9,8 +9,8 @@ import type { FrameHandler } from './types.js';
  * peer.send: store (commit) → ack → deliver. Delivery goes to every connection of the receiver and
  * to the sender's other connections (their other tabs show what they sent), never back to the
  * sending connection. A resend of a stored cmid is acked with the original result and not
- * delivered again. When a connection of the receiver got it, the sender's connections get a
- * `delivered` receipt (not for notes to self).
+ * delivered again. When a connection of the receiver got it (`hasPeerReceived`), the sender's
+ * connections get a `delivered` receipt (not for notes to self).
  */
 export const peerSend: FrameHandler<'peer.send'> = async (ctx, conn, frame) => {
   const { appId, uid } = conn;
@@ -48,15 +48,20 @@ export const peerSend: FrameHandler<'peer.send'> = async (ctx, conn, frame) => {
   });
   if (duplicate) return;
   const push = { t: 'peer.message', message, offline: false } as const;
-  const reached = ctx.presence.sendToUser(appId, frame.to, push, conn);
+  ctx.presence.sendToUser(appId, frame.to, push, conn);
   if (frame.to === uid) return;
   ctx.presence.sendToUser(appId, uid, push, conn);
-  if (reached > 0) await recordDelivered(ctx, appId, frame.to, uid, message.seq);
+  // The store moved the receiver's delivery marker with the message (same commit) when they had a
+  // connection open; tell every connection of the sender.
+  if (ack.peerReceived) {
+    ctx.presence.sendToUser(appId, uid, { t: 'receipt', kind: 'delivered', peer: frame.to, seq: message.seq });
+  }
 };
 
 /**
- * Peer messages up to `seq` reached a connection of `receiver`: moves the receiver's delivery
- * marker and, when it moved, sends a `delivered` receipt to every connection of `sender`.
+ * Peer messages up to `seq` reached a connection of `receiver` (the login batch): moves the
+ * receiver's delivery marker and, when it moved, sends a `delivered` receipt to every connection of
+ * `sender`. Best effort: a failure is logged.
  */
 export async function recordDelivered(
   ctx: GatewayContext,
@@ -66,8 +71,12 @@ export async function recordDelivered(
   seq: number,
 ): Promise<void> {
   const conversation = { conv: peerConversation(receiver, sender), kind: 'peer', target: sender } as const;
-  const delivered = await ctx.conversations.markDelivered(appId, receiver, conversation, seq);
-  if (delivered !== undefined) {
-    ctx.presence.sendToUser(appId, sender, { t: 'receipt', kind: 'delivered', peer: receiver, seq: delivered });
+  try {
+    const delivered = await ctx.conversations.markDelivered(appId, receiver, conversation, seq);
+    if (delivered !== undefined) {
+      ctx.presence.sendToUser(appId, sender, { t: 'receipt', kind: 'delivered', peer: receiver, seq: delivered });
+    }
+  } catch (err) {
+    ctx.log.error({ err, appId, receiver }, 'could not record a delivery');
   }
 }

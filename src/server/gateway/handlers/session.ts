@@ -40,7 +40,12 @@ export const login: FrameHandler<'login'> = async (ctx, conn, frame) => {
   ctx.presence.attach(conn);
   conn.routed = true;
   conn.reply(frame.id, 'login', { uid: frame.uid, serverTime: ctx.now() });
-  await deliverOffline(ctx, conn, frame);
+  try {
+    await deliverOffline(ctx, conn, frame);
+  } catch (err) {
+    // The login was answered already; the messages stay kept for the next login.
+    ctx.log.error({ err, uid: frame.uid }, 'could not deliver offline messages');
+  }
 };
 
 /**
@@ -63,12 +68,10 @@ async function deliverOffline(ctx: GatewayContext, conn: Connection, frame: Logi
     conn.send({ t: 'peer.offline_batch', peer, messages: batch.messages }, (error) => {
       if (error) return;
       const highest = batch.messages[batch.messages.length - 1]!.seq;
-      Promise.all([
-        ctx.messages.deleteOffline(batch.handles),
-        recordDelivered(ctx, conn.appId, frame.uid, peer, highest),
-      ]).catch((err: unknown) => {
-        ctx.log.error({ err }, 'could not settle a delivered offline batch');
+      ctx.messages.deleteOffline(batch.handles).catch((err: unknown) => {
+        ctx.log.error({ err }, 'could not delete delivered offline messages');
       });
+      void recordDelivered(ctx, conn.appId, frame.uid, peer, highest);
     });
   }
 }

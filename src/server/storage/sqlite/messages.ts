@@ -60,6 +60,10 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
   const takePart = db.prepare(`
     INSERT INTO user_conversations (app_id, uid, conv, kind, target) VALUES (?, ?, ?, 'peer', ?)
     ON CONFLICT DO NOTHING`);
+  // A receiver who had a connection open got the message as it was stored: delivered (in the same
+  // transaction, so a live delivery costs no second commit).
+  const deliveredNow = db.prepare(`
+    UPDATE user_conversations SET delivered_seq = MAX(delivered_seq, ?) WHERE app_id = ? AND uid = ? AND conv = ?`);
   // Both served by UNIQUE (app_id, conv, seq).
   const lastSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) FROM messages WHERE app_id = ? AND conv = ?').pluck();
   const after = db.prepare('SELECT * FROM messages WHERE app_id = ? AND conv = ? AND seq > ? ORDER BY seq LIMIT ?');
@@ -99,6 +103,7 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
     if (input.to !== undefined) {
       takePart.run(input.appId, input.from, input.conv, input.to);
       takePart.run(input.appId, input.to, input.conv, input.from);
+      if (input.ack.peerReceived && input.to !== input.from) deliveredNow.run(seq, input.appId, input.to, input.conv);
     }
     if (input.offline && input.to !== undefined) {
       insertOffline.run(input.appId, input.to, inserted.lastInsertRowid, input.offline.expiresAt);
