@@ -92,11 +92,12 @@ export function createSqliteConversationStore(db: SqliteDatabase): ConversationS
     const { conv, kind, target } = conversation;
     const before = markers.get(appId, uid, conv) as { readSeq: number } | undefined;
     const clamped = Math.min(seq, lastSeq.get(appId, conv) as number);
-    raiseRead.run({ appId, uid, conv, kind, target, seq: clamped, delivered: kind === 'peer' ? clamped : 0 });
-    const readSeq = Math.max(before?.readSeq ?? 0, clamped);
+    const moved = clamped > (before?.readSeq ?? 0);
+    if (moved) raiseRead.run({ appId, uid, conv, kind, target, seq: clamped, delivered: kind === 'peer' ? clamped : 0 });
+    const readSeq = moved ? clamped : (before?.readSeq ?? 0);
     return {
       readSeq,
-      moved: readSeq > (before?.readSeq ?? 0),
+      moved,
       unread: unreadOne.get(appId, conv, readSeq, uid) as number,
       totalUnread: totalUnread.get(appId, uid) as number,
     };
