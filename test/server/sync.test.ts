@@ -45,6 +45,18 @@ function sendConcurrently(count: number, senders: TestClient[], send: (sender: T
   );
 }
 
+/** Pages back through history (`beforeSeq`), `limit` at a time; returns the messages oldest first. */
+async function fullHistoryBy(client: TestClient, target: Target, limit: number): Promise<StoredMessage[]> {
+  const all: StoredMessage[] = [];
+  let beforeSeq: number | undefined;
+  for (;;) {
+    const page = await client.requestOk({ t: 'history', ...target, limit, ...(beforeSeq && { beforeSeq }) });
+    all.push(...page.messages);
+    if (!page.hasMore) return all.reverse();
+    beforeSeq = page.messages.at(-1)!.seq;
+  }
+}
+
 function assertGapless(messages: StoredMessage[], total: number) {
   assert.deepEqual(
     messages.map((message) => message.seq),
@@ -54,7 +66,7 @@ function assertGapless(messages: StoredMessage[], total: number) {
   assert.equal(new Set(messages.map((message) => message.id)).size, total, 'no duplicate ids');
 }
 
-describe('sync', () => {
+describe('sync and history paging', () => {
   let t: TestServer;
   before(async () => {
     t = await startTestServer();
@@ -70,7 +82,19 @@ describe('sync', () => {
       sender.requestOk({ t: 'channel.send', channel: 'busy', cmid: `busy-${n}-${i}`, message: text(`${n}/${i}`) }),
     );
     const total = senders.length * PER_SENDER;
+    // Meanwhile another connection pages back through history from whatever is newest by then.
+    const historyReader = await t.connect('history-reader');
+    const backwards = (async () => {
+      while ((await historyReader.requestOk({ t: 'history', channel: 'busy', limit: 1 })).messages.length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      return fullHistoryBy(historyReader, { channel: 'busy' }, 9);
+    })();
     const { seen, pages, pagesWhileSending } = await syncUntil(reader, { channel: 'busy' }, total, sends, 7);
+    const older = await backwards;
+    assert.ok(older.length < total, 'history was paged while sends were still coming in');
+    assertGapless(older, older.length);
+    assert.deepEqual(older, seen.slice(0, older.length));
     assertGapless(seen, total);
     assert.ok(pages > total / 7, `paged (${pages} pages)`);
     assert.ok(pagesWhileSending > 0, 'some pages were read while sends were still being stored');
