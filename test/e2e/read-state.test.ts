@@ -48,14 +48,17 @@ describe('unread badges and receipts', () => {
     try {
       const alice = bob.page.getByRole('button', { name: 'alice', exact: true });
       const room = bob.page.getByRole('button', { name: '#room', exact: true });
+      // Each list entry is a row whose button carries the name; the badge sits beside it.
+      const aliceRow = bob.page.locator('li', { has: alice });
+      const roomRow = bob.page.locator('li', { has: room });
       await alice.waitFor({ timeout: 15_000 });
-      await alice.getByText('3 unread').waitFor({ timeout: 10_000 });
-      await room.getByText('2 unread').waitFor({ timeout: 10_000 });
+      await aliceRow.getByText('3 unread').waitFor({ timeout: 10_000 });
+      await roomRow.getByText('2 unread').waitFor({ timeout: 10_000 });
 
       await alice.click();
       await expectInLog(bob.page.locator('rtm-channel'), 'peer message 3');
       await peerView.getByRole('log').getByText('Read', { exact: true }).first().waitFor({ timeout: 15_000 });
-      await alice.getByText('3 unread').waitFor({ state: 'detached', timeout: 10_000 });
+      await aliceRow.getByText('3 unread').waitFor({ state: 'detached', timeout: 10_000 });
 
       await room.click();
       await expectInLog(bob.page.locator('rtm-channel'), 'room message 2');

@@ -31,12 +31,14 @@ describe('<rtm-conversation-list>', () => {
       .selected=${'channel:lobby'}
     ></rtm-conversation-list>`);
     const buttons = [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('button[part~="conversation"]')];
-    const names = buttons.map((b) => el.shadowRoot!.getElementById(b.getAttribute('aria-labelledby')!)?.textContent);
-    expect(names).to.deep.equal(['bob', '#lobby']);
-    expect(buttons[0]!.querySelector('[part~="badge"]')?.textContent).to.equal('3 unread');
-    expect(buttons[1]!.querySelector('[part~="badge"]'), 'no badge without unread').to.equal(null);
-    expect(buttons[0]!.querySelector('[part~="preview"]')?.textContent).to.equal('see you <b>soon</b>');
-    expect(buttons[1]!.querySelector('[part~="preview"]')?.textContent).to.equal('You: morning all');
+    expect(buttons.map((b) => b.textContent?.trim()), 'the name is all the button says').to.deep.equal(['bob', '#lobby']);
+    const rows = [...el.shadowRoot!.querySelectorAll('li')];
+    expect(rows[0]!.querySelector('[part~="badge"]')?.textContent).to.equal('3 unread');
+    expect(rows[1]!.querySelector('[part~="badge"]'), 'no badge without unread').to.equal(null);
+    expect(rows[0]!.querySelector('[part~="preview"]')?.textContent).to.equal('see you <b>soon</b>');
+    expect(rows[1]!.querySelector('[part~="preview"]')?.textContent).to.equal('You: morning all');
+    const description = el.shadowRoot!.getElementById(buttons[0]!.getAttribute('aria-describedby')!);
+    expect(description?.textContent, 'the badge is announced with the button').to.contain('3 unread');
     expect(buttons.map((b) => b.getAttribute('aria-current'))).to.deep.equal(['false', 'true']);
     await expect(el).to.be.accessible();
   });

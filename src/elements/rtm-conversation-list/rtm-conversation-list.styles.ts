@@ -24,27 +24,48 @@ export const conversationListStyles = [
       color: var(--_muted);
     }
 
-    [part~='conversation'] {
+    li {
+      position: relative;
       display: flex;
       flex-direction: column;
       gap: 0.25rem;
-      width: 100%;
       padding: 0.625rem 0.75rem;
-      border: none;
       border-bottom: 1px solid var(--_border);
-      background: transparent;
+    }
+
+    li:hover {
+      background: color-mix(in srgb, var(--_accent) 6%, transparent);
+    }
+
+    li.current {
+      background: var(--_bg);
+    }
+
+    [part~='conversation'] {
+      flex: 1;
+      min-width: 0;
+      padding: 0;
+      border: none;
+      background: none;
       color: inherit;
       font: inherit;
       text-align: start;
       cursor: pointer;
     }
 
-    [part~='conversation']:hover {
-      background: color-mix(in srgb, var(--_accent) 6%, transparent);
+    [part~='conversation']::after {
+      content: '';
+      position: absolute;
+      inset: 0;
     }
 
-    [part~='conversation'][aria-current='true'] {
-      background: var(--_bg);
+    [part~='conversation']:focus-visible {
+      outline: none;
+    }
+
+    [part~='conversation']:focus-visible::after {
+      outline: 2px solid var(--_focus);
+      outline-offset: -2px;
     }
 
     .top,
@@ -56,7 +77,7 @@ export const conversationListStyles = [
     }
 
     [part~='name'] {
-      flex: 1;
+      display: block;
       font-weight: 600;
       overflow: hidden;
       text-overflow: ellipsis;

@@ -35,7 +35,8 @@ function preview(message: ChatMessage | undefined): string {
  *
  * @fires rtm-conversation-select - a conversation was chosen
  * @csspart list - the list
- * @csspart conversation - one entry (a button)
+ * @csspart conversation-row - one entry
+ * @csspart conversation - the entry's button (its name; it covers the whole row)
  * @csspart name - the peer or channel name
  * @csspart badge - the unread count
  * @csspart preview - the latest message
@@ -61,33 +62,33 @@ export class RtmConversationListElement extends LitElement {
         this.conversations,
         (entry) => entry.key,
         (entry, index) => {
-          const nameId = `name-${index}`;
           const detailsId = `details-${index}`;
           const name = entry.kind === 'channel' ? `#${entry.id}` : entry.id;
           const last = entry.lastMessage;
-          return html`<li>
-            <button
-              part="conversation"
-              type="button"
-              aria-labelledby=${nameId}
-              aria-describedby=${detailsId}
-              aria-current=${entry.key === this.selected ? 'true' : 'false'}
-              @click=${() => this.dispatchEvent(new RtmConversationSelectEvent(entry.key))}
-            >
-              <span class="top">
-                ${entry.kind === 'peer' && entry.online !== undefined
-                  ? html`<span part="presence" class=${entry.online ? 'online' : 'offline'} aria-hidden="true"></span>`
-                  : nothing}
-                <span part="name" id=${nameId}>${name}</span>
-                ${last ? html`<time part="time" datetime=${new Date(last.ts).toISOString()}>${formatMessageTime(last.ts)}</time>` : nothing}
-              </span>
-              <span class="bottom" id=${detailsId}>
-                <span part="preview">${preview(last)}</span>
-                ${entry.unread > 0
-                  ? html`<span part="badge">${entry.unread}<span class="visually-hidden">${strings.unreadSuffix}</span></span>`
-                  : nothing}
-              </span>
-            </button>
+          // The button holds only the name, so its accessible name is exactly the peer or channel;
+          // its ::after stretches over the whole row, so the row is the click target.
+          return html`<li part="conversation-row" class=${entry.key === this.selected ? 'current' : ''}>
+            <span class="top">
+              ${entry.kind === 'peer' && entry.online !== undefined
+                ? html`<span part="presence" class=${entry.online ? 'online' : 'offline'} aria-hidden="true"></span>`
+                : nothing}
+              <button
+                part="conversation"
+                type="button"
+                aria-describedby=${detailsId}
+                aria-current=${entry.key === this.selected ? 'true' : 'false'}
+                @click=${() => this.dispatchEvent(new RtmConversationSelectEvent(entry.key))}
+              >
+                <span part="name">${name}</span>
+              </button>
+              ${last ? html`<time part="time" datetime=${new Date(last.ts).toISOString()}>${formatMessageTime(last.ts)}</time>` : nothing}
+            </span>
+            <span class="bottom" id=${detailsId}>
+              <span part="preview">${preview(last)}</span>
+              ${entry.unread > 0
+                ? html`<span part="badge">${entry.unread}<span class="visually-hidden">${strings.unreadSuffix}</span></span>`
+                : nothing}
+            </span>
           </li>`;
         },
       )}
