@@ -121,6 +121,13 @@ export class ConversationList {
     if (this.#change(entry, { unread, readSeq, ...lastOf(last, entry.serverLast) })) this.#publish();
   }
 
+  /** Lists a conversation that may have no message yet (a channel just joined). */
+  ensure(key: ConversationKey): void {
+    if (this.#entries.has(key)) return;
+    this.#entry(key);
+    this.#publish();
+  }
+
   /** This user's read marker moved (never back): the server's unread count comes with it. */
   read(key: ConversationKey, readSeq: number, unread: number): void {
     const entry = this.#entry(key);

@@ -15,7 +15,8 @@ export interface LiveHost {
   client(): RtmClient | undefined;
   /** Whether the connection is up now. */
   connected(): boolean;
-  error(error: unknown, key?: ConversationKey): void;
+  /** Reports an error; `background` ones that only mean the connection dropped are left out. */
+  error(error: unknown, key?: ConversationKey, background?: boolean): void;
 }
 
 type Timer = ReturnType<typeof setTimeout>;
@@ -133,7 +134,7 @@ export class PresenceState {
           const chunk = uids.slice(i, i + MAX_PRESENCE_QUERY);
           (subscribe ? client.subscribePeersOnlineStatus(chunk) : client.unsubscribePeersOnlineStatus(chunk)).catch(
             (error: unknown) => {
-              if (this.#host.client()) this.#host.error(error);
+              if (this.#host.client()) this.#host.error(error, undefined, true);
             },
           );
         }
@@ -219,7 +220,7 @@ export class ReadersState {
       const members = await client.getChannelReceipts(parsed.id);
       if (this.#mounted.has(key)) this.#atoms.get(key)!.set({ members });
     } catch (error) {
-      if (this.#mounted.has(key) && this.#host.client()) this.#host.error(error, key);
+      if (this.#mounted.has(key) && this.#host.client()) this.#host.error(error, key, true);
     }
   }
 }

@@ -209,7 +209,9 @@ class Session implements ChatSession {
       return state === ConnectionState.DISCONNECTED || state === ConnectionState.ABORTED ? undefined : this.#client;
     },
     connected: () => this.#active && this.#client?.connectionState === ConnectionState.CONNECTED,
-    error: (error, key) => this.#error(error, key),
+    error: (error, key, background) => {
+      if (!background || !lostConnection(error)) this.#error(error, key);
+    },
   };
   readonly #typing = new TypingState();
   readonly #presence = new PresenceState(this.#live);
@@ -456,10 +458,10 @@ class Session implements ChatSession {
         this.#follow(key);
         this.#channelOf(key)
           ?.join()
-          .catch((error: unknown) => this.#active && this.#error(error, key));
+          .catch((error: unknown) => this.#active && !lostConnection(error) && this.#error(error, key));
       }
     } catch (error) {
-      if (this.#active && client === this.#client) this.#error(error);
+      if (this.#active && client === this.#client && !lostConnection(error)) this.#error(error);
     }
   }
 
@@ -476,7 +478,11 @@ class Session implements ChatSession {
     const chatsOf = (messages: ReceivedMessage[]) => messages.map((received) => historyChatMessage(key, received, this.userId));
     const conversation = this.#conversation(key);
     try {
-      if (target.channelId !== undefined) await client.createChannel(target.channelId).join();
+      if (target.channelId !== undefined) {
+        await client.createChannel(target.channelId).join();
+        // A member now: listed even before anyone writes.
+        if (this.#active) this.#list.ensure(key);
+      }
       if (stale()) return;
       if (!mounted.loaded) {
         const page = await client.getHistory(target);
@@ -503,7 +509,7 @@ class Session implements ChatSession {
         afterSeq = last;
       }
     } catch (error) {
-      if (!stale() && this.#active) this.#error(error, key);
+      if (!stale() && this.#active && !lostConnection(error)) this.#error(error, key);
     }
   }
 
@@ -854,6 +860,15 @@ function withoutError(message: ChatMessage): ChatMessage {
   if (!('error' in message)) return message;
   const { error: _error, ...rest } = message;
   return rest;
+}
+
+/**
+ * Whether a background load failed only because the connection went away: the reconnect that
+ * follows loads again, so there is nothing to tell the user.
+ */
+function lostConnection(error: unknown): boolean {
+  const reason = (error as RtmError | undefined)?.reason;
+  return reason === 'SERVER_NOT_REACHABLE' || reason === 'MESSAGE_WEBSOCKET_DISCONNECTED' || reason === 'CANCELLED';
 }
 
 function asRtmError(error: unknown, fallback: 'INVALID_TOKEN' | 'INVALID_MESSAGE' | 'INTERNAL_ERROR'): RtmError {

@@ -108,6 +108,10 @@ export interface SocketTap {
   dropIncoming?: (frame: ServerFrame) => boolean;
   /** Return true to kill the socket instead of sending the frame (a connection lost mid-send). */
   killOnSend?: (frame: ClientFrame) => boolean;
+  /** While true, new sockets fail to connect (the network is down for this client only). */
+  refuse: boolean;
+  /** Kills every open socket, as a dropped network would. */
+  kill(): void;
 }
 
 export function socketTap(): SocketTap {
@@ -117,6 +121,10 @@ export function socketTap(): SocketTap {
     sent: [],
     opened: () => sockets.length,
     live: () => sockets.filter((socket) => socket.readyState <= 1).length,
+    refuse: false,
+    kill: () => {
+      for (const socket of sockets) if (socket.readyState <= 1) socket.close(3000, 'killed by the test');
+    },
   };
 
   class TappedSocket implements WebSocketLike {
@@ -128,7 +136,8 @@ export function socketTap(): SocketTap {
 
     constructor(url: string) {
       sockets.push(this);
-      this.#ws = new WebSocket(url);
+      // Port 1 refuses at once: the client sees an ordinary failed connection attempt.
+      this.#ws = new WebSocket(tap.refuse ? 'ws://127.0.0.1:1/' : url);
       this.#ws.onopen = (event) => this.onopen?.(event);
       this.#ws.onerror = (event) => this.onerror?.(event);
       this.#ws.onclose = (event) => this.onclose?.({ code: event.code, reason: event.reason });
