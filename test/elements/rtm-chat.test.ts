@@ -111,3 +111,53 @@ describe('<rtm-chat>', () => {
     await expect(el).to.be.accessible();
   });
 });
+
+describe('<rtm-chat mode="popup">', () => {
+  it('shows a launcher with the total unread count that opens and closes the panel', async () => {
+    const uid = uniqueId('popup');
+    const sender = uniqueId('sender');
+    const el = await fixture<RtmChatElement>(html`<rtm-chat
+      mode="popup"
+      server=${serverUrl()}
+      app-id=${appId()}
+      user-id=${uid}
+      token=${await devToken(uid)}
+    ></rtm-chat>`);
+    await waitFor(() => el.session?.$connection.get().state === 'CONNECTED', 'the session to connect');
+    const launcher = el.shadowRoot!.querySelector<HTMLButtonElement>('button[part~="launcher"]')!;
+    const panel = el.shadowRoot!.querySelector<HTMLElement>('[part~="panel"]')!;
+    expect(launcher.getAttribute('aria-label')).to.equal('Open chat');
+    expect(launcher.getAttribute('aria-expanded')).to.equal('false');
+    expect(panel.hidden).to.be.true;
+
+    // Someone writes while the panel is closed: the launcher shows "1 unread" and the page hears it.
+    const unread = new Promise<number>((resolve) =>
+      el.addEventListener('rtm-unread-change', (event) => event.detail.total > 0 && resolve(event.detail.total)),
+    );
+    const other = document.createElement('rtm-chat');
+    other.setAttribute('server', serverUrl());
+    other.setAttribute('app-id', appId());
+    other.setAttribute('user-id', sender);
+    other.setAttribute('token', await devToken(sender));
+    other.setAttribute('peer', uid);
+    other.hidden = true;
+    document.body.append(other);
+    try {
+      await waitFor(() => other.session?.$connection.get().state === 'CONNECTED', 'the sender to connect');
+      await other.session!.send(other.session!.conversationKey('peer', uid), 'are you there?');
+      expect(await unread).to.equal(1);
+      await waitFor(() => el.shadowRoot!.querySelector('[part~="launcher-badge"]')?.textContent === '1 unread', 'the badge');
+    } finally {
+      other.remove();
+    }
+
+    launcher.click();
+    await waitFor(() => !panel.hidden, 'the panel to open');
+    expect(launcher.getAttribute('aria-expanded')).to.equal('true');
+    await waitFor(() => el.shadowRoot!.activeElement?.getAttribute('part') === 'close-button', 'focus in the panel');
+    await expect(el).to.be.accessible();
+    panel.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true, cancelable: true }));
+    await waitFor(() => panel.hidden, 'Escape to close the panel');
+    await waitFor(() => el.shadowRoot!.activeElement === launcher, 'focus back on the launcher');
+  });
+});

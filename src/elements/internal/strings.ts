@@ -23,6 +23,7 @@ export const strings = {
   noConversation: 'Choose a conversation.',
   noConversations: 'No conversations yet.',
   conversations: 'Conversations',
+  chat: 'Chat',
   composerHint: 'Enter to send, Shift+Enter for a new line',
   attachFile: 'Attach file',
   dropFiles: 'Drop files to send them',

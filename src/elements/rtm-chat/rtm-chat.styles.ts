@@ -145,18 +145,25 @@ export const chatStyles = [
       display: none;
     }
 
+    .panel-header {
+      display: flex;
+      align-items: center;
+      padding: 0.25rem 0.25rem 0.25rem 0.75rem;
+      background: var(--_accent);
+      color: var(--_on-accent);
+      font-weight: 600;
+    }
+
     .close {
-      position: absolute;
-      top: 0.25rem;
-      right: 0.25rem;
-      z-index: 1;
+      margin-left: auto;
       width: 2rem;
       height: 2rem;
       border: none;
       border-radius: 50%;
       background: transparent;
-      color: var(--_muted);
-      font-size: 1.25rem;
+      color: inherit;
+      display: grid;
+      place-items: center;
       cursor: pointer;
     }
 
@@ -174,7 +181,12 @@ export const chatStyles = [
       cursor: pointer;
     }
 
-    .launcher .badge {
+    .launcher-wrap {
+      position: relative;
+    }
+
+    .launcher-wrap .badge {
+      pointer-events: none;
       position: absolute;
       top: -0.25rem;
       right: -0.25rem;

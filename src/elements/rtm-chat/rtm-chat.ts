@@ -43,6 +43,8 @@ export type TokenProvider = () => Promise<string>;
  * @csspart launcher - the floating button of `mode="popup"`
  * @csspart launcher-badge - the total unread count on the launcher
  * @csspart panel - the chat panel of `mode="popup"`
+ * @csspart panel-header - the popup panel's title bar
+ * @csspart panel-title - its title
  * @csspart close-button - Close of the popup panel
  * @csspart channel - the built-in conversation view (no child views)
  * @cssprop --rtm-color-background - background
@@ -262,30 +264,63 @@ export class RtmChatElement extends LitElement {
     list?.shadowRoot?.querySelectorAll<HTMLButtonElement>('[part~="conversation"]')[index]?.focus();
   }
 
+  /** Opens or closes the popup panel, moving focus into it or back to the launcher. */
+  private async togglePanel(open: boolean): Promise<void> {
+    this.open = open;
+    await this.updateComplete;
+    const target = open ? '.close' : '.launcher';
+    this.renderRoot.querySelector<HTMLElement>(target)?.focus();
+  }
+
+  private onPanelKeyDown(event: KeyboardEvent): void {
+    if (event.key !== 'Escape' || event.defaultPrevented) return;
+    // Escape inside an image lightbox closes that dialog, not the whole panel.
+    if (event.composedPath().some((node) => node instanceof HTMLDialogElement)) return;
+    event.preventDefault();
+    void this.togglePanel(false);
+  }
+
   private renderPopup(content: unknown) {
     const total = this.totalUnread.value ?? 0;
     return html`
-      <div part="panel" id="panel" class="panel" ?hidden=${!this.open} role="dialog" aria-label=${strings.conversations}>
-        <button part="close-button" class="close" type="button" aria-label=${strings.closeChat} @click=${() => (this.open = false)}>×</button>
+      <div
+        part="panel"
+        id="panel"
+        class="panel"
+        ?hidden=${!this.open}
+        role="dialog"
+        aria-label=${strings.chat}
+        @keydown=${this.onPanelKeyDown}
+      >
+        <div part="panel-header" class="panel-header">
+          <span part="panel-title">${strings.chat}</span>
+          <button part="close-button" class="close" type="button" aria-label=${strings.closeChat} @click=${() => this.togglePanel(false)}>
+            <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+              <path fill="currentColor" d="M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z" />
+            </svg>
+          </button>
+        </div>
         ${content}
       </div>
-      <button
-        part="launcher"
-        class="launcher"
-        type="button"
-        aria-label=${strings.openChat}
-        aria-expanded=${this.open ? 'true' : 'false'}
-        aria-controls="panel"
-        aria-describedby=${total > 0 ? 'launcher-badge' : nothing}
-        @click=${() => (this.open = !this.open)}
-      >
-        <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true" focusable="false">
-          <path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" />
-        </svg>
+      <div class="launcher-wrap">
+        <button
+          part="launcher"
+          class="launcher"
+          type="button"
+          aria-label=${strings.openChat}
+          aria-expanded=${this.open ? 'true' : 'false'}
+          aria-controls="panel"
+          aria-describedby=${total > 0 ? 'launcher-badge' : nothing}
+          @click=${() => this.togglePanel(!this.open)}
+        >
+          <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true" focusable="false">
+            <path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" />
+          </svg>
+        </button>
         ${total > 0
           ? html`<span part="launcher-badge" id="launcher-badge" class="badge">${total}<span class="visually-hidden">${strings.unreadSuffix}</span></span>`
           : nothing}
-      </button>
+      </div>
     `;
   }
 
