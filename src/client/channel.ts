@@ -44,8 +44,6 @@ export interface ChannelSendOptions {
 
 /** What a channel needs from its client. @internal */
 export interface ChannelHost {
-  /** Whether a logged-in socket is open now. */
-  readonly connected: boolean;
   /** A request through the client's outbox, refused up front when the session is not usable. */
   request<T extends keyof ReplyResults>(
     build: (id: number) => ClientFrame & { t: T },
@@ -110,7 +108,8 @@ export class RtmChannel extends TypedEmitter<RtmChannelEvents> {
   /**
    * Joins the channel. Resolves when the server confirmed; calling it again while joined or
    * joining returns the same outcome without another request. Made while reconnecting, it is sent
-   * after the reconnect.
+   * after the reconnect. Joining also makes the user a lasting member (our addition): the channel
+   * is among `getConversations()`, with unread counts and read receipts, until `leave()`.
    */
   join(): Promise<void> {
     if (this.#state === 'joined') return Promise.resolve();
@@ -141,13 +140,12 @@ export class RtmChannel extends TypedEmitter<RtmChannelEvents> {
   }
 
   /**
-   * Leaves the channel: no more events from it, and no rejoin after reconnects. Resolves at once
-   * when not joined, or when the connection is down (the membership ended with the socket).
+   * Leaves the channel: no more events from it, no rejoin after reconnects, and the lasting
+   * membership ends (the channel leaves `getConversations()`). Made while reconnecting, the server
+   * hears it after the reconnect. Rejects with NOT_LOGGED_IN before login.
    */
   leave(): Promise<void> {
-    const wasIn = this.#state !== 'left';
     this.#reset();
-    if (!wasIn || !this.#host.connected) return Promise.resolve();
     return this.#sendLeave();
   }
 

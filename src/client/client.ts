@@ -223,9 +223,6 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
     );
     const connection = this.#connection;
     this.#channelHost = {
-      get connected() {
-        return connection.ready;
-      },
       request: <T extends keyof ReplyResults>(
         build: (id: number) => ClientFrame & { t: T },
         requestOptions?: RequestOptions,

@@ -128,6 +128,11 @@ export class ConversationList {
     this.#publish();
   }
 
+  /** Takes a conversation off the list (a channel left). */
+  remove(key: ConversationKey): void {
+    if (this.#entries.delete(key)) this.#publish();
+  }
+
   /** This user's read marker moved (never back): the server's unread count comes with it. */
   read(key: ConversationKey, readSeq: number, unread: number): void {
     const entry = this.#entry(key);

@@ -106,6 +106,11 @@ export interface ChatSession {
   readCount(key: ConversationKey, message: ChatMessage): { read: number; of: number } | undefined;
   /** The ids of the users typing in a conversation now; each disappears when their notice expires. */
   $typingOf(key: ConversationKey): ReadableAtom<readonly string[]>;
+  /**
+   * Leaves a channel for good: the membership ends, so it leaves `$conversations` and stops
+   * counting unread (showing its messages again joins it again). Rejects with the RtmError.
+   */
+  leave(key: ConversationKey): Promise<void>;
   /** Tells the conversation this user is typing; call it on every input (it is throttled). */
   typing(key: ConversationKey): void;
   /** A user's online status: mounting it subscribes, unmounting unsubscribes. Undefined until known. */
@@ -571,6 +576,15 @@ class Session implements ChatSession {
     if (!members || !message.own || seq === undefined || !key.startsWith('channel:')) return undefined;
     const others = members.filter((member) => member.uid !== message.from);
     return { read: others.filter((member) => member.readSeq >= seq).length, of: others.length };
+  }
+
+  leave(key: ConversationKey): Promise<void> {
+    const channel = this.#channelOf(key);
+    if (!channel) return Promise.reject(new RtmError('INVALID_ARGUMENT', `${JSON.stringify(key)} is not a channel, or the session never started.`));
+    this.#followed.get(key)?.();
+    this.#followed.delete(key);
+    this.#list.remove(key);
+    return channel.leave();
   }
 
   $typingOf(key: ConversationKey): ReadableAtom<readonly string[]> {

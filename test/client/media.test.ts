@@ -160,15 +160,22 @@ describe('RtmClient media', function () {
       const alice = await loggedInClient(uniqueId('alice'));
       const uploaded = await alice.createMediaMessageByUploading(randomFile(2 * MB), { messageType: 'FILE' });
       tap = tapXhr();
-      let downloadsStarted = 0;
+      let downloadsEnded = 0;
+      let endedWhenUploadStarted: number | undefined;
       const downloads = Array.from({ length: 9 }, () =>
-        alice.downloadMedia(uploaded.mediaId, { onOperationProgress: (p) => p.currentSize === 0 && downloadsStarted++ }),
+        alice.downloadMedia(uploaded.mediaId, {
+          onOperationProgress: (p) => p.totalSize > 0 && p.currentSize === p.totalSize && downloadsEnded++,
+        }),
       );
-      const upload = alice.createMediaMessageByUploading(randomFile(1000), { messageType: 'FILE' });
-      // The upload waits for a download to end before it sends anything.
-      await waitFor(() => downloadsStarted > 0, 'downloads to start');
-      expect(tap.sent).to.equal(0);
+      const upload = alice.createMediaMessageByUploading(
+        randomFile(1000),
+        { messageType: 'FILE' },
+        { onOperationProgress: () => (endedWhenUploadStarted ??= downloadsEnded) },
+      );
+      // The upload waits for a download to end before it sends anything (checked when it starts,
+      // not by polling: a local 2 MB download may end between two polls).
       await Promise.all([...downloads, upload]);
+      expect(endedWhenUploadStarted).to.be.at.least(1);
       expect(tap.sent).to.equal(1);
     });
 

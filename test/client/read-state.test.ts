@@ -77,6 +77,26 @@ describe('RtmClient read state, receipts, typing and presence', function () {
     expect(text(conversations[0]!.lastMessage!.message)).to.equal('c2');
   });
 
+  it('keeps a joined channel among the conversations until leave(), even one made while reconnecting', async () => {
+    const [aliceId, channelId] = [uniqueId('alice'), uniqueId('room')];
+    const tap = socketTap();
+    const alice = newClient({ WebSocket: tap.WebSocket });
+    await alice.login({ uid: aliceId, token: await devToken(aliceId) });
+    const listed = async () => (await alice.getConversations()).conversations.map((c) => `${c.kind}:${c.id}`);
+    await alice.createChannel(channelId).join();
+    await alice.logout();
+    await alice.login({ uid: aliceId, token: await devToken(aliceId) });
+    expect(await listed()).to.deep.equal([`channel:${channelId}`]);
+
+    tap.refuse = true;
+    tap.kill();
+    await waitFor(() => alice.connectionState === 'RECONNECTING', 'alice to lose her socket');
+    const leaving = alice.createChannel(channelId).leave();
+    tap.refuse = false;
+    await leaving;
+    expect(await listed()).to.deep.equal([]);
+  });
+
   it('moves the read marker: ReadStateChanged here and on the other connection, a read receipt for the sender', async () => {
     const [aliceId, bobId] = [uniqueId('alice'), uniqueId('bob')];
     const alice = await loggedInClient(aliceId);

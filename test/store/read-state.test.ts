@@ -336,4 +336,23 @@ describe('ChatSession channels', function () {
     await waitFor(() => summaryOf(alice, key)?.unread === 1, 'the message counted');
     expect(left).to.have.length(0);
   });
+
+  it('leave() ends the membership: off the list, here and after the next login', async () => {
+    const [aliceId, channelId] = [uniqueId('alice'), uniqueId('room')];
+    const key = `channel:${channelId}` as const;
+    const alice = await startedSession(aliceId);
+    const unsubscribe = alice.messagesOf(key).listen(() => {});
+    await waitFor(() => summaryOf(alice, key), 'the channel listed');
+    unsubscribe();
+
+    const peerKey = alice.conversationKey('peer', uniqueId('bob'));
+    await alice.send(peerKey, 'so the next list is not empty');
+
+    await alice.leave(key);
+
+    expect(summaryOf(alice, key)).to.equal(undefined);
+    const again = await startedSession(aliceId);
+    await waitFor(() => summaryOf(again, peerKey), 'the list loaded in another session');
+    expect(again.$conversations.get().map((c) => c.key)).to.deep.equal([peerKey]);
+  });
 });
