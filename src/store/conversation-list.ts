@@ -80,12 +80,15 @@ export class ConversationList {
   }
 
   /**
-   * Takes the server's list. Conversations it does not name stay only when this session has
-   * messages of them (say, a first message to a new peer still on its way).
+   * Takes the server's list. Conversations it does not name stay only while their last message
+   * is not stored yet (a first message to a new peer, still sending or failed).
    */
   load(conversations: readonly ServerConversation[], local: (key: ConversationKey) => ChatMessage | undefined): void {
     const listed = new Set(conversations.map((c) => c.key));
-    for (const key of [...this.#entries.keys()]) if (!listed.has(key) && !local(key)) this.#entries.delete(key);
+    for (const key of [...this.#entries.keys()]) {
+      const last = local(key);
+      if (!listed.has(key) && (!last || last.seq !== undefined)) this.#entries.delete(key);
+    }
     conversations.forEach((c, rank) => {
       const entry = this.#entry(c.key);
       entry.rank = rank;

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { allTasks, cleanStores, keepMount, type ReadableAtom } from 'nanostores';
+import { allTasks, cleanStores, keepMount, STORE_UNMOUNT_DELAY, type ReadableAtom } from 'nanostores';
 import { MAX_SYNC_GAP, TYPING_TTL_MS } from '../../src/protocol/index.js';
 import {
   createChatSession,
@@ -337,22 +337,27 @@ describe('ChatSession channels', function () {
     expect(left).to.have.length(0);
   });
 
-  it('leave() ends the membership: off the list, here and after the next login', async () => {
+  it('leave() ends the membership: off the list here, and in other tabs at their next reload', async () => {
     const [aliceId, channelId] = [uniqueId('alice'), uniqueId('room')];
     const key = `channel:${channelId}` as const;
-    const alice = await startedSession(aliceId);
-    const unsubscribe = alice.messagesOf(key).listen(() => {});
-    await waitFor(() => summaryOf(alice, key), 'the channel listed');
+    const peerKey = `peer:${uniqueId('bob')}` as const;
+    const tab1 = await startedSession(aliceId);
+    const unsubscribe = tab1.messagesOf(key).listen(() => {});
+    await waitFor(() => summaryOf(tab1, key), 'the channel listed');
+    await tab1.send(key, 'bye');
+    await tab1.send(peerKey, 'so the list is never empty');
     unsubscribe();
+    await sleep(STORE_UNMOUNT_DELAY + 100); // closed: a shown channel would be joined again
+    const tab2 = await startedSession(aliceId);
+    await waitFor(() => summaryOf(tab2, key), 'the channel listed in tab 2');
 
-    const peerKey = alice.conversationKey('peer', uniqueId('bob'));
-    await alice.send(peerKey, 'so the next list is not empty');
+    await tab2.leave(key);
 
-    await alice.leave(key);
-
-    expect(summaryOf(alice, key)).to.equal(undefined);
-    const again = await startedSession(aliceId);
-    await waitFor(() => summaryOf(again, peerKey), 'the list loaded in another session');
-    expect(again.$conversations.get().map((c) => c.key)).to.deep.equal([peerKey]);
+    expect(tab2.$conversations.get().map((c) => c.key)).to.deep.equal([peerKey]);
+    // Tab 1 still has the channel's messages; its next reload drops the channel all the same.
+    await tab1.stop();
+    await tab1.start();
+    await waitFor(() => !summaryOf(tab1, key), 'tab 1 to drop the channel');
+    expect(tab1.$conversations.get().map((c) => c.key)).to.deep.equal([peerKey]);
   });
 });
