@@ -372,9 +372,11 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
       const limit = checkLimit(query.limit);
       const { beforeSeq } = query;
       if (beforeSeq !== undefined) checkSeq(beforeSeq, 'beforeSeq', 1);
-      return this.#request<'history'>((id) => ({ t: 'history', id, limit, ...ref, ...(beforeSeq !== undefined && { beforeSeq }) })).then(
-        (page) => ({ messages: this.#received(page.messages), hasMore: page.hasMore }),
-      );
+      const extra = beforeSeq !== undefined ? { beforeSeq } : {};
+      return this.#request<'history'>((id) => ({ t: 'history', id, limit, ...ref, ...extra })).then((page) => ({
+        messages: this.#received(page.messages),
+        hasMore: page.hasMore,
+      }));
     });
   }
 
@@ -473,9 +475,8 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
       const ref = conversationRef(target, 'sendTypingIndicator');
       const key = refKey(ref);
       const now = Date.now();
-      if (this.#session === 'active' && (!this.#connection.ready || now - (this.#typingSentAt.get(key) ?? -Infinity) < TYPING_MIN_INTERVAL_MS)) {
-        return Promise.resolve();
-      }
+      const tooSoon = now - (this.#typingSentAt.get(key) ?? -Infinity) < TYPING_MIN_INTERVAL_MS;
+      if (this.#session === 'active' && (!this.#connection.ready || tooSoon)) return Promise.resolve();
       this.#typingSentAt.set(key, now);
       return this.#request<'typing'>((id) => ({ t: 'typing', id, ...ref }), { now: true }).then(
         () => undefined,

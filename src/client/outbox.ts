@@ -26,8 +26,9 @@ export interface OutboxOptions {
 export interface RequestOptions {
   /**
    * Transmit now even while the outbox is paused, and never retransmit. For the channel rejoins
-   * that must reach the server before the queued sends after a reconnect (the next reconnect
-   * rejoins afresh, so a lost rejoin needs no retry).
+   * and presence subscriptions that must reach the server before the queued sends after a
+   * reconnect (the next reconnect renews them afresh, so a lost one needs no retry), and for
+   * typing notices (worthless once late).
    */
   now?: boolean;
 }

@@ -156,7 +156,10 @@ export class ConversationList {
     if (!entry) return;
     const { peerReadSeq = 0, peerDeliveredSeq = 0 } = entry.summary;
     // Read implies delivered.
-    const change = { peerDeliveredSeq: Math.max(peerDeliveredSeq, seq), peerReadSeq: kind === 'read' ? Math.max(peerReadSeq, seq) : peerReadSeq };
+    const change = {
+      peerDeliveredSeq: Math.max(peerDeliveredSeq, seq),
+      peerReadSeq: kind === 'read' ? Math.max(peerReadSeq, seq) : peerReadSeq,
+    };
     if (this.#change(entry, change)) this.#publish();
   }
 
@@ -204,7 +207,10 @@ export class ConversationList {
  * The newer of the conversation's last message and the server's: a message not stored yet is
  * last in display order; otherwise the higher seq wins.
  */
-function lastOf(local: ChatMessage | undefined, server: ChatMessage | undefined): { lastMessage: ChatMessage | undefined; lastActivity: number } {
+function lastOf(
+  local: ChatMessage | undefined,
+  server: ChatMessage | undefined,
+): { lastMessage: ChatMessage | undefined; lastActivity: number } {
   const last = !local || (server && local.seq !== undefined && server.seq! > local.seq) ? server : local;
   return { lastMessage: last, lastActivity: last?.ts ?? 0 };
 }

@@ -26,6 +26,7 @@ export class TypingState {
   readonly #atoms = new Map<ConversationKey, WritableAtom<readonly string[]>>();
   readonly #timers = new Map<ConversationKey, Map<string, Timer>>();
 
+  /** The ids typing in `key` (the same atom for the same key). */
   $of(key: ConversationKey): ReadableAtom<readonly string[]> {
     let $typing = this.#atoms.get(key);
     if (!$typing) this.#atoms.set(key, ($typing = atom<readonly string[]>([])));
@@ -76,10 +77,12 @@ export class PresenceState {
   readonly #pending = new Map<string, boolean>();
   #flushing = false;
 
+  /** Talks to the server through `host`. */
   constructor(host: LiveHost) {
     this.#host = host;
   }
 
+  /** The status of `uid` while mounted (the same atom for the same user). */
   $of(uid: string): ReadableAtom<PeerStatus | undefined> {
     let $status = this.#atoms.get(uid);
     if (!$status) {
@@ -161,6 +164,7 @@ export class ReadersState {
     this.#host = host;
   }
 
+  /** The readers of channel `key` while mounted (the same atom for the same key). */
   $of(key: ConversationKey): ReadableAtom<ChannelReaders | undefined> {
     let $readers = this.#atoms.get(key);
     if (!$readers) {

@@ -343,8 +343,10 @@ class Session implements ChatSession {
       MessageReceipt: ({ kind, peerId, seq }) => this.#list.receipt(conversationKey('peer', peerId), kind, seq),
       ChannelReadStateChanged: ({ channelId, memberId, readSeq }) =>
         this.#readers.read(conversationKey('channel', channelId), memberId, readSeq),
-      TypingStarted: ({ from, channelId, expiresInMs }) =>
-        this.#typing.started(channelId !== undefined ? conversationKey('channel', channelId) : conversationKey('peer', from), from, expiresInMs),
+      TypingStarted: ({ from, channelId, expiresInMs }) => {
+        const key = channelId !== undefined ? conversationKey('channel', channelId) : conversationKey('peer', from);
+        this.#typing.started(key, from, expiresInMs);
+      },
       PeersOnlineStatusChanged: (status) => {
         this.#presence.changed(status);
         for (const [uid, value] of Object.entries(status)) this.#list.online(conversationKey('peer', uid), value === 'ONLINE');
@@ -580,7 +582,10 @@ class Session implements ChatSession {
 
   leave(key: ConversationKey): Promise<void> {
     const channel = this.#channelOf(key);
-    if (!channel) return Promise.reject(new RtmError('INVALID_ARGUMENT', `${JSON.stringify(key)} is not a channel, or the session never started.`));
+    if (!channel) {
+      const why = `${JSON.stringify(key)} is not a channel, or the session never started.`;
+      return Promise.reject(new RtmError('INVALID_ARGUMENT', why));
+    }
     this.#followed.get(key)?.();
     this.#followed.delete(key);
     this.#list.remove(key);
