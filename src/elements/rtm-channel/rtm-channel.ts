@@ -94,8 +94,17 @@ export class RtmChannelElement extends LitElement {
       this.typingUsers.setStore(session && key ? session.$typingOf(key) : undefined);
       this.presence.setStore(session && this.peer ? session.presenceOf(this.peer) : undefined);
       this.firstUnreadSeq = session && key ? session.firstUnreadSeq(key) : undefined;
+      this.firstUnreadSettled = this.firstUnreadSeq !== undefined || (this.messages.value?.length ?? 0) > 0;
+    } else if (!this.firstUnreadSettled && this.session && (this.messages.value?.length ?? 0) > 0) {
+      // Opened before anything was loaded: the first unread is known once the messages are.
+      const key = this.conversation;
+      this.firstUnreadSeq = key ? this.session.firstUnreadSeq(key) : undefined;
+      this.firstUnreadSettled = true;
     }
   }
+
+  /** Whether the "New" divider's position has been decided for this conversation. */
+  private firstUnreadSettled = false;
 
   protected override updated(): void {
     this.markReadIfSeen();
