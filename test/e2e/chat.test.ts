@@ -1,37 +1,10 @@
 // Two users in two browser contexts chat through the demo page and through the script-tag embed
 // loaded from another origin, against the real server.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  collectPageErrors,
-  expectInLog,
-  launchChromium,
-  rtmServer,
-  sendText,
-  serveOtherOrigin,
-} from './helpers.js';
+import { endToEnd, expectInLog, sendText, serveOtherOrigin } from './helpers.js';
 
-const server = rtmServer('e2e');
-let browser: Browser;
-
-before(async () => {
-  await server.start();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server.stop();
-});
-
-async function openPage(url: string): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = collectPageErrors(page);
-  await page.goto(url);
-  return { context, page, errors };
-}
+const { server, openPage } = endToEnd('e2e');
 
 describe('demo page /', () => {
   it('alice and bob exchange peer and channel messages in two browser contexts', async () => {
@@ -61,8 +34,8 @@ describe('demo page /', () => {
 
       assert.deepEqual([...alice.errors, ...bob.errors], []);
     } finally {
-      await alice.context.close();
-      await bob.context.close();
+      await alice.close();
+      await bob.close();
     }
   });
 });
@@ -115,7 +88,7 @@ describe('script-tag embed from another origin', () => {
 
       assert.deepEqual([...carolPeer.errors, ...davePeer.errors, ...carolRoom.errors, ...daveRoom.errors], []);
     } finally {
-      for (const opened of [carolPeer, carolRoom, davePeer, daveRoom]) await opened.context.close();
+      for (const opened of [carolPeer, carolRoom, davePeer, daveRoom]) await opened.close();
       await site.close();
     }
   });

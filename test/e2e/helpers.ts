@@ -1,7 +1,8 @@
 // Shared set-up for end-to-end tests: the real server (built bundles + demo served from the
 // project root), Debian's Chromium driven by playwright-core, and a second origin for embeds.
 import { createServer, type Server } from 'node:http';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { after, before } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 // @ts-expect-error -- a plain ESM script shared with the browser test config
 import { createServerProcess, freePort } from '../../scripts/server-process.mjs';
 // @ts-expect-error -- a plain ESM script shared with the browser test config
@@ -66,4 +67,45 @@ export async function sendText(conversation: Locator, text: string): Promise<voi
 /** Waits until a conversation's message log shows `text`. */
 export async function expectInLog(conversation: Locator, text: string, timeout = 15_000): Promise<void> {
   await conversation.getByRole('log').getByText(text, { exact: true }).waitFor({ state: 'visible', timeout });
+}
+
+export interface OpenedPage {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught exceptions of the page so far. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The usual frame of an end-to-end test file: the real server and Chromium started before its
+ * tests and stopped after them (node:test hooks), and a way to open a page as a fresh user
+ * (its own browser context: own storage, own session).
+ */
+export function endToEnd(name: string): {
+  server: RtmServerProcess;
+  browser(): Browser;
+  openPage(url: string, options?: BrowserContextOptions): Promise<OpenedPage>;
+} {
+  const server = rtmServer(name);
+  let browser: Browser | undefined;
+  before(async () => {
+    await server.start();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server.stop();
+  });
+  return {
+    server,
+    browser: () => browser!,
+    async openPage(url, options) {
+      const context = await browser!.newContext(options);
+      const page = await context.newPage();
+      const errors = collectPageErrors(page);
+      await page.goto(url);
+      return { context, page, errors, close: () => context.close() };
+    },
+  };
 }

@@ -1,24 +1,13 @@
 // alice sends an image and a PDF to bob, in a peer chat and in a channel, through the demo page;
 // bob sees the thumbnail at once, opens the image in the lightbox and downloads the PDF intact.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { collectPageErrors, launchChromium, rtmServer } from './helpers.js';
+import type { Locator, Page } from 'playwright-core';
+import { endToEnd } from './helpers.js';
 import { gradientPng, smallPdf } from './sample-files.js';
 
-const server = rtmServer('e2e-media');
-let browser: Browser;
-
-before(async () => {
-  await server.start();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server.stop();
-});
+const { server, openPage } = endToEnd('e2e-media');
 
 async function sendFiles(conversation: Locator, files: { name: string; mimeType: string; buffer: Buffer }[]) {
   await conversation.locator('input[type="file"]').setInputFiles(files);
@@ -58,14 +47,11 @@ async function checkReceived(bobPage: Page, bobView: Locator, png: Buffer, pdf: 
 
 describe('image and file messages', () => {
   it('go from alice to bob in a peer chat and in a channel, with thumbnail, lightbox and download', async () => {
-    const aliceContext = await browser.newContext();
-    const bobContext = await browser.newContext({ acceptDownloads: true });
-    const alicePage = await aliceContext.newPage();
-    const bobPage = await bobContext.newPage();
-    const errors = [...collectPageErrors(alicePage), ...collectPageErrors(bobPage)];
+    const alice = await openPage(`${server.url}/`);
+    const bob = await openPage(`${server.url}/`, { acceptDownloads: true });
+    const alicePage = alice.page;
+    const bobPage = bob.page;
     try {
-      await alicePage.goto(`${server.url}/`);
-      await bobPage.goto(`${server.url}/`);
       const png = gradientPng(640, 400);
 
       const pdf = smallPdf();
@@ -82,10 +68,10 @@ describe('image and file messages', () => {
       ]);
       await checkReceived(bobPage, bobPage.locator('#bob rtm-channel[channel="lobby"]'), png, pdf2, 'room photo.png', 'room notes.pdf');
 
-      assert.deepEqual(errors, []);
+      assert.deepEqual([...alice.errors, ...bob.errors], []);
     } finally {
-      await aliceContext.close();
-      await bobContext.close();
+      await alice.close();
+      await bob.close();
     }
   });
 });

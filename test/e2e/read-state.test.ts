@@ -1,30 +1,11 @@
 // Read state end to end: bob was away while alice wrote to him and to their channel; bob's inbox
 // shows the unread badges, and opening the conversations shows alice that he read them.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { collectPageErrors, expectInLog, launchChromium, rtmServer, sendText } from './helpers.js';
+import { endToEnd, expectInLog, sendText } from './helpers.js';
 
-const server = rtmServer('e2e-read');
-let browser: Browser;
-
-before(async () => {
-  await server.start();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server.stop();
-});
-
-async function open(path: string): Promise<{ page: Page; errors: string[]; close(): Promise<void> }> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = collectPageErrors(page);
-  await page.goto(`${server.url}${path}`);
-  return { page, errors, close: () => context.close() };
-}
+const { server, openPage } = endToEnd('e2e-read');
+const open = (path: string) => openPage(`${server.url}${path}`);
 
 describe('unread badges and receipts', () => {
   it('bob sees 3 and 2 unread after being away; alice sees "Read" and "Read by 1"', async () => {
