@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import type { ConversationState, MemberReadState, StoredMessage, WireMessage } from '../../protocol/index.js';
+import type { ConversationState, MemberReadState, StoredMessage } from '../../protocol/index.js';
 
 /**
  * Storage interfaces. The gateway and the HTTP routes only see these, so a PostgreSQL adapter can
@@ -28,17 +28,10 @@ export interface AppStore {
 }
 
 /** A message to store. The caller decides the conversation, ids, time and offline handling. */
-export interface NewMessage {
+export interface NewMessage extends Omit<StoredMessage, 'seq'> {
   appId: string;
   /** Conversation key, see `messaging/conversations.ts`. */
   conv: string;
-  id: string;
-  ts: number;
-  from: string;
-  to?: string;
-  channel?: string;
-  cmid: string;
-  message: WireMessage;
   /**
    * What the ack will say; stored so a resend gets the same answer. `peerReceived` on a peer
    * message also moves the receiver's delivery marker to the new message (it is being sent to an
