@@ -20,9 +20,12 @@ export class ConversationMessages {
   readonly #entries = new Map<string, Entry>();
   readonly #byServerId = new Map<string, string>();
   #order = 0;
+  readonly #onPut: (message: ChatMessage) => void;
 
-  constructor(key: ConversationKey) {
+  /** `onPut` sees every message added or changed (the session writes the stored ones to its cache). */
+  constructor(key: ConversationKey, onPut: (message: ChatMessage) => void = () => {}) {
     this.key = key;
+    this.#onPut = onPut;
   }
 
   /** The published list; the same atom for the life of the conversation. */
@@ -116,6 +119,7 @@ export class ConversationMessages {
 
   #put(key: string, entry: Entry): void {
     this.#entries.set(key, entry);
+    this.#onPut(entry.message);
     if (entry.message.id !== undefined) this.#byServerId.set(entry.message.id, key);
   }
 

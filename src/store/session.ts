@@ -34,6 +34,7 @@ import { ConversationMessages } from './conversation.js';
 import { ConversationList, type ConversationSummary } from './conversation-list.js';
 import { StoreEvents, type ChatStoreListener, type ConnectionSnapshot } from './events.js';
 import { conversationKey, parseConversationKey, type ConversationKey, type ConversationKind } from './keys.js';
+import { Persistence, databaseName } from './persistence/persistence.js';
 import { PresenceState, ReadersState, TypingState, type ChannelReaders, type LiveHost } from './live-state.js';
 import type { ChatDownload, TransferSnapshot } from './transfer.js';
 
@@ -194,6 +195,8 @@ interface Mounted {
   loaded: boolean;
   /** The read marker when the conversation was opened (for `firstUnreadSeq`), once known. */
   openedReadSeq?: number;
+  /** Settles once the cached messages are shown: the server's answers merge into them after. */
+  cached?: Promise<void>;
 }
 
 class Session implements ChatSession {
@@ -233,10 +236,14 @@ class Session implements ChatSession {
   readonly #uploads = new Map<string, AbortController>();
   readonly #transfers = new Map<string, WritableAtom<TransferSnapshot | undefined>>();
   readonly #urls = new Map<string, { url: Promise<string>; renewAt: number }>();
+  readonly #cache: Persistence;
+  /** Local ids of this session's sends that are in the outbox (removed from it once acked). */
+  readonly #queued = new Set<string>();
 
   constructor(options: ChatSessionOptions) {
     this.#options = options;
     this.userId = options.userId;
+    this.#cache = new Persistence(() => databaseName(options.server, options.appId, options.userId));
   }
 
   get $connection(): ReadableAtom<ConnectionSnapshot> {
@@ -299,6 +306,8 @@ class Session implements ChatSession {
     }
     const login = client.login({ uid: this.userId, token: fresh });
     this.#presence.resume();
+    // Logging in: the client holds requests until connected, so the outbox can go out now.
+    void this.#resendOutbox();
     await login;
   }
 
@@ -309,6 +318,7 @@ class Session implements ChatSession {
     this.#typing.clear();
     this.#presence.clear();
     await this.#client?.logout();
+    await this.#cache.close();
     this.#$connection.set({ state: 'IDLE' });
   }
 
@@ -387,7 +397,7 @@ class Session implements ChatSession {
   #conversation(key: ConversationKey): ConversationMessages {
     let conversation = this.#conversations.get(key);
     if (!conversation) {
-      conversation = new ConversationMessages(key);
+      conversation = new ConversationMessages(key, (message) => this.#cache.save(message));
       this.#conversations.set(key, conversation);
       onMount(conversation.$messages, () => {
         this.#mount(key);
@@ -401,6 +411,12 @@ class Session implements ChatSession {
     const mounted: Mounted = { loaded: false };
     if (this.#listLoaded) mounted.openedReadSeq = this.#list.get(key)?.readSeq ?? 0;
     this.#mounted.set(key, mounted);
+    mounted.cached = this.#cache.recent(key).then((cached) => {
+      if (this.#mounted.get(key) !== mounted || cached.length === 0) return;
+      const conversation = this.#conversation(key);
+      conversation.upsert(...cached);
+      this.#list.touch(conversation);
+    });
     if (this.#active) this.#follow(key);
     if (this.#client?.connectionState === ConnectionState.CONNECTED) void this.#load(key);
   }
@@ -493,6 +509,8 @@ class Session implements ChatSession {
       if (stale()) return;
       if (!mounted.loaded) {
         const page = await client.getHistory(target);
+        // Asked for at once, applied after the cache so it reconciles with what the cache showed.
+        await mounted.cached;
         if (stale()) return;
         const chats = chatsOf(page.messages);
         const known = conversation.maxSeq;
@@ -655,7 +673,42 @@ class Session implements ChatSession {
     const conversation = this.#conversation(key);
     conversation.upsert(chat);
     this.#list.touch(conversation);
-    return this.#transmit(key, chat);
+    if (this.#live.connected()) return this.#transmit(key, chat);
+    // Offline: kept in the outbox first, so a reload sends it again (with the same id).
+    this.#queued.add(chat.localId);
+    return this.#cache
+      .enqueue({ conversation: key, localId: chat.localId, message, createdAt: chat.ts })
+      .then(() => this.#transmit(key, chat));
+  }
+
+  /**
+   * Sends the outbox again with the same client message ids (the server stores each once, even
+   * when an earlier attempt reached it), showing its messages as `sending`. Only text survives a
+   * reload: a file still uploading is lost with the page.
+   */
+  async #resendOutbox(): Promise<void> {
+    for (const { conversation: key, localId, message, createdAt } of await this.#cache.outbox()) {
+      const conversation = this.#conversation(key);
+      const known = conversation.get(this.userId, localId);
+      if (known?.status === 'sent') void this.#cache.unqueue(localId);
+      // Already on its way from this session.
+      if (known?.status === 'sent' || known?.status === 'sending') continue;
+      this.#queued.add(localId);
+      const chat: ChatMessage = {
+        localId,
+        conversation: key,
+        from: this.userId,
+        own: true,
+        text: textOf(message),
+        message,
+        ts: known?.ts ?? createdAt,
+        status: 'sending',
+      };
+      if (known) conversation.update(this.userId, localId, () => chat);
+      else conversation.upsert(chat);
+      this.#list.touch(conversation);
+      void this.#transmit(key, chat);
+    }
   }
 
   retry(key: ConversationKey, localId: string): Promise<ChatMessage> {
@@ -857,6 +910,7 @@ class Session implements ChatSession {
         ack = await channel.sendMessage(chat.message, options);
       }
       outcome = (m) => withoutError({ ...m, id: ack.messageId, seq: ack.seq, ts: ack.serverReceivedTs, status: 'sent' });
+      if (this.#queued.delete(chat.localId)) void this.#cache.unqueue(chat.localId);
     } catch (caught) {
       const error = asRtmError(caught, 'INTERNAL_ERROR');
       // A copy from history or another tab may have shown it stored meanwhile: keep that.
