@@ -239,6 +239,8 @@ class Session implements ChatSession {
   readonly #cache: Persistence;
   /** Local ids of this session's sends that are in the outbox (removed from it once acked). */
   readonly #queued = new Set<string>();
+  /** Local ids of the sends waiting for their ack. */
+  readonly #inFlight = new Set<string>();
 
   constructor(options: ChatSessionOptions) {
     this.#options = options;
@@ -298,6 +300,7 @@ class Session implements ChatSession {
   async #login(generation: number): Promise<void> {
     const client = this.#ensureClient();
     this.#attach(client);
+    const outbox = this.#restoreOutbox();
     const { tokenProvider, token } = this.#options;
     const fresh = tokenProvider ? await tokenProvider() : token;
     if (generation !== this.#generation) throw new RtmError('CANCELLED', 'The session was stopped.');
@@ -307,7 +310,7 @@ class Session implements ChatSession {
     const login = client.login({ uid: this.userId, token: fresh });
     this.#presence.resume();
     // Logging in: the client holds requests until connected, so the outbox can go out now.
-    void this.#resendOutbox();
+    void outbox.then((chats) => chats.forEach((chat) => void this.#transmit(chat.conversation, chat)));
     await login;
   }
 
@@ -676,23 +679,25 @@ class Session implements ChatSession {
     if (this.#live.connected()) return this.#transmit(key, chat);
     // Offline: kept in the outbox first, so a reload sends it again (with the same id).
     this.#queued.add(chat.localId);
+    this.#inFlight.add(chat.localId);
     return this.#cache
       .enqueue({ conversation: key, localId: chat.localId, message, createdAt: chat.ts })
       .then(() => this.#transmit(key, chat));
   }
 
   /**
-   * Sends the outbox again with the same client message ids (the server stores each once, even
-   * when an earlier attempt reached it), showing its messages as `sending`. Only text survives a
-   * reload: a file still uploading is lost with the page.
+   * Shows the outbox (sends a closed page left unacknowledged) as `sending` messages, to be sent
+   * again with the same client message ids once logging in: the server stores each once, even
+   * when an earlier attempt reached it. Only text survives a reload: a file still uploading is
+   * lost with the page.
    */
-  async #resendOutbox(): Promise<void> {
+  async #restoreOutbox(): Promise<ChatMessage[]> {
+    const chats: ChatMessage[] = [];
     for (const { conversation: key, localId, message, createdAt } of await this.#cache.outbox()) {
       const conversation = this.#conversation(key);
       const known = conversation.get(this.userId, localId);
       if (known?.status === 'sent') void this.#cache.unqueue(localId);
-      // Already on its way from this session.
-      if (known?.status === 'sent' || known?.status === 'sending') continue;
+      if (known?.status === 'sent' || this.#inFlight.has(localId)) continue;
       this.#queued.add(localId);
       const chat: ChatMessage = {
         localId,
@@ -707,8 +712,9 @@ class Session implements ChatSession {
       if (known) conversation.update(this.userId, localId, () => chat);
       else conversation.upsert(chat);
       this.#list.touch(conversation);
-      void this.#transmit(key, chat);
+      chats.push(chat);
     }
+    return chats;
   }
 
   retry(key: ConversationKey, localId: string): Promise<ChatMessage> {
@@ -896,6 +902,7 @@ class Session implements ChatSession {
     const conversation = this.#conversation(key);
     const { kind, id } = parseConversationKey(key)!;
     let outcome: (m: ChatMessage) => ChatMessage;
+    this.#inFlight.add(chat.localId);
     try {
       const client = this.#client;
       if (!client) throw new RtmError('NOT_LOGGED_IN', 'Call start() first.');
@@ -918,6 +925,7 @@ class Session implements ChatSession {
       // After stop() the failures are our own logout's cancellations: nobody to tell.
       if (this.#active) this.#error(error, key);
     }
+    this.#inFlight.delete(chat.localId);
     const settled = conversation.update(chat.from, chat.localId, outcome) ?? chat;
     this.#list.touch(conversation, [settled]);
     return settled;
