@@ -58,6 +58,8 @@ export interface ChatSessionOptions {
 /**
  * One signed-in user's chat state over one transport client: connection, conversation list, and
  * the messages of each conversation, plus the actions the views call. Views never see the client.
+ * Stored messages and the offline outbox are kept in IndexedDB, one database per server origin,
+ * app and user; without IndexedDB (private mode, a Worker without it) it all stays in memory.
  */
 export interface ChatSession {
   /** The session's user id. */
@@ -77,7 +79,8 @@ export interface ChatSession {
   /** The key of a conversation: `peer:<id>` or `channel:<name>`. */
   conversationKey(kind: ConversationKind, id: string): ConversationKey;
   /**
-   * The messages of a conversation (the same atom for the same key). Mounting it joins a channel
+   * The messages of a conversation (the same atom for the same key). Mounting it shows the newest
+   * messages cached in IndexedDB at once (when available), then joins a channel
    * (membership lasts: the channel stays in `$conversations` and keeps counting unread after the
    * view closes) and loads the latest history page; after every reconnect a mounted conversation
    * catches up on what it missed (`syncMessages` after its newest message, or the newest page when
@@ -129,12 +132,18 @@ export interface ChatSession {
    * lands in `$connection.error` and as an `error` event.
    */
   start(): Promise<void>;
-  /** Signs out and detaches from the client: no listeners, no timers remain. `start()` may follow. */
+  /**
+   * Signs out, detaches from the client and closes the IndexedDB cache: no listeners, no timers
+   * remain. `start()` may follow.
+   */
   stop(): Promise<void>;
   /**
    * Sends a text message. Throws the RtmError synchronously, adding nothing, when `validateDraft`
    * refuses it. Otherwise adds a `sending` message at once and resolves with it once `sent` or
-   * `failed` (never rejects: a failure is the message's `error` and an `error` event).
+   * `failed` (never rejects: a failure is the message's `error` and an `error` event). Sent while
+   * offline, it is kept in an IndexedDB outbox until acknowledged: the next `start()` (after a
+   * reload, say) shows it as `sending` and sends it again with the same client message id, so
+   * the server stores it once. Files are not kept: an upload does not survive a reload.
    */
   send(key: ConversationKey, text: string): Promise<ChatMessage>;
   /**
@@ -676,13 +685,7 @@ class Session implements ChatSession {
     const conversation = this.#conversation(key);
     conversation.upsert(chat);
     this.#list.touch(conversation);
-    if (this.#live.connected()) return this.#transmit(key, chat);
-    // Offline: kept in the outbox first, so a reload sends it again (with the same id).
-    this.#queued.add(chat.localId);
-    this.#inFlight.add(chat.localId);
-    return this.#cache
-      .enqueue({ conversation: key, localId: chat.localId, message, createdAt: chat.ts })
-      .then(() => this.#transmit(key, chat));
+    return this.#transmit(key, chat);
   }
 
   /**
@@ -904,6 +907,11 @@ class Session implements ChatSession {
     let outcome: (m: ChatMessage) => ChatMessage;
     this.#inFlight.add(chat.localId);
     try {
+      // A text sent offline goes to the outbox first, so a reload sends it again (with the same id).
+      if (chat.text !== undefined && !this.#live.connected() && !this.#queued.has(chat.localId)) {
+        this.#queued.add(chat.localId);
+        await this.#cache.enqueue({ conversation: key, localId: chat.localId, message: chat.message, createdAt: chat.ts });
+      }
       const client = this.#client;
       if (!client) throw new RtmError('NOT_LOGGED_IN', 'Call start() first.');
       const options = { clientMessageId: chat.localId };
