@@ -37,6 +37,7 @@ import { conversationKey, parseConversationKey, type ConversationKey, type Conve
 import { Persistence, databaseName } from './persistence/persistence.js';
 import { PresenceState, ReadersState, TypingState, type ChannelReaders, type LiveHost } from './live-state.js';
 import type { ChatDownload, TransferSnapshot } from './transfer.js';
+import { TokenRetry } from './token-retry.js';
 
 /** Options of {@link createChatSession}. */
 export interface ChatSessionOptions {
@@ -237,6 +238,8 @@ class Session implements ChatSession {
   #starting: Promise<void> | undefined;
   /** Whether the session is started (listeners attached); false before start and after stop. */
   #active = false;
+  /** The token request of a start() in progress, retried while the provider fails. */
+  #tokenRetry: TokenRetry | undefined;
   /** Bumped by stop(), so a start() still waiting for its token does not log in afterwards. */
   #generation = 0;
   #detachClient: (() => void) | undefined;
@@ -291,8 +294,12 @@ class Session implements ChatSession {
       if (this.#starting === starting) this.#starting = undefined;
       if (generation === this.#generation) {
         const { state, reason } = this.#$connection.get();
-        // Failures before the client tried (bad server URL, no token) leave no state behind.
-        const failedEarly = state === 'IDLE' || state === ConnectionState.CONNECTING;
+        // Failures before the client tried (bad server URL, no token, the token provider kept
+        // failing) leave no state behind.
+        const failedEarly =
+          state === 'IDLE' ||
+          state === ConnectionState.CONNECTING ||
+          (state === ConnectionState.RECONNECTING && this.#client?.connectionState === ConnectionState.DISCONNECTED);
         this.#$connection.set(
           failedEarly
             ? { state: ConnectionState.DISCONNECTED, reason: 'LOGIN_FAILURE', error: rtmError }
@@ -311,7 +318,18 @@ class Session implements ChatSession {
     this.#attach(client);
     const outbox = this.#restoreOutbox();
     const { tokenProvider, token } = this.#options;
-    const fresh = tokenProvider ? await tokenProvider() : token;
+    let fresh = token;
+    if (tokenProvider) {
+      const retry = new TokenRetry(tokenProvider, () => {
+        if (generation === this.#generation) this.#$connection.set({ state: ConnectionState.RECONNECTING, reason: 'INTERRUPTED' });
+      });
+      this.#tokenRetry = retry;
+      try {
+        fresh = await retry.fetch();
+      } finally {
+        if (this.#tokenRetry === retry) this.#tokenRetry = undefined;
+      }
+    }
     if (generation !== this.#generation) throw new RtmError('CANCELLED', 'The session was stopped.');
     if (typeof fresh !== 'string' || fresh.length === 0) {
       throw new RtmError('INVALID_TOKEN', 'No token: pass a token or a tokenProvider.');
@@ -325,6 +343,7 @@ class Session implements ChatSession {
 
   async stop(): Promise<void> {
     this.#generation++;
+    this.#tokenRetry?.cancel();
     this.#starting = undefined;
     this.#detach();
     this.#typing.clear();

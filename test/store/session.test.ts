@@ -322,3 +322,53 @@ describe('ChatSession', function () {
     expect(tap.opened()).to.equal(1);
   });
 });
+
+describe('session start when the token provider fails', () => {
+  it('keeps asking with backoff while the provider fails, then signs in by itself', async () => {
+    const uid = uniqueId('patient');
+    let calls = 0;
+    const session = createChatSession({
+      server: serverUrl(),
+      appId: appId(),
+      userId: uid,
+      // The page's backend is down for the first two asks (a fetch that fails to connect).
+      tokenProvider: async () => {
+        calls++;
+        if (calls <= 2) throw new TypeError('Failed to fetch');
+        return devToken(uid);
+      },
+    });
+    const states: string[] = [];
+    const unlisten = session.$connection.listen((snapshot) => states.push(snapshot.state));
+    try {
+      await session.start();
+      expect(calls).to.equal(3);
+      expect(states, 'the banner says it is retrying meanwhile').to.include('RECONNECTING');
+      expect(session.$connection.get().state).to.equal('CONNECTED');
+    } finally {
+      unlisten();
+      await session.stop();
+    }
+  });
+
+  it('gives up at once when the provider refuses with an RtmError', async () => {
+    const session = createChatSession({
+      server: serverUrl(),
+      appId: appId(),
+      userId: uniqueId('refused'),
+      tokenProvider: async () => {
+        throw new RtmError('TOKEN_EXPIRED', 'The backend will not issue a token.');
+      },
+    });
+    try {
+      const error = await session.start().then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect((error as RtmError).reason).to.equal('TOKEN_EXPIRED');
+      expect(session.$connection.get().state).to.equal('DISCONNECTED');
+    } finally {
+      await session.stop();
+    }
+  });
+});
