@@ -49,6 +49,13 @@ export class ConversationMessages {
     return 0;
   }
 
+  /** The lowest seq of a stored message here (0 when none): where paging back continues. */
+  get minSeq(): number {
+    const list = this.#$messages.value ?? [];
+    for (const message of list) if (message.seq !== undefined) return message.seq;
+    return 0;
+  }
+
   /** The message with this sender and client message id. */
   get(from: string, localId: string): ChatMessage | undefined {
     return this.#entries.get(entryKey(from, localId))?.message;

@@ -89,6 +89,12 @@ export interface ChatSession {
    */
   messagesOf(key: ConversationKey): ReadableAtom<readonly ChatMessage[]>;
   /**
+   * Loads the page of history before the oldest message shown (infinite scroll upward); resolves
+   * `false` once the beginning of the conversation is reached. One page at a time: a call while one
+   * is loading shares it. Needs the conversation mounted (`messagesOf(key)` subscribed).
+   */
+  loadOlder(key: ConversationKey): Promise<boolean>;
+  /**
    * Marks the conversation read up to its newest loaded message (no-op when already read that
    * far). The view decides when: the newest message is visible and the page visible and focused.
    * The unread count drops at once; the server's answer and other tabs follow.
@@ -201,6 +207,10 @@ export function createChatSession(options: ChatSessionOptions): ChatSession {
 }
 
 interface Mounted {
+  /** The history page before the oldest message, while it loads. */
+  older?: Promise<boolean>;
+  /** Set once a page came back with nothing older. */
+  reachedStart?: boolean;
   /** Whether the history page was loaded; from then on reconnects catch up with syncMessages. */
   loaded: boolean;
   /** The read marker when the conversation was opened (for `firstUnreadSeq`), once known. */
@@ -517,6 +527,36 @@ class Session implements ChatSession {
     } catch (error) {
       if (this.#active && client === this.#client && !lostConnection(error)) this.#error(error);
     }
+  }
+
+  loadOlder(key: ConversationKey): Promise<boolean> {
+    const mounted = this.#mounted.get(key);
+    const client = this.#client;
+    const target = this.#target(key);
+    if (!mounted || !client || !target || mounted.reachedStart) return Promise.resolve(false);
+    if (mounted.older) return mounted.older;
+    const conversation = this.#conversation(key);
+    const beforeSeq = conversation.minSeq;
+    if (beforeSeq === 1) {
+      mounted.reachedStart = true;
+      return Promise.resolve(false);
+    }
+    const older = (async () => {
+      try {
+        const page = await client.getHistory(beforeSeq > 0 ? { ...target, beforeSeq } : target);
+        if (this.#mounted.get(key) !== mounted) return false;
+        conversation.upsert(...page.messages.map((received) => historyChatMessage(key, received, this.userId)));
+        if (!page.hasMore) mounted.reachedStart = true;
+        return page.hasMore;
+      } catch (error) {
+        if (this.#active && !lostConnection(error)) this.#error(error, key);
+        return true;
+      } finally {
+        mounted.older = undefined;
+      }
+    })();
+    mounted.older = older;
+    return older;
   }
 
   /**

@@ -132,3 +132,40 @@ describe('<rtm-channel>', () => {
     await expect(bob).to.be.accessible();
   });
 });
+
+describe('<rtm-channel> history', () => {
+  it('loads older messages when scrolled to the top, keeping the reader in place', async () => {
+    const aliceId = uniqueId('alice');
+    const bobId = uniqueId('bob');
+    const room = uniqueId('room');
+    const alice = await fixture<RtmChatElement>(html`<rtm-chat
+      server=${serverUrl()}
+      app-id=${appId()}
+      user-id=${aliceId}
+      token=${await devToken(aliceId)}
+      channel=${room}
+    ></rtm-chat>`);
+    await waitFor(() => alice.session?.$connection.get().state === 'CONNECTED', 'alice to connect');
+    const key = alice.session!.conversationKey('channel', room);
+    for (let n = 1; n <= 150; n++) await alice.session!.send(key, `m${n}`);
+
+    const bobChat = await fixture<RtmChatElement>(html`<rtm-chat
+      style="--rtm-height: 400px"
+      server=${serverUrl()}
+      app-id=${appId()}
+      user-id=${bobId}
+      token=${await devToken(bobId)}
+    ><rtm-channel channel=${room}></rtm-channel></rtm-chat>`);
+    const bob = bobChat.querySelector('rtm-channel')!;
+    await waitFor(() => bubbles(bob).length === 100, 'the newest page');
+    const scroller = log(bob);
+    await waitFor(() => scroller.scrollTop > 0, 'the view to start at the newest message');
+    const anchor = deepQueryAll<HTMLElement>(bob, '[part~="bubble"]').find((b) => b.textContent === 'm51')!;
+    scroller.scrollTop = 0;
+    await waitFor(() => bubbles(bob).length === 150, 'the older page');
+    expect(bubbles(bob)[0]).to.equal('m1');
+    // The message that was at the top is still on screen: the older ones went in above it.
+    const top = anchor.getBoundingClientRect().top - scroller.getBoundingClientRect().top;
+    expect(top).to.be.within(-40, scroller.clientHeight);
+  });
+});

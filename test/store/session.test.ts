@@ -308,6 +308,23 @@ describe('ChatSession', function () {
     // Staying a member after the view closes: see read-state.test.ts.
   });
 
+  it('pages back through history with loadOlder until the start of the conversation', async () => {
+    const alice = await newSession(uniqueId('alice'));
+    const bob = await newSession(uniqueId('bob'));
+    await Promise.all([alice.start(), bob.start()]);
+    // 150 messages in a channel bob has not joined yet: more than one history page (100).
+    const room = alice.conversationKey('channel', uniqueId('room'));
+    mount(alice.messagesOf(room));
+    for (let n = 1; n <= 150; n++) await alice.send(room, `m${n}`);
+    const $messages = mount(bob.messagesOf(room));
+    await waitFor(() => $messages.get().length === 100, 'the newest page');
+    expect(texts($messages.get())[0]).to.equal('m51');
+    expect(await bob.loadOlder(room), 'the start is reached').to.equal(false);
+    expect(texts($messages.get())).to.deep.equal(Array.from({ length: 150 }, (_, i) => `m${i + 1}`));
+    expect(await bob.loadOlder(room), 'nothing more to load').to.equal(false);
+    expect($messages.get()).to.have.length(150);
+  });
+
   it('stop() logs out and leaves no socket open', async () => {
     const tap = socketTap();
     const session = await newSession(uniqueId('alice'), { WebSocket: tap.WebSocket });

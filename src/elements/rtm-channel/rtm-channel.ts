@@ -94,6 +94,7 @@ export class RtmChannelElement extends LitElement {
       this.typingUsers.setStore(session && key ? session.$typingOf(key) : undefined);
       this.presence.setStore(session && this.peer ? session.presenceOf(this.peer) : undefined);
       this.firstUnreadSeq = session && key ? session.firstUnreadSeq(key) : undefined;
+      this.reachedStart = false;
       this.firstUnreadSettled = this.firstUnreadSeq !== undefined || (this.messages.value?.length ?? 0) > 0;
     } else if (!this.firstUnreadSettled && this.session && (this.messages.value?.length ?? 0) > 0) {
       // Opened before anything was loaded: the first unread is known once the messages are.
@@ -120,6 +121,18 @@ export class RtmChannelElement extends LitElement {
     if (document.visibilityState !== 'visible' || !document.hasFocus()) return;
     this.session.markRead(key);
   };
+
+  /** Whether the beginning of the conversation has been reached (nothing older to load). */
+  private reachedStart = false;
+
+  private onLoadOlder(): void {
+    const key = this.conversation;
+    if (!key || !this.session || this.reachedStart) return;
+    const session = this.session;
+    void session.loadOlder(key).then((more) => {
+      if (!more && this.conversation === key && this.session === session) this.reachedStart = true;
+    });
+  }
 
   private onPinned(event: RtmListPinnedEvent): void {
     if (event.pinned) this.markReadIfSeen();
@@ -277,6 +290,7 @@ export class RtmChannelElement extends LitElement {
         .firstUnreadSeq=${this.firstUnreadSeq}
         @rtm-message-retry=${this.onRetry}
         @rtm-list-pinned=${this.onPinned}
+        @rtm-load-older=${this.onLoadOlder}
       ></rtm-message-list>
       <div part="typing" class="typing" aria-live="polite">${typing.length ? strings.typing(typing) : ''}</div>
       <rtm-composer

@@ -76,6 +76,8 @@ export const messageListStyles = [
       gap: var(--_gap);
       padding: var(--_gap) calc(var(--_gap) * 1.5);
       overscroll-behavior: contain;
+      /* The list keeps the reader's place itself when older messages load (one rule, not two). */
+      overflow-anchor: none;
     }
 
     [part~='empty'] {

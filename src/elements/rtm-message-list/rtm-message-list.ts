@@ -31,6 +31,17 @@ export class RtmListPinnedEvent extends Event {
   }
 }
 
+/** Fired (not composed) when the reader nears the oldest message shown: time to load older ones. */
+export class RtmLoadOlderEvent extends Event {
+  static readonly eventName = 'rtm-load-older';
+  constructor() {
+    super(RtmLoadOlderEvent.eventName, { bubbles: true });
+  }
+}
+
+/** How close to the top (px) starts loading the page before the oldest message. */
+const LOAD_OLDER_THRESHOLD_PX = 200;
+
 /** How close to the bottom (px) still counts as "reading the newest messages". */
 const PINNED_THRESHOLD_PX = 48;
 
@@ -58,6 +69,7 @@ const PINNED_THRESHOLD_PX = 48;
  * @csspart new-divider - the "New" line before the first unread message
  * @csspart new-messages-button - "N new messages", shown when you scrolled up
  * @fires rtm-list-pinned - the newest message came into view or left it
+ * @fires rtm-load-older - the reader scrolled near the oldest message shown
  *
  * @tagname rtm-message-list
  */
@@ -100,6 +112,7 @@ export class RtmMessageListElement extends LitElement {
   private onScroll(event: Event): void {
     const log = event.currentTarget as HTMLElement;
     this.setPinned(log.scrollHeight - log.scrollTop - log.clientHeight < PINNED_THRESHOLD_PX);
+    if (log.scrollTop < LOAD_OLDER_THRESHOLD_PX) this.dispatchEvent(new RtmLoadOlderEvent());
   }
 
   /** Scrolls to the newest message. */
@@ -109,8 +122,17 @@ export class RtmMessageListElement extends LitElement {
     this.setPinned(true);
   }
 
+  /** Distance from the bottom to keep while older messages go in above (see updated()). */
+  private keepFromBottom: number | undefined;
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     const previous = changed.get('messages') as readonly ChatMessage[] | undefined;
+    const log = this.log;
+    // Older messages going in above: remember where the reader is, measured from the bottom, since
+    // the browser does not anchor scrolling at the very top (and anchoring is off here, below).
+    if (log && previous?.length && this.messages.length > previous.length && this.messages[0] !== previous[0]) {
+      this.keepFromBottom = log.scrollHeight - log.scrollTop;
+    }
     if (previous && !this.isPinned) {
       const known = new Set(previous.map((message) => message.localId));
       this.newWhileAway += this.messages.filter((message) => !message.own && !known.has(message.localId)).length;
@@ -119,11 +141,20 @@ export class RtmMessageListElement extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (!changed.has('messages')) return;
+    const keep = this.keepFromBottom;
+    this.keepFromBottom = undefined;
+    if (keep !== undefined && !this.isPinned && this.log) {
+      this.log.scrollTop = this.log.scrollHeight - keep;
+      return;
+    }
     const last = this.messages.at(-1);
     // Your own new message always brings you to the bottom; others only when you were there.
     if (this.isPinned || (last?.own && (last.status === 'sending' || last.status === 'uploading'))) {
       this.scrollToNewest();
     }
+    // Too few messages to scroll means no scroll event will ever ask for older ones: ask now.
+    const log = this.log;
+    if (log && this.messages.length > 0 && log.scrollHeight <= log.clientHeight) this.dispatchEvent(new RtmLoadOlderEvent());
   }
 
   private renderReceipt(message: ChatMessage) {
@@ -229,5 +260,6 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'rtm-message-retry': RtmMessageRetryEvent;
     'rtm-list-pinned': RtmListPinnedEvent;
+    'rtm-load-older': RtmLoadOlderEvent;
   }
 }
