@@ -3,6 +3,7 @@ import '../../src/define.js';
 import type { RtmMessageListElement, RtmMessageRetryEvent } from '../../src/elements/rtm-message-list/rtm-message-list.js';
 import type { ChatMessage } from '../../src/store/index.js';
 import { RtmError } from '../../src/protocol/index.js';
+import { waitFor } from './helpers.js';
 
 function message(overrides: Partial<ChatMessage>): ChatMessage {
   const text = overrides.text ?? 'hello';
@@ -81,5 +82,30 @@ describe('<rtm-message-list>', () => {
       ]}
     ></rtm-message-list>`);
     await expect(full).to.be.accessible();
+  });
+});
+
+describe('<rtm-message-list> with unread messages', () => {
+  it('marks the first unread with a "New" line and offers to jump to it once it is out of view', async () => {
+    const messages = Array.from({ length: 60 }, (_, i) => message({ seq: i + 1, text: `message ${i + 1}` }));
+    const el = await fixture<RtmMessageListElement>(html`<rtm-message-list
+      style="height: 300px"
+      label="Messages"
+      .messages=${messages}
+      .firstUnreadSeq=${20}
+    ></rtm-message-list>`);
+    await el.updateComplete;
+    const root = el.shadowRoot!;
+    const divider = root.querySelector('[part~="new-divider"]')!;
+    expect(divider.getAttribute('role')).to.equal('separator');
+    expect(divider.nextElementSibling?.querySelector('[part~="bubble"]')?.textContent).to.equal('message 20');
+    // The list opened at the newest message: the first unread is above, so the button shows.
+    const jump = await waitFor(() => root.querySelector<HTMLButtonElement>('button[part~="jump-button"]'), 'the jump button');
+    expect(jump.textContent?.trim()).to.equal('Jump to first unread');
+    jump.click();
+    const log = root.querySelector<HTMLElement>('[role="log"]')!;
+    await waitFor(() => Math.abs(log.scrollTop - (divider as HTMLElement).offsetTop) < 5, 'the first unread to come into view');
+    await waitFor(() => !root.querySelector('button[part~="jump-button"]'), 'the button to go away');
+    await expect(el).to.be.accessible();
   });
 });

@@ -283,7 +283,7 @@ export class RtmChannelElement extends LitElement {
         : html`<div part="header">${this.renderPresence()}<h2 part="title">${this.conversationTitle}</h2></div>`}
       <rtm-message-list
         part="messages"
-        exportparts="log, message, message-own, message-other, meta, sender, time, bubble, attachment-bubble, status, retry-button, empty, attachment, caption, receipt-button, receipt-details, new-divider, new-messages-button"
+        exportparts="log, message, message-own, message-other, meta, sender, time, bubble, attachment-bubble, status, retry-button, empty, attachment, caption, receipt-button, receipt-details, new-divider, new-messages-button, jump-button"
         .messages=${this.messages.value ?? []}
         label=${strings.messages(this.conversationTitle)}
         .receiptOf=${key && session ? (message: ChatMessage) => this.receiptFor(key, session, message) : undefined}

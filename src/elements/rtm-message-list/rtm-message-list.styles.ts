@@ -27,6 +27,22 @@ export const messageListStyles = [
       border-top: 1px solid currentColor;
     }
 
+    .jump {
+      position: absolute;
+      top: 0.5rem;
+      left: 50%;
+      transform: translateX(-50%);
+      border: 1px solid var(--_border);
+      border-radius: 999px;
+      background: var(--_bg);
+      color: var(--_text);
+      font: inherit;
+      font-size: 0.8125em;
+      padding: 0.25rem 0.8rem;
+      box-shadow: 0 2px 8px rgb(0 0 0 / 0.15);
+      cursor: pointer;
+    }
+
     .new-messages {
       position: absolute;
       bottom: 0.75rem;
@@ -78,6 +94,8 @@ export const messageListStyles = [
       overscroll-behavior: contain;
       /* The list keeps the reader's place itself when older messages load (one rule, not two). */
       overflow-anchor: none;
+      /* Offsets of messages (the New divider) are measured from here. */
+      position: relative;
     }
 
     [part~='empty'] {

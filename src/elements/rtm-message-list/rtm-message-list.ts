@@ -68,6 +68,7 @@ const PINNED_THRESHOLD_PX = 48;
  * @csspart receipt-details - the readers and non-readers
  * @csspart new-divider - the "New" line before the first unread message
  * @csspart new-messages-button - "N new messages", shown when you scrolled up
+ * @csspart jump-button - "Jump to first unread", shown while the first unread is above the view
  * @fires rtm-list-pinned - the newest message came into view or left it
  * @fires rtm-load-older - the reader scrolled near the oldest message shown
  *
@@ -97,6 +98,8 @@ export class RtmMessageListElement extends LitElement {
   /** Messages from others that arrived while the reader was scrolled up. */
   @state() private newWhileAway = 0;
   @state() private openReceipt: string | undefined;
+  /** Whether the "New" divider is above the visible part of the log. */
+  @state() private unreadAbove = false;
 
   private get log(): HTMLElement | null {
     return this.renderRoot.querySelector<HTMLElement>('[role="log"]');
@@ -109,8 +112,23 @@ export class RtmMessageListElement extends LitElement {
     this.dispatchEvent(new RtmListPinnedEvent(pinned));
   }
 
+  private get divider(): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>('[part~="new-divider"]');
+  }
+
+  private checkUnreadAbove(log: HTMLElement): void {
+    const divider = this.divider;
+    this.unreadAbove = Boolean(divider && divider.offsetTop < log.scrollTop);
+  }
+
+  /** Scrolls the "New" divider (the first unread message) into view. */
+  jumpToFirstUnread(): void {
+    this.divider?.scrollIntoView({ block: 'start' });
+  }
+
   private onScroll(event: Event): void {
     const log = event.currentTarget as HTMLElement;
+    this.checkUnreadAbove(log);
     this.setPinned(log.scrollHeight - log.scrollTop - log.clientHeight < PINNED_THRESHOLD_PX);
     if (log.scrollTop < LOAD_OLDER_THRESHOLD_PX) this.dispatchEvent(new RtmLoadOlderEvent());
   }
@@ -154,6 +172,7 @@ export class RtmMessageListElement extends LitElement {
     }
     // Too few messages to scroll means no scroll event will ever ask for older ones: ask now.
     const log = this.log;
+    if (log) this.checkUnreadAbove(log);
     if (log && this.messages.length > 0 && log.scrollHeight <= log.clientHeight) this.dispatchEvent(new RtmLoadOlderEvent());
   }
 
@@ -244,6 +263,11 @@ export class RtmMessageListElement extends LitElement {
           `,
         )}
       </div>
+      ${this.unreadAbove
+        ? html`<button part="jump-button" class="jump" type="button" @click=${() => this.jumpToFirstUnread()}>
+            ${strings.jumpToUnread}
+          </button>`
+        : nothing}
       ${this.newWhileAway > 0
         ? html`<button part="new-messages-button" class="new-messages" type="button" @click=${() => this.scrollToNewest()}>
             ${strings.newMessages(this.newWhileAway)}
