@@ -70,11 +70,6 @@ export class Outbox {
     this.#timeoutMs = options.sendTimeoutMs ?? SEND_TIMEOUT_MS;
   }
 
-  /** Unsettled requests (queued or waiting for a reply). */
-  get size(): number {
-    return this.#entries.size;
-  }
-
   /**
    * Queues a request; `build` makes its frame for a given request id (a new id per transmission).
    * Resolves with the reply's result; rejects with the server's error, SERVER_NOT_REACHABLE, or

@@ -26,16 +26,6 @@ export class TransferQueue {
     this.#limit = limit;
   }
 
-  /** Jobs running now. */
-  get running(): number {
-    return this.#running;
-  }
-
-  /** Jobs waiting for a slot. */
-  get waiting(): number {
-    return this.#waiting.length;
-  }
-
   /** Runs `job` once a slot is free (FIFO), and settles like it. */
   run<T>(job: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) return Promise.reject(cancelled());
