@@ -1,3 +1,4 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { RtmMessage } from '../../client/index.js';
 import type { ChatMessage } from '../chat-message.js';
 import type { ConversationKey } from '../keys.js';
@@ -13,12 +14,13 @@ export interface OutboxEntry {
   createdAt: number;
 }
 
-/**
- * The object stores: `messages` holds the stored (`sent`) messages, the serializable parts of
- * ChatMessage (no Blob, no error), keyed by `[conversation, localId]` with an index `seq` on
- * `[conversation, seq]`; `outbox` holds the {@link OutboxEntry}s, keyed by `localId`.
- */
-type Store = 'messages' | 'outbox';
+interface Schema extends DBSchema {
+  /** Stored (`sent`) messages: the serializable parts of ChatMessage (no Blob, no error). */
+  messages: { key: [string, string]; value: ChatMessage; indexes: { seq: [string, number] } };
+  outbox: { key: string; value: OutboxEntry };
+}
+
+type Db = IDBPDatabase<Schema>;
 
 /**
  * One user's chat cache in IndexedDB (database `rtm-chat <origin> <appId> <userId>`, so users and
@@ -29,7 +31,7 @@ type Store = 'messages' | 'outbox';
 export class Persistence {
   readonly #name: () => string;
   /** Opened on first use, so a session that never shows a conversation never opens it. */
-  #db: Promise<IDBDatabase | undefined> | undefined;
+  #db: Promise<Db | undefined> | undefined;
   /** Messages to write, by conversation + local id: written together once the current task ends. */
   readonly #queue = new Map<string, ChatMessage>();
   #flush: Promise<void> | undefined;
@@ -42,42 +44,29 @@ export class Persistence {
     this.#name = name;
   }
 
-  #open(): Promise<IDBDatabase | undefined> {
-    return (this.#db ??= (async () => {
-      const request = indexedDB.open(this.#name(), 1);
-      request.onupgradeneeded = ({ oldVersion }) => {
-        if (oldVersion < 1) {
-          const db = request.result;
-          db.createObjectStore('messages', { keyPath: ['conversation', 'localId'] }).createIndex('seq', ['conversation', 'seq']);
-          db.createObjectStore('outbox', { keyPath: 'localId' });
-        }
-      };
-      const db = await result(request);
-      // A newer version in another tab: let it upgrade; this session goes on from memory.
-      db.onversionchange = () => void this.close();
-      return db;
-    })().catch((error: unknown) => this.#fail(error)));
+  #open(): Promise<Db | undefined> {
+    return (this.#db ??= (async () =>
+      openDB<Schema>(this.#name(), 1, {
+        upgrade(db, oldVersion) {
+          if (oldVersion < 1) {
+            db.createObjectStore('messages', { keyPath: ['conversation', 'localId'] }).createIndex('seq', ['conversation', 'seq']);
+            db.createObjectStore('outbox', { keyPath: 'localId' });
+          }
+        },
+        // A newer version in another tab: let it upgrade; this session goes on from memory.
+        blocking: () => void this.close(),
+      }))().catch((error: unknown) => this.#fail(error)));
   }
 
   /** The newest cached messages of a conversation, oldest first. */
   recent(conversation: ConversationKey): Promise<ChatMessage[]> {
-    return this.#run([], (db) => {
+    return this.#run([], async (db) => {
       const found: ChatMessage[] = [];
       const range = IDBKeyRange.bound([conversation, 0], [conversation, Infinity]);
-      const request = db.transaction('messages').objectStore('messages').index('seq').openCursor(range, 'prev');
-      return new Promise<ChatMessage[]>((resolve, reject) => {
-        request.onerror = () => reject(request.error);
-        request.onsuccess = () => {
-          const cursor = request.result;
-          if (cursor && found.length < CACHED_PAGE) {
-            found.unshift(cursor.value as ChatMessage);
-            cursor.continue();
-            return;
-          }
-          for (const message of found) this.#read.add(message);
-          resolve(found);
-        };
-      });
+      let cursor = await db.transaction('messages').store.index('seq').openCursor(range, 'prev');
+      for (; cursor && found.length < CACHED_PAGE; cursor = await cursor.continue()) found.unshift(cursor.value);
+      for (const message of found) this.#read.add(message);
+      return found;
     });
   }
 
@@ -89,29 +78,26 @@ export class Persistence {
       const batch = [...this.#queue.values()];
       this.#queue.clear();
       this.#flush = undefined;
-      return this.#run(undefined, (db) =>
-        write(db, 'messages', (store) => {
-          for (const message of batch) store.put(message);
-        }),
-      );
+      return this.#run(undefined, async (db) => {
+        const tx = db.transaction('messages', 'readwrite');
+        for (const message of batch) void tx.store.put(message);
+        await tx.done;
+      });
     });
   }
 
   /** Every pending send, oldest first. */
   outbox(): Promise<OutboxEntry[]> {
-    return this.#run([], async (db) => {
-      const entries = await result<OutboxEntry[]>(db.transaction('outbox').objectStore('outbox').getAll());
-      return entries.sort((a, b) => a.createdAt - b.createdAt);
-    });
+    return this.#run([], async (db) => (await db.getAll('outbox')).sort((a, b) => a.createdAt - b.createdAt));
   }
 
   /** Keeps a send until `unqueue`; resolves once it is written (or could not be). */
   enqueue(entry: OutboxEntry): Promise<void> {
-    return this.#run(undefined, (db) => write(db, 'outbox', (store) => store.put(entry)));
+    return this.#run(undefined, async (db) => void (await db.put('outbox', entry)));
   }
 
   unqueue(localId: string): Promise<void> {
-    return this.#run(undefined, (db) => write(db, 'outbox', (store) => store.delete(localId)));
+    return this.#run(undefined, (db) => db.delete('outbox', localId));
   }
 
   /** Writes what is queued, then closes the database. */
@@ -122,7 +108,7 @@ export class Persistence {
     (await db)?.close();
   }
 
-  async #run<T>(fallback: T, use: (db: IDBDatabase) => Promise<T>): Promise<T> {
+  async #run<T>(fallback: T, use: (db: Db) => Promise<T>): Promise<T> {
     try {
       const db = await this.#open();
       return db ? await use(db) : fallback;
@@ -137,24 +123,6 @@ export class Persistence {
     this.#warned = true;
     return undefined;
   }
-}
-
-/** The result of an IndexedDB request, or its error. */
-function result<T>(request: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-
-/** Makes the writes of `change` in one transaction; resolves once they are committed. */
-function write(db: IDBDatabase, store: Store, change: (store: IDBObjectStore) => void): Promise<void> {
-  const tx = db.transaction(store, 'readwrite');
-  change(tx.objectStore(store));
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = tx.onabort = () => reject(tx.error ?? new DOMException('AbortError', 'AbortError'));
-  });
 }
 
 /** The name of a user's database: per server origin, app and user. */
