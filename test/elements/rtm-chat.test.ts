@@ -161,3 +161,40 @@ describe('<rtm-chat mode="popup">', () => {
     await waitFor(() => el.shadowRoot!.activeElement === launcher, 'focus back on the launcher');
   });
 });
+
+describe('<rtm-chat> inbox', () => {
+  it('lists conversations with unread badges and online dots, and opens one', async () => {
+    const uid = uniqueId('inbox');
+    const friend = uniqueId('friend');
+    // friend writes first, and stays signed in (online).
+    const other = document.createElement('rtm-chat');
+    other.setAttribute('server', serverUrl());
+    other.setAttribute('app-id', appId());
+    other.setAttribute('user-id', friend);
+    other.setAttribute('token', await devToken(friend));
+    other.setAttribute('peer', uid);
+    other.hidden = true;
+    document.body.append(other);
+    try {
+      await waitFor(() => other.session?.$connection.get().state === 'CONNECTED', 'the friend to connect');
+      await other.session!.send(other.session!.conversationKey('peer', uid), 'hello inbox');
+      const el = await fixture<RtmChatElement>(html`<rtm-chat
+        server=${serverUrl()}
+        app-id=${appId()}
+        user-id=${uid}
+        token=${await devToken(uid)}
+      ></rtm-chat>`);
+      const list = await waitFor(() => el.shadowRoot!.querySelector('rtm-conversation-list'), 'the inbox list');
+      const row = await waitFor(() => list.shadowRoot!.querySelector('li'), 'an entry');
+      expect(row.querySelector('button')?.textContent?.trim()).to.equal(friend);
+      await waitFor(() => row.querySelector('[part~="badge"]')?.textContent === '1 unread', 'the unread badge');
+      await waitFor(() => list.shadowRoot!.querySelector('[part~="presence"].online'), 'the online dot');
+      await expect(el).to.be.accessible();
+      row.querySelector('button')!.click();
+      const view = await waitFor(() => el.shadowRoot!.querySelector('rtm-channel'), 'the conversation to open');
+      expect(view.peer).to.equal(friend);
+    } finally {
+      other.remove();
+    }
+  });
+});

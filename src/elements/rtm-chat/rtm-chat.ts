@@ -15,6 +15,7 @@ import { StoreController } from '../internal/store-controller.js';
 import { strings } from '../internal/strings.js';
 import { chatStyles } from './rtm-chat.styles.js';
 import { PageAttention } from './page-attention.js';
+import { PresenceWatch } from './presence-watch.js';
 
 /** An async function returning a fresh token for the current user (login and renewal). */
 export type TokenProvider = () => Promise<string>;
@@ -111,6 +112,7 @@ export class RtmChatElement extends LitElement {
   private readonly totalUnread = new StoreController<number>(this);
   private stopListening: (() => void) | undefined;
   private readonly attention = new PageAttention();
+  private readonly presenceWatch = new PresenceWatch(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -128,6 +130,12 @@ export class RtmChatElement extends LitElement {
     const configChanged =
       changed.has('server') || changed.has('appId') || changed.has('userId') || changed.has('token') || changed.has('tokenProvider');
     if (this.isConnected && (configChanged || !this.session)) this.startSession();
+  }
+
+  protected override updated(): void {
+    // Online dots only matter while the inbox list is what this element shows.
+    const showsInbox = !this.hasChildViews && !this.peer && !this.channel;
+    this.presenceWatch.update(showsInbox ? this.session : undefined, this.conversations.value);
   }
 
   private get configured(): boolean {
