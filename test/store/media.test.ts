@@ -1,51 +1,25 @@
 import { expect } from '@open-wc/testing';
-import { allTasks, cleanStores, keepMount, type ReadableAtom } from 'nanostores';
+import type { ReadableAtom } from 'nanostores';
 import { MAX_MEDIA_BYTES, RtmError, THUMBNAIL_MAX_EDGE_PX } from '../../src/protocol/index.js';
 import type { RtmFileMessage, RtmImageMessage } from '../../src/client/index.js';
 import {
-  createChatSession,
   type ChatMessage,
-  type ChatSession,
-  type ChatStoreEvent,
   type TransferSnapshot,
 } from '../../src/store/index.js';
 import {
-  appId,
-  devToken,
   loggedInClient,
-  logoutAll,
   record,
   rejectionOf,
-  serverUrl,
   startServer,
   stopServer,
   uniqueId,
   waitFor,
 } from '../client/helpers.js';
+import { collectEvents, sessionKit } from './helpers.js';
 import { noiseImage, randomFile, sha256 } from '../client/media-helpers.js';
 
 const MB = 1024 * 1024;
-const sessions = new Set<ChatSession>();
-const mountedStores: ReadableAtom<unknown>[] = [];
-
-async function startedSession(userId: string): Promise<ChatSession> {
-  const session = createChatSession({ server: serverUrl(), appId: appId(), userId, token: await devToken(userId) });
-  sessions.add(session);
-  await session.start();
-  return session;
-}
-
-function mount<T>($store: ReadableAtom<T>): ReadableAtom<T> {
-  keepMount($store);
-  mountedStores.push($store);
-  return $store;
-}
-
-function collectEvents(session: ChatSession): ChatStoreEvent[] {
-  const events: ChatStoreEvent[] = [];
-  session.subscribe((event) => events.push(event));
-  return events;
-}
+const { mountedStores, startedSession, mount, cleanup } = sessionKit();
 
 /** Every value a store takes from now on. */
 function history<T>($store: ReadableAtom<T>): T[] {
@@ -64,14 +38,7 @@ async function photo(width = 400, height = 300, name = 'photo.jpg'): Promise<Fil
 describe('ChatSession files', function () {
   this.timeout(60_000);
 
-  afterEach(async () => {
-    cleanStores(...mountedStores);
-    mountedStores.length = 0;
-    for (const session of sessions) await session.stop();
-    sessions.clear();
-    await allTasks();
-    await logoutAll();
-  });
+  afterEach(cleanup);
 
   it('sends each file as its own message: uploading, then sent with the media id', async () => {
     const [aliceId, bobId] = [uniqueId('alice'), uniqueId('bob')];

@@ -1,34 +1,17 @@
 import { expect } from '@open-wc/testing';
-import { allTasks, cleanStores, keepMount, type ReadableAtom } from 'nanostores';
-import { createChatSession, type ChatMessage, type ChatSession } from '../../src/store/index.js';
+import type { ChatMessage } from '../../src/store/index.js';
 import {
-  appId,
-  devToken,
   loggedInClient,
-  logoutAll,
   record,
-  serverUrl,
   sleep,
   startServer,
   stopServer,
   uniqueId,
   waitFor,
 } from '../client/helpers.js';
+import { sessionKit } from './helpers.js';
 
-const sessions = new Set<ChatSession>();
-const mountedStores: ReadableAtom<unknown>[] = [];
-
-async function newSession(userId: string): Promise<ChatSession> {
-  const session = createChatSession({ server: serverUrl(), appId: appId(), userId, token: await devToken(userId) });
-  sessions.add(session);
-  return session;
-}
-
-function mount<T>($store: ReadableAtom<T>): ReadableAtom<T> {
-  keepMount($store);
-  mountedStores.push($store);
-  return $store;
-}
+const { newSession, mount, cleanup } = sessionKit();
 
 const shown = (messages: readonly ChatMessage[]) => messages.map((m) => [m.text, m.status]);
 const texts = (received: unknown[][]) => received.map(([m]) => (m as { text?: string }).text);
@@ -36,14 +19,7 @@ const texts = (received: unknown[][]) => received.map(([m]) => (m as { text?: st
 describe('ChatSession persistence (IndexedDB)', function () {
   this.timeout(90_000);
 
-  afterEach(async () => {
-    cleanStores(...mountedStores);
-    mountedStores.length = 0;
-    for (const session of sessions) await session.stop();
-    sessions.clear();
-    await allTasks();
-    await logoutAll();
-  });
+  afterEach(cleanup);
 
   it('shows the cached history of a conversation before the server answers', async () => {
     const [aliceId, bobId] = [uniqueId('alice'), uniqueId('bob')];

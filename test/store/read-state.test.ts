@@ -1,12 +1,10 @@
 import { expect } from '@open-wc/testing';
-import { allTasks, cleanStores, keepMount, STORE_UNMOUNT_DELAY, type ReadableAtom } from 'nanostores';
+import { cleanStores, STORE_UNMOUNT_DELAY } from 'nanostores';
 import { MAX_SYNC_GAP, TYPING_TTL_MS } from '../../src/protocol/index.js';
 import {
   createChatSession,
   type ChatMessage,
   type ChatSession,
-  type ChatSessionOptions,
-  type ChatStoreEvent,
   type ConversationKey,
 } from '../../src/store/index.js';
 import {
@@ -22,28 +20,9 @@ import {
   uniqueId,
   waitFor,
 } from '../client/helpers.js';
+import { collectEvents, sessionKit } from './helpers.js';
 
-const sessions = new Set<ChatSession>();
-const mountedStores: ReadableAtom<unknown>[] = [];
-
-async function startedSession(userId: string, extra: Partial<ChatSessionOptions> = {}): Promise<ChatSession> {
-  const session = createChatSession({ server: serverUrl(), appId: appId(), userId, token: await devToken(userId), ...extra });
-  sessions.add(session);
-  await session.start();
-  return session;
-}
-
-function mount<T>($store: ReadableAtom<T>): ReadableAtom<T> {
-  keepMount($store);
-  mountedStores.push($store);
-  return $store;
-}
-
-function collectEvents(session: ChatSession): ChatStoreEvent[] {
-  const events: ChatStoreEvent[] = [];
-  session.subscribe((event) => events.push(event));
-  return events;
-}
+const { sessions, mountedStores, startedSession, mount, cleanup } = sessionKit();
 
 const summaryOf = (session: ChatSession, key: ConversationKey) => session.$conversations.get().find((c) => c.key === key);
 const texts = (messages: readonly ChatMessage[]) => messages.map((m) => m.text);
@@ -51,14 +30,7 @@ const texts = (messages: readonly ChatMessage[]) => messages.map((m) => m.text);
 describe('ChatSession read state', function () {
   this.timeout(90_000);
 
-  afterEach(async () => {
-    cleanStores(...mountedStores);
-    mountedStores.length = 0;
-    for (const session of sessions) await session.stop();
-    sessions.clear();
-    await allTasks();
-    await logoutAll();
-  });
+  afterEach(cleanup);
 
   it('loads the conversations with unread counts after the user was offline', async () => {
     const [aliceId, bobId, channelId] = [uniqueId('alice'), uniqueId('bob'), uniqueId('room')];

@@ -1,18 +1,14 @@
 import { expect } from '@open-wc/testing';
-import { allTasks, cleanStores, keepMount, type ReadableAtom } from 'nanostores';
 import { MAX_MESSAGE_BYTES, RtmError, messageByteSize } from '../../src/protocol/index.js';
 import {
   createChatSession,
   type ChatMessage,
   type ChatSession,
-  type ChatSessionOptions,
-  type ChatStoreEvent,
 } from '../../src/store/index.js';
 import {
   appId,
   devToken,
   loggedInClient,
-  logoutAll,
   record,
   serverUrl,
   sleep,
@@ -20,42 +16,16 @@ import {
   uniqueId,
   waitFor,
 } from '../client/helpers.js';
+import { collectEvents, sessionKit } from './helpers.js';
 
-const sessions = new Set<ChatSession>();
-const mountedStores: ReadableAtom<unknown>[] = [];
-
-async function newSession(userId: string, extra: Partial<ChatSessionOptions> = {}): Promise<ChatSession> {
-  const session = createChatSession({ server: serverUrl(), appId: appId(), userId, token: await devToken(userId), ...extra });
-  sessions.add(session);
-  return session;
-}
-
-/** Mounts a store for the test (its onMount I/O starts); unmounted in afterEach. */
-function mount<T>($store: ReadableAtom<T>): ReadableAtom<T> {
-  keepMount($store);
-  mountedStores.push($store);
-  return $store;
-}
-
-function collectEvents(session: ChatSession): ChatStoreEvent[] {
-  const events: ChatStoreEvent[] = [];
-  session.subscribe((event) => events.push(event));
-  return events;
-}
+const { sessions, newSession, mount, cleanup } = sessionKit();
 
 const texts = (messages: readonly ChatMessage[]) => messages.map((m) => m.text);
 
 describe('ChatSession', function () {
   this.timeout(60_000);
 
-  afterEach(async () => {
-    cleanStores(...mountedStores);
-    mountedStores.length = 0;
-    for (const session of sessions) await session.stop();
-    sessions.clear();
-    await allTasks();
-    await logoutAll();
-  });
+  afterEach(cleanup);
 
   it('starts once, however often start() is called, and reports the connection', async () => {
     const session = await newSession(uniqueId('alice'));
