@@ -1,9 +1,5 @@
 import {
-  MAX_HISTORY_PAGE,
-  MAX_PRESENCE_QUERY,
-  TYPING_MIN_INTERVAL_MS,
   RtmError,
-  type ConversationState,
   type MediaInfo,
   type MemberReadState,
   type ReadState,
@@ -12,41 +8,39 @@ import {
   checkUserId,
   type ClientFrame,
   type ReplyResults,
-  type ServerFrame,
   type StoredMessage,
   type WireMessage,
 } from '../protocol/index.js';
 import { RtmChannel, channelInternals, type ChannelHost } from './channel.js';
 import { Connection } from './connection.js';
 import { TypedEmitter } from './emitter.js';
+import type { RtmClientEvents } from './events.js';
+import { checkLimit, receivedMessages, type HistoryPage, type HistoryQuery } from './history.js';
 import { createClientMessageId } from './ids.js';
 import { createLogger, type LogFilter, type Logger } from './log.js';
-import {
-  createMessage,
-  fromWireMessage,
-  toReceivedMessage,
-  toWireMessage,
-  type ReceivedMessage,
-  type RtmMessage,
-  type RtmMessageInit,
-} from './messages.js';
+import { createMessage, toWireMessage, type ReceivedMessage, type RtmMessage, type RtmMessageInit } from './messages.js';
 import { MediaClient, type MediaMessageParams, type MediaTransferHandler, type MediaUploadHandler } from './media/media-client.js';
 import { rememberThumbnail, unreadThumbnail, type RtmFileMessage, type RtmImageMessage } from './media/media-message.js';
 import { Outbox, type RequestOptions } from './outbox.js';
+import { routeFrame, type PushHost } from './push-router.js';
 import {
+  attempt,
   checkSeq,
   conversationRef,
-  refKey,
+  ReadStateRequests,
   type ConversationTarget,
   type PeersOnlineStatus,
-  type ReadStateEvents,
-  type RtmConversation,
   type RtmConversationList,
   type SyncPage,
   type SyncQuery,
 } from './read-state.js';
 import { socketUrl, type WebSocketConstructor } from './socket.js';
 import { ConnectionState, type ConnectionChangeReason } from './states.js';
+
+// The event and history types moved to their own modules; exported here too so imports of
+// `client.js` keep working.
+export type { PeerMessageProps, RtmClientEvents, SyncedMessageProps } from './events.js';
+export type { HistoryPage, HistoryQuery } from './history.js';
 
 /** Options of {@link createInstance}. */
 export interface RtmClientOptions {
@@ -68,48 +62,6 @@ export interface RtmClientOptions {
    */
   sendTimeoutMs?: number;
 }
-
-/** Server data of a peer message, passed to `MessageFromPeer` listeners. */
-export interface PeerMessageProps {
-  /** Whether it was kept while this user was offline and delivered at login. */
-  isOfflineMessage: boolean;
-  /** Server receive time, ms since the epoch. */
-  serverReceivedTs: number;
-  /** Server message id. */
-  messageId: string;
-  /** Sequence number within the peer conversation, from 1. */
-  seq: number;
-  /** The sender's client message id (our addition; handy for deduplicating). */
-  clientMessageId: string;
-}
-
-/** Where a message this user sent from another tab or device went, and what the server assigned. */
-export interface SyncedMessageProps {
-  /** The receiver, for a peer message. */
-  peerId?: string;
-  /** The channel, for a channel message. */
-  channelId?: string;
-  messageId: string;
-  seq: number;
-  serverReceivedTs: number;
-  clientMessageId: string;
-}
-
-/** Events of an {@link RtmClient} (with our read-state additions from {@link ReadStateEvents}). */
-export type RtmClientEvents = ReadStateEvents & {
-  /** The connection state changed. */
-  ConnectionStateChanged: (newState: ConnectionState, reason: ConnectionChangeReason) => void;
-  /**
-   * A message from another user to this one (live, or kept offline and delivered at login, then
-   * after the batch's `OfflineMessagesReceived`).
-   */
-  MessageFromPeer: (message: RtmMessage, peerId: string, messageProps: PeerMessageProps) => void;
-  /**
-   * Our addition: a message this user sent from another tab or device (the server pushes those
-   * to every connection of the sender), so every tab shows the whole conversation.
-   */
-  MessageSynced: (message: RtmMessage, props: SyncedMessageProps) => void;
-};
 
 /** Options of `sendMessageToPeer`. */
 export interface PeerSendOptions {
@@ -134,22 +86,6 @@ export interface PeerSendResult {
   serverReceivedTs: number;
   /** Whether it was kept for the offline peer. */
   storedOffline: boolean;
-}
-
-/** Options of `getHistory`: exactly one of `peerId` and `channelId`. */
-export type HistoryQuery = ConversationTarget & {
-  /** Only messages older than this sequence number (to page back). Default: the newest page. */
-  beforeSeq?: number;
-  /** At most this many messages, 1 to `MAX_HISTORY_PAGE`. Default `MAX_HISTORY_PAGE`. */
-  limit?: number;
-};
-
-/** One page of history. */
-export interface HistoryPage {
-  /** The page's messages in conversation order (ascending `seq`). */
-  messages: ReceivedMessage[];
-  /** Whether older messages exist (page back with `beforeSeq` = the first message's `seq`). */
-  hasMore: boolean;
 }
 
 /** Own client message ids remembered to recognise our own messages echoed back by the server. */
@@ -186,10 +122,8 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
   #socketGeneration = 0;
   readonly #ownIds = new Set<string>();
   readonly #media: MediaClient;
-  /** Users whose online status this client follows; subscribed again on every new socket. */
-  readonly #presenceSubscriptions = new Set<string>();
-  /** When a typing notice last went out, per conversation (refKey). */
-  readonly #typingSentAt = new Map<string, number>();
+  /** Conversations, read state, typing and presence (issue 4). */
+  readonly #readState: ReadStateRequests;
 
   /** Use {@link createInstance}. */
   constructor(appId: string, options: RtmClientOptions) {
@@ -235,7 +169,24 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
       this.#socketGeneration++;
       this.#outbox.pause();
     });
-    connection.on('frame', (frame) => this.#onFrame(frame));
+    const pushHost: PushHost = {
+      uid: () => connection.uid,
+      channels: this.#channels,
+      ownIds: this.#ownIds,
+      log: this.#log,
+      emit: (event, ...args) => this.emit(event, ...args),
+    };
+    connection.on('frame', (frame) => {
+      if (!this.#outbox.handleFrame(frame)) routeFrame(frame, pushHost);
+    });
+    this.#readState = new ReadStateRequests({
+      request: this.#channelHost.request,
+      ready: () => connection.ready,
+      active: () => this.#session === 'active',
+      received: (stored) => this.#received(stored),
+      emit: pushHost.emit,
+      log: this.#log,
+    });
     this.#media = new MediaClient({ server: options.server, appId, token: () => this.#token });
   }
 
@@ -276,8 +227,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    */
   logout(): Promise<void> {
     this.#session = 'none';
-    this.#presenceSubscriptions.clear();
-    this.#typingSentAt.clear();
+    this.#readState.clear();
     this.#outbox.failAll(new RtmError('CANCELLED', 'Logged out.'));
     this.#media.cancelAll();
     for (const channel of this.#channels.values()) channelInternals(channel).reset();
@@ -394,10 +344,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    * for (const c of conversations) console.log(c.kind, c.id, c.unread);
    */
   getConversations(): Promise<RtmConversationList> {
-    return this.#request<'conversations'>((id) => ({ t: 'conversations', id })).then((result) => ({
-      conversations: result.conversations.map((state) => this.#conversationOf(state)),
-      totalUnread: result.totalUnread,
-    }));
+    return this.#readState.conversations();
   }
 
   /**
@@ -411,14 +358,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    * await client.markRead({ peerId: 'bob', seq: lastShown.seq });
    */
   markRead(options: ConversationTarget & { seq: number }): Promise<ReadState> {
-    return attempt(() => {
-      const ref = conversationRef(options, 'markRead');
-      const seq = checkSeq(options.seq, 'seq', 0);
-      return this.#request<'read'>((id) => ({ t: 'read', id, seq, ...ref })).then((state) => {
-        this.emit('ReadStateChanged', state);
-        return state;
-      });
-    });
+    return this.#readState.markRead(options);
   }
 
   /**
@@ -426,12 +366,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    * ask (NOT_JOINED otherwise). Follow changes with `ChannelReadStateChanged`.
    */
   getChannelReceipts(channelId: string): Promise<MemberReadState[]> {
-    return attempt(() => {
-      const { channel } = conversationRef({ channelId }, 'getChannelReceipts');
-      return this.#request<'channel.receipts'>((id) => ({ t: 'channel.receipts', id, channel: channel! })).then(
-        (result) => result.members,
-      );
-    });
+    return this.#readState.channelReceipts(channelId);
   }
 
   /**
@@ -471,22 +406,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    * Rejects with NOT_LOGGED_IN before login, or at once for a bad target.
    */
   sendTypingIndicator(target: ConversationTarget): Promise<void> {
-    return attempt(() => {
-      const ref = conversationRef(target, 'sendTypingIndicator');
-      const key = refKey(ref);
-      const now = Date.now();
-      const tooSoon = now - (this.#typingSentAt.get(key) ?? -Infinity) < TYPING_MIN_INTERVAL_MS;
-      if (this.#session === 'active' && (!this.#connection.ready || tooSoon)) return Promise.resolve();
-      this.#typingSentAt.set(key, now);
-      return this.#request<'typing'>((id) => ({ t: 'typing', id, ...ref }), { now: true }).then(
-        () => undefined,
-        (error: unknown) => {
-          const reason = (error as RtmError).reason;
-          if (reason === 'TOO_OFTEN' || reason === 'MESSAGE_WEBSOCKET_DISCONNECTED') return;
-          throw error;
-        },
-      );
-    });
+    return this.#readState.typing(target);
   }
 
   /**
@@ -498,11 +418,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    * const status = await client.queryPeersOnlineStatus(['bob', 'carol']); // { bob: 'ONLINE', carol: 'OFFLINE' }
    */
   queryPeersOnlineStatus(peerIds: string[]): Promise<PeersOnlineStatus> {
-    return attempt(() => {
-      const uids = checkPeerIds(peerIds, 'queryPeersOnlineStatus');
-      if (uids.length === 0) return Promise.resolve({});
-      return this.#request<'presence.query'>((id) => ({ t: 'presence.query', id, uids })).then((result) => result.status);
-    });
+    return this.#readState.queryPresence(peerIds);
   }
 
   /**
@@ -512,44 +428,17 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    * Rejects at once with INVALID_ARGUMENT (more than `MAX_PRESENCE_QUERY`) or INVALID_USER_ID.
    */
   subscribePeersOnlineStatus(peerIds: string[]): Promise<void> {
-    return attempt(() => {
-      const uids = checkPeerIds(peerIds, 'subscribePeersOnlineStatus');
-      if (uids.length === 0) return Promise.resolve();
-      for (const uid of uids) this.#presenceSubscriptions.add(uid);
-      return this.#subscribePresence(uids);
-    });
+    return this.#readState.subscribePresence(peerIds);
   }
 
   /** Stops following the online status of users (Agora's name). */
   unsubscribePeersOnlineStatus(peerIds: string[]): Promise<void> {
-    return attempt(() => {
-      const uids = checkPeerIds(peerIds, 'unsubscribePeersOnlineStatus');
-      for (const uid of uids) this.#presenceSubscriptions.delete(uid);
-      // Subscriptions end with their socket: while it is down there is nothing to undo.
-      if (uids.length === 0 || !this.#connection.ready) return Promise.resolve();
-      return this.#request<'presence.unsubscribe'>((id) => ({ t: 'presence.unsubscribe', id, uids })).then(() => undefined);
-    });
-  }
-
-  #subscribePresence(uids: string[], options?: RequestOptions): Promise<void> {
-    return this.#request<'presence.subscribe'>((id) => ({ t: 'presence.subscribe', id, uids }), options).then((result) => {
-      // Only the users still followed: an unsubscribe may have come first.
-      const status = Object.fromEntries(Object.entries(result.status).filter(([uid]) => this.#presenceSubscriptions.has(uid)));
-      if (Object.keys(status).length > 0) this.emit('PeersOnlineStatusChanged', status);
-    });
-  }
-
-  #conversationOf({ lastMessage, ...state }: ConversationState): RtmConversation {
-    const [last] = lastMessage ? this.#received([lastMessage]) : [];
-    return last ? { ...state, lastMessage: last } : state;
+    return this.#readState.unsubscribePresence(peerIds);
   }
 
   /** Stored messages as ReceivedMessages in ascending seq, skipping undecodable ones. */
   #received(stored: StoredMessage[]): ReceivedMessage[] {
-    return stored
-      .map((s) => this.#decode(s, (m) => toReceivedMessage(m, this.#connection.uid)))
-      .filter((m): m is ReceivedMessage => m !== undefined)
-      .sort((a, b) => a.seq - b.seq);
+    return receivedMessages(stored, this.#connection.uid, this.#log);
   }
 
   // ---- media (seeds 000/001) --------------------------------------------------------------------
@@ -685,131 +574,10 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
         .rejoin()
         .catch((error: unknown) => this.#log.warn(`Could not rejoin channel ${channel.channelId}:`, error)),
     );
-    // Presence subscriptions end with their socket; the next reconnect subscribes afresh.
-    const followed = [...this.#presenceSubscriptions];
-    for (let i = 0; i < followed.length; i += MAX_PRESENCE_QUERY) {
-      this.#subscribePresence(followed.slice(i, i + MAX_PRESENCE_QUERY), { now: true }).catch((error: unknown) =>
-        this.#log.warn('Could not subscribe to presence again:', error),
-      );
-    }
+    this.#readState.resubscribe();
     // Queued channel sends must reach the server after the rejoin, or they would be refused.
     if (rejoins.length > 0) await Promise.all(rejoins);
     if (generation === this.#socketGeneration) this.#outbox.resume();
-  }
-
-  #onFrame(frame: ServerFrame): void {
-    if (this.#outbox.handleFrame(frame)) return;
-    switch (frame.t) {
-      case 'peer.message':
-        this.#onStoredMessage(frame.message, frame.offline === true);
-        break;
-      case 'channel.message':
-        this.#onStoredMessage(frame.message, false);
-        break;
-      case 'channel.member_joined':
-      case 'channel.member_left': {
-        const channel = this.#channels.get(frame.channel);
-        if (!channel || frame.uid === this.#connection.uid) break;
-        const event = frame.t === 'channel.member_joined' ? 'MemberJoined' : 'MemberLeft';
-        channelInternals(channel).emit(event, frame.uid);
-        break;
-      }
-      case 'peer.offline_batch':
-        this.#onOfflineBatch(frame.peer, frame.messages);
-        break;
-      case 'read.updated': {
-        const { t: _t, ...state } = frame;
-        this.emit('ReadStateChanged', state);
-        break;
-      }
-      case 'receipt':
-        this.emit('MessageReceipt', { kind: frame.kind, peerId: frame.peer, seq: frame.seq });
-        break;
-      case 'channel.read':
-        this.emit('ChannelReadStateChanged', { channelId: frame.channel, memberId: frame.uid, readSeq: frame.readSeq });
-        break;
-      case 'typing':
-        if (frame.from === this.#connection.uid) break;
-        this.emit(
-          'TypingStarted',
-          frame.channel !== undefined
-            ? { from: frame.from, channelId: frame.channel, expiresInMs: frame.expiresInMs }
-            : { from: frame.from, peerId: frame.from, expiresInMs: frame.expiresInMs },
-        );
-        break;
-      case 'presence':
-        this.emit('PeersOnlineStatusChanged', { [frame.uid]: frame.status });
-        break;
-      case 'error':
-        this.#log.warn('Server error:', frame.error);
-        break;
-      default:
-        this.#log.debug('Ignoring frame', frame.t);
-    }
-  }
-
-  #onStoredMessage(stored: StoredMessage, offline: boolean): void {
-    const message = this.#decode(stored, (s) => fromWireMessage(s.message));
-    if (!message) return;
-    if (stored.from === this.#connection.uid) {
-      // Our own message: echoed to this very connection (already known from the ack), or sent
-      // from another tab or device (worth syncing).
-      if (this.#ownIds.has(stored.cmid)) return;
-      const props: SyncedMessageProps = {
-        messageId: stored.id,
-        seq: stored.seq,
-        serverReceivedTs: stored.ts,
-        clientMessageId: stored.cmid,
-      };
-      if (stored.channel !== undefined) props.channelId = stored.channel;
-      else props.peerId = stored.to;
-      this.emit('MessageSynced', message, props);
-      return;
-    }
-    if (stored.channel !== undefined) {
-      const channel = this.#channels.get(stored.channel);
-      if (!channel) return;
-      channelInternals(channel).emit('ChannelMessage', message, stored.from, {
-        serverReceivedTs: stored.ts,
-        messageId: stored.id,
-        seq: stored.seq,
-        clientMessageId: stored.cmid,
-      });
-      return;
-    }
-    this.emit('MessageFromPeer', message, stored.from, {
-      isOfflineMessage: offline,
-      serverReceivedTs: stored.ts,
-      messageId: stored.id,
-      seq: stored.seq,
-      clientMessageId: stored.cmid,
-    });
-  }
-
-  /** One batch event for a peer conversation's offline messages, then the usual single events. */
-  #onOfflineBatch(peerId: string, stored: StoredMessage[]): void {
-    const messages = this.#received(Array.isArray(stored) ? stored : []).filter((m) => m.from === peerId);
-    if (messages.length === 0) return;
-    this.emit('OfflineMessagesReceived', { peerId, messages });
-    for (const m of messages) {
-      this.emit('MessageFromPeer', m.message, peerId, {
-        isOfflineMessage: true,
-        serverReceivedTs: m.serverReceivedTs,
-        messageId: m.messageId,
-        seq: m.seq,
-        clientMessageId: m.clientMessageId,
-      });
-    }
-  }
-
-  /** Decodes a stored message, skipping (with a warning) one this version cannot read. */
-  #decode<T>(stored: StoredMessage, decode: (stored: StoredMessage) => T): T | undefined {
-    try {
-      return decode(stored);
-    } catch (error) {
-      this.#log.warn(`Skipping message ${stored?.id}:`, error);
-      return undefined;
-    }
   }
 
   #rememberOwnId(cmid: string): void {
@@ -819,37 +587,6 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
       this.#ownIds.delete(this.#ownIds.values().next().value!);
     }
   }
-}
-
-/** Runs `start`, turning a synchronous throw (argument checks) into a rejection. */
-function attempt<T>(start: () => Promise<T>): Promise<T> {
-  try {
-    return start();
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
-function checkLimit(limit: number | undefined): number {
-  if (limit === undefined) return MAX_HISTORY_PAGE;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_PAGE) {
-    throw new RtmError('INVALID_ARGUMENT', `limit must be an integer from 1 to ${MAX_HISTORY_PAGE}.`);
-  }
-  return limit;
-}
-
-/** Distinct valid user ids, at most MAX_PRESENCE_QUERY; throws INVALID_ARGUMENT or INVALID_USER_ID. */
-function checkPeerIds(peerIds: unknown, method: string): string[] {
-  if (!Array.isArray(peerIds)) throw new RtmError('INVALID_ARGUMENT', `${method} needs an array of user ids.`);
-  const uids = [...new Set(peerIds as unknown[])];
-  if (uids.length > MAX_PRESENCE_QUERY) {
-    throw new RtmError('INVALID_ARGUMENT', `${method} takes at most ${MAX_PRESENCE_QUERY} user ids.`);
-  }
-  for (const uid of uids) {
-    const invalid = checkUserId(uid, 'Peer id');
-    if (invalid) throw invalid;
-  }
-  return uids as string[];
 }
 
 /**

@@ -1,0 +1,50 @@
+import type { ReadStateEvents } from './read-state.js';
+import type { RtmMessage } from './messages.js';
+import type { ConnectionChangeReason, ConnectionState } from './states.js';
+
+/**
+ * The events an {@link RtmClient} emits and the server data they carry (re-exported by
+ * `client.ts`; `push-router.ts` emits most of them).
+ */
+
+/** Server data of a peer message, passed to `MessageFromPeer` listeners. */
+export interface PeerMessageProps {
+  /** Whether it was kept while this user was offline and delivered at login. */
+  isOfflineMessage: boolean;
+  /** Server receive time, ms since the epoch. */
+  serverReceivedTs: number;
+  /** Server message id. */
+  messageId: string;
+  /** Sequence number within the peer conversation, from 1. */
+  seq: number;
+  /** The sender's client message id (our addition; handy for deduplicating). */
+  clientMessageId: string;
+}
+
+/** Where a message this user sent from another tab or device went, and what the server assigned. */
+export interface SyncedMessageProps {
+  /** The receiver, for a peer message. */
+  peerId?: string;
+  /** The channel, for a channel message. */
+  channelId?: string;
+  messageId: string;
+  seq: number;
+  serverReceivedTs: number;
+  clientMessageId: string;
+}
+
+/** Events of an {@link RtmClient} (with our read-state additions from {@link ReadStateEvents}). */
+export type RtmClientEvents = ReadStateEvents & {
+  /** The connection state changed. */
+  ConnectionStateChanged: (newState: ConnectionState, reason: ConnectionChangeReason) => void;
+  /**
+   * A message from another user to this one (live, or kept offline and delivered at login, then
+   * after the batch's `OfflineMessagesReceived`).
+   */
+  MessageFromPeer: (message: RtmMessage, peerId: string, messageProps: PeerMessageProps) => void;
+  /**
+   * Our addition: a message this user sent from another tab or device (the server pushes those
+   * to every connection of the sender), so every tab shows the whole conversation.
+   */
+  MessageSynced: (message: RtmMessage, props: SyncedMessageProps) => void;
+};

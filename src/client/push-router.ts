@@ -1,0 +1,127 @@
+import type { ServerFrame, StoredMessage } from '../protocol/index.js';
+import { channelInternals, type RtmChannel } from './channel.js';
+import type { RtmClientEvents, SyncedMessageProps } from './events.js';
+import { decodeStored, receivedMessages } from './history.js';
+import type { Logger } from './log.js';
+import { fromWireMessage } from './messages.js';
+
+/**
+ * Turns frames the server pushes (everything that is not a reply to a request) into client and
+ * channel events.
+ */
+
+/** What the router needs of the client: its user, channels, own message ids, log and `emit`. */
+export interface PushHost {
+  /** The logged-in (or logging-in) user. */
+  uid(): string;
+  readonly channels: ReadonlyMap<string, RtmChannel>;
+  /** Client message ids this client sent, to recognise its own messages echoed back. */
+  readonly ownIds: ReadonlySet<string>;
+  readonly log: Logger;
+  emit<E extends keyof RtmClientEvents>(event: E, ...args: Parameters<RtmClientEvents[E]>): void;
+}
+
+/** Emits the events of one pushed frame. */
+export function routeFrame(frame: ServerFrame, host: PushHost): void {
+  switch (frame.t) {
+    case 'peer.message':
+      onStoredMessage(host, frame.message, frame.offline === true);
+      break;
+    case 'channel.message':
+      onStoredMessage(host, frame.message, false);
+      break;
+    case 'channel.member_joined':
+    case 'channel.member_left': {
+      const channel = host.channels.get(frame.channel);
+      if (!channel || frame.uid === host.uid()) break;
+      const event = frame.t === 'channel.member_joined' ? 'MemberJoined' : 'MemberLeft';
+      channelInternals(channel).emit(event, frame.uid);
+      break;
+    }
+    case 'peer.offline_batch':
+      onOfflineBatch(host, frame.peer, frame.messages);
+      break;
+    case 'read.updated': {
+      const { t: _t, ...state } = frame;
+      host.emit('ReadStateChanged', state);
+      break;
+    }
+    case 'receipt':
+      host.emit('MessageReceipt', { kind: frame.kind, peerId: frame.peer, seq: frame.seq });
+      break;
+    case 'channel.read':
+      host.emit('ChannelReadStateChanged', { channelId: frame.channel, memberId: frame.uid, readSeq: frame.readSeq });
+      break;
+    case 'typing':
+      if (frame.from === host.uid()) break;
+      host.emit(
+        'TypingStarted',
+        frame.channel !== undefined
+          ? { from: frame.from, channelId: frame.channel, expiresInMs: frame.expiresInMs }
+          : { from: frame.from, peerId: frame.from, expiresInMs: frame.expiresInMs },
+      );
+      break;
+    case 'presence':
+      host.emit('PeersOnlineStatusChanged', { [frame.uid]: frame.status });
+      break;
+    case 'error':
+      host.log.warn('Server error:', frame.error);
+      break;
+    default:
+      host.log.debug('Ignoring frame', frame.t);
+  }
+}
+
+function onStoredMessage(host: PushHost, stored: StoredMessage, offline: boolean): void {
+  const message = decodeStored(stored, (s) => fromWireMessage(s.message), host.log);
+  if (!message) return;
+  if (stored.from === host.uid()) {
+    // Our own message: echoed to this very connection (already known from the ack), or sent
+    // from another tab or device (worth syncing).
+    if (host.ownIds.has(stored.cmid)) return;
+    const props: SyncedMessageProps = {
+      messageId: stored.id,
+      seq: stored.seq,
+      serverReceivedTs: stored.ts,
+      clientMessageId: stored.cmid,
+    };
+    if (stored.channel !== undefined) props.channelId = stored.channel;
+    else props.peerId = stored.to;
+    host.emit('MessageSynced', message, props);
+    return;
+  }
+  if (stored.channel !== undefined) {
+    const channel = host.channels.get(stored.channel);
+    if (!channel) return;
+    channelInternals(channel).emit('ChannelMessage', message, stored.from, {
+      serverReceivedTs: stored.ts,
+      messageId: stored.id,
+      seq: stored.seq,
+      clientMessageId: stored.cmid,
+    });
+    return;
+  }
+  host.emit('MessageFromPeer', message, stored.from, {
+    isOfflineMessage: offline,
+    serverReceivedTs: stored.ts,
+    messageId: stored.id,
+    seq: stored.seq,
+    clientMessageId: stored.cmid,
+  });
+}
+
+/** One batch event for a peer conversation's offline messages, then the usual single events. */
+function onOfflineBatch(host: PushHost, peerId: string, stored: StoredMessage[]): void {
+  const messages = receivedMessages(Array.isArray(stored) ? stored : [], host.uid(), host.log).filter((m) => m.from === peerId);
+  if (messages.length === 0) return;
+  host.emit('OfflineMessagesReceived', { peerId, messages });
+  for (const m of messages) {
+    host.emit('MessageFromPeer', m.message, peerId, {
+      isOfflineMessage: true,
+      serverReceivedTs: m.serverReceivedTs,
+      messageId: m.messageId,
+      seq: m.seq,
+      clientMessageId: m.clientMessageId,
+    });
+  }
+}
