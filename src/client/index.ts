@@ -84,6 +84,7 @@ export {
   type LogFilter,
 } from './log.js';
 export type { WebSocketConstructor, WebSocketLike } from './socket.js';
+export { shareConnection, type SharedConnection } from './tabs/share-connection.js';
 export { RtmError };
 
 /**

@@ -76,6 +76,12 @@ export const SEND_ATTEMPTS = 2;
 /** How long a login waits for its reply. */
 export const LOGIN_TIMEOUT_MS = 10_000;
 
+/**
+ * How long a tab's socket waits for the leader tab (the one holding the shared connection) to
+ * answer before it counts as failed and the client retries with backoff.
+ */
+export const HUB_ANSWER_TIMEOUT_MS = 2_000;
+
 /** A connection that has not logged in within this time is closed by the server. */
 export const LOGIN_DEADLINE_MS = 15_000;
 

@@ -16,6 +16,8 @@ import {
   type RtmMessage,
   type ReceivedMessage,
   type WebSocketConstructor,
+  shareConnection,
+  type SharedConnection,
 } from '../client/index.js';
 import {
   INLINE_IMAGE_TYPES,
@@ -54,6 +56,12 @@ export interface ChatSessionOptions {
   WebSocket?: WebSocketConstructor;
   /** Transport settings passed to the client (for tests, or a shorter give-up time). */
   client?: Pick<RtmClientOptions, 'logFilter' | 'reconnectGiveUpMs' | 'sendTimeoutMs'>;
+  /**
+   * Share one connection among this user's tabs on this origin (default true, where the browser
+   * has Web Locks and BroadcastChannel): one tab holds the socket, the others go through it, and
+   * another takes over when it closes. `false` gives this session a socket of its own.
+   */
+  shareConnection?: boolean;
 }
 
 /**
@@ -245,6 +253,10 @@ class Session implements ChatSession {
   readonly #presence = new PresenceState(this.#live);
   readonly #readers = new ReadersState(this.#live);
   #client: RtmClient | undefined;
+  /** The connection shared with this user's other tabs, when sharing. */
+  #shared: SharedConnection | undefined;
+  /** Leaves the leader election (handing the socket over when this tab leads). */
+  #leaveElection: (() => void) | undefined;
   #starting: Promise<void> | undefined;
   /** Whether the session is started (listeners attached); false before start and after stop. */
   #active = false;
@@ -345,6 +357,7 @@ class Session implements ChatSession {
       throw new RtmError('INVALID_TOKEN', 'No token: pass a token or a tokenProvider.');
     }
     const login = client.login({ uid: this.userId, token: fresh });
+    this.#leaveElection ??= this.#shared?.elect(() => void this.#takeOverOutbox());
     this.#presence.resume();
     // Logging in: the client holds requests until connected, so the outbox can go out now.
     void outbox.then((chats) => chats.forEach((chat) => void this.#transmit(chat.conversation, chat)));
@@ -359,6 +372,8 @@ class Session implements ChatSession {
     this.#typing.clear();
     this.#presence.clear();
     await this.#client?.logout();
+    this.#leaveElection?.();
+    this.#leaveElection = undefined;
     await this.#cache.close();
     this.#$connection.set({ state: 'IDLE' });
   }
@@ -366,11 +381,13 @@ class Session implements ChatSession {
   /** The client, created on first use: a bad server URL surfaces as start()'s rejection. */
   #ensureClient(): RtmClient {
     if (!this.#client) {
-      const { server, appId, WebSocket, client } = this.#options;
+      const { server, appId, userId, WebSocket, client, shareConnection: share = true } = this.#options;
+      const own = WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
+      this.#shared = share && own ? shareConnection(`${server} ${appId} ${userId}`, own) : undefined;
       this.#client = createInstance(appId, {
         ...client,
         server,
-        WebSocket,
+        WebSocket: this.#shared?.WebSocket ?? WebSocket,
       });
     }
     return this.#client;
@@ -777,6 +794,15 @@ class Session implements ChatSession {
       chats.push(chat);
     }
     return chats;
+  }
+
+  /**
+   * This tab became the one holding the shared connection: sends what a closed leader tab left in
+   * the outbox (each message has its client id, so one another tab is sending too is stored once).
+   */
+  async #takeOverOutbox(): Promise<void> {
+    const chats = (await this.#restoreOutbox()).filter((chat) => !this.#inFlight.has(chat.localId));
+    for (const chat of chats) void this.#transmit(chat.conversation, chat);
   }
 
   retry(key: ConversationKey, localId: string): Promise<ChatMessage> {
