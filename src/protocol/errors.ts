@@ -29,11 +29,17 @@ export const ErrorCodes = {
   INVALID_APP_ID: 204,
   /** The page's origin is not on the app's allow-list. */
   ORIGIN_NOT_ALLOWED: 205,
+  /** A REST request with neither Basic nor token credentials (or half of the token pair). */
+  MISSING_CREDENTIALS: 206,
+  /** REST Basic credentials that are not the app's REST key and secret, or another scheme. */
+  INVALID_CREDENTIALS: 207,
 
   /** No ack within the send timeout, and the retry after reconnecting failed too (seed 002). */
   SERVER_NOT_REACHABLE: 300,
   /** Login got no reply in time. */
   LOGIN_TIMEOUT: 301,
+  /** REST `wait_for_ack=true`: the receiver's client did not confirm in time (the message is stored). */
+  DELIVERY_TIMEOUT: 302,
 
   /** A frame that is not valid JSON, or not a JSON object. */
   MALFORMED_FRAME: 400,

@@ -9,3 +9,4 @@ export * from './messages.js';
 export * from './media.js';
 export * from './image-size.js';
 export * from './frames.js';
+export * from './rest.js';

@@ -91,6 +91,22 @@ export const RETRACT_WINDOW_MS = 3 * 60 * 1000;
 /** REST API requests per second per app id; beyond it 429 with Retry-After. */
 export const REST_REQUESTS_PER_SECOND = 500;
 
+/**
+ * REST API burst: how many requests an app that has been quiet may send at once, on top of the
+ * steady {@link REST_REQUESTS_PER_SECOND} (a token bucket of this size refilled at that rate; at
+ * most 500 + 50 requests in any one second).
+ */
+export const REST_BURST = 50;
+
+/** How long `wait_for_ack=true` waits for the receiver's client to confirm before answering 408. */
+export const REST_ACK_TIMEOUT_MS = 5_000;
+
+/**
+ * Largest REST request body, in bytes: a payload at the message cap in which every byte is written
+ * as a 6-character JSON escape (`\u00e9`), plus the other fields.
+ */
+export const MAX_REST_BODY_BYTES = 6 * MAX_MESSAGE_BYTES + FRAME_ENVELOPE_BYTES;
+
 /** The client sends a heartbeat this often while connected. */
 export const CLIENT_HEARTBEAT_INTERVAL_MS = 15_000;
 

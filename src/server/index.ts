@@ -1,7 +1,13 @@
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { join } from 'node:path';
-import { LOGIN_DEADLINE_MS, MAX_FRAME_BYTES, MEDIA_SWEEP_INTERVAL_MS, SERVER_HEARTBEAT_INTERVAL_MS } from '../protocol/index.js';
+import {
+  LOGIN_DEADLINE_MS,
+  MAX_FRAME_BYTES,
+  MEDIA_SWEEP_INTERVAL_MS,
+  REST_ACK_TIMEOUT_MS,
+  SERVER_HEARTBEAT_INTERVAL_MS,
+} from '../protocol/index.js';
 import { provisionApps } from './apps.js';
 import { readConfigFile } from './config.js';
 import { InMemoryPresence, registerGateway } from './gateway/index.js';
@@ -10,6 +16,7 @@ import { registerDevTokenRoute } from './http/dev-token.js';
 import { installErrorHandlers } from './http/errors.js';
 import { registerHealthRoute } from './http/health.js';
 import { registerMediaRoutes } from './http/media/index.js';
+import { registerRestApi } from './http/rest/index.js';
 import { registerStatic } from './http/static.js';
 import { MediaSweeper } from './media/sweeper.js';
 import { createDiskMediaObjects } from './storage/disk/media-objects.js';
@@ -51,9 +58,10 @@ export interface ServerOptions {
    * `https://<public host>/…`. Default false.
    */
   trustProxy?: boolean | string | string[];
-  /** Test hooks: shorter login deadline and heartbeat interval than the protocol defaults. */
+  /** Test hooks: shorter login deadline, heartbeat interval and REST wait_for_ack timeout than the protocol defaults. */
   loginDeadlineMs?: number;
   heartbeatIntervalMs?: number;
+  restAckTimeoutMs?: number;
 }
 
 /** Credentials of an app this start created (shown once; the CLI prints them). */
@@ -122,20 +130,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     registerHealthRoute(app, { health: storage.health, now, log });
     registerDevTokenRoute(app, { apps: registry, enabled: options.devTokens ?? false, now });
     await registerMediaRoutes(app, { apps: registry, store: storage.media, objects: mediaObjects, now });
-    const gateway = registerGateway(
-      app,
-      {
-        apps: registry,
-        messages: storage.messages,
-        conversations: storage.conversations,
-        media: storage.media,
-        presence: new InMemoryPresence(),
-        now,
-        log,
-        loginDeadlineMs: options.loginDeadlineMs ?? LOGIN_DEADLINE_MS,
-      },
-      options.heartbeatIntervalMs ?? SERVER_HEARTBEAT_INTERVAL_MS,
-    );
+    const gatewayContext = {
+      apps: registry,
+      messages: storage.messages,
+      conversations: storage.conversations,
+      media: storage.media,
+      presence: new InMemoryPresence(),
+      now,
+      log,
+      loginDeadlineMs: options.loginDeadlineMs ?? LOGIN_DEADLINE_MS,
+    };
+    const gateway = registerGateway(app, gatewayContext, options.heartbeatIntervalMs ?? SERVER_HEARTBEAT_INTERVAL_MS);
+    // REST-sent messages go through the gateway's storage and presence, like SDK-sent ones.
+    await registerRestApi(app, { apps: registry, send: gatewayContext, log, ackTimeoutMs: options.restAckTimeoutMs ?? REST_ACK_TIMEOUT_MS });
     if (options.staticRoot !== undefined) await registerStatic(app, options.staticRoot);
 
     const host = options.host ?? '127.0.0.1';

@@ -10,6 +10,7 @@ import {
 import type { RoutedConnection } from './presence.js';
 
 let nextConnectionId = 1;
+let nextPingId = 1;
 
 /**
  * One client WebSocket: its login state and typed helpers to send frames. Frames are only written
@@ -46,6 +47,32 @@ export class Connection implements RoutedConnection {
       return;
     }
     this.socket.send(text, done);
+  }
+
+  /**
+   * Resolves true once the client has received everything sent to it so far: a ping with a unique
+   * payload is sent behind those frames, and the socket is ordered, so its pong proves the client
+   * read them (browsers answer pings by themselves). False on timeout or when the socket closes.
+   */
+  confirmReceived(timeoutMs: number): Promise<boolean> {
+    if (!this.isOpen) return Promise.resolve(false);
+    const token = Buffer.from(`confirm-${nextPingId++}`);
+    return new Promise((resolve) => {
+      const finish = (received: boolean) => {
+        clearTimeout(timer);
+        this.socket.off('pong', onPong);
+        this.socket.off('close', onClose);
+        resolve(received);
+      };
+      const onPong = (data: Buffer) => {
+        if (data.equals(token)) finish(true);
+      };
+      const onClose = () => finish(false);
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      this.socket.on('pong', onPong);
+      this.socket.on('close', onClose);
+      this.socket.ping(token);
+    });
   }
 
   send(frame: ServerFrame, done?: (error?: Error) => void): void {

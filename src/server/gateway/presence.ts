@@ -13,6 +13,8 @@ export interface RoutedConnection {
   readonly uid: string;
   /** Sends an already serialized frame (fan-out serializes once). */
   sendText(text: string): void;
+  /** Resolves true once the client proved it received everything sent so far; false on timeout or close. */
+  confirmReceived(timeoutMs: number): Promise<boolean>;
 }
 
 /**
@@ -48,6 +50,12 @@ export interface Presence {
   isOnline(appId: string, uid: string, except?: RoutedConnection): boolean;
   /** Sends to every connection of `uid` except `except`; returns how many got it. */
   sendToUser(appId: string, uid: string, frame: ServerFrame, except?: RoutedConnection): number;
+  /**
+   * Resolves true once some connection of `uid` confirms it received everything sent to it so far
+   * (call it right after `sendToUser`, in the same tick, to confirm that frame); false when the user
+   * has no connection or none confirms within `timeoutMs`. REST `wait_for_ack` uses it.
+   */
+  confirmReceived(appId: string, uid: string, timeoutMs: number): Promise<boolean>;
   /** Joins (idempotent); returns the members after joining. */
   join(conn: RoutedConnection, channel: string): string[];
   /** Leaves; false when the connection had not joined. */
@@ -152,6 +160,20 @@ export class InMemoryPresence implements Presence {
 
   sendToUser(appId: string, uid: string, frame: ServerFrame, except?: RoutedConnection): number {
     return sendAll(this.#users.get(key(appId, uid)) ?? [], frame, except);
+  }
+
+  confirmReceived(appId: string, uid: string, timeoutMs: number): Promise<boolean> {
+    const conns = [...(this.#users.get(key(appId, uid)) ?? [])];
+    if (conns.length === 0) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      let pending = conns.length;
+      for (const conn of conns) {
+        void conn.confirmReceived(timeoutMs).then((received) => {
+          if (received) resolve(true);
+          else if (--pending === 0) resolve(false);
+        });
+      }
+    });
   }
 
   join(conn: RoutedConnection, channel: string): string[] {

@@ -1,7 +1,6 @@
 import { RtmError } from '../../../protocol/index.js';
-import { channelConversation } from '../../messaging/conversations.js';
-import { newMessageId } from '../../messaging/message-ids.js';
 import { checkMediaReference } from '../media.js';
+import { deliverChannelMessage, storeChannelMessage } from '../send.js';
 import type { FrameHandler } from './types.js';
 
 /**
@@ -39,22 +38,9 @@ export const channelSend: FrameHandler<'channel.send'> = async (ctx, conn, frame
     throw new RtmError('NOT_JOINED', `Join channel "${frame.channel}" before sending to it.`);
   }
   await checkMediaReference(ctx, conn.appId, frame.message);
-  const now = ctx.now();
-  const { message, duplicate } = await ctx.messages.store(
-    {
-      appId: conn.appId,
-      conv: channelConversation(frame.channel),
-      id: newMessageId(),
-      ts: now,
-      from: conn.uid,
-      channel: frame.channel,
-      cmid: frame.cmid,
-      message: frame.message,
-      ack: { peerReceived: false, storedOffline: false },
-    },
-    now,
-  );
+  const send = { appId: conn.appId, from: conn.uid, channel: frame.channel, cmid: frame.cmid, message: frame.message, via: conn };
+  const result = await storeChannelMessage(ctx, send);
+  const { message, duplicate } = result;
   conn.reply(frame.id, 'channel.send', { messageId: message.id, seq: message.seq, ts: message.ts, duplicate });
-  if (duplicate) return;
-  ctx.presence.sendToChannel(conn.appId, frame.channel, { t: 'channel.message', message }, conn);
+  deliverChannelMessage(ctx, send, result);
 };

@@ -1,8 +1,7 @@
-import { MAX_OFFLINE_MESSAGES_PER_RECEIVER, OFFLINE_MESSAGE_TTL_MS } from '../../../protocol/index.js';
 import { peerConversation } from '../../messaging/conversations.js';
-import { newMessageId } from '../../messaging/message-ids.js';
 import type { GatewayContext } from '../context.js';
 import { checkMediaReference } from '../media.js';
+import { deliverPeerMessage, storePeerMessage } from '../send.js';
 import type { FrameHandler } from './types.js';
 
 /**
@@ -13,30 +12,9 @@ import type { FrameHandler } from './types.js';
  * connections get a `delivered` receipt (not for notes to self).
  */
 export const peerSend: FrameHandler<'peer.send'> = async (ctx, conn, frame) => {
-  const { appId, uid } = conn;
-  await checkMediaReference(ctx, appId, frame.message);
-  const now = ctx.now();
-  // A self-send counts the sender as online (this very connection), so it is never kept offline;
-  // "received" means another of the receiver's connections got it.
-  const peerReceived = ctx.presence.isOnline(appId, frame.to, conn);
-  const storedOffline = frame.offline && !ctx.presence.isOnline(appId, frame.to);
-  const result = await ctx.messages.store(
-    {
-      appId,
-      conv: peerConversation(uid, frame.to),
-      id: newMessageId(),
-      ts: now,
-      from: uid,
-      to: frame.to,
-      cmid: frame.cmid,
-      message: frame.message,
-      ack: { peerReceived, storedOffline },
-      ...(storedOffline && {
-        offline: { expiresAt: now + OFFLINE_MESSAGE_TTL_MS, maxPerReceiver: MAX_OFFLINE_MESSAGES_PER_RECEIVER },
-      }),
-    },
-    now,
-  );
+  await checkMediaReference(ctx, conn.appId, frame.message);
+  const send = { appId: conn.appId, from: conn.uid, to: frame.to, cmid: frame.cmid, message: frame.message, offline: frame.offline, via: conn };
+  const result = await storePeerMessage(ctx, send);
   const { message, duplicate, ack } = result;
   conn.reply(frame.id, 'peer.send', {
     messageId: message.id,
@@ -46,16 +24,7 @@ export const peerSend: FrameHandler<'peer.send'> = async (ctx, conn, frame) => {
     hasPeerReceived: ack.peerReceived,
     storedOffline: ack.storedOffline,
   });
-  if (duplicate) return;
-  const push = { t: 'peer.message', message, offline: false } as const;
-  ctx.presence.sendToUser(appId, frame.to, push, conn);
-  if (frame.to === uid) return;
-  ctx.presence.sendToUser(appId, uid, push, conn);
-  // The store moved the receiver's delivery marker with the message (same commit) when they had a
-  // connection open; tell every connection of the sender.
-  if (ack.peerReceived) {
-    ctx.presence.sendToUser(appId, uid, { t: 'receipt', kind: 'delivered', peer: frame.to, seq: message.seq });
-  }
+  deliverPeerMessage(ctx, send, result);
 };
 
 /**

@@ -1,0 +1,163 @@
+import { RtmError, type ErrorReason } from './errors.js';
+import { checkChannelName, checkUserId } from './ids.js';
+import { checkMessageSize, type WireTextMessage } from './messages.js';
+
+/**
+ * The RTM RESTful message API (seed 004), wire-compatible with Agora's: request bodies, response
+ * bodies and their validation. The routes are documented in docs/rest-api.md.
+ *
+ * - `POST /dev/v2/project/<appid>/rtm/users/<user_id>/peer_messages?wait_for_ack=true|false`
+ * - `POST /dev/v2/project/<appid>/rtm/users/<user_id>/channel_messages`
+ */
+
+/** Every REST route starts with this, followed by `/<appid>`. */
+export const REST_BASE_PATH = '/dev/v2/project';
+
+/**
+ * What became of a message (the seed's `code`): `message_sent` the server has it (and, for a peer
+ * message, `wait_for_ack` was false); `message_delivered` the receiver's client confirmed it;
+ * `message_offline` the receiver had no connection (kept for them when `enable_offline_messaging`).
+ */
+export type RestMessageCode = 'message_sent' | 'message_delivered' | 'message_offline';
+
+/** A 200 answer. */
+export interface RestSuccessBody {
+  result: 'success';
+  /** Unique per request; also names the stored message's client message id (`rest-<request_id>`). */
+  request_id: string;
+  code: RestMessageCode;
+}
+
+/**
+ * Any other answer (400, 401, 408, 429, 500): the seed's three fields, with `code` set to the
+ * protocol error reason (stable, machine-readable), plus a `message` for the developer.
+ */
+export interface RestErrorBody {
+  result: 'failed';
+  request_id: string;
+  code: ErrorReason;
+  message: string;
+}
+
+export type RestResponseBody = RestSuccessBody | RestErrorBody;
+
+/** Body of `POST …/peer_messages`. */
+export interface RestPeerMessageRequest {
+  /** The receiver's user id. */
+  destination: string;
+  /** Keep the message for an offline receiver (200 per receiver, 7 days). Default false. */
+  enable_offline_messaging: boolean;
+  /** Accepted for compatibility; every message is kept in history whatever it says. Default false. */
+  enable_historical_messaging: boolean;
+  /** The message text: non-empty, at most 32 KB as a message (see {@link restTextMessage}). */
+  payload: string;
+}
+
+/** Body of `POST …/channel_messages`. */
+export interface RestChannelMessageRequest {
+  channel_name: string;
+  /** Accepted for compatibility; every message is kept in history whatever it says. Default false. */
+  enable_historical_messaging: boolean;
+  payload: string;
+}
+
+const PEER_FIELDS = ['destination', 'enable_offline_messaging', 'enable_historical_messaging', 'payload'] as const;
+const CHANNEL_FIELDS = ['channel_name', 'enable_historical_messaging', 'payload'] as const;
+
+function requireObject(body: unknown, example: string): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new RtmError('INVALID_ARGUMENT', `The body must be a JSON object like ${example}.`);
+  }
+  return body as Record<string, unknown>;
+}
+
+/**
+ * Unknown fields are refused rather than ignored: names are case-sensitive (seed 004), and a
+ * misspelt `enable_offline_messaging` would otherwise silently lose offline messages.
+ */
+function refuseUnknownFields(record: Record<string, unknown>, known: readonly string[]): void {
+  const unknown = Object.keys(record).filter((key) => !known.includes(key));
+  if (unknown.length > 0) {
+    throw new RtmError(
+      'INVALID_FIELD',
+      `Unknown field ${JSON.stringify(unknown[0])}; the fields are ${known.map((k) => `"${k}"`).join(', ')} (case-sensitive).`,
+    );
+  }
+}
+
+function optionalBoolean(record: Record<string, unknown>, key: string): boolean {
+  const value = record[key];
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') {
+    throw new RtmError('INVALID_FIELD', `"${key}" must be true or false (a JSON boolean), got ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
+
+function requiredPayload(record: Record<string, unknown>): string {
+  const payload = record.payload;
+  if (payload === undefined) throw new RtmError('INVALID_FIELD', 'Missing "payload": the message text, a non-empty string.');
+  if (typeof payload !== 'string') {
+    throw new RtmError('INVALID_FIELD', `"payload" must be a string, got ${payload === null ? 'null' : typeof payload}.`);
+  }
+  return payload;
+}
+
+/**
+ * The stored form of a REST payload: a TEXT message, under the same rules as one sent from the SDK
+ * (non-empty; at most MAX_MESSAGE_BYTES serialized as `{"type":"TEXT","text":…}`, i.e. 32 743
+ * bytes of plain ASCII text). Throws MESSAGE_EMPTY or MESSAGE_TOO_LARGE.
+ */
+export function restTextMessage(payload: string): WireTextMessage {
+  if (payload.length === 0) throw new RtmError('MESSAGE_EMPTY', '"payload" must not be empty.');
+  const message: WireTextMessage = { type: 'TEXT', text: payload };
+  checkMessageSize(message);
+  return message;
+}
+
+/** Validates a peer message body. Throws an RtmError naming the first problem. */
+export function parseRestPeerMessage(body: unknown): RestPeerMessageRequest {
+  const record = requireObject(body, '{"destination":"userB","payload":"Hello"}');
+  refuseUnknownFields(record, PEER_FIELDS);
+  if (record.destination === undefined) {
+    throw new RtmError('INVALID_FIELD', 'Missing "destination": the user id of the receiver.');
+  }
+  const invalid = checkUserId(record.destination, '"destination"');
+  if (invalid) throw invalid;
+  const enableOffline = optionalBoolean(record, 'enable_offline_messaging');
+  const enableHistory = optionalBoolean(record, 'enable_historical_messaging');
+  const payload = requiredPayload(record);
+  restTextMessage(payload);
+  return {
+    destination: record.destination as string,
+    enable_offline_messaging: enableOffline,
+    enable_historical_messaging: enableHistory,
+    payload,
+  };
+}
+
+/** Validates a channel message body. Throws an RtmError naming the first problem. */
+export function parseRestChannelMessage(body: unknown): RestChannelMessageRequest {
+  const record = requireObject(body, '{"channel_name":"channelA","payload":"Hello"}');
+  refuseUnknownFields(record, CHANNEL_FIELDS);
+  if (record.channel_name === undefined) {
+    throw new RtmError('INVALID_FIELD', 'Missing "channel_name": the channel to send to.');
+  }
+  const invalid = checkChannelName(record.channel_name, '"channel_name"');
+  if (invalid) throw invalid;
+  const enableHistory = optionalBoolean(record, 'enable_historical_messaging');
+  const payload = requiredPayload(record);
+  restTextMessage(payload);
+  return { channel_name: record.channel_name as string, enable_historical_messaging: enableHistory, payload };
+}
+
+/** The `wait_for_ack` query parameter: absent means false; otherwise exactly `true` or `false`. */
+export function parseWaitForAck(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new RtmError(
+    'INVALID_ARGUMENT',
+    `Query parameter wait_for_ack must be "true" or "false" (lowercase, once), got ${JSON.stringify(value)}.`,
+  );
+}

@@ -1,0 +1,83 @@
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { MAX_REST_BODY_BYTES, REST_BASE_PATH, RtmError } from '../../../protocol/index.js';
+import type { AppRegistry } from '../../apps.js';
+import type { SendContext } from '../../gateway/send.js';
+import { authenticate, type RestAuth } from './auth.js';
+import { restErrorHandler } from './errors.js';
+import { sendChannelMessage, sendPeerMessage } from './messages.js';
+import { registerRestRateLimit } from './rate-limit.js';
+
+export interface RestApiOptions {
+  apps: AppRegistry;
+  /** The gateway's messages, presence and clock: REST messages take the same path. */
+  send: SendContext;
+  log: FastifyBaseLogger;
+  ackTimeoutMs: number;
+}
+
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+
+interface RestParams {
+  appid: string;
+  user_id: string;
+}
+
+type RestRequest = FastifyRequest<{ Params: RestParams; Querystring: Record<string, unknown> }> & {
+  restRequestId: string;
+  restAuth: RestAuth | null;
+};
+
+/**
+ * The RTM RESTful message API of seed 004 (docs/rest-api.md), in its own Fastify scope: its own
+ * error handler (REST bodies `{ result, request_id, code, message }`) and rate limit.
+ *
+ * Per request: `onRequest` assigns the request id and authenticates (401), `preParsing` rate-limits
+ * by app id (429), the JSON body is parsed (400), the handler validates, stores and delivers.
+ */
+export async function registerRestApi(app: FastifyInstance, options: RestApiOptions): Promise<void> {
+  await app.register(async (scope) => {
+    scope.decorateRequest('restRequestId', '');
+    scope.decorateRequest('restAuth', null);
+    scope.setErrorHandler(restErrorHandler(options.log));
+    await registerRestRateLimit(scope, (request) => (request as RestRequest).restAuth?.app.id ?? '');
+
+    const onRequest = async (request: FastifyRequest) => {
+      const rest = request as RestRequest;
+      rest.restRequestId = randomUUID();
+      rest.restAuth = await authenticate(options.apps, rest.params.appid, rest.params.user_id, request, options.send.now());
+    };
+    // Fastify also parses text/plain; the seed's bodies are JSON, so say that instead of "not an object".
+    const preValidation = async (request: FastifyRequest) => {
+      if (!JSON_TYPE.test(request.headers['content-type'] ?? '')) {
+        throw new RtmError('INVALID_ARGUMENT', 'Send the body as JSON with "Content-Type: application/json;charset=utf-8".');
+      }
+    };
+    const deps = { send: options.send, ackTimeoutMs: options.ackTimeoutMs };
+    const routeOptions = { onRequest, preValidation, bodyLimit: MAX_REST_BODY_BYTES };
+    const base = `${REST_BASE_PATH}/:appid/rtm/users/:user_id`;
+
+    scope.post(`${base}/peer_messages`, routeOptions, async (request, reply) => {
+      const rest = request as RestRequest;
+      const { status, body } = await sendPeerMessage(deps, {
+        appId: rest.restAuth!.app.id,
+        userId: rest.params.user_id,
+        requestId: rest.restRequestId,
+        body: request.body,
+        waitForAck: rest.query.wait_for_ack,
+      });
+      return reply.code(status).type('application/json; charset=utf-8').send(body);
+    });
+
+    scope.post(`${base}/channel_messages`, routeOptions, async (request, reply) => {
+      const rest = request as RestRequest;
+      const { status, body } = await sendChannelMessage(deps, {
+        appId: rest.restAuth!.app.id,
+        userId: rest.params.user_id,
+        requestId: rest.restRequestId,
+        body: request.body,
+      });
+      return reply.code(status).type('application/json; charset=utf-8').send(body);
+    });
+  });
+}
