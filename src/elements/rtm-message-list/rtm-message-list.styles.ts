@@ -89,8 +89,7 @@ export const messageListStyles = [
       overflow-y: auto;
       display: flex;
       flex-direction: column;
-      gap: var(--_gap);
-      padding: var(--_gap) calc(var(--_gap) * 1.5);
+      padding: var(--_gap) calc(var(--_gap) * 1.5) 0;
       overscroll-behavior: contain;
       /* The list keeps the reader's place itself when older messages load (one rule, not two). */
       overflow-anchor: none;
@@ -101,6 +100,17 @@ export const messageListStyles = [
     [part~='empty'] {
       margin: auto;
       color: var(--_muted);
+    }
+
+    .row {
+      display: flex;
+      flex-direction: column;
+      gap: var(--_gap);
+      padding-bottom: var(--_gap);
+    }
+
+    .sizer {
+      flex: none;
     }
 
     .message {

@@ -1,10 +1,12 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
+import type { Virtualizer } from '@tanstack/virtual-core';
 import type { ChatMessage } from '../../store/index.js';
 import { formatMessageTime } from '../internal/format.js';
 import { strings } from '../internal/strings.js';
 import { messageListStyles } from './rtm-message-list.styles.js';
+import { importVirtualCore, type VirtualCore } from './load-virtual-core.js';
 
 /** Fired (not composed) when the user asks to resend a failed message. */
 export class RtmMessageRetryEvent extends Event {
@@ -44,6 +46,29 @@ const LOAD_OLDER_THRESHOLD_PX = 200;
 
 /** How close to the bottom (px) still counts as "reading the newest messages". */
 const PINNED_THRESHOLD_PX = 48;
+
+/**
+ * Conversations with more messages than this render only the ones in and near the view, through
+ * @tanstack/virtual-core, which is loaded then (shorter ones never download it).
+ */
+export const VIRTUALIZE_ABOVE = 150;
+
+/** The height (px) assumed for a message not rendered yet. */
+const ESTIMATED_ROW_PX = 60;
+
+/** The virtualizer module: loaded once per page; undefined when it could not be loaded. */
+let virtualCore: Promise<VirtualCore | undefined> | undefined;
+let loadedCore: VirtualCore | undefined;
+
+function loadVirtualCore(): Promise<VirtualCore | undefined> {
+  return (virtualCore ??= importVirtualCore().then(
+    (core) => (loadedCore = core),
+    (error: unknown) => {
+      console.warn('rtm-chat: rtm-chat.virtual.js did not load', error);
+      return undefined;
+    },
+  ));
+}
 
 /**
  * The messages of one conversation in a `role="log"` region: sender, time, text and, for your own
@@ -100,6 +125,10 @@ export class RtmMessageListElement extends LitElement {
   @state() private openReceipt: string | undefined;
   /** Whether the "New" divider is above the visible part of the log. */
   @state() private unreadAbove = false;
+  /** Index of the first unread message in `messages` (-1: none). */
+  private unreadIndex = -1;
+  private virtualizer: Virtualizer<HTMLElement, HTMLElement> | undefined;
+  private stopVirtualizer: (() => void) | undefined;
 
   private get log(): HTMLElement | null {
     return this.renderRoot.querySelector<HTMLElement>('[role="log"]');
@@ -117,13 +146,19 @@ export class RtmMessageListElement extends LitElement {
   }
 
   private checkUnreadAbove(log: HTMLElement): void {
-    const divider = this.divider;
-    this.unreadAbove = Boolean(divider && divider.offsetTop < log.scrollTop);
+    // A long conversation may not have the divider rendered: the virtualizer knows where it goes.
+    const top = this.virtualizer
+      ? this.unreadIndex < 0
+        ? undefined
+        : this.virtualizer.getOffsetForIndex(this.unreadIndex, 'start')?.[0]
+      : this.divider?.offsetTop;
+    this.unreadAbove = top !== undefined && top < log.scrollTop;
   }
 
   /** Scrolls the "New" divider (the first unread message) into view. */
   jumpToFirstUnread(): void {
-    this.divider?.scrollIntoView({ block: 'start' });
+    if (this.virtualizer && this.unreadIndex >= 0) this.virtualizer.scrollToIndex(this.unreadIndex, { align: 'start' });
+    else this.divider?.scrollIntoView({ block: 'start' });
   }
 
   private onScroll(event: Event): void {
@@ -136,8 +171,66 @@ export class RtmMessageListElement extends LitElement {
   /** Scrolls to the newest message. */
   scrollToNewest(): void {
     const log = this.log;
-    if (log) log.scrollTop = log.scrollHeight;
+    // The virtualizer keeps following the end while the messages there get measured.
+    if (this.virtualizer) this.virtualizer.scrollToEnd();
+    else if (log) log.scrollTop = log.scrollHeight;
     this.setPinned(true);
+  }
+
+  /**
+   * Switches to rendering only the messages in view. The messages rendered so far are measured and
+   * handed over, and the scroll position is kept, so the view does not move.
+   */
+  private startVirtual(core: VirtualCore): void {
+    // Each row carries the space below it (no gap in the log), so its height is all the room it
+    // takes; fractional heights, so the rows' positions add up exactly as the browser laid them out.
+    const sizes = [...this.renderRoot.querySelectorAll<HTMLElement>('.row')].map((row, index) => {
+      const size = row.getBoundingClientRect().height;
+      return { key: this.messages[+row.dataset.index!]!.localId, size, index, start: 0, end: size, lane: 0 };
+    });
+    const virtualizer = new core.Virtualizer<HTMLElement, HTMLElement>({
+      count: 0,
+      getScrollElement: () => this.log,
+      // A one-line message; the rows are measured as they are rendered.
+      estimateSize: () => ESTIMATED_ROW_PX,
+      scrollToFn: core.elementScroll,
+      observeElementRect: core.observeElementRect,
+      observeElementOffset: core.observeElementOffset,
+      onChange: () => this.requestUpdate(),
+      overscan: 6,
+      // Keeps the message at the top of the view in place when older ones go in above.
+      anchorTo: 'end',
+      initialOffset: this.log?.scrollTop ?? 0,
+      initialMeasurementsCache: sizes,
+    });
+    this.virtualizer = virtualizer;
+    this.stopVirtualizer = virtualizer._didMount();
+    this.syncVirtualizer();
+    // Once the log is observed (after this update): a reader at the newest message stays there.
+    if (this.isPinned) void this.updateComplete.then(() => this.scrollToNewest());
+  }
+
+  private stopVirtual(): void {
+    this.stopVirtualizer?.();
+    this.virtualizer = this.stopVirtualizer = undefined;
+  }
+
+  /** Tells the virtualizer the current messages (count and keys). */
+  private syncVirtualizer(): void {
+    const virtualizer = this.virtualizer!;
+    const messages = this.messages;
+    virtualizer.setOptions({ ...virtualizer.options, count: messages.length, getItemKey: (index) => messages[index]!.localId });
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Back in the document: the next update lets the virtualizer observe the log again.
+    if (this.virtualizer) this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopVirtualizer?.();
   }
 
   /** Distance from the bottom to keep while older messages go in above (see updated()). */
@@ -146,9 +239,25 @@ export class RtmMessageListElement extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     const previous = changed.get('messages') as readonly ChatMessage[] | undefined;
     const log = this.log;
+    if (changed.has('messages') || changed.has('firstUnreadSeq')) {
+      const seq = this.firstUnreadSeq;
+      this.unreadIndex = seq === undefined ? -1 : this.messages.findIndex((message) => message.seq === seq && !message.own);
+    }
+    if (this.messages.length <= VIRTUALIZE_ABOVE) {
+      if (this.virtualizer) this.stopVirtual();
+    } else if (this.virtualizer) {
+      if (previous) this.syncVirtualizer();
+    } else if (loadedCore && !(previous && log)) {
+      // Switching in an update that changes nothing else keeps the view exactly where it is (one
+      // with new messages in it renders them plainly first, keeping the reader's place as always).
+      this.startVirtual(loadedCore);
+    } else {
+      void loadVirtualCore().then((core) => core && this.requestUpdate());
+    }
     // Older messages going in above: remember where the reader is, measured from the bottom, since
     // the browser does not anchor scrolling at the very top (and anchoring is off here, below).
-    if (log && previous?.length && this.messages.length > previous.length && this.messages[0] !== previous[0]) {
+    // (The virtualizer keeps the place itself.)
+    if (!this.virtualizer && log && previous?.length && this.messages.length > previous.length && this.messages[0] !== previous[0]) {
       this.keepFromBottom = log.scrollHeight - log.scrollTop;
     }
     if (previous && !this.isPinned) {
@@ -158,6 +267,20 @@ export class RtmMessageListElement extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    const virtualizer = this.virtualizer;
+    const items = this.renderRoot.querySelector<HTMLElement>('.items');
+    if (virtualizer && items) {
+      const sizer = items.parentElement!;
+      // Where the first message starts in the log (below its padding), as the virtualizer counts.
+      const margin = (virtualizer.options.scrollMargin = sizer.offsetTop);
+      // Set through the CSSOM, which a Content-Security-Policy without 'unsafe-inline' allows.
+      // (Before the log's size is known nothing is rendered, and "NaNpx" is ignored.)
+      sizer.style.height = `${virtualizer.getTotalSize()}px`;
+      items.style.transform = `translateY(${virtualizer.getVirtualItems()[0]?.start! - margin}px)`;
+      // What framework adapters call after rendering: observes the log, applies scroll anchoring.
+      virtualizer._willUpdate();
+      for (const row of items.children) virtualizer.measureElement(row as HTMLElement);
+    }
     if (!changed.has('messages')) return;
     const keep = this.keepFromBottom;
     this.keepFromBottom = undefined;
@@ -235,33 +358,44 @@ export class RtmMessageListElement extends LitElement {
     return '';
   }
 
+  /** One message, with the "New" divider before it when it is the first unread. */
+  private renderRow(message: ChatMessage, index: number) {
+    return html`<div class="row" data-index=${index}>
+      ${index === this.unreadIndex
+        ? html`<div part="new-divider" class="divider" role="separator" aria-label=${strings.newDivider}>
+            <span>${strings.newDivider}</span>
+          </div>`
+        : nothing}
+      <div
+        class="message ${message.own ? 'own' : 'other'}"
+        part="message ${message.own ? 'message-own' : 'message-other'}"
+        data-status=${message.status}
+      >
+        <div part="meta">
+          <span part="sender">${message.own ? strings.you : message.from}</span>
+          <time part="time" datetime=${new Date(message.ts).toISOString()}>${formatMessageTime(message.ts)}</time>
+        </div>
+        <div part=${message.attachment ? 'bubble attachment-bubble' : 'bubble'}>${this.renderBody(message)}</div>
+        ${this.renderStatus(message)}
+      </div>
+    </div>`;
+  }
+
   override render() {
+    const virtualizer = this.virtualizer;
+    const messages = this.messages;
+    // A long conversation: the sizer is as tall as all messages together, and the items box, holding
+    // the rendered ones, is moved down to where the first of them belongs (sizes set in updated()).
     return html`
       <div part="log" role="log" aria-label=${this.label || nothing} tabindex="0" @scroll=${this.onScroll}>
-        ${this.messages.length === 0 ? html`<p part="empty">${strings.noMessages}</p>` : nothing}
-        ${repeat(
-          this.messages,
-          (message) => message.localId,
-          (message) => html`
-            ${message.seq !== undefined && message.seq === this.firstUnreadSeq && !message.own
-              ? html`<div part="new-divider" class="divider" role="separator" aria-label=${strings.newDivider}>
-                  <span>${strings.newDivider}</span>
-                </div>`
-              : nothing}
-            <div
-              class="message ${message.own ? 'own' : 'other'}"
-              part="message ${message.own ? 'message-own' : 'message-other'}"
-              data-status=${message.status}
-            >
-              <div part="meta">
-                <span part="sender">${message.own ? strings.you : message.from}</span>
-                <time part="time" datetime=${new Date(message.ts).toISOString()}>${formatMessageTime(message.ts)}</time>
-              </div>
-              <div part=${message.attachment ? 'bubble attachment-bubble' : 'bubble'}>${this.renderBody(message)}</div>
-              ${this.renderStatus(message)}
-            </div>
-          `,
-        )}
+        ${messages.length === 0 ? html`<p part="empty">${strings.noMessages}</p>` : nothing}
+        ${virtualizer
+          ? html`<div class="sizer"><div class="items">${repeat(
+              virtualizer.getVirtualItems(),
+              (item) => item.key,
+              (item) => this.renderRow(messages[item.index]!, item.index),
+            )}</div></div>`
+          : repeat(messages, (message) => message.localId, (message, index) => this.renderRow(message, index))}
       </div>
       ${this.unreadAbove
         ? html`<button part="jump-button" class="jump" type="button" @click=${() => this.jumpToFirstUnread()}>
