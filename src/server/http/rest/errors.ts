@@ -24,6 +24,7 @@ const REST_STATUS: Partial<Record<ErrorReason, number>> = {
   TOO_OFTEN: 429,
 };
 
+/** The HTTP status a REST error is answered with (an HttpRtmError keeps its own). */
 export function restStatusOf(error: RtmError): number {
   if (error instanceof HttpRtmError) return error.status;
   return REST_STATUS[error.reason] ?? 500;
@@ -34,6 +35,7 @@ export function requestIdOf(request: FastifyRequest): string {
   return (request as FastifyRequest & { restRequestId?: string }).restRequestId ?? '';
 }
 
+/** Answers `error` as a {@link RestErrorBody} with its REST status. */
 export function sendRestError(request: FastifyRequest, reply: FastifyReply, error: RtmError): FastifyReply {
   const body: RestErrorBody = { result: 'failed', request_id: requestIdOf(request), code: error.reason, message: error.message };
   return reply.code(restStatusOf(error)).type('application/json; charset=utf-8').send(body);
