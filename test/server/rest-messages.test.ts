@@ -46,6 +46,17 @@ describe('REST API: seed 004 examples', () => {
     assertSuccess(answer, 'message_sent');
   });
 
+  it('enable_historical_messaging true or false: the message is in history either way', async () => {
+    for (const enable of [true, false]) {
+      const body = { ...seedPeerBody('userH', `history ${enable}`), enable_historical_messaging: enable };
+      assertSuccess(await post(t, peerPath('userG'), body), 'message_sent');
+      assertSuccess(await post(t, channelPath('userG'), { channel_name: 'archive', enable_historical_messaging: enable, payload: `history ${enable}` }), 'message_sent');
+    }
+    const reader = await t.connect('userH');
+    assert.deepEqual((await fullHistory(reader, { peer: 'userG' })).map(textOf), ['history true', 'history false']);
+    assert.deepEqual((await fullHistory(reader, { channel: 'archive' })).map(textOf), ['history true', 'history false']);
+  });
+
   it('every request gets its own request_id', async () => {
     const ids = new Set<string>();
     for (let i = 0; i < 5; i++) ids.add(assertSuccess(await post(t, peerPath('userA'), seedPeerBody('userE', `m${i}`)), 'message_sent'));
