@@ -165,6 +165,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
     };
     connection.on('state', (state, reason, error) => this.#onState(state, reason, error));
     connection.on('ready', () => this.#onReady());
+    connection.on('tokenExpired', () => this.emit('TokenExpired'));
     connection.on('lost', () => {
       this.#socketGeneration++;
       this.#outbox.pause();
@@ -236,20 +237,30 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
   }
 
   /**
-   * Stores a new token for the next login and for the automatic re-login after a reconnect, so a
-   * reconnect after the old token expired still succeeds.
-   *
-   * Note: the server does not yet support renewing the token of a live connection; the current
-   * connection keeps the session it logged in with until it drops. Rejects with INVALID_ARGUMENT
-   * for a non-string or empty token.
+   * Gives the client a new token (Agora's name): the logged-in connection switches to it at once
+   * (the server then keeps it open until the new token expires), and later re-logins use it. Call
+   * it on `TokenPrivilegeWillExpire`, or on `TokenExpired`, after which the client reconnects with
+   * it. Rejects with INVALID_ARGUMENT for a non-string or empty token, and with the server's
+   * INVALID_TOKEN / TOKEN_EXPIRED / TOKEN_MISMATCH for a token it refuses (the old one stays).
    */
   renewToken(token: string): Promise<void> {
     if (typeof token !== 'string' || token.length === 0) {
       return Promise.reject(new RtmError('INVALID_ARGUMENT', 'renewToken needs a non-empty token.'));
     }
+    const previous = this.#token;
     this.#token = token;
     this.#connection.setToken(token);
-    return Promise.resolve();
+    if (!this.#connection.ready) return Promise.resolve();
+    return this.#request<'renew'>((id) => ({ t: 'renew', id, token })).then(
+      () => {},
+      (error: unknown) => {
+        if (this.#token === token) {
+          this.#token = previous;
+          this.#connection.setToken(previous);
+        }
+        throw error;
+      },
+    );
   }
 
   /**

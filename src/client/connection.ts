@@ -40,6 +40,8 @@ export type ConnectionEvents = {
   ready: () => void;
   /** The logged-in socket is gone: requests in flight on it will get no reply. */
   lost: () => void;
+  /** The token expired: nothing reconnects until `setToken()` gives a new one. */
+  tokenExpired: () => void;
 };
 
 /** Login errors that reconnecting cannot fix. */
@@ -74,6 +76,8 @@ export class Connection extends TypedEmitter<ConnectionEvents> {
   #pingRequestId: number | undefined;
   #attempt = 0;
   #replaced = false;
+  /** The token expired; the next `setToken()` reconnects. */
+  #awaitingToken = false;
   #pendingLogin: { resolve: () => void; reject: (error: RtmError) => void } | undefined;
 
   #loginDeadline: Timer | undefined;
@@ -104,9 +108,15 @@ export class Connection extends TypedEmitter<ConnectionEvents> {
     return this.#loggedIn;
   }
 
-  /** Uses `token` for the next login, including automatic re-logins after a reconnect. */
+  /**
+   * Uses `token` for the next login, including automatic re-logins after a reconnect; when the
+   * old token had expired, reconnects with this one at once.
+   */
   setToken(token: string): void {
     this.#token = token;
+    if (!this.#awaitingToken) return;
+    this.#awaitingToken = false;
+    this.#connect();
   }
 
   /** A request id unique on this connection, for the `id` of client frames. */
@@ -253,6 +263,10 @@ export class Connection extends TypedEmitter<ConnectionEvents> {
       this.#end(ConnectionState.ABORTED, 'REMOTE_LOGIN', new RtmError('SESSION_REPLACED', 'Logged in elsewhere.'));
       return;
     }
+    if (code === CloseCodes.TOKEN_EXPIRED && this.#state === ConnectionState.CONNECTED) {
+      this.#tokenExpired();
+      return;
+    }
     const refused = code === CloseCodes.LOGIN_REFUSED || code === CloseCodes.ORIGIN_NOT_ALLOWED;
     if (this.#state === ConnectionState.CONNECTED) {
       if (code === CloseCodes.LOGOUT) {
@@ -276,6 +290,25 @@ export class Connection extends TypedEmitter<ConnectionEvents> {
     // CONNECTING or RECONNECTING: the login attempt failed.
     if (refused) this.#end(ConnectionState.DISCONNECTED, 'LOGIN_FAILURE', closeError(code, reason));
     else this.#scheduleAttempt();
+  }
+
+  /**
+   * The token expired (the server closed the connection, or refused a re-login): wait in
+   * RECONNECTING, sends queued, for `setToken()`; give up after the usual give-up time.
+   */
+  #tokenExpired(): void {
+    this.#awaitingToken = true;
+    this.#setState(ConnectionState.RECONNECTING, 'TOKEN_EXPIRED');
+    clearTimeout(this.#giveUpTimer);
+    const giveUpMs = this.#options.reconnectGiveUpMs ?? RECONNECT_GIVE_UP_MS;
+    this.#giveUpTimer = setTimeout(() => {
+      this.#end(
+        ConnectionState.DISCONNECTED,
+        'TOKEN_EXPIRED',
+        new RtmError('TOKEN_EXPIRED', `The token expired and renewToken() gave no new one within ${giveUpMs} ms.`),
+      );
+    }, giveUpMs);
+    this.emit('tokenExpired');
   }
 
   #scheduleAttempt(): void {
@@ -303,6 +336,7 @@ export class Connection extends TypedEmitter<ConnectionEvents> {
 
   /** Ends the session for good: every timer cleared, socket closed, pending login rejected. */
   #end(state: ConnectionState, reason: ConnectionChangeReason, error: RtmError): void {
+    this.#awaitingToken = false;
     this.#detachSocket(true, 1000, reason);
     for (const timer of [this.#loginDeadline, this.#retryTimer, this.#giveUpTimer]) clearTimeout(timer);
     this.#loginDeadline = this.#retryTimer = this.#giveUpTimer = undefined;
@@ -369,7 +403,10 @@ export class Connection extends TypedEmitter<ConnectionEvents> {
       return;
     }
     const error = RtmError.fromBody(frame.error ?? {});
-    if (this.#state === ConnectionState.CONNECTING || REFUSALS.has(error.reason)) {
+    if (this.#state === ConnectionState.RECONNECTING && error.reason === 'TOKEN_EXPIRED') {
+      this.#detachSocket(true);
+      this.#tokenExpired();
+    } else if (this.#state === ConnectionState.CONNECTING || REFUSALS.has(error.reason)) {
       this.#end(ConnectionState.DISCONNECTED, 'LOGIN_FAILURE', error);
     } else {
       // A transient refusal while reconnecting (server busy, internal error): try again later.

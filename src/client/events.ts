@@ -47,4 +47,11 @@ export type RtmClientEvents = ReadStateEvents & {
    * to every connection of the sender), so every tab shows the whole conversation.
    */
   MessageSynced: (message: RtmMessage, props: SyncedMessageProps) => void;
+  /** The token expires in `TOKEN_WILL_EXPIRE_MS` (30 s) or less: call `renewToken()`. */
+  TokenPrivilegeWillExpire: () => void;
+  /**
+   * The token expired before it was renewed: the connection closed, and the client waits in
+   * RECONNECTING (sends queued) for `renewToken()`, giving up after the reconnect give-up time.
+   */
+  TokenExpired: () => void;
 };

@@ -61,6 +61,9 @@ export function routeFrame(frame: ServerFrame, host: PushHost): void {
           : { from: frame.from, peerId: frame.from, expiresInMs: frame.expiresInMs },
       );
       break;
+    case 'token.will_expire':
+      host.emit('TokenPrivilegeWillExpire');
+      break;
     case 'presence':
       host.emit('PeersOnlineStatusChanged', { [frame.uid]: frame.status });
       break;

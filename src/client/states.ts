@@ -32,6 +32,8 @@ export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionSt
  * - `LOGOUT`: `logout()` was called or the server logged this connection out.
  * - `BANNED_BY_SERVER`: the server refused this page's origin.
  * - `REMOTE_LOGIN`: the same user id logged in elsewhere and replaced this session.
+ * - `TOKEN_EXPIRED`: the token expired (→ RECONNECTING until `renewToken()` gives a new one), or
+ *   no new token came in time (→ DISCONNECTED).
  */
 export const ConnectionChangeReason = {
   LOGIN: 'LOGIN',
@@ -42,6 +44,7 @@ export const ConnectionChangeReason = {
   LOGOUT: 'LOGOUT',
   BANNED_BY_SERVER: 'BANNED_BY_SERVER',
   REMOTE_LOGIN: 'REMOTE_LOGIN',
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
 } as const;
 
 /** One of {@link ConnectionChangeReason}'s values. */

@@ -166,6 +166,8 @@ export const CloseCodes = {
   SERVER_SHUTDOWN: 4009,
   /** Too many bad frames; the connection is no longer safe to keep. */
   PROTOCOL_VIOLATION: 4010,
+  /** The login token expired and was not renewed in time; log in again with a new token. */
+  TOKEN_EXPIRED: 4011,
 } as const;
 
 export type CloseCode = (typeof CloseCodes)[keyof typeof CloseCodes];

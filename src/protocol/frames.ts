@@ -28,6 +28,13 @@ export interface PingFrame {
   id: number;
 }
 
+/** Replaces the token of the logged-in connection (same app and user, a later expiry). */
+export interface RenewFrame {
+  t: 'renew';
+  id: number;
+  token: string;
+}
+
 export interface PeerSendFrame {
   t: 'peer.send';
   id: number;
@@ -133,6 +140,7 @@ export type ClientFrame =
   | LoginFrame
   | LogoutFrame
   | PingFrame
+  | RenewFrame
   | PeerSendFrame
   | ChannelJoinFrame
   | ChannelLeaveFrame
@@ -146,7 +154,9 @@ export type ClientFrameType = ClientFrame['t'];
 
 /** Result payloads of successful replies, by request frame type. */
 export interface ReplyResults {
-  login: { uid: string; serverTime: number };
+  /** `tokenExpiresAt`: when the login token expires (ms since the epoch); renew before it. */
+  login: { uid: string; serverTime: number; tokenExpiresAt: number };
+  renew: { tokenExpiresAt: number };
   logout: Record<string, never>;
   ping: { serverTime: number };
   'peer.send': SendAck & {
@@ -288,6 +298,16 @@ export interface ChannelReadFrame {
 export type TypingPushFrame = { t: 'typing'; from: string; expiresInMs: number } & ConversationRef;
 
 /** A subscribed user's online status changed. */
+/**
+ * The connection's token expires at `tokenExpiresAt` (ms since the epoch), `TOKEN_WILL_EXPIRE_MS`
+ * from now or sooner: send `renew` with a new token, or the server closes the connection then
+ * (close code TOKEN_EXPIRED).
+ */
+export interface TokenWillExpireFrame {
+  t: 'token.will_expire';
+  tokenExpiresAt: number;
+}
+
 export interface PresenceFrame {
   t: 'presence';
   uid: string;
@@ -301,6 +321,7 @@ export type ServerFrame =
   | ChannelReadFrame
   | TypingPushFrame
   | PresenceFrame
+  | TokenWillExpireFrame
   | ReplyFrame
   | PeerMessageFrame
   | ChannelMessageFrame
@@ -383,6 +404,8 @@ function parseKnownFrame(frame: Record<string, unknown>, id: number): ClientFram
       return { t: 'logout', id };
     case 'ping':
       return { t: 'ping', id };
+    case 'renew':
+      return { t: 'renew', id, token: requireString(frame, 'token') };
     case 'peer.send': {
       if (frame.offline !== undefined && typeof frame.offline !== 'boolean') {
         throw field('INVALID_FIELD', '"offline" must be a boolean.');

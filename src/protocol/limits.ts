@@ -144,5 +144,18 @@ export const TYPING_MIN_INTERVAL_MS = 1_000;
 /** Most messages one history page returns. */
 export const MAX_HISTORY_PAGE = 100;
 
+/**
+ * The server tells a connection this long before its token expires (`token.will_expire`; the
+ * client's `TokenPrivilegeWillExpire`, as in Agora RTM), so the page can renew it in time.
+ */
+export const TOKEN_WILL_EXPIRE_MS = 30_000;
+
+/**
+ * The widget asks its tokenProvider for a renewal at most this often while the token is still
+ * valid: a token shorter than TOKEN_WILL_EXPIRE_MS is warned about right after every renewal, and
+ * must not turn into a request loop against the page's backend.
+ */
+export const TOKEN_RENEW_MIN_INTERVAL_MS = 5_000;
+
 /** Dev tokens (and the CLI's default) expire after this long. */
 export const DEFAULT_TOKEN_TTL_SECONDS = 24 * 60 * 60;

@@ -23,7 +23,7 @@ import { createDiskMediaObjects } from './storage/disk/media-objects.js';
 import { createSqliteStorage } from './storage/sqlite/index.js';
 import type { MediaObjects, Storage } from './storage/types.js';
 
-export { createToken, verifyToken, type CreateTokenOptions, type VerifyTokenOptions, type VerifiedToken } from './tokens.js';
+export { createToken, verifyToken, TOKEN_CLOCK_TOLERANCE_SECONDS, type CreateTokenOptions, type VerifyTokenOptions, type VerifiedToken } from './tokens.js';
 export { DEMO_APP_ID } from './apps.js';
 export type { AppRecord, MediaObjects, MediaRecord, MediaStore, MediaWriter, Storage } from './storage/types.js';
 

@@ -23,6 +23,7 @@ import {
   INLINE_IMAGE_TYPES,
   MEDIA_URL_TTL_MS,
   RtmError,
+  TOKEN_RENEW_MIN_INTERVAL_MS,
   checkChannelName,
   checkFileName,
   checkUserId,
@@ -262,6 +263,12 @@ class Session implements ChatSession {
   #active = false;
   /** The token request of a start() in progress, retried while the provider fails. */
   #tokenRetry: TokenRetry | undefined;
+  /** The token request of a renewal in progress (the token expires soon, or did). */
+  #renewal: TokenRetry | undefined;
+  #renewTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the last renewal ended (Date.now()). */
+  #renewedAt = 0;
+  #renewAgain = false;
   /** Bumped by stop(), so a start() still waiting for its token does not log in afterwards. */
   #generation = 0;
   #detachClient: (() => void) | undefined;
@@ -367,6 +374,8 @@ class Session implements ChatSession {
   async stop(): Promise<void> {
     this.#generation++;
     this.#tokenRetry?.cancel();
+    this.#renewal?.cancel();
+    clearTimeout(this.#renewTimer);
     this.#starting = undefined;
     this.#detach();
     this.#typing.clear();
@@ -415,6 +424,8 @@ class Session implements ChatSession {
         const key = channelId !== undefined ? conversationKey('channel', channelId) : conversationKey('peer', from);
         this.#typing.started(key, from, expiresInMs);
       },
+      TokenPrivilegeWillExpire: () => this.#renewToken(false),
+      TokenExpired: () => this.#renewToken(true),
       PeersOnlineStatusChanged: (status) => {
         this.#presence.changed(status);
         for (const [uid, value] of Object.entries(status)) this.#list.online(conversationKey('peer', uid), value === 'ONLINE');
@@ -426,6 +437,41 @@ class Session implements ChatSession {
     };
     for (const key of this.#mounted.keys()) this.#follow(key);
     for (const { key } of this.#list.$list.get()) this.#follow(key);
+  }
+
+  /**
+   * The token expires soon (or did): asks the tokenProvider for a new one, retrying while it fails,
+   * and hands it to the client, which renews the live connection (or reconnects with it). While the
+   * token is still valid, renewals are at least TOKEN_RENEW_MIN_INTERVAL_MS apart. Without a
+   * provider the session ends when the token expires (reason TOKEN_EXPIRED).
+   */
+  #renewToken(expired: boolean): void {
+    const provider = this.#options.tokenProvider;
+    if (!provider) return;
+    // A warning during a renewal: the new token expires soon too; renew again after the interval.
+    if (this.#renewal) {
+      this.#renewAgain = true;
+      return;
+    }
+    clearTimeout(this.#renewTimer);
+    const wait = expired ? 0 : this.#renewedAt + TOKEN_RENEW_MIN_INTERVAL_MS - Date.now();
+    if (wait > 0) {
+      this.#renewTimer = setTimeout(() => this.#renewToken(false), wait);
+      return;
+    }
+    const renewal = new TokenRetry(provider, () => {});
+    this.#renewal = renewal;
+    renewal
+      .fetch()
+      .then((token) => this.#client?.renewToken(token))
+      .catch((error: unknown) => this.#active && this.#error(error))
+      .finally(() => {
+        this.#renewedAt = Date.now();
+        if (this.#renewal !== renewal) return;
+        this.#renewal = undefined;
+        if (this.#renewAgain && this.#active) this.#renewToken(false);
+        this.#renewAgain = false;
+      });
   }
 
   #detach(): void {
@@ -447,6 +493,9 @@ class Session implements ChatSession {
     } else if (state === ConnectionState.DISCONNECTED || state === ConnectionState.ABORTED) {
       // The connection ended; the next start() signs in again.
       this.#starting = undefined;
+      if (reason === 'TOKEN_EXPIRED') {
+        this.#error(new RtmError('TOKEN_EXPIRED', 'The token expired and was not renewed: give the session a tokenProvider.'));
+      }
     }
   }
 

@@ -39,7 +39,9 @@ describe('login', () => {
   it('accepts a good token and reports the server time', async () => {
     const client = await t.open();
     const result = await client.requestOk({ t: 'login', appId: 'demo', uid: 'alice', token: await t.token('alice') });
-    assert.deepEqual(result, { uid: 'alice', serverTime: clock.now() });
+    // The token's expiry plus the clock tolerance: the moment the connection would be closed.
+    const exp = Math.floor(clock.now() / 1000) + 24 * 3600;
+    assert.deepEqual(result, { uid: 'alice', serverTime: clock.now(), tokenExpiresAt: (exp + 5) * 1000 });
     assert.ok(client.isOpen);
     assert.deepEqual(await client.requestOk({ t: 'ping' }), { serverTime: clock.now() });
   });

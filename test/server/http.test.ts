@@ -59,6 +59,19 @@ describe('HTTP with dev tokens on', () => {
     await client.requestOk({ t: 'login', appId: 'locked', uid: 'bob', token });
   });
 
+  it('POST /api/dev/token takes a lifetime in whole seconds, up to a day', async () => {
+    const response = await post(`${t.url}/api/dev/token`, { uid: 'alice', expiresInSeconds: 60 });
+    assert.equal(response.status, 200);
+    const { token } = (await response.json()) as { token: string };
+    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { iat: number; exp: number };
+    assert.equal(claims.exp - claims.iat, 60);
+    for (const expiresInSeconds of [0, 1.5, -1, 86_401, '60']) {
+      const refused = await post(`${t.url}/api/dev/token`, { uid: 'alice', expiresInSeconds });
+      assert.equal(refused.status, 400, JSON.stringify(expiresInSeconds));
+      assert.equal(((await refused.json()) as { reason: string }).reason, 'INVALID_ARGUMENT');
+    }
+  });
+
   it('refuses a bad uid with 400 and a JSON error body', async () => {
     for (const uid of ['a/b', '', 'x'.repeat(65), ' lead', 7]) {
       const response = await post(`${t.url}/api/dev/token`, { uid });

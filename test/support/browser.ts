@@ -14,12 +14,12 @@ export function uniqueId(name: string): string {
   return `${name}-${Math.random().toString(36).slice(2, 10)}`;
 }
 
-/** A dev token for `uid` from the server's dev endpoint. */
-export async function devToken(uid: string): Promise<string> {
+/** A dev token for `uid` from the server's dev endpoint (valid a day, or `expiresInSeconds`). */
+export async function devToken(uid: string, expiresInSeconds?: number): Promise<string> {
   const response = await fetch(`${serverUrl()}/api/dev/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ uid }),
+    body: JSON.stringify({ uid, expiresInSeconds }),
   });
   if (!response.ok) throw new Error(`dev token for ${uid}: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { token: string }).token;

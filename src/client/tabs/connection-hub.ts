@@ -1,4 +1,4 @@
-import type { ClientFrame, ReadState, ReplyFrame, ServerFrame, StoredMessage } from '../../protocol/index.js';
+import type { ClientFrame, ReadState, ReplyFrame, ReplyResults, ServerFrame, StoredMessage } from '../../protocol/index.js';
 import { createClientMessageId } from '../ids.js';
 import { type WebSocketConstructor, type WebSocketLike } from '../socket.js';
 import { LEADER_LEFT, type FromHub, type ToHub } from './tab-messages.js';
@@ -31,8 +31,8 @@ export class ConnectionHub {
   readonly #tabs = new Map<string, boolean>();
   /** Login requests waiting for the socket's login, in arrival order. */
   #logins: { tab: string; frame: ClientFrame }[] = [];
-  /** The server's login reply, and the local clock offset to it, once logged in. */
-  #login: { uid: string; offset: number } | undefined;
+  /** From the server's login reply once logged in: the user, the clock offset, the token expiry. */
+  #login: { uid: string; offset: number; tokenExpiresAt: number } | undefined;
   readonly #forwarded = new Map<number, Forwarded>();
   #nextId = 1;
   /** Peers each tab follows the presence of. */
@@ -133,8 +133,8 @@ export class ConnectionHub {
   #accept(tab: string, requestId: number): void {
     if (!this.#tabs.has(tab)) return;
     this.#tabs.set(tab, true);
-    const { uid, offset } = this.#login!;
-    this.#toTab(tab, { t: 'reply', id: requestId, ok: true, result: { uid, serverTime: Date.now() + offset } });
+    const { uid, offset, tokenExpiresAt } = this.#login!;
+    this.#toTab(tab, { t: 'reply', id: requestId, ok: true, result: { uid, serverTime: Date.now() + offset, tokenExpiresAt } });
   }
 
   #detach(tab: string): void {
@@ -192,6 +192,7 @@ export class ConnectionHub {
     this.#forwarded.delete(id!);
     this.#toTab(forwarded.tab, { ...frame, id: forwarded.frame.id } as ServerFrame);
     if (frame.t === 'reply' && frame.ok) {
+      if (forwarded.frame.t === 'renew') this.#login!.tokenExpiresAt = (frame.result as ReplyResults['renew']).tokenExpiresAt;
       const told = this.#toOtherConnections(forwarded.frame, frame.result);
       if (told) this.#post({ op: 'frame', hub: this.id, skip: forwarded.tab, data: JSON.stringify(told) });
     }
@@ -213,8 +214,8 @@ export class ConnectionHub {
     const first = this.#logins.shift();
     if (!first) return;
     if (frame.t === 'reply' && frame.ok) {
-      const { uid, serverTime } = frame.result as { uid: string; serverTime: number };
-      this.#login = { uid, offset: serverTime - Date.now() };
+      const { uid, serverTime, tokenExpiresAt } = frame.result as ReplyResults['login'];
+      this.#login = { uid, offset: serverTime - Date.now(), tokenExpiresAt };
       this.#accept(first.tab, first.frame.id);
       for (const { tab, frame: login } of this.#logins.splice(0)) this.#accept(tab, login.id);
       return;

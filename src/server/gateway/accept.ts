@@ -95,6 +95,7 @@ export function acceptConnection(
 
   socket.on('close', () => {
     clearTimeout(deadline);
+    conn.tokenExpiry?.stop();
     conn.state = 'closing';
     if (conn.routed) ctx.presence.detach(conn);
   });

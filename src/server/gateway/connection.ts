@@ -8,6 +8,7 @@ import {
   type ServerFrame,
 } from '../../protocol/index.js';
 import type { RoutedConnection } from './presence.js';
+import type { TokenExpiry } from './token-expiry.js';
 
 let nextConnectionId = 1;
 let nextPingId = 1;
@@ -25,6 +26,8 @@ export class Connection implements RoutedConnection {
   uid = '';
   /** Set once presence routes to this connection; it must then be detached when it closes. */
   routed = false;
+  /** The login token's lifetime, once logged in (renewed by `renew`). */
+  tokenExpiry: TokenExpiry | undefined;
   /** Conversation key → when this connection last sent a `typing` notice there (server clock). */
   readonly typingAt = new Map<string, number>();
 

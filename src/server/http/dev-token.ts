@@ -5,8 +5,9 @@ import { createToken } from '../tokens.js';
 import { sendError } from './errors.js';
 
 /**
- * POST /api/dev/token `{"uid":"alice","appId"?:"demo"}` → `{"token":"…"}`: tokens for anyone,
- * for the demo pages and local development. Off in production (the route then answers 404).
+ * POST /api/dev/token `{"uid":"alice","appId"?:"demo","expiresInSeconds"?:3600}` → `{"token":"…"}`:
+ * tokens for anyone, for the demo pages and local development (a short lifetime tries out token
+ * renewal). Off in production (the route then answers 404).
  */
 export function registerDevTokenRoute(
   app: FastifyInstance,
@@ -20,10 +21,13 @@ export function registerDevTokenRoute(
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new RtmError('INVALID_ARGUMENT', 'Send a JSON body like {"uid":"alice"}.');
     }
-    const { uid, appId = DEMO_APP_ID } = body as { uid?: unknown; appId?: unknown };
+    const { uid, appId = DEMO_APP_ID, expiresInSeconds = DEFAULT_TOKEN_TTL_SECONDS } = body as Record<string, unknown>;
     const uidError = checkUserId(uid);
     if (uidError) throw uidError;
     if (typeof appId !== 'string') throw new RtmError('INVALID_ARGUMENT', '"appId" must be a string.');
+    if (!Number.isInteger(expiresInSeconds) || (expiresInSeconds as number) < 1 || (expiresInSeconds as number) > DEFAULT_TOKEN_TTL_SECONDS) {
+      throw new RtmError('INVALID_ARGUMENT', `"expiresInSeconds" must be a whole number from 1 to ${DEFAULT_TOKEN_TTL_SECONDS}.`);
+    }
     const target = options.apps.get(appId);
     if (!target) throw new RtmError('INVALID_APP_ID', `No app "${appId}" on this server.`);
     const origin = request.headers.origin;
@@ -34,7 +38,7 @@ export function registerDevTokenRoute(
       appId,
       uid: uid as string,
       secret: target.tokenSecret,
-      expiresInSeconds: DEFAULT_TOKEN_TTL_SECONDS,
+      expiresInSeconds: expiresInSeconds as number,
       now: options.now(),
     });
     return { token };

@@ -3,7 +3,7 @@ import { history, sync } from './history.js';
 import { peerSend } from './peer.js';
 import { presenceQuery, presenceSubscribe } from './presence.js';
 import { channelReceipts, conversations, read } from './read.js';
-import { login, logout, ping } from './session.js';
+import { login, logout, ping, renew } from './session.js';
 import { typing } from './typing.js';
 import type { FrameHandlers } from './types.js';
 
@@ -12,6 +12,7 @@ export const handlers: FrameHandlers = {
   login,
   logout,
   ping,
+  renew,
   'peer.send': peerSend,
   'channel.join': channelJoin,
   'channel.leave': channelLeave,

@@ -1,7 +1,8 @@
 import { CloseCodes, RtmError, type LoginFrame, type StoredMessage } from '../../../protocol/index.js';
 import { isOriginAllowed } from '../../apps.js';
-import { verifyToken } from '../../tokens.js';
+import { TOKEN_CLOCK_TOLERANCE_SECONDS, verifyToken } from '../../tokens.js';
 import type { Connection } from '../connection.js';
+import { TokenExpiry } from '../token-expiry.js';
 import type { GatewayContext } from '../context.js';
 import { recordDelivered } from './peer.js';
 import type { FrameHandler } from './types.js';
@@ -25,8 +26,9 @@ export const login: FrameHandler<'login'> = async (ctx, conn, frame) => {
     );
     return;
   }
+  let verified;
   try {
-    await verifyToken({ token: frame.token, appId: app.id, uid: frame.uid, secret: app.tokenSecret, now: ctx.now() });
+    verified = await verifyToken({ token: frame.token, appId: app.id, uid: frame.uid, secret: app.tokenSecret, now: ctx.now() });
   } catch (error) {
     if (!(error instanceof RtmError)) throw error;
     conn.refuse(frame.id, error);
@@ -39,7 +41,10 @@ export const login: FrameHandler<'login'> = async (ctx, conn, frame) => {
   // Routed before the offline fetch: a message sent from now on goes live, none falls in between.
   ctx.presence.attach(conn);
   conn.routed = true;
-  conn.reply(frame.id, 'login', { uid: frame.uid, serverTime: ctx.now() });
+  const tokenExpiresAt = connectionDeadline(verified.expiresAt);
+  conn.reply(frame.id, 'login', { uid: frame.uid, serverTime: ctx.now(), tokenExpiresAt });
+  conn.tokenExpiry = new TokenExpiry(conn, ctx.now);
+  conn.tokenExpiry.set(tokenExpiresAt);
   try {
     await deliverOffline(ctx, conn, frame);
   } catch (err) {
@@ -84,3 +89,26 @@ export const logout: FrameHandler<'logout'> = (_ctx, conn, frame) => {
 export const ping: FrameHandler<'ping'> = (ctx, conn, frame) => {
   conn.reply(frame.id, 'ping', { serverTime: ctx.now() });
 };
+
+/**
+ * renew: a new token for the logged-in connection (same app and user), answered with its expiry;
+ * the connection then lives until that one expires. A refused token leaves the connection as it
+ * was (the old token's expiry still holds).
+ */
+export const renew: FrameHandler<'renew'> = async (ctx, conn, frame) => {
+  const app = ctx.apps.get(conn.appId);
+  if (!app) throw new RtmError('INVALID_APP_ID', `No app "${conn.appId}" on this server.`);
+  const verified = await verifyToken({ token: frame.token, appId: app.id, uid: conn.uid, secret: app.tokenSecret, now: ctx.now() });
+  if (conn.state !== 'ready') return;
+  const tokenExpiresAt = connectionDeadline(verified.expiresAt);
+  conn.reply(frame.id, 'renew', { tokenExpiresAt });
+  conn.tokenExpiry?.set(tokenExpiresAt);
+};
+
+/**
+ * When a connection logged in with a token expiring at `exp` (seconds) is closed: the same clock
+ * tolerance as the token check, so a token just accepted is not closed at once.
+ */
+function connectionDeadline(exp: number): number {
+  return (exp + TOKEN_CLOCK_TOLERANCE_SECONDS) * 1000;
+}
