@@ -98,8 +98,17 @@ async function start(): Promise<void> {
 async function token(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { uid: { type: 'string' }, app: { type: 'string', default: DEMO_APP_ID }, expire: { type: 'string' } },
+    options: {
+      uid: { type: 'string' },
+      app: { type: 'string', default: DEMO_APP_ID },
+      expire: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
   if (!values.uid) throw new Error(`--uid is required.\n${USAGE}`);
   const appId = values.app ?? DEMO_APP_ID;
   const expiresInSeconds = values.expire === undefined ? DEFAULT_TOKEN_TTL_SECONDS : Number(values.expire);
