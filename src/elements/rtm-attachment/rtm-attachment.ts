@@ -1,6 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
-import { consume } from '@lit/context';
+import { ContextConsumer } from '@lit/context';
 import type { ReadableAtom } from 'nanostores';
 import type { ChatAttachment, ChatMessage, ChatSession, TransferSnapshot } from '../../store/index.js';
 import { RtmError } from '../../protocol/index.js';
@@ -59,39 +58,64 @@ interface ActiveDownload {
 export class RtmAttachmentElement extends LitElement {
   static override styles = attachmentStyles;
 
+  static override properties = {
+    message: { attribute: false },
+    kind: {},
+    mediaId: { attribute: 'media-id' },
+    fileName: { attribute: 'file-name' },
+    size: { type: Number },
+    width: { type: Number },
+    height: { type: Number },
+    thumbnail: {},
+    session: { attribute: false },
+    download: { state: true, attribute: false },
+    downloadError: { state: true, attribute: false },
+    originalUrl: { state: true, attribute: false },
+    lightboxOpen: { state: true, attribute: false },
+  };
+
   /** The message whose attachment to show (local or remote). Overrides the attributes below. */
-  @property({ attribute: false }) message: ChatMessage | undefined;
+  message: ChatMessage | undefined;
 
   /** `image` or `file`, for a remote attachment described by attributes. */
-  @property() kind: 'image' | 'file' = 'file';
+  kind: 'image' | 'file' = 'file';
 
   /** Media id of a remote attachment. */
-  @property({ attribute: 'media-id' }) mediaId = '';
+  mediaId = '';
 
   /** Display file name. */
-  @property({ attribute: 'file-name' }) fileName = '';
+  fileName = '';
 
   /** Size in bytes. */
-  @property({ type: Number }) size = 0;
+  size = 0;
 
   /** Pixel size of the original image, to keep its aspect ratio before it loads. */
-  @property({ type: Number }) width: number | undefined;
-  @property({ type: Number }) height: number | undefined;
+  width: number | undefined;
+  height: number | undefined;
 
   /** URL of a thumbnail to show at once (images). */
-  @property() thumbnail = '';
+  thumbnail = '';
 
-  @consume({ context: sessionContext, subscribe: true })
-  @property({ attribute: false })
+  /** The session of the enclosing `<rtm-chat>` (from context), or set directly. */
   session: ChatSession | undefined;
 
-  @state() private download: ActiveDownload | undefined;
-  @state() private downloadError: RtmError | undefined;
-  @state() private originalUrl: string | undefined;
-  @state() private lightboxOpen = false;
+  private download: ActiveDownload | undefined;
+  private downloadError: RtmError | undefined;
+  private originalUrl: string | undefined;
+  private lightboxOpen = false;
 
-  @query('dialog') private dialog: HTMLDialogElement | undefined;
-  @query('[part~="preview"]') private previewButton: HTMLButtonElement | undefined;
+  private get dialog(): HTMLDialogElement | null {
+    return this.renderRoot.querySelector('dialog');
+  }
+
+  private get previewButton(): HTMLButtonElement | null {
+    return this.renderRoot.querySelector('[part~="preview"]');
+  }
+
+  constructor() {
+    super();
+    new ContextConsumer(this, { context: sessionContext, subscribe: true, callback: (session) => (this.session = session) });
+  }
 
   private readonly upload = new StoreController<TransferSnapshot | undefined>(this);
   private readonly downloadTransfer = new StoreController<TransferSnapshot>(this);

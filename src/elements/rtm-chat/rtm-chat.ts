@@ -1,6 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { provide } from '@lit/context';
+import { ContextProvider } from '@lit/context';
 import {
   createChatSession,
   type ChatSession,
@@ -60,52 +59,71 @@ export type TokenProvider = () => Promise<string>;
 export class RtmChatElement extends LitElement {
   static override styles = chatStyles;
 
+  // Declared without decorators: the decorator helpers cost the script-tag bundle bytes.
+  static override properties = {
+    server: {},
+    appId: { attribute: 'app-id' },
+    userId: { attribute: 'user-id' },
+    token: {},
+    tokenProvider: { attribute: false },
+    peer: {},
+    channel: {},
+    mode: { reflect: true },
+    unreadInTitle: { type: Boolean, attribute: 'unread-in-title' },
+    notifications: { type: Boolean },
+    open: { type: Boolean, reflect: true },
+    session: { state: true, attribute: false },
+    hasChildViews: { state: true, attribute: false },
+    openedKey: { state: true, attribute: false },
+  };
+
   /** Base URL of the rtm-chat server, e.g. `https://chat.example.com`. */
-  @property() server = '';
+  server = '';
 
   /** App id on that server. */
-  @property({ attribute: 'app-id' }) appId = '';
+  appId = '';
 
   /** The signed-in user's id. */
-  @property({ attribute: 'user-id' }) userId = '';
+  userId = '';
 
   /** A token for `user-id`, signed by the app's token secret. */
-  @property() token = '';
+  token = '';
 
   /** Called for a token at login and renewal; takes precedence over `token`. */
-  @property({ attribute: false }) tokenProvider: TokenProvider | undefined;
+  tokenProvider: TokenProvider | undefined;
 
   /** With no child views: open the one-to-one conversation with this user. */
-  @property() peer: string | undefined;
+  peer: string | undefined;
 
   /** With no child views: open this channel. */
-  @property() channel: string | undefined;
+  channel: string | undefined;
 
   /**
    * `inline` (default) shows the chat where the element is; `popup` shows a floating launcher
    * button with the total unread count that opens the chat as a panel.
    */
-  @property({ reflect: true }) mode: 'inline' | 'popup' = 'inline';
+  mode: 'inline' | 'popup' = 'inline';
 
   /** Shows the total unread count in the document title, e.g. "(3) Shop". */
-  @property({ type: Boolean, attribute: 'unread-in-title' }) unreadInTitle = false;
+  unreadInTitle = false;
 
   /**
    * Shows a desktop notification for new messages while the page is hidden. The page asks for
    * permission itself (`Notification.requestPermission()` on a user gesture); without it, nothing.
    */
-  @property({ type: Boolean }) notifications = false;
+  notifications = false;
 
   /** Whether the popup panel is open (`mode="popup"`). */
-  @property({ type: Boolean, reflect: true }) open = false;
+  open = false;
 
   /** The current session (read-only; replaced when server, app-id, user-id or token change). */
-  @provide({ context: sessionContext })
-  @state()
   session: ChatSession | undefined;
 
-  @state() private hasChildViews = false;
-  @state() private openedKey: string | undefined;
+  private hasChildViews = false;
+  private openedKey: string | undefined;
+
+  /** Gives the views inside the current session. */
+  private readonly sessionProvider = new ContextProvider(this, { context: sessionContext });
 
   private readonly connection = new StoreController<ConnectionSnapshot>(this);
   private readonly conversations = new StoreController<readonly ConversationSummary[]>(this);
@@ -158,6 +176,7 @@ export class RtmChatElement extends LitElement {
       tokenProvider: this.tokenProvider,
     });
     this.session = session;
+    this.sessionProvider.setValue(session);
     this.sessionConfig = config;
     this.connection.setStore(session.$connection);
     this.conversations.setStore(session.$conversations);
@@ -176,6 +195,7 @@ export class RtmChatElement extends LitElement {
     this.totalUnread.setStore(undefined);
     this.session?.stop();
     this.session = undefined;
+    this.sessionProvider.setValue(undefined);
     this.sessionConfig = undefined;
   }
 

@@ -1,5 +1,4 @@
 import { LitElement, html, nothing } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
 import { strings } from '../internal/strings.js';
 import { composerStyles } from './rtm-composer.styles.js';
 
@@ -32,17 +31,31 @@ export class RtmComposerSubmitEvent extends Event {
 export class RtmComposerElement extends LitElement {
   static override styles = composerStyles;
 
+  // Declared without decorators: the decorator helpers cost the script-tag bundle bytes.
+  static override properties = {
+    disabled: { type: Boolean, reflect: true },
+    placeholder: {},
+    text: { state: true, attribute: false },
+    error: { state: true, attribute: false },
+  };
+
   /** Disables typing and sending (e.g. no session yet). */
-  @property({ type: Boolean, reflect: true }) disabled = false;
+  disabled = false;
 
   /** Placeholder for the textbox. */
-  @property() placeholder = '';
+  placeholder = '';
 
-  @state() private text = '';
-  @state() private error = '';
+  private text = '';
+  private error = '';
 
-  @query('textarea') private textarea!: HTMLTextAreaElement;
-  @query('input[type="file"]') private fileInput!: HTMLInputElement;
+  /** Rendered from the first update on (only used after it). */
+  private get textarea(): HTMLTextAreaElement {
+    return this.renderRoot.querySelector('textarea')!;
+  }
+
+  private get fileInput(): HTMLInputElement {
+    return this.renderRoot.querySelector('input[type="file"]')!;
+  }
 
   /** The current draft. */
   get value(): string {

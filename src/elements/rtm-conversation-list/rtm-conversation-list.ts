@@ -1,5 +1,4 @@
 import { LitElement, html, nothing } from 'lit';
-import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatMessage, ConversationKey, ConversationSummary } from '../../store/index.js';
 import { formatMessageTime } from '../internal/format.js';
@@ -49,11 +48,16 @@ function preview(message: ChatMessage | undefined): string {
 export class RtmConversationListElement extends LitElement {
   static override styles = conversationListStyles;
 
+  static override properties = {
+    conversations: { attribute: false },
+    selected: { attribute: false },
+  };
+
   /** The conversations, in display order. */
-  @property({ attribute: false }) conversations: readonly ConversationSummary[] = [];
+  conversations: readonly ConversationSummary[] = [];
 
   /** The open conversation, marked with aria-current. */
-  @property({ attribute: false }) selected: ConversationKey | undefined;
+  selected: ConversationKey | undefined;
 
   override render() {
     if (this.conversations.length === 0) return html`<p part="empty">${strings.noConversations}</p>`;
