@@ -8,7 +8,7 @@ import type { VirtualCore } from './load-virtual-core.js';
 
 export type { VirtualCore };
 
-const scriptUrl = typeof document === 'undefined' ? undefined : (document.currentScript as HTMLScriptElement | null)?.src;
+const scriptUrl = (globalThis.document?.currentScript as HTMLScriptElement | null | undefined)?.src;
 
 /** Rejects (an invalid URL) when the script's URL is unknown. */
 export async function importVirtualCore(): Promise<VirtualCore> {

@@ -89,7 +89,7 @@ export const messageListStyles = [
       overflow-y: auto;
       display: flex;
       flex-direction: column;
-      padding: var(--_gap) calc(var(--_gap) * 1.5) 0;
+      padding: 0 calc(var(--_gap) * 1.5) var(--_gap);
       overscroll-behavior: contain;
       /* The list keeps the reader's place itself when older messages load (one rule, not two). */
       overflow-anchor: none;
@@ -106,7 +106,7 @@ export const messageListStyles = [
       display: flex;
       flex-direction: column;
       gap: var(--_gap);
-      padding-bottom: var(--_gap);
+      padding-top: var(--_gap);
     }
 
     .sizer {

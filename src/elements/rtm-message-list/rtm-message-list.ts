@@ -58,12 +58,14 @@ const ESTIMATED_ROW_PX = 60;
 
 /** The virtualizer module: loaded once per page; undefined when it could not be loaded. */
 let virtualCore: Promise<VirtualCore | undefined> | undefined;
-let loadedCore: VirtualCore | undefined;
+/** The loaded module; null once it failed to load. */
+let loadedCore: VirtualCore | null | undefined;
 
 function loadVirtualCore(): Promise<VirtualCore | undefined> {
   return (virtualCore ??= importVirtualCore().then(
     (core) => (loadedCore = core),
     (error: unknown) => {
+      loadedCore = null;
       console.warn('rtm-chat: rtm-chat.virtual.js did not load', error);
       return undefined;
     },
@@ -128,7 +130,6 @@ export class RtmMessageListElement extends LitElement {
   /** Index of the first unread message in `messages` (-1: none). */
   private unreadIndex = -1;
   private virtualizer: Virtualizer<HTMLElement, HTMLElement> | undefined;
-  private stopVirtualizer: (() => void) | undefined;
 
   private get log(): HTMLElement | null {
     return this.renderRoot.querySelector<HTMLElement>('[role="log"]');
@@ -147,11 +148,8 @@ export class RtmMessageListElement extends LitElement {
 
   private checkUnreadAbove(log: HTMLElement): void {
     // A long conversation may not have the divider rendered: the virtualizer knows where it goes.
-    const top = this.virtualizer
-      ? this.unreadIndex < 0
-        ? undefined
-        : this.virtualizer.getOffsetForIndex(this.unreadIndex, 'start')?.[0]
-      : this.divider?.offsetTop;
+    // (An index of -1 finds nothing.)
+    const top = this.virtualizer ? this.virtualizer.measurementsCache[this.unreadIndex]?.start : this.divider?.offsetTop;
     this.unreadAbove = top !== undefined && top < log.scrollTop;
   }
 
@@ -178,18 +176,21 @@ export class RtmMessageListElement extends LitElement {
   }
 
   /**
-   * Switches to rendering only the messages in view. The messages rendered so far are measured and
-   * handed over, and the scroll position is kept, so the view does not move.
+   * Switches to rendering only the messages in view. The virtualizer starts with the rows rendered
+   * so far (`shown`, measured) at the scroll position they are at, then takes the current messages
+   * the way it takes any change, keeping the message at the top of the view in place.
    */
-  private startVirtual(core: VirtualCore): void {
-    // Each row carries the space below it (no gap in the log), so its height is all the room it
-    // takes; fractional heights, so the rows' positions add up exactly as the browser laid them out.
-    const sizes = [...this.renderRoot.querySelectorAll<HTMLElement>('.row')].map((row, index) => {
+  private startVirtual(core: VirtualCore, shown: readonly ChatMessage[]): void {
+    // Each row carries the space above it (no gap or top padding in the log), so its height is all
+    // the room it takes; fractional, so the rows' positions add up as the browser laid them out.
+    const sizes = [...this.renderRoot.querySelectorAll<HTMLElement>('.row')].map((row) => {
       const size = row.getBoundingClientRect().height;
-      return { key: this.messages[+row.dataset.index!]!.localId, size, index, start: 0, end: size, lane: 0 };
+      // (Only key and size are read from these.)
+      return { key: shown[+row.dataset.index!]!.localId, size, index: 0, start: 0, end: size, lane: 0 };
     });
     const virtualizer = new core.Virtualizer<HTMLElement, HTMLElement>({
-      count: 0,
+      count: sizes.length,
+      getItemKey: (index) => sizes[index]!.key,
       getScrollElement: () => this.log,
       // A one-line message; the rows are measured as they are rendered.
       estimateSize: () => ESTIMATED_ROW_PX,
@@ -204,15 +205,17 @@ export class RtmMessageListElement extends LitElement {
       initialMeasurementsCache: sizes,
     });
     this.virtualizer = virtualizer;
-    this.stopVirtualizer = virtualizer._didMount();
+    // Observes the log now, so the change to the current messages is anchored like any other.
+    virtualizer._willUpdate();
     this.syncVirtualizer();
     // Once the log is observed (after this update): a reader at the newest message stays there.
     if (this.isPinned) void this.updateComplete.then(() => this.scrollToNewest());
   }
 
   private stopVirtual(): void {
-    this.stopVirtualizer?.();
-    this.virtualizer = this.stopVirtualizer = undefined;
+    // What adapters call on unmount (it returns the virtualizer's cleanup): stops observing the log.
+    this.virtualizer!._didMount()();
+    this.virtualizer = undefined;
   }
 
   /** Tells the virtualizer the current messages (count and keys). */
@@ -220,17 +223,6 @@ export class RtmMessageListElement extends LitElement {
     const virtualizer = this.virtualizer!;
     const messages = this.messages;
     virtualizer.setOptions({ ...virtualizer.options, count: messages.length, getItemKey: (index) => messages[index]!.localId });
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    // Back in the document: the next update lets the virtualizer observe the log again.
-    if (this.virtualizer) this.requestUpdate();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.stopVirtualizer?.();
   }
 
   /** Distance from the bottom to keep while older messages go in above (see updated()). */
@@ -247,12 +239,10 @@ export class RtmMessageListElement extends LitElement {
       if (this.virtualizer) this.stopVirtual();
     } else if (this.virtualizer) {
       if (previous) this.syncVirtualizer();
-    } else if (loadedCore && !(previous && log)) {
-      // Switching in an update that changes nothing else keeps the view exactly where it is (one
-      // with new messages in it renders them plainly first, keeping the reader's place as always).
-      this.startVirtual(loadedCore);
+    } else if (loadedCore) {
+      this.startVirtual(loadedCore, previous ?? this.messages);
     } else {
-      void loadVirtualCore().then((core) => core && this.requestUpdate());
+      void loadVirtualCore().then(() => this.requestUpdate());
     }
     // Older messages going in above: remember where the reader is, measured from the bottom, since
     // the browser does not anchor scrolling at the very top (and anchoring is off here, below).
@@ -270,13 +260,10 @@ export class RtmMessageListElement extends LitElement {
     const virtualizer = this.virtualizer;
     const items = this.renderRoot.querySelector<HTMLElement>('.items');
     if (virtualizer && items) {
-      const sizer = items.parentElement!;
-      // Where the first message starts in the log (below its padding), as the virtualizer counts.
-      const margin = (virtualizer.options.scrollMargin = sizer.offsetTop);
       // Set through the CSSOM, which a Content-Security-Policy without 'unsafe-inline' allows.
-      // (Before the log's size is known nothing is rendered, and "NaNpx" is ignored.)
-      sizer.style.height = `${virtualizer.getTotalSize()}px`;
-      items.style.transform = `translateY(${virtualizer.getVirtualItems()[0]?.start! - margin}px)`;
+      // (Before the log's size is known nothing is rendered, and "undefinedpx" is ignored.)
+      items.parentElement!.style.height = `${virtualizer.getTotalSize()}px`;
+      items.style.transform = `translateY(${virtualizer.getVirtualItems()[0]?.start}px)`;
       // What framework adapters call after rendering: observes the log, applies scroll anchoring.
       virtualizer._willUpdate();
       for (const row of items.children) virtualizer.measureElement(row as HTMLElement);
@@ -384,6 +371,7 @@ export class RtmMessageListElement extends LitElement {
   override render() {
     const virtualizer = this.virtualizer;
     const messages = this.messages;
+    const from = loadedCore === undefined ? Math.max(0, messages.length - VIRTUALIZE_ABOVE) : 0;
     // A long conversation: the sizer is as tall as all messages together, and the items box, holding
     // the rendered ones, is moved down to where the first of them belongs (sizes set in updated()).
     return html`
@@ -395,7 +383,13 @@ export class RtmMessageListElement extends LitElement {
               (item) => item.key,
               (item) => this.renderRow(messages[item.index]!, item.index),
             )}</div></div>`
-          : repeat(messages, (message) => message.localId, (message, index) => this.renderRow(message, index))}
+          : // While the virtualizer loads, at most the newest VIRTUALIZE_ABOVE (the reader's place is
+            // kept from the bottom, as always).
+            repeat(
+              messages.slice(from),
+              (message) => message.localId,
+              (message, index) => this.renderRow(message, from + index),
+            )}
       </div>
       ${this.unreadAbove
         ? html`<button part="jump-button" class="jump" type="button" @click=${() => this.jumpToFirstUnread()}>
