@@ -159,3 +159,30 @@ export const TOKEN_RENEW_MIN_INTERVAL_MS = 5_000;
 
 /** Dev tokens (and the CLI's default) expire after this long. */
 export const DEFAULT_TOKEN_TTL_SECONDS = 24 * 60 * 60;
+
+/**
+ * Webhooks (docs/configuration.md "Webhooks"): attempts per event, the first included, before it is
+ * marked failed. With the delays below the last attempt comes about 20 hours after the first.
+ */
+export const WEBHOOK_MAX_ATTEMPTS = 12;
+
+/**
+ * Webhook retry backoff: the delay after attempt n is WEBHOOK_RETRY_BASE_DELAY_MS · 2^(n−1), at most
+ * WEBHOOK_RETRY_MAX_DELAY_MS, then moved by up to ±WEBHOOK_RETRY_JITTER of itself at random (so a
+ * receiver that comes back is not hit by every app's backlog at the same instant).
+ */
+export const WEBHOOK_RETRY_BASE_DELAY_MS = 60_000;
+export const WEBHOOK_RETRY_MAX_DELAY_MS = 6 * 60 * 60 * 1000;
+export const WEBHOOK_RETRY_JITTER = 0.2;
+
+/** A webhook request (connect, send, response headers) taking longer than this counts as failed and is retried. */
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+
+/** Webhook requests in flight per app at most; more events wait in the outbox. */
+export const WEBHOOK_CONCURRENCY_PER_APP = 4;
+
+/** How old a webhook signature's timestamp may be before receivers should refuse it (replays). */
+export const WEBHOOK_SIGNATURE_TOLERANCE_SECONDS = 300;
+
+/** Delivered and failed webhook events (and their delivery log) are kept this long, then deleted. */
+export const WEBHOOK_LOG_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;

@@ -13,6 +13,22 @@ export interface AppConfig {
   tokenSecret: string;
   /** Page origins allowed to use the app (`https://example.com`), or `"*"` for any. */
   allowedOrigins: string[];
+  /** Where the app's events are POSTed (docs/configuration.md "Webhooks"); none when absent. */
+  webhook?: WebhookConfig;
+}
+
+/** The event types a webhook can receive (all of them unless `events` narrows it). */
+export const WEBHOOK_EVENT_TYPES = ['message.sent', 'channel.member_joined', 'channel.member_left', 'read.moved'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** An app's webhook: `{ "url": "https://…", "secret": "…", "events": [...] }`. */
+export interface WebhookConfig {
+  /** http(s) URL the events are POSTed to. */
+  url: string;
+  /** Signs every request (HMAC-SHA256, header `x-rtm-signature`); at least 32 characters. */
+  secret: string;
+  /** The event types to send; every type when the field is absent. */
+  events: WebhookEventType[];
 }
 
 export interface ConfigFile {
@@ -24,6 +40,9 @@ export interface ConfigFile {
  * 32 characters is the floor that keeps brute force out of reach for a random secret.
  */
 export const MIN_TOKEN_SECRET_LENGTH = 32;
+
+/** Shortest webhook signing secret accepted (the same floor as token secrets, for the same reason). */
+export const MIN_WEBHOOK_SECRET_LENGTH = 32;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -69,7 +88,7 @@ export function parseConfig(value: unknown, source = 'config'): ConfigFile {
     }
     const origins = app.allowedOrigins ?? [];
     if (!Array.isArray(origins)) return fail(`${where}.allowedOrigins must be an array of origins.`);
-    return {
+    const parsedApp: AppConfig = {
       id: app.id,
       restKey: app.restKey as string,
       restSecret: app.restSecret as string,
@@ -78,8 +97,38 @@ export function parseConfig(value: unknown, source = 'config'): ConfigFile {
         normalizeOrigin(origin) ?? fail(`${where}.allowedOrigins[${i}] must be "*" or an origin like "https://example.com".`),
       ),
     };
+    if (app.webhook !== undefined) parsedApp.webhook = parseWebhook(app.webhook, `${where}.webhook`, fail);
+    return parsedApp;
   });
   return { apps: parsed };
+}
+
+function parseWebhook(value: unknown, where: string, fail: (message: string) => never): WebhookConfig {
+  if (!isRecord(value)) return fail(`${where} must be an object like {"url": "https://…", "secret": "…"}.`);
+  let url: URL | undefined;
+  try {
+    url = typeof value.url === 'string' ? new URL(value.url) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    return fail(`${where}.url must be an http:// or https:// URL (got ${JSON.stringify(value.url)}).`);
+  }
+  // fetch refuses URLs with credentials; authenticate the request by its signature instead.
+  if (url.username || url.password) return fail(`${where}.url must not contain a user name or password.`);
+  if (typeof value.secret !== 'string' || value.secret.length < MIN_WEBHOOK_SECRET_LENGTH) {
+    return fail(`${where}.secret must be a string of at least ${MIN_WEBHOOK_SECRET_LENGTH} characters (use a random value: openssl rand -hex 32).`);
+  }
+  const events = value.events ?? [...WEBHOOK_EVENT_TYPES];
+  if (!Array.isArray(events) || events.length === 0) {
+    return fail(`${where}.events must be a non-empty array of event types (${WEBHOOK_EVENT_TYPES.join(', ')}), or absent for all.`);
+  }
+  events.forEach((type: unknown, i) => {
+    if (!(WEBHOOK_EVENT_TYPES as readonly unknown[]).includes(type)) {
+      fail(`${where}.events[${i}] must be one of ${WEBHOOK_EVENT_TYPES.join(', ')} (got ${JSON.stringify(type)}).`);
+    }
+  });
+  return { url: url.href, secret: value.secret, events: [...new Set(events as WebhookEventType[])] };
 }
 
 /** `'*'`, or the canonical form of an http(s) origin (no path, lowercase host); undefined if invalid. */

@@ -22,9 +22,11 @@ import { MediaSweeper } from './media/sweeper.js';
 import { createDiskMediaObjects } from './storage/disk/media-objects.js';
 import { createSqliteStorage } from './storage/sqlite/index.js';
 import type { MediaObjects, Storage } from './storage/types.js';
+import { createWebhooks, registerWebhookRoutes, webhookTargets, type WebhookDispatchOptions } from './webhooks/index.js';
 
 export { createToken, verifyToken, TOKEN_CLOCK_TOLERANCE_SECONDS, type CreateTokenOptions, type VerifyTokenOptions, type VerifiedToken } from './tokens.js';
 export { DEMO_APP_ID } from './apps.js';
+export { verifyWebhookSignature, signWebhook, WEBHOOK_SIGNATURE_HEADER, type VerifyWebhookOptions, type WebhookEvent, type WebhookEventData, type WebhookDispatchOptions } from './webhooks/index.js';
 export type { AppRecord, MediaObjects, MediaRecord, MediaStore, MediaWriter, Storage } from './storage/types.js';
 
 export interface ServerOptions {
@@ -58,6 +60,11 @@ export interface ServerOptions {
    * `https://<public host>/…`. Default false.
    */
   trustProxy?: boolean | string | string[];
+  /**
+   * Webhook delivery tuning and test hooks (timeout, attempts, concurrency, retry delays); the
+   * defaults are the WEBHOOK_* constants. Webhooks themselves are configured per app in the config file.
+   */
+  webhooks?: WebhookDispatchOptions;
   /** Test hooks: shorter login deadline, heartbeat interval and REST wait_for_ack timeout than the protocol defaults. */
   loginDeadlineMs?: number;
   heartbeatIntervalMs?: number;
@@ -130,6 +137,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     registerHealthRoute(app, { health: storage.health, now, log });
     registerDevTokenRoute(app, { apps: registry, enabled: options.devTokens ?? false, now });
     await registerMediaRoutes(app, { apps: registry, store: storage.media, objects: mediaObjects, now });
+    const targets = webhookTargets(config);
+    if (targets.size > 0 && !storage.webhooks) log.warn('the storage has no webhook outbox: webhooks are off');
+    const webhooks =
+      targets.size > 0 && storage.webhooks
+        ? createWebhooks({ store: storage.webhooks, targets, now, log, ...(options.webhooks && { dispatch: options.webhooks }) })
+        : undefined;
     const gatewayContext = {
       apps: registry,
       messages: storage.messages,
@@ -139,10 +152,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       now,
       log,
       loginDeadlineMs: options.loginDeadlineMs ?? LOGIN_DEADLINE_MS,
+      ...(webhooks && { webhooks: webhooks.events }),
     };
     const gateway = registerGateway(app, gatewayContext, options.heartbeatIntervalMs ?? SERVER_HEARTBEAT_INTERVAL_MS);
     // REST-sent messages go through the gateway's storage and presence, like SDK-sent ones.
     await registerRestApi(app, { apps: registry, send: gatewayContext, log, ackTimeoutMs: options.restAckTimeoutMs ?? REST_ACK_TIMEOUT_MS });
+    // The delivery log is readable whether or not an app has a webhook now (one may have had one).
+    if (storage.webhooks) await registerWebhookRoutes(app, { apps: registry, store: storage.webhooks, now, log });
     if (options.staticRoot !== undefined) await registerStatic(app, options.staticRoot);
 
     const host = options.host ?? '127.0.0.1';
@@ -155,6 +171,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }, OFFLINE_PURGE_INTERVAL_MS);
     purge.unref();
     sweeper.start(MEDIA_SWEEP_INTERVAL_MS);
+    webhooks?.dispatcher.start();
 
     let closing: Promise<void> | undefined;
     return {
@@ -166,6 +183,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         closing ??= (async () => {
           clearInterval(purge);
           await sweeper.stop();
+          await webhooks?.dispatcher.stop();
           await gateway.shutdown();
           // Fastify closes the connections that are idle when close() starts; one whose response is
           // still being flushed becomes idle a moment later and would then be kept for the whole

@@ -56,7 +56,7 @@ describe('the SQLite database', () => {
     for (const row of waiting) {
       db.prepare("INSERT INTO offline_messages (app_id, receiver, message_pk, expires_at) VALUES ('a', 'y', ?, 0)").run(row.lastInsertRowid);
     }
-    assert.deepEqual(migrate(db), [3]);
+    assert.deepEqual(migrate(db, MIGRATIONS.filter((migration) => migration.version <= 3)), [3]);
     const rows = db
       .prepare('SELECT uid, conv, kind, target, read_seq AS r, delivered_seq AS d FROM user_conversations ORDER BY uid, conv')
       .all();

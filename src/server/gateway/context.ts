@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppRegistry } from '../apps.js';
 import type { ConversationStore, MediaStore, MessageStore } from '../storage/types.js';
+import type { WebhookEvents } from '../webhooks/recorder.js';
 import type { Presence } from './presence.js';
 
 /** Everything a frame handler may use; built once per server. */
@@ -16,4 +17,6 @@ export interface GatewayContext {
   now: () => number;
   log: FastifyBaseLogger;
   loginDeadlineMs: number;
+  /** Webhook events to record after a write (absent: no app has a webhook). */
+  webhooks?: WebhookEvents;
 }

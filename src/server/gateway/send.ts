@@ -11,7 +11,7 @@ import type { RoutedConnection } from './presence.js';
  * offline storage, delivery markers and receipts. Each send is two steps — store (resolves after
  * the commit), then deliver (synchronous) — so the gateway can ack in between.
  */
-export type SendContext = Pick<GatewayContext, 'messages' | 'presence' | 'now'>;
+export type SendContext = Pick<GatewayContext, 'messages' | 'presence' | 'now' | 'webhooks'>;
 
 export interface PeerSend {
   appId: string;

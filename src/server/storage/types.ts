@@ -211,11 +211,100 @@ export interface MediaObjects {
   list(): AsyncIterable<string>;
 }
 
+/** Where a webhook event stands: waiting for an attempt, delivered (a 2xx), or given up. */
+export type WebhookEventStatus = 'pending' | 'delivered' | 'failed';
+
+/** A webhook event to put in the outbox (see `webhooks/events.ts` for the payload). */
+export interface NewWebhookEvent {
+  /** `evt_…`, unique. */
+  id: string;
+  appId: string;
+  type: string;
+  /** The exact JSON body to POST. */
+  payload: string;
+  /**
+   * Makes recording idempotent: a second event of the app with the same key is not stored (a
+   * resent message records its `message.sent` again). Omit for events that cannot repeat.
+   */
+  dedupeKey?: string;
+  createdAt: number;
+}
+
+/** One delivery attempt of a webhook event. */
+export interface WebhookAttempt {
+  /** 1 for the first. */
+  attempt: number;
+  startedAt: number;
+  durationMs: number;
+  /** The receiver's HTTP status, when it answered. */
+  statusCode?: number;
+  /** Why there was no answer (timeout, connection refused, …), or why a status is not success. */
+  error?: string;
+}
+
+/** An outbox row: the event, its delivery state and summary. */
+export interface WebhookDelivery {
+  /** Storage handle (the dispatcher's in-flight key). */
+  pk: number;
+  id: string;
+  appId: string;
+  type: string;
+  payload: string;
+  createdAt: number;
+  status: WebhookEventStatus;
+  /** Attempts made so far. */
+  attempts: number;
+  /** When a pending event is due (meaningless once it is finished). */
+  nextAttemptAt: number;
+  lastAttemptAt?: number;
+  lastStatusCode?: number;
+  lastError?: string;
+  deliveredAt?: number;
+}
+
+/** A delivery with its attempts, oldest first: the delivery log of one event. */
+export interface WebhookDeliveryLog extends WebhookDelivery {
+  log: WebhookAttempt[];
+}
+
+/** What an attempt led to: `delivered`, `failed` (given up), or `pending` again at `nextAttemptAt`. */
+export interface WebhookAttemptOutcome extends WebhookAttempt {
+  status: WebhookEventStatus;
+  nextAttemptAt: number;
+}
+
+/**
+ * The durable webhook outbox and its delivery log. Events are recorded right after the write that
+ * caused them and delivered by a background dispatcher, so pending ones survive restarts.
+ */
+export interface WebhookStore {
+  /** Adds a pending event due now; false when its `dedupeKey` was recorded before for the app. */
+  enqueue(event: NewWebhookEvent): Promise<boolean>;
+  /** The app's pending events, soonest `nextAttemptAt` first (due or not), at most `limit`. */
+  pending(appId: string, limit: number): Promise<WebhookDelivery[]>;
+  /** Records an attempt and its outcome (one transaction: log row + event summary). */
+  recordAttempt(pk: number, outcome: WebhookAttemptOutcome): Promise<void>;
+  /**
+   * The app's events with their logs, newest first, optionally of one status and older than the
+   * event `beforeId` (the cursor: the last id of the previous page).
+   */
+  list(
+    appId: string,
+    query: { status?: WebhookEventStatus; limit: number; beforeId?: string },
+  ): Promise<{ deliveries: WebhookDeliveryLog[]; hasMore: boolean }>;
+  /** One event of the app with its log. */
+  get(appId: string, eventId: string): Promise<WebhookDeliveryLog | undefined>;
+  /** Deletes delivered and failed events whose last attempt is older than `before`; returns how many. */
+  prune(before: number): Promise<number>;
+}
+
 export interface Storage {
   apps: AppStore;
   messages: MessageStore;
   conversations: ConversationStore;
   health: HealthStore;
   media: MediaStore;
+  /** The webhook outbox; an adapter without one cannot send webhooks (the server says so at start). */
+  webhooks?: WebhookStore;
   close(): Promise<void>;
 }

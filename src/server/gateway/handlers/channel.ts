@@ -9,7 +9,8 @@ import type { FrameHandler } from './types.js';
  * are about persistent members). `members` are the users with a joined connection right now.
  */
 export const channelJoin: FrameHandler<'channel.join'> = async (ctx, conn, frame) => {
-  await ctx.conversations.join(conn.appId, frame.channel, conn.uid, ctx.now());
+  const joined = await ctx.conversations.join(conn.appId, frame.channel, conn.uid, ctx.now());
+  if (joined) void ctx.webhooks?.memberJoined(conn.appId, frame.channel, conn.uid);
   if (conn.state === 'closing') return; // closed (and detached) while the membership was stored
   conn.reply(frame.id, 'channel.join', { members: ctx.presence.join(conn, frame.channel) });
 };
@@ -20,7 +21,8 @@ export const channelJoin: FrameHandler<'channel.join'> = async (ctx, conn, frame
  * close. Leaving a channel that was not joined is not an error: the goal state holds.
  */
 export const channelLeave: FrameHandler<'channel.leave'> = async (ctx, conn, frame) => {
-  await ctx.conversations.leave(conn.appId, frame.channel, conn.uid);
+  const left = await ctx.conversations.leave(conn.appId, frame.channel, conn.uid);
+  if (left) void ctx.webhooks?.memberLeft(conn.appId, frame.channel, conn.uid);
   ctx.presence.leave(conn, frame.channel);
   conn.reply(frame.id, 'channel.leave', {});
 };
@@ -43,4 +45,5 @@ export const channelSend: FrameHandler<'channel.send'> = async (ctx, conn, frame
   const { message, duplicate } = result;
   conn.reply(frame.id, 'channel.send', { messageId: message.id, seq: message.seq, ts: message.ts, duplicate });
   deliverChannelMessage(ctx, send, result);
+  void ctx.webhooks?.messageSent(conn.appId, 'sdk', result);
 };

@@ -25,6 +25,7 @@ export const peerSend: FrameHandler<'peer.send'> = async (ctx, conn, frame) => {
     storedOffline: ack.storedOffline,
   });
   deliverPeerMessage(ctx, send, result);
+  void ctx.webhooks?.messageSent(conn.appId, 'sdk', result);
 };
 
 /**

@@ -30,6 +30,7 @@ export const read: FrameHandler<'read'> = async (ctx, conn, frame) => {
   };
   conn.reply(frame.id, 'read', state);
   if (!result.moved) return;
+  void ctx.webhooks?.readMoved(appId, uid, conversation, result.readSeq);
   ctx.presence.sendToUser(appId, uid, { t: 'read.updated', ...state }, conn);
   if (conversation.kind === 'peer') {
     if (conversation.target !== uid) {

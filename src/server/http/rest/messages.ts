@@ -52,6 +52,7 @@ export async function sendPeerMessage(
   };
   const result = await storePeerMessage(deps.send, send);
   deliverPeerMessage(deps.send, send, result);
+  void deps.send.webhooks?.messageSent(input.appId, 'rest', result);
   if (!waitForAck) return { status: 200, body: success(input.requestId, 'message_sent') };
   if (!result.ack.peerReceived) return { status: 200, body: success(input.requestId, 'message_offline') };
   // Same tick as the delivery: the connections asked to confirm are the ones that were sent it.
@@ -85,5 +86,6 @@ export async function sendChannelMessage(
   };
   const result = await storeChannelMessage(deps.send, send);
   deliverChannelMessage(deps.send, send, result);
+  void deps.send.webhooks?.messageSent(input.appId, 'rest', result);
   return { status: 200, body: success(input.requestId, 'message_sent') };
 }

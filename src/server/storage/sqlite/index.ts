@@ -5,6 +5,7 @@ import { openDatabase } from './database.js';
 import { createSqliteHealthStore } from './health.js';
 import { createSqliteMediaStore } from './media.js';
 import { createSqliteMessageStore } from './messages.js';
+import { createSqliteWebhookStore } from './webhooks.js';
 
 /** The embedded default storage: one SQLite file in the data directory. */
 export function createSqliteStorage(dataDir: string, now = Date.now()): Storage {
@@ -15,6 +16,7 @@ export function createSqliteStorage(dataDir: string, now = Date.now()): Storage 
     conversations: createSqliteConversationStore(db),
     health: createSqliteHealthStore(db),
     media: createSqliteMediaStore(db),
+    webhooks: createSqliteWebhookStore(db),
     async close() {
       if (db.open) db.close();
     },

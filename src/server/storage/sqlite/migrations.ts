@@ -144,6 +144,52 @@ export const MIGRATIONS: readonly Migration[] = [
       SELECT app_id, uid, conv, 'peer', target, seen, seen FROM marks;
     `,
   },
+  {
+    version: 4,
+    name: 'webhook outbox and delivery log',
+    sql: `
+      -- The webhook outbox: one row per event of an app with a webhook, written right after the
+      -- write that caused it, delivered by the background dispatcher. "payload" is the exact JSON
+      -- body POSTed (signed per attempt). "dedupe_key" makes recording idempotent where an event can
+      -- be recorded twice (a resent message: 'message.sent:<message id>'); NULLs never collide.
+      -- status: 'pending' (waiting for next_attempt_at), 'delivered' (a 2xx), 'failed' (a permanent
+      -- 4xx or out of attempts). Finished rows are deleted after WEBHOOK_LOG_RETENTION_MS.
+      CREATE TABLE webhook_events (
+        pk INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        type TEXT NOT NULL,
+        dedupe_key TEXT,
+        payload TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        next_attempt_at INTEGER NOT NULL,
+        last_attempt_at INTEGER,
+        last_status_code INTEGER,
+        last_error TEXT,
+        delivered_at INTEGER,
+        UNIQUE (app_id, dedupe_key)
+      ) STRICT;
+      -- The dispatcher's question: an app's pending events, soonest first.
+      CREATE INDEX webhook_events_pending ON webhook_events (app_id, next_attempt_at, pk) WHERE status = 'pending';
+      -- The delivery log, newest first, per app (and per status).
+      CREATE INDEX webhook_events_by_app ON webhook_events (app_id, status, pk);
+      -- Retention: finished events by their last attempt.
+      CREATE INDEX webhook_events_finished ON webhook_events (last_attempt_at) WHERE status <> 'pending';
+
+      -- One row per delivery attempt: when, how long, the status code or the error.
+      CREATE TABLE webhook_attempts (
+        event_pk INTEGER NOT NULL REFERENCES webhook_events(pk) ON DELETE CASCADE,
+        attempt INTEGER NOT NULL CHECK (attempt >= 1),
+        started_at INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        status_code INTEGER,
+        error TEXT,
+        PRIMARY KEY (event_pk, attempt)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version. Returns the versions applied. */

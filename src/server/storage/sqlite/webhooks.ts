@@ -1,0 +1,156 @@
+import type {
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookDeliveryLog,
+  WebhookEventStatus,
+  WebhookStore,
+} from '../types.js';
+import type { SqliteDatabase } from './driver.js';
+
+/**
+ * The webhook outbox in SQLite (tables from migration 4). Indexes each statement relies on:
+ *
+ * - `webhook_events_pending` (app_id, next_attempt_at, pk) WHERE pending: the dispatcher's "an
+ *   app's pending events, soonest first" is a range read of that partial index.
+ * - `webhook_events_by_app` (app_id, status, pk): the delivery log, newest first (all or one status).
+ * - `webhook_events_finished` (last_attempt_at) WHERE finished: retention.
+ * - `webhook_attempts` PRIMARY KEY (event_pk, attempt): an event's attempts.
+ */
+
+interface EventRow {
+  pk: number;
+  id: string;
+  app_id: string;
+  type: string;
+  payload: string;
+  created_at: number;
+  status: WebhookEventStatus;
+  attempts: number;
+  next_attempt_at: number;
+  last_attempt_at: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: number | null;
+}
+
+interface AttemptRow {
+  attempt: number;
+  started_at: number;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+}
+
+function toDelivery(row: EventRow): WebhookDelivery {
+  const delivery: WebhookDelivery = {
+    pk: row.pk,
+    id: row.id,
+    appId: row.app_id,
+    type: row.type,
+    payload: row.payload,
+    createdAt: row.created_at,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+  };
+  if (row.last_attempt_at !== null) delivery.lastAttemptAt = row.last_attempt_at;
+  if (row.last_status_code !== null) delivery.lastStatusCode = row.last_status_code;
+  if (row.last_error !== null) delivery.lastError = row.last_error;
+  if (row.delivered_at !== null) delivery.deliveredAt = row.delivered_at;
+  return delivery;
+}
+
+function toAttempt(row: AttemptRow): WebhookAttempt {
+  const attempt: WebhookAttempt = { attempt: row.attempt, startedAt: row.started_at, durationMs: row.duration_ms };
+  if (row.status_code !== null) attempt.statusCode = row.status_code;
+  if (row.error !== null) attempt.error = row.error;
+  return attempt;
+}
+
+export function createSqliteWebhookStore(db: SqliteDatabase): WebhookStore {
+  const insert = db.prepare(`
+    INSERT INTO webhook_events (id, app_id, type, dedupe_key, payload, created_at, next_attempt_at)
+    VALUES (@id, @appId, @type, @dedupeKey, @payload, @createdAt, @createdAt)
+    ON CONFLICT (app_id, dedupe_key) DO NOTHING`);
+  const pending = db.prepare(`
+    SELECT * FROM webhook_events WHERE app_id = ? AND status = 'pending'
+    ORDER BY next_attempt_at, pk LIMIT ?`);
+  const insertAttempt = db.prepare(`
+    INSERT INTO webhook_attempts (event_pk, attempt, started_at, duration_ms, status_code, error)
+    VALUES (@pk, @attempt, @startedAt, @durationMs, @statusCode, @error)
+    ON CONFLICT DO NOTHING`);
+  const updateEvent = db.prepare(`
+    UPDATE webhook_events SET
+      status = @status,
+      attempts = MAX(attempts, @attempt),
+      next_attempt_at = @nextAttemptAt,
+      last_attempt_at = @startedAt,
+      last_status_code = @statusCode,
+      last_error = @error,
+      delivered_at = @deliveredAt
+    WHERE pk = @pk AND status = 'pending'`);
+  // Two statements rather than `@status IS NULL OR status = @status`, which would not use the index.
+  const listAll = db.prepare(`
+    SELECT * FROM webhook_events WHERE app_id = @appId
+      AND pk < COALESCE((SELECT pk FROM webhook_events WHERE id = @beforeId AND app_id = @appId), 9223372036854775807)
+    ORDER BY pk DESC LIMIT @limit`);
+  const listStatus = db.prepare(`
+    SELECT * FROM webhook_events WHERE app_id = @appId AND status = @status
+      AND pk < COALESCE((SELECT pk FROM webhook_events WHERE id = @beforeId AND app_id = @appId), 9223372036854775807)
+    ORDER BY pk DESC LIMIT @limit`);
+  const getOne = db.prepare('SELECT * FROM webhook_events WHERE app_id = ? AND id = ?');
+  const attemptsOf = db.prepare('SELECT * FROM webhook_attempts WHERE event_pk = ? ORDER BY attempt');
+  const prune = db.prepare(`DELETE FROM webhook_events WHERE status <> 'pending' AND last_attempt_at < ?`);
+
+  const withLog = (row: EventRow): WebhookDeliveryLog => ({
+    ...toDelivery(row),
+    log: (attemptsOf.all(row.pk) as AttemptRow[]).map(toAttempt),
+  });
+
+  const attemptTx = db.transaction((pk: number, outcome: Parameters<WebhookStore['recordAttempt']>[1]) => {
+    const params = {
+      pk,
+      attempt: outcome.attempt,
+      startedAt: outcome.startedAt,
+      durationMs: outcome.durationMs,
+      statusCode: outcome.statusCode ?? null,
+      error: outcome.error ?? null,
+    };
+    insertAttempt.run(params);
+    updateEvent.run({
+      ...params,
+      status: outcome.status,
+      nextAttemptAt: outcome.nextAttemptAt,
+      deliveredAt: outcome.status === 'delivered' ? outcome.startedAt + outcome.durationMs : null,
+    });
+  });
+
+  const listTx = db.transaction((appId: string, status: WebhookEventStatus | undefined, limit: number, beforeId: string | null) => {
+    const params = { appId, limit: limit + 1, beforeId };
+    const rows = (status === undefined ? listAll.all(params) : listStatus.all({ ...params, status })) as EventRow[];
+    return { deliveries: rows.slice(0, limit).map(withLog), hasMore: rows.length > limit };
+  });
+
+  return {
+    async enqueue(event) {
+      const result = insert.run({ ...event, dedupeKey: event.dedupeKey ?? null });
+      return result.changes === 1;
+    },
+    async pending(appId, limit) {
+      return (pending.all(appId, limit) as EventRow[]).map(toDelivery);
+    },
+    async recordAttempt(pk, outcome) {
+      attemptTx.immediate(pk, outcome);
+    },
+    async list(appId, query) {
+      return listTx.deferred(appId, query.status, query.limit, query.beforeId ?? null);
+    },
+    async get(appId, eventId) {
+      const row = getOne.get(appId, eventId) as EventRow | undefined;
+      return row && withLog(row);
+    },
+    async prune(before) {
+      return prune.run(before).changes;
+    },
+  };
+}
