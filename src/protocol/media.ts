@@ -20,6 +20,9 @@ export function checkMediaId(value: unknown): RtmError | undefined {
 // ("photo\u202Egpj.exe").
 const FILE_NAME_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
+// Not well-formed Unicode: encodeURIComponent (a signed URL's ?name=) throws on it.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** The error for an unusable display file name, or undefined when it is fine. */
 export function checkFileName(value: unknown): RtmError | undefined {
   if (typeof value !== 'string' || value.trim().length === 0) {
@@ -31,7 +34,25 @@ export function checkFileName(value: unknown): RtmError | undefined {
   if (FILE_NAME_FORBIDDEN.test(value)) {
     return new RtmError('INVALID_FILE_NAME', 'File name must not contain control or text-direction characters.');
   }
+  if (LONE_SURROGATE.test(value)) {
+    return new RtmError('INVALID_FILE_NAME', 'File name must be well-formed Unicode (it has a lone surrogate).');
+  }
   return undefined;
+}
+
+/**
+ * The name a browser is told to save a download as (`Content-Disposition`): the display name with
+ * no way to name a directory — `/`, `\` and `:` become `_`, leading dots and spaces are dropped
+ * (`../../etc/passwd` → `_.._etc_passwd`, `C:\x` → `C__x`) — or `fallback` when nothing is left.
+ * A display name may look like a path (it is only ever shown as text); a saved name may not.
+ *
+ * @example
+ * saveAsFileName('../../etc/passwd', 'id'); // '_.._etc_passwd'
+ * saveAsFileName('report.pdf', 'id');       // 'report.pdf'
+ */
+export function saveAsFileName(name: string, fallback: string): string {
+  const safe = name.replace(/[/\\:]/g, '_').replace(/^[.\s]+/, '');
+  return safe === '' ? fallback : safe;
 }
 
 // The rule a message's "mimeType" follows (messages.ts): RFC 6838 restricted names, type/subtype.

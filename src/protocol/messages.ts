@@ -75,6 +75,34 @@ export function messageByteSize(message: WireMessage): number {
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+// A high surrogate not followed by a low one, or a low one not preceded by a high one. JSON.parse
+// turns "\ud800" into exactly that; no UTF-8 encoder can carry it (TextEncoder, Buffer, a
+// database's text column all turn it into U+FFFD), so what was acked would not be what is read.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The problem with a string meant to be shown as text, or undefined when it is fine: it must be
+ * well-formed Unicode (no lone surrogate) and hold no NUL, which C strings, PostgreSQL text and
+ * many log pipelines cut or refuse. Other control characters (tabs, newlines, …) are allowed:
+ * views render text as text.
+ */
+export function describeTextProblem(value: string): string | undefined {
+  const lone = LONE_SURROGATE.exec(value);
+  if (lone) {
+    const unit = lone[0].charCodeAt(0).toString(16).toUpperCase();
+    return `is not well-formed Unicode: a lone surrogate (U+${unit}) at index ${lone.index}`;
+  }
+  const nul = value.indexOf('\u0000');
+  if (nul >= 0) return `contains NUL (U+0000) at index ${nul}`;
+  return undefined;
+}
+
+function requireText(value: string, what: string): string {
+  const problem = describeTextProblem(value);
+  if (problem) throw new RtmError('INVALID_MESSAGE', `${what} ${problem}.`);
+  return value;
+}
+
 /**
  * Validates an untrusted value as a wire message. Returns the message (with only known fields kept)
  * or throws an {@link RtmError}: INVALID_MESSAGE for an unknown type or wrong field types,
@@ -92,7 +120,7 @@ export function parseWireMessage(value: unknown): WireMessage {
         throw new RtmError('INVALID_MESSAGE', 'A TEXT message needs a string "text".');
       }
       if (record.text.length === 0) throw new RtmError('MESSAGE_EMPTY', 'Message text must not be empty.');
-      message = { type: 'TEXT', text: record.text };
+      message = { type: 'TEXT', text: requireText(record.text, 'Message text') };
       break;
     }
     case 'RAW': {
@@ -104,7 +132,7 @@ export function parseWireMessage(value: unknown): WireMessage {
       }
       if (record.data.length === 0) throw new RtmError('MESSAGE_EMPTY', 'Raw message data must not be empty.');
       message = { type: 'RAW', data: record.data };
-      if (record.description) message.description = record.description;
+      if (record.description) message.description = requireText(record.description, 'The "description"');
       break;
     }
     case 'IMAGE':
@@ -159,7 +187,7 @@ function parseMediaMessage(record: Record<string, unknown>, type: 'IMAGE' | 'FIL
     message.mimeType = normalized;
   }
   const description = optionalString(record, 'description');
-  if (description) message.description = description;
+  if (description) message.description = requireText(description, 'The "description"');
   const thumbnail = optionalString(record, 'thumbnail');
   if (thumbnail !== undefined) {
     if (thumbnail.length === 0 || !BASE64.test(thumbnail) || thumbnail.length % 4 !== 0) {

@@ -1,6 +1,6 @@
 import { RtmError, type ErrorReason } from './errors.js';
 import { checkChannelName, checkUserId } from './ids.js';
-import { checkMessageSize, type WireTextMessage } from './messages.js';
+import { checkMessageSize, describeTextProblem, type WireTextMessage } from './messages.js';
 
 /**
  * The RTM RESTful message API (seed 004), wire-compatible with Agora's: request bodies, response
@@ -105,11 +105,14 @@ function requiredPayload(record: Record<string, unknown>): string {
 
 /**
  * The stored form of a REST payload: a TEXT message, under the same rules as one sent from the SDK
- * (non-empty; at most MAX_MESSAGE_BYTES serialized as `{"type":"TEXT","text":…}`, i.e. 32 743
- * bytes of plain ASCII text). Throws MESSAGE_EMPTY or MESSAGE_TOO_LARGE.
+ * (non-empty, well-formed Unicode without NUL; at most MAX_MESSAGE_BYTES serialized as
+ * `{"type":"TEXT","text":…}`, i.e. 32 743 bytes of plain ASCII text). Throws MESSAGE_EMPTY,
+ * INVALID_MESSAGE or MESSAGE_TOO_LARGE.
  */
 export function restTextMessage(payload: string): WireTextMessage {
   if (payload.length === 0) throw new RtmError('MESSAGE_EMPTY', '"payload" must not be empty.');
+  const problem = describeTextProblem(payload);
+  if (problem) throw new RtmError('INVALID_MESSAGE', `"payload" ${problem}.`);
   const message: WireTextMessage = { type: 'TEXT', text: payload };
   checkMessageSize(message);
   return message;

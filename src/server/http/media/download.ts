@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { checkFileName, INLINE_IMAGE_TYPES, MediaPaths, RtmError } from '../../../protocol/index.js';
+import { checkFileName, INLINE_IMAGE_TYPES, MediaPaths, RtmError, saveAsFileName } from '../../../protocol/index.js';
 import { contentDisposition } from '../../media/disposition.js';
 import { findLiveMedia } from '../../media/lookup.js';
 import { parseRange, type ByteRange } from '../../media/range.js';
@@ -72,7 +72,8 @@ async function download(request: FastifyRequest, reply: FastifyReply, deps: Medi
     ...SAFETY_HEADERS,
     ...validators,
     'content-type': inline ? record.contentType : 'application/octet-stream',
-    'content-disposition': contentDisposition(inline ? 'inline' : 'attachment', name as string),
+    // The display name may look like a path ("../../etc/passwd"); the saved name never does.
+    'content-disposition': contentDisposition(inline ? 'inline' : 'attachment', saveAsFileName(name as string, mediaId)),
     'content-length': String(range ? range.end - range.start + 1 : record.size),
     'last-modified': new Date(record.uploadedAt).toUTCString(),
     'accept-ranges': 'bytes',

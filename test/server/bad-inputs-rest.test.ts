@@ -1,0 +1,175 @@
+/**
+ * The bad-input corpus (test/fixtures/bad-inputs) against the REST API of a real server: every
+ * refused case is answered with its status and the seed-004 body `{ result, request_id, code,
+ * message }` (code = the stable reason, a message a developer can act on); accepted cases are
+ * stored as sent; nothing refused is stored or delivered, and no prototype is polluted.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { casesFor, isRefused, loadCorpus, makeToken, materialize, type BadInputCase, type Outcome } from '../fixtures/bad-inputs/load-node.js';
+import { fullHistory, startTestServer, type TestClient, type TestServer } from './helpers.js';
+import { assertFailure, assertSuccess, basic, channelPath, demoCredentials, peerPath, post, type RestAnswer } from './rest-helpers.js';
+
+const cases = casesFor(loadCorpus(), 'rest');
+
+const SENDER = 'bi-rest-alice';
+const BOB = 'bi-rest-bob';
+const INERT = 'bi-rest-inert';
+const ROOM = 'bi-rest-room';
+const INERT_ROOM = 'bi-rest-inert-room';
+
+function assertNoPollution(): void {
+  assert.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype was polluted');
+  assert.equal(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted'), false);
+}
+
+/** A user id as a URL path segment, or undefined when no URL can carry it. */
+function pathSegmentOk(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length > 1000) return false;
+  try {
+    encodeURIComponent(value);
+    return true;
+  } catch {
+    return false; // a lone surrogate has no UTF-8 form
+  }
+}
+
+describe('bad-input corpus: REST API', () => {
+  let t: TestServer;
+  let auth: Record<string, string>;
+  let bob: TestClient;
+  const inertPeer: string[] = [];
+  const inertRoom: string[] = [];
+  /** Ids accepted as senders or receivers: who must find the message from or to them. */
+  const acceptedIds: { from: string; to: string; payload: string }[] = [];
+
+  /** A request, paced well under the 500/s limit so the corpus never meets a 429. */
+  async function send(path: string, body: unknown, options?: Parameters<typeof post>[3]): Promise<RestAnswer> {
+    await sleep(3);
+    return post(t, path, body, options);
+  }
+
+  function assertRefused(answer: RestAnswer, outcome: Outcome, what: string): void {
+    assert.ok(isRefused(outcome));
+    assert.ok(outcome.status && outcome.error, `${what}: a REST refusal names its status and reason`);
+    const message = assertFailure(answer, outcome.status, outcome.error);
+    assert.doesNotMatch(message, /<script|<img|<svg/i, `${what}: the message does not echo markup`);
+  }
+
+  before(async () => {
+    t = await startTestServer();
+    const { restKey, restSecret } = demoCredentials(t);
+    auth = { authorization: basic(restKey, restSecret), 'content-type': 'application/json;charset=utf-8' };
+    bob = await t.connect(BOB);
+    await bob.requestOk({ t: 'channel.join', channel: ROOM });
+    assertSuccess(await send(peerPath(SENDER), { destination: BOB, payload: 'legit before' }), 'message_sent');
+    assertSuccess(await send(channelPath(SENDER), { channel_name: ROOM, payload: 'legit before, room' }), 'message_sent');
+    assert.equal((await bob.next('peer.message')).message.message.type, 'TEXT');
+    await bob.next('channel.message');
+  });
+  after(() => t.close());
+
+  async function runText(outcome: Outcome, input: unknown): Promise<void> {
+    if (isRefused(outcome)) {
+      assertRefused(await send(peerPath(SENDER), { destination: BOB, payload: input }), outcome, 'peer_messages');
+      assertRefused(await send(channelPath(SENDER), { channel_name: ROOM, payload: input }), outcome, 'channel_messages');
+      return;
+    }
+    assertSuccess(await send(peerPath(SENDER), { destination: INERT, payload: input }), 'message_sent');
+    assertSuccess(await send(channelPath(SENDER), { channel_name: INERT_ROOM, payload: input }), 'message_sent');
+    inertPeer.push(input as string);
+    inertRoom.push(input as string);
+  }
+
+  async function runUserId(c: BadInputCase, outcome: Outcome, input: unknown): Promise<void> {
+    if (isRefused(outcome)) {
+      assertRefused(await send(peerPath(SENDER), { destination: input, payload: 'x' }), outcome, 'destination');
+      if (pathSegmentOk(input)) {
+        assertRefused(await send(peerPath(input), { destination: BOB, payload: 'x' }), outcome, 'the <user_id> of peer_messages');
+        assertRefused(await send(channelPath(input), { channel_name: ROOM, payload: 'x' }), outcome, 'the <user_id> of channel_messages');
+      }
+      return;
+    }
+    const uid = input as string;
+    assertSuccess(await send(peerPath(SENDER), { destination: uid, payload: `to ${c.id}` }), 'message_sent');
+    assertSuccess(await send(peerPath(uid), { destination: INERT, payload: `from ${c.id}` }), 'message_sent');
+    acceptedIds.push({ from: SENDER, to: uid, payload: `to ${c.id}` }, { from: uid, to: INERT, payload: `from ${c.id}` });
+  }
+
+  async function runChannelName(c: BadInputCase, outcome: Outcome, input: unknown): Promise<void> {
+    if (isRefused(outcome)) {
+      assertRefused(await send(channelPath(SENDER), { channel_name: input, payload: 'x' }), outcome, 'channel_name');
+      return;
+    }
+    assertSuccess(await send(channelPath(SENDER), { channel_name: input, payload: `in ${c.id}` }), 'message_sent');
+    const reader = await t.connect(SENDER);
+    const history = await fullHistory(reader, { channel: input as string });
+    assert.deepEqual(history.map((m) => [m.from, m.channel, m.message]), [[SENDER, input, { type: 'TEXT', text: `in ${c.id}` }]]);
+    reader.close();
+  }
+
+  async function runRestBody(outcome: Outcome, raw: string): Promise<void> {
+    assertRefused(await send(peerPath(SENDER), undefined, { headers: auth, raw }), outcome, 'body');
+  }
+
+  async function runToken(outcome: Outcome, token: string): Promise<void> {
+    const headers = { 'x-agora-token': token, 'x-agora-uid': SENDER, 'content-type': 'application/json' };
+    assertRefused(await send(peerPath(SENDER), { destination: BOB, payload: 'with a bad token' }, { headers }), outcome, 'token auth');
+  }
+
+  for (const c of cases) {
+    it(`${c.id} (${c.kind}) → ${isRefused(c.outcome) ? `${c.outcome.status} ${c.outcome.error}` : c.outcome.accepted}`, async () => {
+      const input = materialize(c.input, {
+        token: (spec) => makeToken(spec, { uid: SENDER, appId: 'demo', secret: t.demoSecret, nowMs: Date.now() }),
+      });
+      switch (c.kind) {
+        case 'text':
+          await runText(c.outcome, input);
+          break;
+        case 'userId':
+          await runUserId(c, c.outcome, input);
+          break;
+        case 'channelName':
+          await runChannelName(c, c.outcome, input);
+          break;
+        case 'restBody':
+          await runRestBody(c.outcome, input as string);
+          break;
+        case 'token':
+          await runToken(c.outcome, input as string);
+          break;
+        default:
+          assert.fail(`no REST runner for kind ${c.kind}`);
+      }
+      assertNoPollution();
+    });
+  }
+
+  it('afterwards: nothing refused was stored or delivered, the legit messages are there exactly once', async () => {
+    assertSuccess(await send(peerPath(SENDER), { destination: BOB, payload: 'legit after' }), 'message_sent');
+    assertSuccess(await send(channelPath(SENDER), { channel_name: ROOM, payload: 'legit after, room' }), 'message_sent');
+    const texts = (messages: { message: { type: string; text?: string } }[]) => messages.map((m) => m.message.text);
+
+    assert.deepEqual(texts(await fullHistory(bob, { peer: SENDER })), ['legit before', 'legit after']);
+    assert.deepEqual(texts(await fullHistory(bob, { channel: ROOM })), ['legit before, room', 'legit after, room']);
+    assert.deepEqual(texts([(await bob.next('peer.message')).message]), ['legit after']);
+    assert.deepEqual(texts([(await bob.next('channel.message')).message]), ['legit after, room']);
+    await bob.expectNone('peer.message', 100);
+    await bob.expectNone('channel.message', 0);
+    // Bob's only conversations: the legit ones.
+    const { conversations } = await bob.requestOk({ t: 'conversations' });
+    assert.deepEqual(conversations.map((c) => `${c.kind}:${c.id}`).sort(), [`channel:${ROOM}`, `peer:${SENDER}`]);
+
+    const inert = await t.connect(INERT);
+    assert.deepEqual(texts(await fullHistory(inert, { peer: SENDER })), inertPeer);
+    assert.deepEqual(texts(await fullHistory(inert, { channel: INERT_ROOM })), inertRoom);
+    for (const { from, to, payload } of acceptedIds) {
+      const reader = await t.connect(to);
+      const history = await fullHistory(reader, { peer: from });
+      assert.deepEqual(texts(history), [payload], `${from} → ${to}`);
+      reader.close();
+    }
+    assertNoPollution();
+  });
+});
