@@ -75,7 +75,11 @@ export const ErrorCodes = {
   MEDIA_EXPIRED: 415,
   /** A file name that is empty, too long, or has control characters. */
   INVALID_FILE_NAME: 416,
-  /** Too many requests in a short time. */
+  /**
+   * Too many requests in a short time: a typing notice within TYPING_MIN_INTERVAL_MS, a send over
+   * the per-connection limit (SENDS_PER_SECOND / SEND_BURST), any frame over FRAMES_PER_SECOND /
+   * FRAME_BURST, or a REST request over the app's limit. Nothing was stored; wait and try again.
+   */
   TOO_OFTEN: 429,
 
   /** The server failed while handling a request; nothing was stored. */
@@ -168,6 +172,16 @@ export const CloseCodes = {
   PROTOCOL_VIOLATION: 4010,
   /** The login token expired and was not renewed in time; log in again with a new token. */
   TOKEN_EXPIRED: 4011,
+  /**
+   * The client did not read fast enough: more than MAX_SEND_BUFFER_BYTES were waiting for it.
+   * Reconnecting helps (the client catches up through sync); the rest of the server never waited.
+   */
+  SLOW_CONSUMER: 4012,
+  /**
+   * The client kept sending at twice its rate limit or more for RATE_LIMIT_ABUSE_SECONDS (each
+   * extra request had been refused with TOO_OFTEN). Reconnecting is allowed, after a backoff.
+   */
+  RATE_LIMITED: 4013,
 } as const;
 
 export type CloseCode = (typeof CloseCodes)[keyof typeof CloseCodes];

@@ -186,3 +186,46 @@ export const WEBHOOK_SIGNATURE_TOLERANCE_SECONDS = 300;
 
 /** Delivered and failed webhook events (and their delivery log) are kept this long, then deleted. */
 export const WEBHOOK_LOG_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * Per-connection send limit: `peer.send` and `channel.send` together, a token bucket of
+ * {@link SEND_BURST} refilled at this rate. The numbers are Agora RTM 1.x's ("180 calls every three
+ * seconds, channel and peer messages taken together"), so code written for that SDK stays within
+ * them. A person types far less than 1 message a second; the burst is for a page that comes back
+ * from a reconnect with its outbox full. Beyond it a send is refused with TOO_OFTEN and not stored.
+ */
+export const SENDS_PER_SECOND = 60;
+
+/** How many sends a connection that has been quiet may make at once (3 s worth of {@link SENDS_PER_SECOND}). */
+export const SEND_BURST = 180;
+
+/**
+ * Per-connection limit on every frame (sends included): looser, for what a page does besides
+ * sending — joining its channels, syncing and paging history after a reconnect, read markers,
+ * typing notices, presence. Beyond it any frame is refused with TOO_OFTEN.
+ */
+export const FRAMES_PER_SECOND = 200;
+
+/** The frame bucket's size (3 s worth of {@link FRAMES_PER_SECOND}). */
+export const FRAME_BURST = 600;
+
+/**
+ * Sustained abuse: a connection refused at least one second's worth of its limit in each of this
+ * many consecutive seconds (it keeps sending at twice the limit or more) is closed with
+ * RATE_LIMITED. A one-off burst far over the limit only gets its extra requests refused.
+ */
+export const RATE_LIMIT_ABUSE_SECONDS = 5;
+
+/**
+ * Slow consumer: a connection with more than this many bytes written to it and not yet taken by
+ * the network (ws `bufferedAmount`) when the server writes the next frame is closed with
+ * SLOW_CONSUMER, so it cannot hold server memory or delay anyone. One reply larger than this by
+ * itself (a history page of large messages) is not counted while it is the only one in flight.
+ */
+export const MAX_SEND_BUFFER_BYTES = 1024 * 1024;
+
+/**
+ * How long a slow consumer gets to take its backlog and the close frame before its socket is cut
+ * (a client that stopped reading would otherwise hold the buffer for ws's 30 s close timeout).
+ */
+export const SLOW_CONSUMER_CLOSE_GRACE_MS = 5_000;

@@ -19,7 +19,8 @@ const USAGE = `Usage:
   rtm-chat-server start
       env: PORT (8080), HOST (0.0.0.0), RTM_DATA_DIR (./.rtm-data), RTM_CONFIG (JSON file),
            RTM_DEV_TOKENS (on unless 0 or NODE_ENV=production), RTM_LOG_LEVEL (warn),
-           RTM_TRUST_PROXY (off; 1 = trust X-Forwarded-* from any proxy, or proxy addresses/CIDRs)
+           RTM_TRUST_PROXY (off; 1 = trust X-Forwarded-* from any proxy, or proxy addresses/CIDRs),
+           RTM_WS_RATE_LIMIT (on; 0 = no per-connection rate limits, for benchmarks)
   rtm-chat-server token --uid <uid> [--app demo] [--expire <seconds>]
       prints a login token signed with the app's token secret (from RTM_CONFIG or RTM_DATA_DIR)`;
 
@@ -48,6 +49,13 @@ function trustProxy(value: string | undefined): boolean | string {
   return value;
 }
 
+/** RTM_WS_RATE_LIMIT: unset/1/true = the protocol's per-connection limits; 0/false/off = none. */
+function rateLimitOff(value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === '1' || value === 'true' || value === 'on') return false;
+  if (value === '0' || value === 'false' || value === 'off') return true;
+  throw new Error(`RTM_WS_RATE_LIMIT must be 1 or 0, got "${value}".`);
+}
+
 function parsePort(value: string | undefined): number {
   if (value === undefined || value === '') return 8080;
   const port = Number(value);
@@ -73,6 +81,7 @@ async function start(): Promise<void> {
     staticRoot: findProjectRoot(),
     logger: { level: env.RTM_LOG_LEVEL || 'warn' },
     trustProxy: trustProxy(env.RTM_TRUST_PROXY),
+    ...(rateLimitOff(env.RTM_WS_RATE_LIMIT) && { rateLimits: false as const }),
   });
   for (const app of server.createdApps) printCredentials(app);
   // Tests and scripts wait for exactly this line, so it comes last.

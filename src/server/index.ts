@@ -11,6 +11,7 @@ import {
 import { provisionApps } from './apps.js';
 import { readConfigFile } from './config.js';
 import { InMemoryPresence, registerGateway } from './gateway/index.js';
+import { DEFAULT_CONNECTION_RATE_LIMITS, type ConnectionRateLimits } from './gateway/rate-limit.js';
 import { registerCors } from './http/cors.js';
 import { registerDevTokenRoute } from './http/dev-token.js';
 import { installErrorHandlers } from './http/errors.js';
@@ -60,6 +61,12 @@ export interface ServerOptions {
    * `https://<public host>/…`. Default false.
    */
   trustProxy?: boolean | string | string[];
+  /**
+   * Per-connection WebSocket rate limits (docs/protocol.md "Rate limits"): any of them raised or
+   * lowered, or `false` for none (benchmarks and test rigs that flood one connection on purpose).
+   * Default: SENDS_PER_SECOND / SEND_BURST / FRAMES_PER_SECOND / FRAME_BURST.
+   */
+  rateLimits?: Partial<ConnectionRateLimits> | false;
   /**
    * Webhook delivery tuning and test hooks (timeout, attempts, concurrency, retry delays); the
    * defaults are the WEBHOOK_* constants. Webhooks themselves are configured per app in the config file.
@@ -153,6 +160,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       log,
       loginDeadlineMs: options.loginDeadlineMs ?? LOGIN_DEADLINE_MS,
       ...(webhooks && { webhooks: webhooks.events }),
+      rateLimits: options.rateLimits === false ? (false as const) : { ...DEFAULT_CONNECTION_RATE_LIMITS, ...options.rateLimits },
     };
     const gateway = registerGateway(app, gatewayContext, options.heartbeatIntervalMs ?? SERVER_HEARTBEAT_INTERVAL_MS);
     // REST-sent messages go through the gateway's storage and presence, like SDK-sent ones.

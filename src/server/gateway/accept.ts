@@ -4,6 +4,7 @@ import {
   FrameError,
   MAX_BAD_FRAMES_IN_A_ROW,
   parseClientFrame,
+  RATE_LIMIT_ABUSE_SECONDS,
   RtmError,
   type ClientFrame,
 } from '../../protocol/index.js';
@@ -11,6 +12,7 @@ import { Connection } from './connection.js';
 import type { GatewayContext } from './context.js';
 import { handlers } from './handlers/index.js';
 import type { FrameHandler } from './handlers/types.js';
+import { ConnectionRateLimiter, DEFAULT_CONNECTION_RATE_LIMITS } from './rate-limit.js';
 
 /** Frames read from one socket but not handled yet; beyond this the socket is paused. */
 const MAX_QUEUED_FRAMES = 64;
@@ -20,7 +22,10 @@ const MAX_QUEUED_FRAMES = 64;
  *
  * Frames are handled one at a time, in arrival order (a promise chain): a `peer.send` right
  * behind `login` must wait for the token check, and acks must come back in request order.
- * Bad input never throws out of here; it is answered and counted.
+ * Bad input never throws out of here; it is answered and counted. Every frame that parses passes
+ * the connection's rate limits first (see rate-limit.ts): one over them is refused with TOO_OFTEN
+ * before its handler runs, so nothing is stored. The limits are checked as frames are handled, in
+ * order, so the refusal keeps its place among the replies.
  */
 export function acceptConnection(
   ctx: GatewayContext,
@@ -30,6 +35,23 @@ export function acceptConnection(
   const conn = new Connection(socket, headers.origin, headers.host);
   let badInARow = 0;
   let queue: Promise<void> = Promise.resolve();
+  const limiter =
+    ctx.rateLimits === false ? undefined : new ConnectionRateLimiter(ctx.rateLimits ?? DEFAULT_CONNECTION_RATE_LIMITS, ctx.now());
+
+  // Once the server decides to close (any close code), the connection stops being routed at once:
+  // a slow consumer's grace period or an unanswered close handshake must not make its user look
+  // online, or hold channel membership, any longer.
+  const detach = () => {
+    if (!conn.routed) return;
+    conn.routed = false;
+    ctx.presence.detach(conn);
+  };
+  conn.onClosing = (code, reason) => {
+    if (code === CloseCodes.SLOW_CONSUMER || code === CloseCodes.RATE_LIMITED) {
+      ctx.log.warn({ uid: conn.uid, appId: conn.appId, code, reason }, 'connection dropped');
+    }
+    detach();
+  };
 
   // Checked when it fires rather than cleared at login: a login attempt that fails without
   // closing (e.g. INTERNAL_ERROR) must not leave the connection without a deadline.
@@ -59,6 +81,16 @@ export function acceptConnection(
       if (!(error instanceof FrameError)) throw error;
       refuseFrame(error.requestId, error);
       return;
+    }
+    if (limiter) {
+      const decision = limiter.check(frame.t, ctx.now());
+      if (!decision.ok) {
+        conn.replyError(frame.id, decision.error);
+        if (decision.close) {
+          conn.close(CloseCodes.RATE_LIMITED, `over the rate limit at least twice over for ${RATE_LIMIT_ABUSE_SECONDS} s`);
+        }
+        return;
+      }
     }
     if (frame.t !== 'login' && conn.state !== 'ready') {
       refuseFrame(frame.id, new RtmError('NOT_LOGGED_IN', `Send "login" before "${frame.t}".`));
@@ -97,7 +129,7 @@ export function acceptConnection(
     clearTimeout(deadline);
     conn.tokenExpiry?.stop();
     conn.state = 'closing';
-    if (conn.routed) ctx.presence.detach(conn);
+    detach();
   });
 
   return conn;

@@ -1,7 +1,9 @@
 import type { WebSocket } from 'ws';
 import {
   CloseCodes,
+  MAX_SEND_BUFFER_BYTES,
   RtmError,
+  SLOW_CONSUMER_CLOSE_GRACE_MS,
   type ClientFrameType,
   type CloseCode,
   type ReplyResults,
@@ -17,6 +19,11 @@ let nextPingId = 1;
  * One client WebSocket: its login state and typed helpers to send frames. Frames are only written
  * while the socket is open; anything sent to a closing socket is dropped (the client will fetch
  * history after reconnecting).
+ *
+ * Slow consumers: before each write the bytes still waiting for the client (ws `bufferedAmount`)
+ * are checked; over MAX_SEND_BUFFER_BYTES the connection is closed with SLOW_CONSUMER and nothing
+ * more is written to it. Writes never wait for a client, so a fan-out to a channel with a stuck
+ * member costs the others nothing but the copy into that member's buffer, up to the limit.
  */
 export class Connection implements RoutedConnection {
   readonly id = nextConnectionId++;
@@ -30,6 +37,14 @@ export class Connection implements RoutedConnection {
   tokenExpiry: TokenExpiry | undefined;
   /** Conversation key → when this connection last sent a `typing` notice there (server clock). */
   readonly typingAt = new Map<string, number>();
+  /**
+   * Called once when the server decides to close this connection (in a microtask, so never in the
+   * middle of a fan-out that is still iterating over connections).
+   */
+  onClosing: ((code: CloseCode, reason: string) => void) | undefined;
+  /** Frames larger than the buffer limit by themselves, written but not yet taken by the network. */
+  #bulkFrames = 0;
+  #bulkBytes = 0;
 
   constructor(
     readonly socket: WebSocket,
@@ -49,7 +64,40 @@ export class Connection implements RoutedConnection {
       done?.(new Error('socket is not open'));
       return;
     }
-    this.socket.send(text, done);
+    if (this.#backlog() > MAX_SEND_BUFFER_BYTES) {
+      this.#dropSlowConsumer();
+      done?.(new Error('slow consumer'));
+      return;
+    }
+    // A UTF-16 code unit is at most 3 UTF-8 bytes: only long texts need counting.
+    const bytes = text.length * 3 > MAX_SEND_BUFFER_BYTES ? Buffer.byteLength(text) : 0;
+    if (bytes <= MAX_SEND_BUFFER_BYTES) {
+      this.socket.send(text, done);
+      return;
+    }
+    // One reply this large (a history page or offline batch of big messages) may be in flight
+    // without counting as a backlog; a second one, or anything piling up behind it, counts.
+    this.#bulkFrames++;
+    this.#bulkBytes += bytes;
+    this.socket.send(text, (error) => {
+      this.#bulkFrames--;
+      this.#bulkBytes -= bytes;
+      done?.(error);
+    });
+  }
+
+  /** Bytes written and not yet taken by the network, not counting a single bulk reply in flight. */
+  #backlog(): number {
+    const buffered = this.socket.bufferedAmount;
+    return this.#bulkFrames === 1 ? buffered - this.#bulkBytes : buffered;
+  }
+
+  #dropSlowConsumer(): void {
+    this.close(CloseCodes.SLOW_CONSUMER, `more than ${MAX_SEND_BUFFER_BYTES} bytes waiting to be read`);
+    // The close frame waits behind the backlog; a client that stopped reading never takes it.
+    const cut = setTimeout(() => this.socket.terminate(), SLOW_CONSUMER_CLOSE_GRACE_MS);
+    cut.unref();
+    this.socket.once('close', () => clearTimeout(cut));
   }
 
   /**
@@ -94,10 +142,12 @@ export class Connection implements RoutedConnection {
 
   /** Closes with an application close code; frames already sent are flushed first. */
   close(code: CloseCode, reason: string): void {
+    const first = this.state !== 'closing';
     this.state = 'closing';
     if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
       this.socket.close(code, reason);
     }
+    if (first) queueMicrotask(() => this.onClosing?.(code, reason));
   }
 
   /** Replies with an error, then closes: the client learns why before the socket goes away. */

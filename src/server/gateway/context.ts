@@ -3,6 +3,7 @@ import type { AppRegistry } from '../apps.js';
 import type { ConversationStore, MediaStore, MessageStore } from '../storage/types.js';
 import type { WebhookEvents } from '../webhooks/recorder.js';
 import type { Presence } from './presence.js';
+import type { ConnectionRateLimits } from './rate-limit.js';
 
 /** Everything a frame handler may use; built once per server. */
 export interface GatewayContext {
@@ -19,4 +20,6 @@ export interface GatewayContext {
   loginDeadlineMs: number;
   /** Webhook events to record after a write (absent: no app has a webhook). */
   webhooks?: WebhookEvents;
+  /** Per-connection rate limits; undefined = the protocol defaults, false = none (benchmarks). */
+  rateLimits?: ConnectionRateLimits | false;
 }
