@@ -151,11 +151,15 @@ describe('webhooks never slow message delivery', () => {
     console.log(`# peer.send ack latency (ms) over ${ROUNDS} sends: ${JSON.stringify(figures)}`);
 
     assert.equal(stuck.hanging, 4, 'WEBHOOK_CONCURRENCY_PER_APP requests held open, the rest wait in the outbox');
-    assert.equal(healthy.received.length, ROUNDS + 5, 'the healthy receiver got every event');
+    await healthy.waitFor(ROUNDS + 5);
+    await sleep(200);
+    assert.equal(healthy.received.length, ROUNDS + 5, 'the healthy receiver got every event, once');
     const quiet = figures.quiet!;
     const hanging = figures.stuck!;
     assert.ok(hanging.median <= quiet.median * 3 + 5, `median ack with a hanging receiver ${hanging.median} ms vs ${quiet.median} ms without a webhook`);
-    assert.ok(hanging.p95 <= quiet.p95 * 3 + 20, `p95 ack with a hanging receiver ${hanging.p95} ms vs ${quiet.p95} ms`);
+    // Loose on purpose (a shared CI machine): an ack that waited for the receiver would take the 60 s timeout.
+    assert.ok(hanging.p95 <= quiet.p95 * 3 + 50, `p95 ack with a hanging receiver ${hanging.p95} ms vs ${quiet.p95} ms`);
+    assert.ok(hanging.max < 1000, `slowest ack with a hanging receiver ${hanging.max} ms`);
 
     const log = await deliveries(t.url, hookApp('stuck', stuck.url), '?status=pending&limit=100');
     assert.equal(log.body.deliveries.length, ROUNDS + 5, 'every event is waiting in the outbox');
