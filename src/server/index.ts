@@ -166,7 +166,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // REST-sent messages go through the gateway's storage and presence, like SDK-sent ones.
     await registerRestApi(app, { apps: registry, send: gatewayContext, log, ackTimeoutMs: options.restAckTimeoutMs ?? REST_ACK_TIMEOUT_MS });
     // The delivery log is readable whether or not an app has a webhook now (one may have had one).
-    if (storage.webhooks) await registerWebhookRoutes(app, { apps: registry, store: storage.webhooks, now, log });
+    if (storage.webhooks) {
+      const wake = webhooks && (() => webhooks.dispatcher.wake());
+      await registerWebhookRoutes(app, { apps: registry, store: storage.webhooks, now, log, ...(wake && { wake }) });
+    }
     if (options.staticRoot !== undefined) await registerStatic(app, options.staticRoot);
 
     const host = options.host ?? '127.0.0.1';

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { createToken, startServer, type RunningServer } from '../../src/server/index.js';
 import { startTestServer, TestClient, text, type TestServer } from './helpers.js';
-import { assertSigned, deliveries, eventually, hookApp, Receiver, sleep, type DeliveryBody } from './webhooks-helpers.js';
+import { assertSigned, authOf, deliveries, eventually, hookApp, Receiver, sleep, type DeliveryBody } from './webhooks-helpers.js';
 
 /** The app's only event, once its log says `status`. */
 async function onlyEvent(url: string, app: ReturnType<typeof hookApp>, status: DeliveryBody['status'], timeoutMs = 5000) {
@@ -83,6 +83,21 @@ describe('webhooks: retries', () => {
     const busy = await onlyEvent(t.url, apps().busy!, 'delivered');
     assert.deepEqual(busy.log.map((a) => a.status_code), [429, 200]);
     assert.deepEqual((await deliveries(t.url, apps().gone!, '?status=failed')).body.deliveries.map((d) => d.event_id), [gone.event_id]);
+
+    // The operator fixed the receiver and sends the failed event again.
+    receivers.gone!.respond = () => 200;
+    const retry = (app: ReturnType<typeof hookApp>, eventId: string) =>
+      fetch(`${t.url}/dev/v2/project/${app.id}/rtm/webhooks/deliveries/${eventId}/retry`, { method: 'POST', headers: { authorization: authOf(app) } });
+    const answer = await retry(apps().gone!, gone.event_id);
+    assert.equal(answer.status, 200);
+    assert.equal(((await answer.json()) as { delivery: DeliveryBody }).delivery.status, 'pending');
+    const again = await onlyEvent(t.url, apps().gone!, 'delivered');
+    assert.deepEqual(again.log.map((a) => [a.attempt, a.status_code]), [[1, 400], [2, 200]]);
+    assert.equal(receivers.gone!.received[1]!.event.id, gone.event_id);
+    assert.equal((await retry(apps().gone!, gone.event_id)).status, 409, 'only failed events');
+    assert.equal((await retry(apps().gone!, 'evt_nope')).status, 404);
+    assert.equal((await retry(apps().busy!, gone.event_id)).status, 404, "another app's event");
+    assert.equal((await fetch(`${t.url}/dev/v2/project/gone/rtm/webhooks/deliveries/${gone.event_id}/retry`, { method: 'POST' })).status, 401);
   });
 
   it('gives up after the last attempt, and a request that hangs times out and is retried', async () => {

@@ -294,6 +294,11 @@ export interface WebhookStore {
   ): Promise<{ deliveries: WebhookDeliveryLog[]; hasMore: boolean }>;
   /** One event of the app with its log. */
   get(appId: string, eventId: string): Promise<WebhookDeliveryLog | undefined>;
+  /**
+   * Makes a failed event of the app pending and due at `now` (an operator's "send it again"); false
+   * when there is no such failed event. Its attempts go on counting from where they stopped.
+   */
+  redeliver(appId: string, eventId: string, now: number): Promise<boolean>;
   /** Deletes delivered and failed events whose last attempt is older than `before`; returns how many. */
   prune(before: number): Promise<number>;
 }

@@ -66,10 +66,19 @@ type LogRequest = FastifyRequest<{ Params: { appid: string; event_id?: string };
  * - `GET /dev/v2/project/<appid>/rtm/webhooks/deliveries?status=&limit=&before=`: events newest
  *   first with their attempts; `next_before` is the cursor for the next page.
  * - `GET /dev/v2/project/<appid>/rtm/webhooks/deliveries/<event_id>`: one event, with the payload.
+ * - `POST /dev/v2/project/<appid>/rtm/webhooks/deliveries/<event_id>/retry`: a failed event is sent
+ *   again now (409 when it is not failed).
  */
 export async function registerWebhookRoutes(
   app: FastifyInstance,
-  options: { apps: AppRegistry; store: WebhookStore; now: () => number; log: FastifyBaseLogger },
+  options: {
+    apps: AppRegistry;
+    store: WebhookStore;
+    now: () => number;
+    log: FastifyBaseLogger;
+    /** Tells the dispatcher an event became due (absent: the app's webhook is off; it waits). */
+    wake?: () => void;
+  },
 ): Promise<void> {
   await app.register(async (scope) => {
     scope.decorateRequest('restRequestId', '');
@@ -115,6 +124,20 @@ export async function registerWebhookRoutes(
       const delivery = await options.store.get(req.params.appid, req.params.event_id ?? '');
       if (!delivery) throw new HttpRtmError('NOT_FOUND', `No webhook event ${JSON.stringify(req.params.event_id)} in app "${req.params.appid}"'s log.`, 404);
       return { result: 'success', request_id: req.restRequestId, delivery: toBody(delivery, true) };
+    });
+
+    scope.post(`${base}/:event_id/retry`, { onRequest }, async (request) => {
+      const req = request as LogRequest;
+      const { appid } = req.params;
+      const eventId = req.params.event_id ?? '';
+      if (!(await options.store.redeliver(appid, eventId, options.now()))) {
+        const existing = await options.store.get(appid, eventId);
+        if (!existing) throw new HttpRtmError('NOT_FOUND', `No webhook event ${JSON.stringify(eventId)} in app "${appid}"'s log.`, 404);
+        throw new HttpRtmError('INVALID_ARGUMENT', `Event ${eventId} is ${existing.status}; only failed events are sent again.`, 409);
+      }
+      options.wake?.();
+      const delivery = await options.store.get(appid, eventId);
+      return { result: 'success', request_id: req.restRequestId, delivery: toBody(delivery!, false) };
     });
   });
 }

@@ -100,6 +100,8 @@ export function createSqliteWebhookStore(db: SqliteDatabase): WebhookStore {
     ORDER BY pk DESC LIMIT @limit`);
   const getOne = db.prepare('SELECT * FROM webhook_events WHERE app_id = ? AND id = ?');
   const attemptsOf = db.prepare('SELECT * FROM webhook_attempts WHERE event_pk = ? ORDER BY attempt');
+  const redeliver = db.prepare(`
+    UPDATE webhook_events SET status = 'pending', next_attempt_at = ? WHERE app_id = ? AND id = ? AND status = 'failed'`);
   const prune = db.prepare(`DELETE FROM webhook_events WHERE status <> 'pending' AND last_attempt_at < ?`);
 
   const withLog = (row: EventRow): WebhookDeliveryLog => ({
@@ -148,6 +150,9 @@ export function createSqliteWebhookStore(db: SqliteDatabase): WebhookStore {
     async get(appId, eventId) {
       const row = getOne.get(appId, eventId) as EventRow | undefined;
       return row && withLog(row);
+    },
+    async redeliver(appId, eventId, now) {
+      return redeliver.run(now, appId, eventId).changes === 1;
     },
     async prune(before) {
       return prune.run(before).changes;
