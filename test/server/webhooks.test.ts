@@ -6,17 +6,22 @@ import { assertSigned, authOf, deliveries, eventually, hookApp, Receiver, sleep 
 
 describe('webhooks: events', () => {
   let receiver: Receiver;
+  let narrowReceiver: Receiver;
   let t: TestServer;
   const app = () => hookApp('hooks', receiver.url);
   const connect = (uid: string) => t.connect(uid, { appId: 'hooks', secret: app().tokenSecret });
 
   before(async () => {
     receiver = await Receiver.start();
-    t = await startTestServer({ config: { apps: [app(), hookApp('quiet', undefined)] } });
+    narrowReceiver = await Receiver.start();
+    t = await startTestServer({
+      config: { apps: [app(), hookApp('quiet', undefined), hookApp('narrow', narrowReceiver.url, { events: ['channel.member_joined'] })] },
+    });
   });
   after(async () => {
     await t.close();
     await receiver.close();
+    await narrowReceiver.close();
   });
 
   it('POSTs each event type once, signed, with the documented shape', async () => {
@@ -131,6 +136,20 @@ describe('webhooks: events', () => {
     const log = await deliveries(t.url, quiet);
     assert.equal(log.status, 200);
     assert.deepEqual(log.body.deliveries, []);
+  });
+
+  it('sends only the event types an app asked for', async () => {
+    const narrow = hookApp('narrow', narrowReceiver.url);
+    const hana = await t.connect('hana', { appId: 'narrow', secret: narrow.tokenSecret });
+    await hana.requestOk({ t: 'channel.join', channel: 'lobby' });
+    const ack = await hana.requestOk({ t: 'channel.send', channel: 'lobby', cmid: 'n1', message: text('x') });
+    await hana.requestOk({ t: 'read', channel: 'lobby', seq: ack.seq + 1 });
+    await hana.requestOk({ t: 'channel.leave', channel: 'lobby' });
+    await narrowReceiver.waitFor(1);
+    await sleep(300);
+    assert.deepEqual(narrowReceiver.types(), ['channel.member_joined']);
+    assertSigned(narrowReceiver.received[0]!);
+    assert.equal((await deliveries(t.url, narrow)).body.deliveries.length, 1, 'nothing else was recorded');
   });
 
   it('keeps a delivery log per event, behind the app\'s Basic auth', async () => {

@@ -99,12 +99,12 @@ export class WebhookDispatcher {
 
   constructor(options: WebhookDispatcherOptions) {
     this.#o = {
-      timeoutMs: WEBHOOK_TIMEOUT_MS,
-      maxAttempts: WEBHOOK_MAX_ATTEMPTS,
-      concurrencyPerApp: WEBHOOK_CONCURRENCY_PER_APP,
-      retryDelayMs: (attempt) => webhookRetryDelayMs(attempt),
-      ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)),
-    } as Required<WebhookDispatchOptions> & WebhookDispatcherOptions;
+      ...options,
+      timeoutMs: options.timeoutMs ?? WEBHOOK_TIMEOUT_MS,
+      maxAttempts: options.maxAttempts ?? WEBHOOK_MAX_ATTEMPTS,
+      concurrencyPerApp: options.concurrencyPerApp ?? WEBHOOK_CONCURRENCY_PER_APP,
+      retryDelayMs: options.retryDelayMs ?? ((attempt) => webhookRetryDelayMs(attempt)),
+    };
   }
 
   /** Starts delivering (pending events of earlier runs first, as they are due) and pruning the log. */
