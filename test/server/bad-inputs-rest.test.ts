@@ -119,7 +119,8 @@ describe('bad-input corpus: REST API', () => {
   }
 
   for (const c of cases) {
-    it(`${c.id} (${c.kind}) → ${isRefused(c.outcome) ? `${c.outcome.status} ${c.outcome.error}` : c.outcome.accepted}`, async () => {
+    const title = `${c.id} (${c.kind}) → ${isRefused(c.outcome) ? `${c.outcome.status} ${c.outcome.error}` : c.outcome.accepted}`;
+    it(title, { todo: c.knownBugs?.rest }, async () => {
       const input = materialize(c.input, {
         token: (spec) => makeToken(spec, { uid: SENDER, appId: 'demo', secret: t.demoSecret, nowMs: Date.now() }),
       });

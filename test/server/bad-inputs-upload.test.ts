@@ -123,7 +123,8 @@ describe('bad-input corpus: media upload and download', () => {
   }
 
   for (const c of cases) {
-    it(`${c.id} (${c.kind}) → ${isRefused(c.outcome) ? `${c.outcome.status} ${c.outcome.error}` : c.outcome.accepted}`, async () => {
+    const title = `${c.id} (${c.kind}) → ${isRefused(c.outcome) ? `${c.outcome.status} ${c.outcome.error}` : c.outcome.accepted}`;
+    it(title, { todo: c.knownBugs?.upload }, async () => {
       const input = materialize(c.input, {
         token: (spec) => makeToken(spec, { uid: 'bi-alice', appId: 'demo', secret: t.demoSecret, nowMs: Date.now() }),
       });
