@@ -266,6 +266,33 @@ describe('bad-input corpus: elements', () => {
     await assertInert([chat]);
   });
 
+  it('works for a user and a channel named "__proto__" (legal ids that plain-object maps would lose)', async () => {
+    const alice = unique('alice');
+    const proto = '__proto__';
+    const inbox = await connectedChat(html`<rtm-chat server=${serverUrl()} app-id=${appId()} user-id=${alice} token=${await devToken(alice)}></rtm-chat>`);
+    const sender = await connectedChat(html`<rtm-chat server=${serverUrl()} app-id=${appId()} user-id=${proto} token=${await devToken(proto)}>
+      <rtm-channel peer=${alice}></rtm-channel>
+      <rtm-channel channel=${proto}></rtm-channel>
+    </rtm-chat>`);
+    const [peerView, channelView] = [...sender.querySelectorAll<RtmChannelElement>('rtm-channel')];
+    const greeting = `hello from ${proto} ${Math.random()}`;
+    await compose(peerView!, greeting);
+    await compose(channelView!, `in #${proto}`);
+    await waitFor(() => bubbleTexts(channelView!).includes(`in #${proto}`), 'the channel message');
+    const entry = await waitFor(
+      () => deepQueryAll<HTMLButtonElement>(inbox, 'button[part~="conversation"]').find((b) => b.textContent?.trim() === proto),
+      'the inbox to list __proto__',
+    );
+    entry.click();
+    const view = await waitFor(() => deepQuery<RtmChannelElement>(inbox, 'rtm-channel'), 'the conversation to open');
+    await waitFor(() => bubbleTexts(view).includes(greeting), 'the message from __proto__');
+    expect(deepQuery(view, '[part~="title"]')!.textContent).to.equal(proto);
+    await compose(view, 'reply to __proto__');
+    await waitFor(() => bubbleTexts(peerView!).includes('reply to __proto__'), 'the reply to arrive');
+    expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).to.be.false;
+    await assertInert([inbox, sender]);
+  });
+
   it('shows dangerous file names as text', async () => {
     const dave = unique('dave');
     const erin = unique('erin');
