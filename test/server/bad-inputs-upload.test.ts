@@ -114,6 +114,16 @@ describe('bad-input corpus: media upload and download', () => {
     if (input.declared !== undefined) assert.equal(streamed.sent, 0, 'refused before a byte of the body was sent');
   }
 
+  async function runMediaId(outcome: Outcome, mediaId: string): Promise<void> {
+    const path = `${t.url}/api/media/${encodeURIComponent(mediaId)}`;
+    const answers = [
+      ['download', await fetch(path, { headers })],
+      ['info', await fetch(`${path}/info`, { headers })],
+      ['signed URL', await fetch(`${path}/url`, { method: 'POST', headers })],
+    ] as const;
+    for (const [what, response] of answers) assertError(response.status, (await response.json()) as ErrorBody, outcome, what);
+  }
+
   async function runToken(outcome: Outcome, token: string): Promise<void> {
     const result = await upload(t, 'with a bad token', { contentType: 'text/plain', headers: mediaHeaders(token) });
     assertError(result.status, result.body, outcome, 'upload');
@@ -140,6 +150,9 @@ describe('bad-input corpus: media upload and download', () => {
           break;
         case 'token':
           await runToken(c.outcome, input as string);
+          break;
+        case 'mediaId':
+          await runMediaId(c.outcome, input as string);
           break;
         default:
           assert.fail(`no upload runner for kind ${c.kind}`);
