@@ -281,6 +281,10 @@ describe('bad-input corpus: WebSocket gateway', () => {
     );
     assertNoPollution();
     assert.ok(alice.isOpen && bob.isOpen);
+    // The server is up and healthy, and a new connection is served as usual.
+    assert.equal((await fetch(`${t.url}/healthz`)).status, 200);
+    const late = await t.connect('bi-late');
+    await late.requestOk({ t: 'ping' });
   });
 
   it('the corpus is at least 40 cases, each with an id, a description, an input and an outcome per target', () => {
