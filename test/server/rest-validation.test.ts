@@ -66,11 +66,14 @@ describe('REST API validation (400)', () => {
     const json = { authorization: auth, 'content-type': 'application/json' };
     assert.match(assertFailure(await post(t, peerPath('s'), undefined, { headers: json, raw: '{"destination":' }), 400, 'INVALID_ARGUMENT'), /JSON/);
     assertFailure(await post(t, peerPath('s'), undefined, { headers: json, raw: '' }), 400, 'INVALID_ARGUMENT');
-    assertFailure(
+    // Valid JSON with a prototype key: refused, and the message says why (not "invalid JSON").
+    const proto = assertFailure(
       await post(t, peerPath('s'), undefined, { headers: json, raw: '{"destination":"b","payload":"x","__proto__":{"polluted":1}}' }),
       400,
       'INVALID_ARGUMENT',
     );
+    assert.match(proto, /"__proto__"/);
+    assert.doesNotMatch(proto, /not valid JSON/);
     const plain = { authorization: auth, 'content-type': 'text/plain' };
     assert.match(
       assertFailure(await post(t, peerPath('s'), undefined, { headers: plain, raw: JSON.stringify(seedPeerBody()) }), 400, 'INVALID_ARGUMENT'),
