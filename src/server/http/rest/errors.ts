@@ -49,10 +49,7 @@ function fromFastifyError(error: FastifyError): RtmError | undefined {
     case 415:
       return new RtmError('INVALID_ARGUMENT', 'Send the body as JSON with "Content-Type: application/json;charset=utf-8".');
     case 400:
-      // Fastify's parser (secure-json-parse) refuses prototype keys as a parse error; say so.
-      return /forbidden prototype property/i.test(error.message)
-        ? new RtmError('INVALID_ARGUMENT', 'The body has a "__proto__" or "constructor.prototype" key; remove it.')
-        : new RtmError('INVALID_ARGUMENT', `The body is not valid JSON: ${error.message}`);
+      return new RtmError('INVALID_ARGUMENT', `The body is not valid JSON: ${error.message}`);
     default:
       return undefined;
   }

@@ -29,6 +29,25 @@ type RestRequest = FastifyRequest<{ Params: RestParams; Querystring: Record<stri
 };
 
 /**
+ * Parses a REST body. `__proto__` and `constructor.prototype` keys are refused (as Fastify's own
+ * parser does): JSON.parse itself is safe, but such keys are a trap for any code that merges the
+ * body into another object later.
+ */
+function parseRestJson(text: string): unknown {
+  const forbidden = (key: string, value: unknown) =>
+    key === '__proto__' || (key === 'constructor' && typeof value === 'object' && value !== null && 'prototype' in value);
+  try {
+    return JSON.parse(text, (key, value: unknown) => {
+      if (forbidden(key, value)) throw new RtmError('INVALID_ARGUMENT', `The body has a "${key}" key (a prototype key); remove it.`);
+      return value;
+    });
+  } catch (error) {
+    if (error instanceof RtmError) throw error;
+    throw new RtmError('INVALID_ARGUMENT', `The body is not valid JSON: ${(error as Error).message}.`);
+  }
+}
+
+/**
  * The RTM RESTful message API of seed 004 (docs/rest-api.md), in its own Fastify scope: its own
  * error handler (REST bodies `{ result, request_id, code, message }`) and rate limit.
  *
@@ -40,6 +59,15 @@ export async function registerRestApi(app: FastifyInstance, options: RestApiOpti
     scope.decorateRequest('restRequestId', '');
     scope.decorateRequest('restAuth', null);
     scope.setErrorHandler(restErrorHandler(options.log));
+    // Our own JSON parser, so a refused prototype key is told apart from a syntax error.
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+      try {
+        done(null, parseRestJson(body as string));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    });
     await registerRestRateLimit(scope, (request) => (request as RestRequest).restAuth?.app.id ?? '');
 
     const onRequest = async (request: FastifyRequest) => {
