@@ -107,6 +107,79 @@ async function gateway(url: string): Promise<{ acked: Figures; delivered: Figure
   return { acked, delivered };
 }
 
+const FAN_READERS = 4;
+const FAN_MESSAGES = Number(process.env.BENCH_FAN_MESSAGES ?? 3000);
+const FAN_TEXT = 'x'.repeat(8 * 1024); // big enough that a stuck member's buffers fill within the run
+
+/** Sends `frame` with a fresh id on a logged-in socket and resolves with its reply. */
+let nextRequestId = 1_000_000;
+function request(socket: WebSocket, frame: Record<string, unknown>): Promise<void> {
+  const id = nextRequestId++;
+  return new Promise((resolve, reject) => {
+    const onMessage = (data: unknown) => {
+      const reply = JSON.parse(String(data));
+      if (reply.t !== 'reply' || reply.id !== id) return;
+      socket.off('message', onMessage);
+      if (reply.ok) resolve();
+      else reject(new Error(JSON.stringify(reply.error)));
+    };
+    socket.on('message', onMessage);
+    socket.send(JSON.stringify({ ...frame, id }));
+  });
+}
+
+/**
+ * Channel fan-out: one sender, FAN_READERS members reading; latency until every reader has a
+ * message. With `stuck`, one more member stops reading (its TCP socket paused): the readers'
+ * figures should match the run without it, and the server drops the stuck one (SLOW_CONSUMER)
+ * — `droppedAfter` is how many messages had been sent when the readers saw it leave.
+ */
+async function fanout(url: string, stuck: boolean): Promise<Figures & { droppedAfter?: number }> {
+  const tag = stuck ? 'stuck' : 'all';
+  const channel = `bench-fan-${tag}`;
+  const sender = await login(url, `bench-fan-${tag}-sender`);
+  const readers = await Promise.all(Array.from({ length: FAN_READERS }, (_, i) => login(url, `bench-fan-${tag}-${i}`)));
+  const stuckOne = stuck ? await login(url, `bench-fan-${tag}-stuck`) : undefined;
+  for (const socket of [sender, ...readers, ...(stuckOne ? [stuckOne] : [])]) await request(socket, { t: 'channel.join', channel });
+  (stuckOne as unknown as { _socket?: { pause(): void } } | undefined)?._socket?.pause();
+
+  const sentAt = new Map<number, number>();
+  const arrivals = new Map<number, number>();
+  const latencies: number[] = [];
+  let next = 0;
+  let droppedAfter: number | undefined;
+  const started = performance.now();
+  await new Promise<void>((resolve) => {
+    const sendOne = () => {
+      const i = next++;
+      sentAt.set(i, performance.now());
+      sender.send(JSON.stringify({ t: 'channel.send', id: i + 1, channel, cmid: `f${i}`, message: { type: 'TEXT', text: `${i} ${FAN_TEXT}` } }));
+    };
+    for (const reader of readers) {
+      reader.on('message', (data) => {
+        const frame = JSON.parse(String(data));
+        if (frame.t === 'channel.member_left' && frame.uid.endsWith('-stuck')) droppedAfter ??= next;
+        if (frame.t !== 'channel.message') return;
+        const i = Number(frame.message.cmid.slice(1));
+        const got = (arrivals.get(i) ?? 0) + 1;
+        arrivals.set(i, got);
+        if (got < FAN_READERS) return;
+        latencies.push(performance.now() - sentAt.get(i)!);
+        sentAt.delete(i);
+        arrivals.delete(i);
+        if (next < FAN_MESSAGES) sendOne();
+        else if (sentAt.size === 0) resolve();
+      });
+    }
+    for (let i = 0; i < WINDOW && next < FAN_MESSAGES; i++) sendOne();
+  });
+  const seconds = (performance.now() - started) / 1000;
+  for (const socket of [sender, ...readers]) socket.close();
+  stuckOne?.terminate();
+  latencies.sort((a, b) => a - b);
+  return { perSecond: FAN_MESSAGES / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), droppedAfter };
+}
+
 // One connection sends as fast as the server acks, far over the per-connection rate limit (60/s),
 // so the limit is off here: this measures the gateway's cost, not the limit.
 const server = createServerProcess({ name: 'bench', env: { RTM_WS_RATE_LIMIT: '0' } });
@@ -121,6 +194,16 @@ try {
   console.log(row('gateway: send → ack (committed)', acked));
   console.log(row('gateway: send → receiver', delivered));
   console.log(`ratio gateway/baseline throughput: ack ${(acked.perSecond / base.perSecond).toFixed(3)}, delivery ${(delivered.perSecond / base.perSecond).toFixed(3)}`);
+  const fanAll = await fanout(server.url, false);
+  const fanStuck = await fanout(server.url, true);
+  console.log(`channel fan-out: ${FAN_MESSAGES} messages of ${FAN_TEXT.length / 1024} KiB, ${WINDOW} in flight, ${FAN_READERS} readers (latency until all have it)`);
+  console.log(row('fan-out: every member reading', fanAll));
+  console.log(row('fan-out: + 1 member stuck', fanStuck));
+  console.log(
+    fanStuck.droppedAfter === undefined
+      ? 'the stuck member was not dropped within the run (raise BENCH_FAN_MESSAGES)'
+      : `the stuck member was dropped (SLOW_CONSUMER) after ${fanStuck.droppedAfter} messages (${((fanStuck.droppedAfter * FAN_TEXT.length) / 1024 / 1024).toFixed(1)} MiB) had been sent`,
+  );
 } finally {
   await server.stop();
 }

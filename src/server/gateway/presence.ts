@@ -108,7 +108,8 @@ export class InMemoryPresence implements Presence {
   }
 
   status(appId: string, uids: readonly string[]): Record<string, PeerStatus> {
-    const status: Record<string, PeerStatus> = {};
+    // Null prototype: "__proto__" is a valid uid, and an object literal would take it as its prototype.
+    const status: Record<string, PeerStatus> = Object.create(null);
     for (const uid of uids) status[uid] = this.#users.has(key(appId, uid)) ? 'ONLINE' : 'OFFLINE';
     return status;
   }
