@@ -85,6 +85,10 @@ describe('slow consumer', () => {
       }
       assert.ok(stuckLeftAt !== undefined, 'the server dropped the stuck member (its channel.member_left reached the others)');
       const sentWhileStuck = n - sentBeforeStuck;
+      // The stuck client reads again (well within the grace period): it gets its backlog, then the
+      // close frame with the code.
+      tcp(stuck).resume();
+      const stuckClosed = stuck.closed;
 
       // 1 s more after it was dropped.
       phase = 'after';
@@ -95,9 +99,7 @@ describe('slow consumer', () => {
       await Promise.all(acks);
       await sleep(300);
 
-      // The stuck client reads again: it gets its backlog, then the close frame with the code.
-      tcp(stuck).resume();
-      const closed = await stuck.closed;
+      const closed = await stuckClosed;
       assert.equal(closed.code, CloseCodes.SLOW_CONSUMER);
       assert.match(closed.reason, /bytes waiting/);
       const stuckGot = stuck.buffered.filter((f) => f.t === 'channel.message').length;
