@@ -71,4 +71,31 @@ describe('long conversations in the script-tag build', () => {
       await long.close();
     }
   });
+
+  it('renders every message, with one warning, when rtm-chat.virtual.js cannot be loaded', async () => {
+    await sendPeerMessages(server.url, 'dave', 'erin', 400);
+    const { context, page, errors, close } = await openPage('about:blank');
+    try {
+      await context.route('**/dist/rtm-chat.virtual.js', (route) => route.fulfill({ status: 404, body: 'not here' }));
+      const warnings: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'warning') warnings.push(message.text());
+      });
+      await page.goto(`${server.url}/embed.html?user=erin&peer=dave`);
+      const log = page.getByRole('log');
+      await log.getByText('m400', { exact: true }).waitFor({ timeout: 15_000 });
+      for (let round = 0; (await counts(page, 'dave')).held < 400; round++) {
+        assert.ok(round < 20, 'older pages keep coming');
+        const before = (await counts(page, 'dave')).held;
+        await log.evaluate((element) => (element.scrollTop = 0));
+        await page.waitForFunction(`(${COUNTS})('dave').held > ${before}`, undefined, { timeout: 5_000 }).catch(() => {});
+      }
+      await page.waitForFunction(`(${COUNTS})('dave').inDom === 400`, undefined, { timeout: 10_000 });
+      assert.equal(warnings.filter((text) => text.includes('rtm-chat.virtual.js')).length, 1, warnings.join('\n'));
+      // The browser reports the 404 itself; nothing else went wrong.
+      assert.deepEqual(errors.filter((error) => !/404|Failed to fetch dynamically imported module/.test(error)), []);
+    } finally {
+      await close();
+    }
+  });
 });

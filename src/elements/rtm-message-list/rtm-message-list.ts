@@ -198,7 +198,9 @@ export class RtmMessageListElement extends LitElement {
       observeElementRect: core.observeElementRect,
       observeElementOffset: core.observeElementOffset,
       onChange: () => this.requestUpdate(),
-      overscan: 6,
+      // Measures in the next frame, not inside the browser's resize-observer loop: rendering the
+      // rows that come into view there would end it with "undelivered notifications".
+      useAnimationFrameWithResizeObserver: true,
       // Keeps the message at the top of the view in place when older ones go in above.
       anchorTo: 'end',
       initialOffset: this.log?.scrollTop ?? 0,
@@ -208,8 +210,6 @@ export class RtmMessageListElement extends LitElement {
     // Observes the log now, so the change to the current messages is anchored like any other.
     virtualizer._willUpdate();
     this.syncVirtualizer();
-    // Once the log is observed (after this update): a reader at the newest message stays there.
-    if (this.isPinned) void this.updateComplete.then(() => this.scrollToNewest());
   }
 
   private stopVirtual(): void {
@@ -241,7 +241,8 @@ export class RtmMessageListElement extends LitElement {
       if (previous) this.syncVirtualizer();
     } else if (loadedCore) {
       this.startVirtual(loadedCore, previous ?? this.messages);
-    } else {
+    } else if (loadedCore === undefined) {
+      // (Once it failed to load, every message is rendered, as before.)
       void loadVirtualCore().then(() => this.requestUpdate());
     }
     // Older messages going in above: remember where the reader is, measured from the bottom, since
