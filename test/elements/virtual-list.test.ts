@@ -183,6 +183,8 @@ describe('<rtm-message-list> in a long conversation', () => {
     await frame();
     await frame();
     expect(topOf(el, anchor)! - before).to.be.within(-2, 2);
+    // Older messages are not "new messages".
+    expect(root(el).querySelector('button[part~="new-messages-button"]')).to.equal(null);
   });
 
   it('goes back to rendering every message when a short conversation replaces a long one', async () => {

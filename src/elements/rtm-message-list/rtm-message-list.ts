@@ -245,13 +245,12 @@ export class RtmMessageListElement extends LitElement {
       // (Once it failed to load, every message is rendered, as before.)
       void loadVirtualCore().then(() => this.requestUpdate());
     }
-    // Older messages going in above: remember where the reader is, measured from the bottom, since
-    // the browser does not anchor scrolling at the very top (and anchoring is off here, below).
-    // (The virtualizer keeps the place itself.)
-    if (!this.virtualizer && log && previous?.length && this.messages.length > previous.length && this.messages[0] !== previous[0]) {
-      this.keepFromBottom = log.scrollHeight - log.scrollTop;
-    }
-    if (previous && !this.isPinned) {
+    if (previous?.length && this.messages[0] !== previous[0]) {
+      // Older messages going in above (or another conversation): remember where the reader is,
+      // measured from the bottom, since the browser does not anchor scrolling at the very top (and
+      // anchoring is off here, below). The virtualizer keeps the place itself. None of them is new.
+      if (!this.virtualizer && log) this.keepFromBottom = log.scrollHeight - log.scrollTop;
+    } else if (previous && !this.isPinned) {
       const known = new Set(previous.map((message) => message.localId));
       this.newWhileAway += this.messages.filter((message) => !message.own && !known.has(message.localId)).length;
     }
