@@ -213,7 +213,7 @@ try {
   console.log(`fill: ${LONG} + ${SHORT} messages sent through the server in ${fillSeconds.toFixed(1)} s; ${LONG} paged into the list (100 a page) in ${pagingSeconds.toFixed(1)} s`);
   console.log(`${''.padEnd(44)} ${`${LONG} messages`.padStart(16)} ${`baseline ${SHORT}`.padStart(16)}   ratio`);
   const row = (name: string, a: number, b: number, format: (n: number) => string) =>
-    console.log(`${name.padEnd(44)} ${format(a).padStart(16)} ${format(b).padStart(16)}   ${(a / b).toFixed(2)}`);
+    console.log(`${name.padEnd(44)} ${format(a).padStart(16)} ${format(b).padStart(16)}   ${b ? (a / b).toFixed(2) : '—'}`);
   row(`first paint from IndexedDB (median of ${PAINT_RUNS})`, median(longPaints), median(shortPaints), ms);
   console.log(`${'  messages shown from the cache'.padEnd(44)} ${String(longShown).padStart(16)} ${String(shortShown).padStart(16)}`);
   row('message elements in the DOM (all held)', longDom.messages, shortDom.messages, String);
@@ -227,6 +227,7 @@ try {
     row('  longest frame (rAF interval)', a.longest, b.longest, ms);
     row('  95th percentile frame', a.p95, b.p95, ms);
     row('  median frame', a.median, b.median, ms);
+    // 0: no frame took more than 50 ms, so none was reported.
     row('  longest long-animation-frame entry', a.loafMax, b.loafMax, ms);
     console.log(`${'  long-animation-frame entries (> 50 ms)'.padEnd(44)} ${String(a.loafCount).padStart(16)} ${String(b.loafCount).padStart(16)}`);
   }
