@@ -8,9 +8,9 @@ import { countingReporter } from './scripts/wtr-counting-reporter.mjs';
 import { createServerProcess } from './scripts/server-process.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/chromium.mjs';
 
-// No per-connection rate limits here: a store test floods one connection with MAX_SYNC_GAP + 1
-// sends on purpose. The limits are tested in test/server/rate-limit.test.ts and stay on in e2e.
-const server = createServerProcess({ name: 'wtr', env: { RTM_WS_RATE_LIMIT: '0' } });
+// The server as users run it, rate limits included (tests that need many messages spread them
+// over several connections).
+const server = createServerProcess({ name: 'wtr' });
 
 /** Starts the server with the test runner and offers restart commands to the tests. */
 function rtmServerPlugin() {

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import type { ReceivedMessage, RtmMessage } from '../../src/client/index.js';
-import { MAX_PRESENCE_QUERY, MAX_SYNC_GAP, TYPING_MIN_INTERVAL_MS } from '../../src/protocol/index.js';
+import { MAX_PRESENCE_QUERY, MAX_SYNC_GAP, SEND_BURST, TYPING_MIN_INTERVAL_MS } from '../../src/protocol/index.js';
 import {
   devToken,
   loggedInClient,
@@ -173,8 +173,11 @@ describe('RtmClient read state, receipts, typing and presence', function () {
     expect([none.messages.length, none.hasMore, none.reset]).to.deep.equal([0, false, false]);
 
     // More than MAX_SYNC_GAP behind: the newest page instead, flagged reset.
+    // Over several of alice's connections: one would pass the per-connection send burst.
+    const alices = [alice];
+    while (alices.length * SEND_BURST <= MAX_SYNC_GAP) alices.push(await loggedInClient(aliceId));
     const sends = [];
-    for (let i = 6; i <= MAX_SYNC_GAP + 2; i++) sends.push(alice.sendMessageToPeer({ text: `m${i}` }, bobId));
+    for (let i = 6; i <= MAX_SYNC_GAP + 2; i++) sends.push(alices[i % alices.length]!.sendMessageToPeer({ text: `m${i}` }, bobId));
     await Promise.all(sends);
     const far = await bob.syncMessages({ peerId: aliceId, afterSeq: 1, limit: 3 });
     expect(far.reset).to.equal(true);

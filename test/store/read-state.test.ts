@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { cleanStores, STORE_UNMOUNT_DELAY } from 'nanostores';
-import { MAX_SYNC_GAP, TYPING_TTL_MS } from '../../src/protocol/index.js';
+import { MAX_SYNC_GAP, SEND_BURST, TYPING_TTL_MS } from '../../src/protocol/index.js';
 import {
   createChatSession,
   type ChatMessage,
@@ -230,8 +230,12 @@ describe('ChatSession read state', function () {
     tap.kill();
     await waitFor(() => alice.$connection.get().state === 'RECONNECTING', 'alice offline');
     const pending = alice.send(key, 'queued while offline');
+    // bob's messages go out over several of his connections: one would pass the server's
+    // per-connection send burst (SEND_BURST).
+    const bobs = [bob];
+    while (bobs.length * SEND_BURST <= MAX_SYNC_GAP) bobs.push(await loggedInClient(bobId));
     const sends = [];
-    for (let i = 1; i <= MAX_SYNC_GAP + 1; i++) sends.push(bob.sendMessageToPeer({ text: `m${i}` }, aliceId));
+    for (let i = 1; i <= MAX_SYNC_GAP + 1; i++) sends.push(bobs[i % bobs.length]!.sendMessageToPeer({ text: `m${i}` }, aliceId));
     await Promise.all(sends);
     tap.refuse = false;
     await pending;
