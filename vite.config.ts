@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { minifyLitLiterals } from './scripts/vite-minify-literals.mjs';
 
 /**
  * Three library builds of the widget (the server is compiled by tsc, see tsconfig.server.json):
@@ -19,6 +20,8 @@ export default defineConfig(({ mode }) => {
     // Library mode does not replace this, and nanostores (and virtual-core) read it to pick their
     // dev checks.
     define: { 'process.env.NODE_ENV': '"production"' },
+    // The minified builds also shed the whitespace of Lit's HTML and CSS templates.
+    plugins: esm || virtual ? [] : [minifyLitLiterals()],
     resolve: {
       // The script-tag build's loader of the virtualizer: the companion file, not a chunk.
       alias:

@@ -1,6 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
-import { consume } from '@lit/context';
+import { ContextConsumer } from '@lit/context';
 import type { ChatMessage, ChatSession, ConversationKey, ConversationSummary } from '../../store/index.js';
 import type { PeerStatus } from '../../protocol/index.js';
 import { RtmError } from '../../protocol/index.js';
@@ -42,33 +41,52 @@ import { channelStyles } from './rtm-channel.styles.js';
 export class RtmChannelElement extends LitElement {
   static override styles = [visuallyHidden, ...channelStyles];
 
+  // Declared without decorators: the decorator helpers cost the script-tag bundle bytes.
+  static override properties = {
+    peer: { reflect: true },
+    channel: { reflect: true },
+    noHeader: { type: Boolean, attribute: 'no-header', reflect: true },
+    session: { attribute: false },
+    firstUnreadSeq: { state: true, attribute: false },
+    dragging: { state: true, attribute: false },
+  };
+
   /** User id of the peer for a one-to-one conversation. */
-  @property({ reflect: true }) peer: string | undefined;
+  peer: string | undefined;
 
   /** Channel name for a group conversation (used when `peer` is not set). */
-  @property({ reflect: true }) channel: string | undefined;
+  channel: string | undefined;
 
   /** Hides the title bar, for hosts that show their own. */
-  @property({ type: Boolean, attribute: 'no-header', reflect: true }) noHeader = false;
+  noHeader = false;
 
-  @consume({ context: sessionContext, subscribe: true })
-  @property({ attribute: false })
+  /** The session of the enclosing `<rtm-chat>` (from context), or set directly. */
   session: ChatSession | undefined;
 
-  @query('rtm-composer') private composer: RtmComposerElement | undefined;
+  private get composer(): RtmComposerElement | null {
+    return this.renderRoot.querySelector('rtm-composer');
+  }
 
   private readonly messages = new StoreController<readonly ChatMessage[]>(this);
   private readonly conversations = new StoreController<readonly ConversationSummary[]>(this);
   private readonly readers = new StoreController<{ members: { uid: string; readSeq: number }[] } | undefined>(this);
   private readonly typingUsers = new StoreController<readonly string[]>(this);
   private readonly presence = new StoreController<PeerStatus | undefined>(this);
-  @query('rtm-message-list') private list: RtmMessageListElement | undefined;
+  private get list(): RtmMessageListElement | null {
+    return this.renderRoot.querySelector('rtm-message-list');
+  }
+
   /** The first unread message when this conversation was opened (the "New" divider). */
-  @state() private firstUnreadSeq: number | undefined;
+  private firstUnreadSeq: number | undefined;
 
   /** Whether files are being dragged over the conversation (shows the drop hint). */
-  @state() private dragging = false;
+  private dragging = false;
   private dragDepth = 0;
+
+  constructor() {
+    super();
+    new ContextConsumer(this, { context: sessionContext, subscribe: true, callback: (session) => (this.session = session) });
+  }
 
   /** The conversation this element shows, or undefined until peer/channel and a session are set. */
   get conversation(): ConversationKey | undefined {

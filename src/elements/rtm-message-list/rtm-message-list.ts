@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Virtualizer } from '@tanstack/virtual-core';
 import type { ChatMessage } from '../../store/index.js';
@@ -104,17 +103,28 @@ function loadVirtualCore(): Promise<VirtualCore | undefined> {
 export class RtmMessageListElement extends LitElement {
   static override styles = messageListStyles;
 
+  // Declared without decorators: the decorator helpers cost the script-tag bundle bytes.
+  static override properties = {
+    messages: { attribute: false },
+    label: {},
+    receiptOf: { attribute: false },
+    firstUnreadSeq: { attribute: false },
+    newWhileAway: { state: true, attribute: false },
+    openReceipt: { state: true, attribute: false },
+    unreadAbove: { state: true, attribute: false },
+  };
+
   /** The messages, oldest first. */
-  @property({ attribute: false }) messages: readonly ChatMessage[] = [];
+  messages: readonly ChatMessage[] = [];
 
   /** Accessible name of the log, e.g. "Messages with bob". */
-  @property() label = '';
+  label = '';
 
   /** Receipts of your own sent messages (delivered, read, read by N). */
-  @property({ attribute: false }) receiptOf: ((message: ChatMessage) => MessageReceipt | undefined) | undefined;
+  receiptOf: ((message: ChatMessage) => MessageReceipt | undefined) | undefined;
 
   /** Sequence number of the first unread message: a "New" divider goes before it. */
-  @property({ attribute: false }) firstUnreadSeq: number | undefined;
+  firstUnreadSeq: number | undefined;
 
   /** Whether the newest message is in view (the reader is "at the bottom"). */
   get pinned(): boolean {
@@ -123,10 +133,10 @@ export class RtmMessageListElement extends LitElement {
 
   private isPinned = true;
   /** Messages from others that arrived while the reader was scrolled up. */
-  @state() private newWhileAway = 0;
-  @state() private openReceipt: string | undefined;
+  private newWhileAway = 0;
+  private openReceipt: string | undefined;
   /** Whether the "New" divider is above the visible part of the log. */
-  @state() private unreadAbove = false;
+  private unreadAbove = false;
   /** Index of the first unread message in `messages` (-1: none). */
   private unreadIndex = -1;
   private virtualizer: Virtualizer<HTMLElement, HTMLElement> | undefined;
