@@ -323,15 +323,15 @@ export class Connection extends TypedEmitter<ConnectionEvents> {
 
   /** The network came back: skip the rest of the backoff delay. */
   #listenOnline(): void {
+    // Where there are no window events (Node), there is nothing to listen to.
     const target = globalThis as unknown as Partial<EventTarget>;
-    if (typeof target.addEventListener !== 'function' || typeof target.removeEventListener !== 'function') return;
     const onOnline = (): void => {
       if (this.#retryTimer === undefined) return;
       clearTimeout(this.#retryTimer);
       this.#connect();
     };
-    target.addEventListener('online', onOnline);
-    this.#stopListeningOnline = () => target.removeEventListener!('online', onOnline);
+    target.addEventListener?.('online', onOnline);
+    this.#stopListeningOnline = () => target.removeEventListener?.('online', onOnline);
   }
 
   /** Ends the session for good: every timer cleared, socket closed, pending login rejected. */
