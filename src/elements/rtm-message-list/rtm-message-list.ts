@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Virtualizer } from '@tanstack/virtual-core';
+import type { VirtualItem, Virtualizer } from '@tanstack/virtual-core';
 import type { ChatMessage } from '../../store/index.js';
 import { formatMessageTime } from '../internal/format.js';
 import { strings } from '../internal/strings.js';
@@ -195,8 +195,8 @@ export class RtmMessageListElement extends LitElement {
     // the room it takes; fractional, so the rows' positions add up as the browser laid them out.
     const sizes = [...this.renderRoot.querySelectorAll<HTMLElement>('.row')].map((row) => {
       const size = row.getBoundingClientRect().height;
-      // (Only key and size are read from these.)
-      return { key: shown[+row.dataset.index!]!.localId, size, index: 0, start: 0, end: size, lane: 0 };
+      // (Only key and size are read from these: the virtualizer computes the rest.)
+      return { key: shown[+row.dataset.index!]!.localId, size } as VirtualItem;
     });
     const virtualizer = new core.Virtualizer<HTMLElement, HTMLElement>({
       count: sizes.length,
@@ -215,6 +215,15 @@ export class RtmMessageListElement extends LitElement {
       anchorTo: 'end',
       initialOffset: this.log?.scrollTop ?? 0,
       initialMeasurementsCache: sizes,
+      // The row holding the keyboard focus stays rendered while scrolled out of view: removing it
+      // would drop focus to <body>. Found by its message (data-id), since indexes shift when older
+      // messages go in above; let go once focus leaves it (the next range change).
+      rangeExtractor: (range) => {
+        const list = core.defaultRangeExtractor(range);
+        const id = this.shadowRoot?.activeElement?.closest<HTMLElement>('.row')?.dataset.id;
+        const index = this.messages.findIndex((message) => message.localId === id);
+        return index < 0 || list.includes(index) ? list : [...list, index].sort((a, b) => a - b);
+      },
     });
     this.virtualizer = virtualizer;
     // Observes the log now, so the change to the current messages is anchored like any other.
@@ -273,7 +282,10 @@ export class RtmMessageListElement extends LitElement {
       // Set through the CSSOM, which a Content-Security-Policy without 'unsafe-inline' allows.
       // (Before the log's size is known nothing is rendered, and "undefinedpx" is ignored.)
       items.parentElement!.style.height = `${virtualizer.getTotalSize()}px`;
-      items.style.transform = `translateY(${virtualizer.getVirtualItems()[0]?.start}px)`;
+      const shown = virtualizer.getVirtualItems();
+      items.style.transform = `translateY(${shown[0]?.start}px)`;
+      // A row kept for the focus (rangeExtractor) may be far from the others: a margin fills the gap.
+      shown.forEach((item, i) => ((items.children[i] as HTMLElement).style.marginTop = `${i && item.start - shown[i - 1]!.end}px`));
       // What framework adapters call after rendering: observes the log, applies scroll anchoring.
       virtualizer._willUpdate();
       for (const row of items.children) virtualizer.measureElement(row as HTMLElement);
@@ -357,7 +369,7 @@ export class RtmMessageListElement extends LitElement {
 
   /** One message, with the "New" divider before it when it is the first unread. */
   private renderRow(message: ChatMessage, index: number) {
-    return html`<div class="row" data-index=${index}>
+    return html`<div class="row" data-index=${index} data-id=${message.localId}>
       ${index === this.unreadIndex
         ? html`<div part="new-divider" class="divider" role="separator" aria-label=${strings.newDivider}>
             <span>${strings.newDivider}</span>

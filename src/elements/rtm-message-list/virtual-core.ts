@@ -3,4 +3,4 @@
  * build's companion file, dist/rtm-chat.virtual.js (see vite.config.ts), so that file carries only
  * these; bundlers importing the package get the same names from `@tanstack/virtual-core` itself.
  */
-export { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
+export { Virtualizer, defaultRangeExtractor, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
