@@ -14,15 +14,16 @@ export interface OutboxEntry {
   createdAt: number;
 }
 
+/*
+ * The object stores: `messages` holds stored (`sent`) messages, the serializable parts of
+ * ChatMessage (no Blob, no error), keyed [conversation, localId] with index `seq` on
+ * [conversation, seq]; `outbox` holds OutboxEntry values keyed by localId.
+ */
 /**
  * One user's chat cache in IndexedDB (database `rtm-chat <origin> <appId> <userId>`, so users and
  * servers never share one): the stored messages of each conversation and the outbox of text sends
  * made while offline. Every failure (no IndexedDB, private mode, a quota) is logged once and
  * answered as "nothing cached": the session then works from memory as before.
- *
- * Object stores: `messages` holds stored (`sent`) messages, the serializable parts of ChatMessage
- * (no Blob, no error), keyed [conversation, localId] with index `seq` on [conversation, seq];
- * `outbox` holds OutboxEntry values keyed by localId.
  */
 export class Persistence {
   readonly #name: () => string;
