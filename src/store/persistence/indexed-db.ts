@@ -16,9 +16,25 @@ export function settled<T>(request: IDBRequest<T>): Promise<T> {
 export function committed(tx: IDBTransaction): Promise<void> {
   return new Promise((resolve, reject) => {
     tx.oncomplete = () => resolve();
-    // A failed request aborts its transaction (nothing here prevents that), and the abort carries
-    // the cause in `error`; the cache never aborts one itself, so `error` is always set.
-    tx.onabort = () => reject(tx.error);
+    tx.onerror = tx.onabort = () => reject(tx.error ?? new DOMException('The transaction was aborted.', 'AbortError'));
+  });
+}
+
+/**
+ * Opens (creating or upgrading) a database. `upgrade` runs inside the version change;
+ * `onVersionChange` runs when another tab wants a newer version (close the database to let it).
+ */
+export function openDatabase(
+  name: string,
+  version: number,
+  upgrade: (db: IDBDatabase, oldVersion: number) => void,
+  onVersionChange: () => void,
+): Promise<IDBDatabase> {
+  const request = indexedDB.open(name, version);
+  request.onupgradeneeded = (event) => upgrade(request.result, event.oldVersion);
+  return settled(request).then((db) => {
+    db.onversionchange = onVersionChange;
+    return db;
   });
 }
 
@@ -30,15 +46,19 @@ export function write(db: IDBDatabase, store: string, change: (store: IDBObjectS
 }
 
 /**
- * Up to `limit` values of an index within `range`, from the highest key down. Each step continues
- * the cursor in the microtask after its success event, while the transaction is still active.
+ * Up to `limit` values of an index within `range`, from the highest key down (a cursor walked
+ * inside one success handler chain, so the transaction stays active throughout).
  */
-export async function highest<T>(index: IDBIndex, range: IDBKeyRange, limit: number): Promise<T[]> {
-  const found: T[] = [];
-  const request = index.openCursor(range, 'prev');
-  for (let cursor = await settled(request); cursor && found.length < limit; cursor = await settled(request)) {
-    found.push(cursor.value as T);
-    cursor.continue();
-  }
-  return found;
+export function highest<T>(index: IDBIndex, range: IDBKeyRange, limit: number): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    const found: T[] = [];
+    const request = index.openCursor(range, 'prev');
+    request.onsuccess = () => {
+      const cursor = request.result;
+      if (!cursor || found.length >= limit) return resolve(found);
+      found.push(cursor.value as T);
+      cursor.continue();
+    };
+    request.onerror = () => reject(request.error);
+  });
 }

@@ -1,7 +1,7 @@
 import type { RtmMessage } from '../../client/index.js';
 import type { ChatMessage } from '../chat-message.js';
 import type { ConversationKey } from '../keys.js';
-import { highest, settled, write } from './indexed-db.js';
+import { highest, openDatabase, settled, write } from './indexed-db.js';
 
 /** How many of a conversation's newest cached messages a mount shows before the server answers. */
 const CACHED_PAGE = 100;
@@ -42,20 +42,19 @@ export class Persistence {
   }
 
   #open(): Promise<IDBDatabase | undefined> {
-    return (this.#db ??= (async () => {
-      const request = indexedDB.open(this.#name(), 1);
-      request.onupgradeneeded = ({ oldVersion }) => {
-        if (oldVersion < 1) {
-          const db = request.result;
-          db.createObjectStore('messages', { keyPath: ['conversation', 'localId'] }).createIndex('seq', ['conversation', 'seq']);
-          db.createObjectStore('outbox', { keyPath: 'localId' });
-        }
-      };
-      const db = await settled(request);
-      // A newer version in another tab: let it upgrade; this session goes on from memory.
-      db.onversionchange = () => void this.close();
-      return db;
-    })().catch((error: unknown) => this.#fail(error)));
+    return (this.#db ??= (async () =>
+      openDatabase(
+        this.#name(),
+        1,
+        (db, oldVersion) => {
+          if (oldVersion < 1) {
+            db.createObjectStore('messages', { keyPath: ['conversation', 'localId'] }).createIndex('seq', ['conversation', 'seq']);
+            db.createObjectStore('outbox', { keyPath: 'localId' });
+          }
+        },
+        // A newer version in another tab: let it upgrade; this session goes on from memory.
+        () => void this.close(),
+      ))().catch((error: unknown) => this.#fail(error)));
   }
 
   /** The newest cached messages of a conversation, oldest first. */
