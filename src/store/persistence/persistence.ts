@@ -1,7 +1,7 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { RtmMessage } from '../../client/index.js';
 import type { ChatMessage } from '../chat-message.js';
 import type { ConversationKey } from '../keys.js';
-import { highest, openDatabase, settled, write } from './indexed-db.js';
 
 /** How many of a conversation's newest cached messages a mount shows before the server answers. */
 const CACHED_PAGE = 100;
@@ -14,11 +14,14 @@ export interface OutboxEntry {
   createdAt: number;
 }
 
-/*
- * The object stores: `messages` holds stored (`sent`) messages, the serializable parts of
- * ChatMessage (no Blob, no error), keyed [conversation, localId] with index `seq` on
- * [conversation, seq]; `outbox` holds OutboxEntry values keyed by localId.
- */
+interface Schema extends DBSchema {
+  /** Stored (`sent`) messages: the serializable parts of ChatMessage (no Blob, no error). */
+  messages: { key: [string, string]; value: ChatMessage; indexes: { seq: [string, number] } };
+  outbox: { key: string; value: OutboxEntry };
+}
+
+type Db = IDBPDatabase<Schema>;
+
 /**
  * One user's chat cache in IndexedDB (database `rtm-chat <origin> <appId> <userId>`, so users and
  * servers never share one): the stored messages of each conversation and the outbox of text sends
@@ -28,7 +31,7 @@ export interface OutboxEntry {
 export class Persistence {
   readonly #name: () => string;
   /** Opened on first use, so a session that never shows a conversation never opens it. */
-  #db: Promise<IDBDatabase | undefined> | undefined;
+  #db: Promise<Db | undefined> | undefined;
   /** Messages to write, by conversation + local id: written together once the current task ends. */
   readonly #queue = new Map<string, ChatMessage>();
   #flush: Promise<void> | undefined;
@@ -41,28 +44,27 @@ export class Persistence {
     this.#name = name;
   }
 
-  #open(): Promise<IDBDatabase | undefined> {
+  #open(): Promise<Db | undefined> {
     return (this.#db ??= (async () =>
-      openDatabase(
-        this.#name(),
-        1,
-        (db, oldVersion) => {
+      openDB<Schema>(this.#name(), 1, {
+        upgrade(db, oldVersion) {
           if (oldVersion < 1) {
             db.createObjectStore('messages', { keyPath: ['conversation', 'localId'] }).createIndex('seq', ['conversation', 'seq']);
             db.createObjectStore('outbox', { keyPath: 'localId' });
           }
         },
         // A newer version in another tab: let it upgrade; this session goes on from memory.
-        () => void this.close(),
-      ))().catch((error: unknown) => this.#fail(error)));
+        blocking: () => void this.close(),
+      }))().catch((error: unknown) => this.#fail(error)));
   }
 
   /** The newest cached messages of a conversation, oldest first. */
   recent(conversation: ConversationKey): Promise<ChatMessage[]> {
     return this.#run([], async (db) => {
+      const found: ChatMessage[] = [];
       const range = IDBKeyRange.bound([conversation, 0], [conversation, Infinity]);
-      const index = db.transaction('messages').objectStore('messages').index('seq');
-      const found = (await highest<ChatMessage>(index, range, CACHED_PAGE)).reverse();
+      let cursor = await db.transaction('messages').store.index('seq').openCursor(range, 'prev');
+      for (; cursor && found.length < CACHED_PAGE; cursor = await cursor.continue()) found.unshift(cursor.value);
       for (const message of found) this.#read.add(message);
       return found;
     });
@@ -76,29 +78,26 @@ export class Persistence {
       const batch = [...this.#queue.values()];
       this.#queue.clear();
       this.#flush = undefined;
-      return this.#run(undefined, (db) =>
-        write(db, 'messages', (store) => {
-          for (const message of batch) store.put(message);
-        }),
-      );
+      return this.#run(undefined, async (db) => {
+        const tx = db.transaction('messages', 'readwrite');
+        for (const message of batch) void tx.store.put(message);
+        await tx.done;
+      });
     });
   }
 
   /** Every pending send, oldest first. */
   outbox(): Promise<OutboxEntry[]> {
-    return this.#run([], async (db) => {
-      const entries: OutboxEntry[] = await settled(db.transaction('outbox').objectStore('outbox').getAll());
-      return entries.sort((a, b) => a.createdAt - b.createdAt);
-    });
+    return this.#run([], async (db) => (await db.getAll('outbox')).sort((a, b) => a.createdAt - b.createdAt));
   }
 
   /** Keeps a send until `unqueue`; resolves once it is written (or could not be). */
   enqueue(entry: OutboxEntry): Promise<void> {
-    return this.#run(undefined, (db) => write(db, 'outbox', (store) => store.put(entry)));
+    return this.#run(undefined, async (db) => void (await db.put('outbox', entry)));
   }
 
   unqueue(localId: string): Promise<void> {
-    return this.#run(undefined, (db) => write(db, 'outbox', (store) => store.delete(localId)));
+    return this.#run(undefined, (db) => db.delete('outbox', localId));
   }
 
   /** Writes what is queued, then closes the database. */
@@ -109,7 +108,7 @@ export class Persistence {
     (await db)?.close();
   }
 
-  async #run<T>(fallback: T, use: (db: IDBDatabase) => Promise<T>): Promise<T> {
+  async #run<T>(fallback: T, use: (db: Db) => Promise<T>): Promise<T> {
     try {
       const db = await this.#open();
       return db ? await use(db) : fallback;
