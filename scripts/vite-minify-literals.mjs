@@ -11,7 +11,10 @@ export function minifyLitLiterals() {
     name: 'rtm-minify-lit-literals',
     async transform(code, id) {
       if (!/\/src\/.*\.ts$/.test(id)) return null;
-      return (await minifyHTMLLiterals(code, { fileName: id })) ?? null;
+      // Unquoted static attribute values and bare boolean attributes are valid HTML, and Lit
+      // parses them the same way; bindings keep their place.
+      const html = { removeAttributeQuotes: true, collapseBooleanAttributes: true };
+      return (await minifyHTMLLiterals(code, { fileName: id, html })) ?? null;
     },
   };
 }

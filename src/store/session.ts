@@ -753,8 +753,8 @@ class Session implements ChatSession {
 
   typing(key: ConversationKey): void {
     const target = this.#target(key);
-    if (!this.#active || !target || this.#checkKey(key)) return;
-    // Best effort: a lost typing notice is not worth an error.
+    if (!this.#active || !target) return;
+    // Best effort: a lost typing notice (or one the client refuses, for a bad id) is not worth an error.
     this.#client?.sendTypingIndicator(target).catch(() => {});
   }
 
