@@ -161,6 +161,10 @@ describe('bad-input corpus: elements', () => {
     await waitFor(() => trap.__pwned, 'the control payload to run');
     expect(injected([host])).to.include.members(['<img> that is not a thumbnail', '<svg>']);
     expect(readsLeftToRight(root.querySelectorAll('p')[1]!), 'an override reads right to left').to.be.false;
+    // Let every control image fail and run its handler now, not during a later test: the first
+    // payload to run may not be the last (an <img src=x> errors only after its request fails).
+    await waitFor(() => [...root.querySelectorAll('img')].every((img) => img.complete), 'the control images to settle');
+    await new Promise((resolve) => setTimeout(resolve, 200));
     host.remove();
     delete trap.__pwned;
   });
