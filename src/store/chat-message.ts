@@ -90,6 +90,13 @@ export function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** The message without its `error` (sent again, or stored after all). */
+export function withoutError(message: ChatMessage): ChatMessage {
+  if (!('error' in message)) return message;
+  const { error: _error, ...rest } = message;
+  return rest;
+}
+
 /** A stored message (live push or history) as a ChatMessage. */
 export function storedChatMessage(
   conversation: ConversationKey,

@@ -79,6 +79,11 @@ export class ConversationList {
     return this.#entries.get(key)?.summary;
   }
 
+  /** The highest sequence number known in a conversation (0 when none, or not listed). */
+  lastSeqOf(key: ConversationKey): number {
+    return this.#entries.get(key)?.lastSeq ?? 0;
+  }
+
   /**
    * Takes the server's list. Conversations it does not name stay only while their last message
    * is not stored yet (a first message to a new peer, still sending or failed).

@@ -1,6 +1,6 @@
 import { atom, type ReadableAtom } from 'nanostores';
 import type { ChatMessage } from './chat-message.js';
-import type { ConversationKey } from './keys.js';
+import { compositeKey, type ConversationKey } from './keys.js';
 
 interface Entry {
   message: ChatMessage;
@@ -136,9 +136,8 @@ export class ConversationMessages {
   }
 }
 
-function entryKey(from: string, localId: string): string {
-  return `${from}\u0000${localId}`;
-}
+/** The key of an entry: sender + client message id. */
+const entryKey = (from: string, localId: string): string => compositeKey(from, localId);
 
 function compareEntries(a: Entry, b: Entry): number {
   const sa = a.message.seq;

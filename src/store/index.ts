@@ -7,6 +7,7 @@ export { createChatSession, type ChatSession, type ChatSessionOptions } from './
 export type { ChatAttachment, ChatMessage, ChatMessageStatus } from './chat-message.js';
 export type { ChatDownload, TransferSnapshot } from './transfer.js';
 export type { ConversationSummary } from './conversation-list.js';
-export type { ChannelReaders } from './live-state.js';
+export type { ChannelReaders } from './live/readers.js';
+export type { ChatReceipt } from './receipts.js';
 export type { ChatStoreEvent, ChatStoreListener, ConnectionSnapshot } from './events.js';
 export { conversationKey, parseConversationKey, type ConversationKey, type ConversationKind } from './keys.js';

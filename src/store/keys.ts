@@ -1,3 +1,6 @@
+import type { ConversationTarget } from '../client/index.js';
+import { RtmError, checkChannelName, checkUserId } from '../protocol/index.js';
+
 /**
  * Conversation keys: one string per conversation, `peer:<user id>` or `channel:<channel name>`,
  * usable as a Map key, an attribute value or a DOM event detail.
@@ -30,4 +33,28 @@ export function parseConversationKey(key: string): { kind: ConversationKind; id:
   const kind = key.slice(0, colon);
   if (colon < 0 || (kind !== 'peer' && kind !== 'channel')) return undefined;
   return { kind, id: key.slice(colon + 1) };
+}
+
+/** The client's target of a key (undefined for a string that is not a key). */
+export function targetOf(key: ConversationKey): ConversationTarget | undefined {
+  const parsed = parseConversationKey(key);
+  if (!parsed) return undefined;
+  return parsed.kind === 'peer' ? { peerId: parsed.id } : { channelId: parsed.id };
+}
+
+/** Why `key` names no conversation one can write to (a malformed key, a bad id), or undefined. */
+export function checkConversationKey(key: ConversationKey): RtmError | undefined {
+  const parsed = parseConversationKey(key);
+  if (!parsed) {
+    return new RtmError('INVALID_ARGUMENT', `${JSON.stringify(key)} is not a conversation key like "peer:bob" or "channel:lobby".`);
+  }
+  return parsed.kind === 'peer' ? checkUserId(parsed.id, 'Peer id') : checkChannelName(parsed.id);
+}
+
+/**
+ * One Map key made of several strings. Joined with NUL, which no user id, channel name, client
+ * message id or file name may contain, so different parts never make the same key.
+ */
+export function compositeKey(...parts: string[]): string {
+  return parts.join('\u0000');
 }

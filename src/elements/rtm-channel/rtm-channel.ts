@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { ContextConsumer } from '@lit/context';
-import type { ChatMessage, ChatSession, ConversationKey, ConversationSummary } from '../../store/index.js';
+import type { ChatMessage, ChatReceipt, ChatSession, ConversationKey } from '../../store/index.js';
 import type { PeerStatus } from '../../protocol/index.js';
 import { RtmError } from '../../protocol/index.js';
 import { sessionContext } from '../internal/context.js';
@@ -47,7 +47,6 @@ export class RtmChannelElement extends LitElement {
     channel: { reflect: true },
     noHeader: { type: Boolean, attribute: 'no-header', reflect: true },
     session: { attribute: false },
-    firstUnreadSeq: { state: true, attribute: false },
     dragging: { state: true, attribute: false },
   };
 
@@ -68,16 +67,14 @@ export class RtmChannelElement extends LitElement {
   }
 
   private readonly messages = new StoreController<readonly ChatMessage[]>(this);
-  private readonly conversations = new StoreController<readonly ConversationSummary[]>(this);
-  private readonly readers = new StoreController<{ members: { uid: string; readSeq: number }[] } | undefined>(this);
+  private readonly receipts = new StoreController<ReadonlyMap<string, ChatReceipt>>(this);
+  /** The first unread message when this conversation was opened (the "New" divider). */
+  private readonly firstUnread = new StoreController<number | undefined>(this);
   private readonly typingUsers = new StoreController<readonly string[]>(this);
   private readonly presence = new StoreController<PeerStatus | undefined>(this);
   private get list(): RtmMessageListElement | null {
     return this.renderRoot.querySelector('rtm-message-list');
   }
-
-  /** The first unread message when this conversation was opened (the "New" divider). */
-  private firstUnreadSeq: number | undefined;
 
   /** Whether files are being dragged over the conversation (shows the drop hint). */
   private dragging = false;
@@ -107,23 +104,22 @@ export class RtmChannelElement extends LitElement {
       const key = this.conversation;
       const session = key ? this.session : undefined;
       this.messages.setStore(session && key ? session.messagesOf(key) : undefined);
-      this.conversations.setStore(session?.$conversations);
-      this.readers.setStore(session && key && this.channel && !this.peer ? session.readersOf(key) : undefined);
+      this.receipts.setStore(session && key ? session.receiptsOf(key) : undefined);
+      this.firstUnread.setStore(session && key ? session.firstUnreadOf(key) : undefined);
       this.typingUsers.setStore(session && key ? session.$typingOf(key) : undefined);
       this.presence.setStore(session && this.peer ? session.presenceOf(this.peer) : undefined);
-      this.firstUnreadSeq = session && key ? session.firstUnreadSeq(key) : undefined;
       this.reachedStart = false;
-      this.firstUnreadSettled = this.firstUnreadSeq !== undefined || (this.messages.value?.length ?? 0) > 0;
-    } else if (!this.firstUnreadSettled && this.session && (this.messages.value?.length ?? 0) > 0) {
-      // Opened before anything was loaded: the first unread is known once the messages are.
-      const key = this.conversation;
-      this.firstUnreadSeq = key ? this.session.firstUnreadSeq(key) : undefined;
-      this.firstUnreadSettled = true;
+    }
+    // A new function only when the receipts change: the list re-renders for them, not for typing.
+    const receipts = this.receipts.value;
+    if (receipts !== this.receiptsShown) {
+      this.receiptsShown = receipts;
+      this.receiptOf = receipts && ((message) => receiptText(receipts.get(message.localId)));
     }
   }
 
-  /** Whether the "New" divider's position has been decided for this conversation. */
-  private firstUnreadSettled = false;
+  private receiptsShown: ReadonlyMap<string, ChatReceipt> | undefined;
+  private receiptOf: ((message: ChatMessage) => MessageReceipt | undefined) | undefined;
 
   protected override updated(): void {
     this.markReadIfSeen();
@@ -159,25 +155,6 @@ export class RtmChannelElement extends LitElement {
   private onComposerInput(): void {
     const key = this.conversation;
     if (key) this.session?.typing(key);
-  }
-
-  /** Receipt text for your own sent messages: delivered/read (peer), read by N (channel). */
-  private receiptFor(key: ConversationKey, session: ChatSession, message: ChatMessage): MessageReceipt | undefined {
-    if (this.peer) {
-      const receipt = session.receiptOf(key, message);
-      if (receipt === 'read') return { text: strings.read };
-      if (receipt === 'delivered') return { text: strings.delivered };
-      return undefined;
-    }
-    const count = session.readCount(key, message);
-    const members = this.readers.value?.members;
-    if (!count || !members || message.seq === undefined) return undefined;
-    const others = members.filter((member) => member.uid !== message.from);
-    return {
-      text: strings.readBy(count.read),
-      readers: others.filter((member) => member.readSeq >= message.seq!).map((member) => member.uid),
-      nonReaders: others.filter((member) => member.readSeq < message.seq!).map((member) => member.uid),
-    };
   }
 
   private onSubmit(event: RtmComposerSubmitEvent): void {
@@ -291,9 +268,7 @@ export class RtmChannelElement extends LitElement {
   }
 
   override render() {
-    const key = this.conversation;
-    const session = this.session;
-    const ready = Boolean(key);
+    const ready = Boolean(this.conversation);
     const typing = this.typingUsers.value ?? [];
     return html`
       ${this.noHeader
@@ -304,8 +279,8 @@ export class RtmChannelElement extends LitElement {
         exportparts="log, message, message-own, message-other, meta, sender, time, bubble, attachment-bubble, status, retry-button, empty, attachment, caption, receipt-button, receipt-details, new-divider, new-messages-button, jump-button"
         .messages=${this.messages.value ?? []}
         label=${strings.messages(this.conversationTitle)}
-        .receiptOf=${key && session ? (message: ChatMessage) => this.receiptFor(key, session, message) : undefined}
-        .firstUnreadSeq=${this.firstUnreadSeq}
+        .receiptOf=${this.receiptOf}
+        .firstUnreadSeq=${this.firstUnread.value}
         @rtm-message-retry=${this.onRetry}
         @rtm-list-pinned=${this.onPinned}
         @rtm-load-older=${this.onLoadOlder}
@@ -322,6 +297,14 @@ export class RtmChannelElement extends LitElement {
       ${this.dragging ? html`<div part="drop-hint" class="drop-hint" aria-hidden="true">${strings.dropFiles}</div>` : nothing}
     `;
   }
+}
+
+/** What a message's receipt says: delivered/read (peer), read by N (channel). */
+function receiptText(receipt: ChatReceipt | undefined): MessageReceipt | undefined {
+  if (receipt?.kind === 'channel') return { text: strings.readBy(receipt.read), readers: receipt.readers, nonReaders: receipt.nonReaders };
+  if (receipt?.state === 'read') return { text: strings.read };
+  if (receipt?.state === 'delivered') return { text: strings.delivered };
+  return undefined;
 }
 
 declare global {

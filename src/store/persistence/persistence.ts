@@ -1,7 +1,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { RtmMessage } from '../../client/index.js';
 import type { ChatMessage } from '../chat-message.js';
-import type { ConversationKey } from '../keys.js';
+import { compositeKey, type ConversationKey } from '../keys.js';
 
 /** How many of a conversation's newest cached messages a mount shows before the server answers. */
 const CACHED_PAGE = 100;
@@ -73,7 +73,7 @@ export class Persistence {
   /** Queues a stored message for writing; the queue is written in one transaction per task. */
   save(message: ChatMessage): void {
     if (message.status !== 'sent' || this.#read.has(message)) return;
-    this.#queue.set(`${message.conversation}\u0000${message.localId}`, serializable(message));
+    this.#queue.set(compositeKey(message.conversation, message.localId), serializable(message));
     this.#flush ??= new Promise<void>((resolve) => setTimeout(resolve)).then(() => {
       const batch = [...this.#queue.values()];
       this.#queue.clear();

@@ -1,5 +1,5 @@
-import { backoffDelay } from '../client/index.js';
-import { RECONNECT_BASE_DELAY_MS, RECONNECT_GIVE_UP_MS, RECONNECT_MAX_DELAY_MS, RtmError } from '../protocol/index.js';
+import { backoffDelay } from '../../client/index.js';
+import { RECONNECT_BASE_DELAY_MS, RECONNECT_GIVE_UP_MS, RECONNECT_MAX_DELAY_MS, RtmError } from '../../protocol/index.js';
 
 /**
  * Asks the page's token provider for a token, and keeps asking with the reconnect backoff while it

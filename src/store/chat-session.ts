@@ -1,0 +1,181 @@
+import type { ReadableAtom } from 'nanostores';
+import type { RtmClientOptions, WebSocketConstructor } from '../client/index.js';
+import type { PeerStatus, RtmError } from '../protocol/index.js';
+import type { ChatMessage } from './chat-message.js';
+import type { ConversationSummary } from './conversation-list.js';
+import type { ChatStoreListener, ConnectionSnapshot } from './events.js';
+import type { ConversationKey, ConversationKind } from './keys.js';
+import type { ChannelReaders } from './live/readers.js';
+import type { ChatReceipt } from './receipts.js';
+import type { ChatDownload, TransferSnapshot } from './transfer.js';
+
+/** Options of {@link createChatSession}. */
+export interface ChatSessionOptions {
+  /** The http(s) base URL of the rtm-chat server. */
+  server: string;
+  appId: string;
+  /** The user this session signs in as. */
+  userId: string;
+  /** A token for `userId`. Used when there is no `tokenProvider`. */
+  token?: string;
+  /** Called for a token at every `start()`; takes precedence over `token`. */
+  tokenProvider?: () => Promise<string>;
+  /** A WebSocket constructor (a wrapper in tests, or a Worker's). Default: the global one. */
+  WebSocket?: WebSocketConstructor;
+  /** Transport settings passed to the client (for tests, or a shorter give-up time). */
+  client?: Pick<RtmClientOptions, 'logFilter' | 'reconnectGiveUpMs' | 'sendTimeoutMs'>;
+  /**
+   * Share one connection among this user's tabs on this origin (default true, where the browser
+   * has Web Locks and BroadcastChannel): one tab holds the socket, the others go through it, and
+   * another takes over when it closes. `false` gives this session a socket of its own.
+   */
+  shareConnection?: boolean;
+}
+
+/**
+ * One signed-in user's chat state over one transport client: connection, conversation list, and
+ * the messages of each conversation, plus the actions the views call. Views never see the client.
+ * Stored messages and the offline outbox are kept in IndexedDB, one database per server origin,
+ * app and user; without IndexedDB (private mode, a Worker without it) it all stays in memory.
+ */
+export interface ChatSession {
+  /** The session's user id. */
+  readonly userId: string;
+  /** The connection state (`IDLE` until `start()`). */
+  readonly $connection: ReadableAtom<ConnectionSnapshot>;
+  /**
+   * This user's conversations, most recently active first: loaded from the server at every
+   * (re)connect — peer conversations with any message and the channels the user is a member of,
+   * including those with no message loaded in this session — with unread counts and read
+   * markers, then kept current by messages, read markers (this tab's and other tabs'), receipts
+   * and presence.
+   */
+  readonly $conversations: ReadableAtom<readonly ConversationSummary[]>;
+  /** Unread messages over every conversation (an `unread` event announces each change). */
+  readonly $totalUnread: ReadableAtom<number>;
+  /** The key of a conversation: `peer:<id>` or `channel:<name>`. */
+  conversationKey(kind: ConversationKind, id: string): ConversationKey;
+  /**
+   * The messages of a conversation (the same atom for the same key). Mounting it shows the newest
+   * messages cached in IndexedDB at once (when available), then joins a channel
+   * (membership lasts: the channel stays in `$conversations` and keeps counting unread after the
+   * view closes) and loads the latest history page; after every reconnect a mounted conversation
+   * catches up on what it missed (`syncMessages` after its newest message, or the newest page when
+   * it is too far behind).
+   */
+  messagesOf(key: ConversationKey): ReadableAtom<readonly ChatMessage[]>;
+  /**
+   * Loads the page of history before the oldest message shown (infinite scroll upward); resolves
+   * `false` once the beginning of the conversation is reached. One page at a time: a call while one
+   * is loading shares it. Needs the conversation mounted (`messagesOf(key)` subscribed).
+   */
+  loadOlder(key: ConversationKey): Promise<boolean>;
+  /**
+   * Marks the conversation read up to its newest loaded message (no-op when already read that
+   * far). The view decides when: the newest message is visible and the page visible and focused.
+   * The unread count drops at once; the server's answer and other tabs follow.
+   */
+  markRead(key: ConversationKey): void;
+  /**
+   * The receipts of this user's stored messages in a conversation, by local id, kept current:
+   * peer messages `sent`, `delivered` (reached a device of the peer) or `read` (the peer's read
+   * marker passed it); channel messages with who of the other members has read them and who not.
+   * Mounting it for a channel mounts `readersOf(key)`, which loads the members' read markers.
+   * Views subscribe to this rather than asking `receiptOf` per message while rendering.
+   */
+  receiptsOf(key: ConversationKey): ReadableAtom<ReadonlyMap<string, ChatReceipt>>;
+  /**
+   * For one of this user's sent peer messages, now: `read` once the peer's read marker passed it,
+   * `delivered` once it reached a device of the peer, else `sent`. Undefined for other messages.
+   * Reads the current state without subscribing (views use `receiptsOf`).
+   */
+  receiptOf(key: ConversationKey, message: ChatMessage): 'sent' | 'delivered' | 'read' | undefined;
+  /**
+   * A channel's members with their read markers: mounting it loads them (after every reconnect
+   * too) and follows their changes. Undefined until loaded, and for peer conversations.
+   */
+  readersOf(key: ConversationKey): ReadableAtom<ChannelReaders | undefined>;
+  /**
+   * For this user's channel messages, now: how many members other than the sender have read it,
+   * of how many. Needs `readersOf(key)` (or `receiptsOf(key)`) mounted; undefined otherwise.
+   */
+  readCount(key: ConversationKey, message: ChatMessage): { read: number; of: number } | undefined;
+  /** The ids of the users typing in a conversation now; each disappears when their notice expires. */
+  $typingOf(key: ConversationKey): ReadableAtom<readonly string[]>;
+  /**
+   * Leaves a channel for good: the membership ends, so it leaves `$conversations` and stops
+   * counting unread (showing its messages again joins it again). Rejects with the RtmError.
+   */
+  leave(key: ConversationKey): Promise<void>;
+  /** Tells the conversation this user is typing; call it on every input (it is throttled). */
+  typing(key: ConversationKey): void;
+  /** A user's online status: mounting it subscribes, unmounting unsubscribes. Undefined until known. */
+  presenceOf(userId: string): ReadableAtom<PeerStatus | undefined>;
+  /**
+   * Where a "New" divider goes: the seq of the first message from others that was unread when the
+   * conversation was opened (mounted), kept while it stays open; messages arriving after that do
+   * not move it, nor does marking read. Before the messages there are loaded it is the read marker
+   * + 1 when something was unread. Undefined when nothing was unread, and until the conversation
+   * list is loaded. Mounting it mounts `messagesOf(key)`.
+   */
+  firstUnreadOf(key: ConversationKey): ReadableAtom<number | undefined>;
+  /** The current value of `firstUnreadOf(key)`, without subscribing. */
+  firstUnreadSeq(key: ConversationKey): number | undefined;
+  /**
+   * Signs in (token from `tokenProvider`, else `token`). Idempotent while signing in or signed in;
+   * after the connection ended it signs in again. Rejects with the login's RtmError, which also
+   * lands in `$connection.error` and as an `error` event.
+   */
+  start(): Promise<void>;
+  /**
+   * Signs out, detaches from the client and closes the IndexedDB cache: no listeners, no timers
+   * remain. `start()` may follow.
+   */
+  stop(): Promise<void>;
+  /**
+   * Sends a text message. Throws the RtmError synchronously, adding nothing, when `validateDraft`
+   * refuses it. Otherwise adds a `sending` message at once and resolves with it once `sent` or
+   * `failed` (never rejects: a failure is the message's `error` and an `error` event). Sent while
+   * offline, it is kept in an IndexedDB outbox until acknowledged: the next `start()` (after a
+   * reload, say) shows it as `sending` and sends it again with the same client message id, so
+   * the server stores it once. Files are not kept: an upload does not survive a reload.
+   */
+  send(key: ConversationKey, text: string): Promise<ChatMessage>;
+  /**
+   * Sends a failed message again with the same client message id (the server stores it once);
+   * a message whose upload failed uploads again first. Resolves like `send`; rejects with
+   * INVALID_ARGUMENT when there is no such own message.
+   */
+  retry(key: ConversationKey, localId: string): Promise<ChatMessage>;
+  /** Why `text` cannot be sent to `key` (MESSAGE_EMPTY, MESSAGE_TOO_LARGE, INVALID_USER_ID, …), or undefined. */
+  validateDraft(key: ConversationKey, text: string): RtmError | undefined;
+  /**
+   * Why each file cannot be sent to `key`, without uploading anything: MEDIA_EMPTY,
+   * MEDIA_TOO_LARGE (over 30 MB), INVALID_FILE_NAME, or the key's error; undefined for a good one.
+   */
+  validateFiles(key: ConversationKey, files: readonly File[]): (RtmError | undefined)[];
+  /**
+   * Sends files: each becomes its own message at once (status `uploading`, with an `attachment`),
+   * uploads (images as IMAGE with pixel size and a generated thumbnail, shown as a local preview
+   * as soon as it exists; everything else as FILE), then is sent (peers: kept offline too).
+   * Follow an upload with `transferOf(localId)`. Throws the first RtmError of `validateFiles`
+   * synchronously, adding nothing. A failed upload or send leaves the message `failed` (`retry`).
+   */
+  sendFiles(key: ConversationKey, files: readonly File[]): ChatMessage[];
+  /** The upload of an own message (by local id): undefined until it starts, kept after it ends. */
+  transferOf(localId: string): ReadableAtom<TransferSnapshot | undefined>;
+  /**
+   * Cancels the upload of an own message: it becomes `failed` with error CANCELLED (`retry`
+   * uploads again). No effect once the upload finished.
+   */
+  cancelUpload(key: ConversationKey, localId: string): void;
+  /** Downloads a media object, with progress and cancel. */
+  download(mediaId: string): ChatDownload;
+  /**
+   * A signed URL of a media object for `<img src>` or a link (`fileName` names a saved file);
+   * cached until shortly before it expires.
+   */
+  mediaUrl(mediaId: string, fileName?: string): Promise<string>;
+  /** Listens to store events (incoming messages, unread total, errors, connection changes); returns the unsubscribe. */
+  subscribe(listener: ChatStoreListener): () => void;
+}
