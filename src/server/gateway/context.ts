@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppRegistry } from '../apps.js';
 import type { ConversationStore, MediaStore, MessageStore } from '../storage/types.js';
 import type { WebhookEvents } from '../webhooks/recorder.js';
-import type { Presence } from './presence.js';
+import type { PresenceRouter } from './presence-router.js';
 import type { ConnectionRateLimits } from './rate-limit.js';
 
 /** Everything a frame handler may use; built once per server. */
@@ -13,7 +13,7 @@ export interface GatewayContext {
   conversations: ConversationStore;
   /** Media records, to check the ids IMAGE and FILE messages carry. */
   media: MediaStore;
-  presence: Presence;
+  presence: PresenceRouter;
   /** The server clock (injectable for tests: offline expiry, token expiry, message times). */
   now: () => number;
   log: FastifyBaseLogger;

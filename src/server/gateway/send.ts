@@ -3,7 +3,7 @@ import { channelConversation, peerConversation } from '../messaging/conversation
 import { newMessageId } from '../messaging/message-ids.js';
 import type { StoreResult } from '../storage/types.js';
 import type { GatewayContext } from './context.js';
-import type { RoutedConnection } from './presence.js';
+import type { RoutedConnection } from './presence-router.js';
 
 /**
  * Storing and delivering a message, shared by the WebSocket gateway (`peer.send`, `channel.send`)
