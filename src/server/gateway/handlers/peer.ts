@@ -1,7 +1,7 @@
 import { peerConversation } from '../../messaging/conversations.js';
+import { deliverPeerMessage, storePeerMessage } from '../../messaging/deliver.js';
+import { checkMediaReference } from '../../messaging/media-reference.js';
 import type { GatewayContext } from '../context.js';
-import { checkMediaReference } from '../media.js';
-import { deliverPeerMessage, storePeerMessage } from '../send.js';
 import type { FrameHandler } from './types.js';
 
 /**

@@ -2,7 +2,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify
 import { randomUUID } from 'node:crypto';
 import { MAX_REST_BODY_BYTES, REST_BASE_PATH, RtmError } from '../../../protocol/index.js';
 import type { AppRegistry } from '../../apps.js';
-import type { SendContext } from '../../gateway/send.js';
+import type { SendContext } from '../../messaging/deliver.js';
 import { authenticate, type RestAuth } from './auth.js';
 import { restErrorHandler } from './errors.js';
 import { sendChannelMessage, sendPeerMessage } from './messages.js';
@@ -10,7 +10,7 @@ import { registerRestRateLimit } from './rate-limit.js';
 
 export interface RestApiOptions {
   apps: AppRegistry;
-  /** The gateway's messages, presence and clock: REST messages take the same path. */
+  /** The messages, router and clock the gateway sends with: REST messages take the same path. */
   send: SendContext;
   log: FastifyBaseLogger;
   ackTimeoutMs: number;
