@@ -48,8 +48,8 @@ function parseRestJson(text: string): unknown {
 }
 
 /**
- * The RTM RESTful message API of seed 004 (docs/rest-api.md), in its own Fastify scope: its own
- * error handler (REST bodies `{ result, request_id, code, message }`) and rate limit.
+ * Agora RTM's RESTful message API, wire-compatible (docs/rest-api.md), in its own Fastify scope:
+ * its own error handler (REST bodies `{ result, request_id, code, message }`) and rate limit.
  *
  * Per request: `onRequest` assigns the request id and authenticates (401), `preParsing` rate-limits
  * by app id (429), the JSON body is parsed (400), the handler validates, stores and delivers.
@@ -75,7 +75,7 @@ export async function registerRestApi(app: FastifyInstance, options: RestApiOpti
       rest.restRequestId = randomUUID();
       rest.restAuth = await authenticate(options.apps, rest.params.appid, rest.params.user_id, request, options.send.now());
     };
-    // Fastify also parses text/plain; the seed's bodies are JSON, so say that instead of "not an object".
+    // Fastify also parses text/plain; this API's bodies are JSON, so say that instead of "not an object".
     const preValidation = async (request: FastifyRequest) => {
       if (!JSON_TYPE.test(request.headers['content-type'] ?? '')) {
         throw new RtmError('INVALID_ARGUMENT', 'Send the body as JSON with "Content-Type: application/json;charset=utf-8".');
