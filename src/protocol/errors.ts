@@ -2,8 +2,8 @@
  * Error codes shared by the server, the transport core and the elements. Each has a stable number
  * (`code`) and a stable name (`reason`); the message is for developers and may change.
  *
- * Numbering: 1xx session and arguments, 2xx authentication, 3xx reachability (300 from seed 002),
- * 4xx bad input, 5xx transport and server (510 from seed 002).
+ * Numbering: 1xx session and arguments, 2xx authentication, 3xx reachability, 4xx bad input, 5xx
+ * transport and server.
  */
 export const ErrorCodes = {
   /** The client was used before `login()` resolved. */
@@ -34,7 +34,7 @@ export const ErrorCodes = {
   /** REST Basic credentials that are not the app's REST key and secret, or another scheme. */
   INVALID_CREDENTIALS: 207,
 
-  /** No ack within the send timeout, and the retry after reconnecting failed too (seed 002). */
+  /** No ack within the send timeout, and the retry after reconnecting failed too. */
   SERVER_NOT_REACHABLE: 300,
   /** Login got no reply in time. */
   LOGIN_TIMEOUT: 301,
@@ -86,7 +86,7 @@ export const ErrorCodes = {
   INTERNAL_ERROR: 500,
   /** An upload or download failed on the network or the server (HTTP status in the message). */
   MEDIA_TRANSFER_FAILED: 501,
-  /** A send while the client has given up reconnecting (seed 002). */
+  /** A send while the client has given up reconnecting. */
   MESSAGE_WEBSOCKET_DISCONNECTED: 510,
   /** The session was closed because the same user logged in elsewhere with `replace`. */
   SESSION_REPLACED: 511,

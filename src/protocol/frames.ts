@@ -261,8 +261,8 @@ export interface ErrorFrame {
 }
 
 /**
- * Offline messages of one peer conversation, delivered at login in one batch per conversation
- * (seed 003), oldest first.
+ * Offline messages of one peer conversation, delivered at login in one batch per conversation,
+ * oldest first.
  */
 export interface OfflineBatchFrame {
   t: 'peer.offline_batch';

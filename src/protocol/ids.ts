@@ -2,7 +2,7 @@ import { RtmError, type ErrorReason } from './errors.js';
 import { MAX_CLIENT_MESSAGE_ID_LENGTH, MAX_ID_LENGTH } from './limits.js';
 
 /**
- * The characters a user id or channel name may use (seed 004): ASCII letters and digits, space, and
+ * The characters a user id or channel name may use: ASCII letters and digits, space, and
  * `! # $ % & ( ) + - : ; < = . > ? @ [ ] ^ _ { } | ~ , '`.
  */
 const ID_CHARSET = /^[A-Za-z0-9 !#$%&()+\-:;<=.>?@[\]^_{}|~,']+$/;
@@ -40,7 +40,7 @@ export function checkChannelName(value: unknown, what = 'Channel name'): RtmErro
   return idError('INVALID_CHANNEL_NAME', what, value);
 }
 
-/** Whether `value` is a valid user id (seed 004 rules). */
+/** Whether `value` is a valid user id (length, charset, no leading or trailing space). */
 export function isValidUserId(value: unknown): value is string {
   return describeIdProblem(value) === undefined;
 }

@@ -1,9 +1,9 @@
 /**
- * Every limit the widget and the server enforce, in one place (ARCHITECTURE.md §6 and the seeds).
+ * Every limit the widget and the server enforce, in one place (ARCHITECTURE.md §6).
  * Both sides import these numbers; nothing else in the project may restate them.
  */
 
-/** Longest user id or channel name, in characters (seed 004). */
+/** Longest user id or channel name, in characters. */
 export const MAX_ID_LENGTH = 64;
 
 /**
@@ -25,7 +25,7 @@ export const MAX_FRAME_BYTES = MAX_MESSAGE_BYTES + FRAME_ENVELOPE_BYTES;
 /** Longest client message id (characters from the id alphabet `[A-Za-z0-9_-]`). */
 export const MAX_CLIENT_MESSAGE_ID_LENGTH = 64;
 
-/** Largest media file, in bytes (seeds 000/001). */
+/** Largest media file, in bytes. */
 export const MAX_MEDIA_BYTES = 30 * 1024 * 1024;
 
 /** Smallest media file, in bytes: empty files are refused. */
@@ -67,7 +67,7 @@ export const MAX_OFFLINE_MESSAGES_PER_RECEIVER = 200;
 /** How long an offline peer message is kept for a receiver who stays away. */
 export const OFFLINE_MESSAGE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** How long a send waits for the server's ack before it is retried once (seed 002). */
+/** How long a send waits for the server's ack before it is retried once. */
 export const SEND_TIMEOUT_MS = 10_000;
 
 /** How many times a send is transmitted before it fails with SERVER_NOT_REACHABLE. */

@@ -2,7 +2,7 @@ import { RtmError } from './errors.js';
 import { MAX_FILE_NAME_LENGTH } from './limits.js';
 
 /**
- * Media: the HTTP side of image and file messages (seeds 000/001). A file is uploaded once, gets
+ * Media: the HTTP side of image and file messages. A file is uploaded once, gets
  * a server-generated media id, and is kept for MEDIA_TTL_MS; messages carry the id, never bytes
  * (except a small thumbnail). See docs/protocol.md, "Media".
  */

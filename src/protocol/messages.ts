@@ -9,7 +9,7 @@ import { checkFileName, checkMediaId, normalizeMediaType } from './media.js';
  * - `TEXT`: `text` is the message.
  * - `RAW`: `data` is the payload, base64-encoded; `description` is optional text about it.
  * - `IMAGE` / `FILE`: an uploaded media object by id, with its display name, size, and an
- *   optional small thumbnail (base64) shown before anything is downloaded (seeds 000/001).
+ *   optional small thumbnail (base64) shown before anything is downloaded.
  */
 export type WireMessage = WireTextMessage | WireRawMessage | WireImageMessage | WireFileMessage;
 

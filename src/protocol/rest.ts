@@ -3,8 +3,8 @@ import { checkChannelName, checkUserId } from './ids.js';
 import { checkMessageSize, describeTextProblem, type WireTextMessage } from './messages.js';
 
 /**
- * The RTM RESTful message API (seed 004), wire-compatible with Agora's: request bodies, response
- * bodies and their validation. The routes are documented in docs/rest-api.md.
+ * Agora RTM's RESTful message API, wire-compatible: request bodies, response bodies and their
+ * validation. The routes are documented in docs/rest-api.md.
  *
  * - `POST /dev/v2/project/<appid>/rtm/users/<user_id>/peer_messages?wait_for_ack=true|false`
  * - `POST /dev/v2/project/<appid>/rtm/users/<user_id>/channel_messages`
@@ -14,9 +14,10 @@ import { checkMessageSize, describeTextProblem, type WireTextMessage } from './m
 export const REST_BASE_PATH = '/dev/v2/project';
 
 /**
- * What became of a message (the seed's `code`): `message_sent` the server has it (and, for a peer
- * message, `wait_for_ack` was false); `message_delivered` the receiver's client confirmed it;
- * `message_offline` the receiver had no connection (kept for them when `enable_offline_messaging`).
+ * What became of a message (the `code` of Agora's answers): `message_sent` the server has it
+ * (and, for a peer message, `wait_for_ack` was false); `message_delivered` the receiver's client
+ * confirmed it; `message_offline` the receiver had no connection (kept for them when
+ * `enable_offline_messaging`).
  */
 export type RestMessageCode = 'message_sent' | 'message_delivered' | 'message_offline';
 
@@ -29,8 +30,8 @@ export interface RestSuccessBody {
 }
 
 /**
- * Any other answer (400, 401, 408, 429, 500): the seed's three fields, with `code` set to the
- * protocol error reason (stable, machine-readable), plus a `message` for the developer.
+ * Any other answer (400, 401, 408, 429, 500): the three fields of Agora's answers, with `code`
+ * set to the protocol error reason (stable, machine-readable), plus a `message` for the developer.
  */
 export interface RestErrorBody {
   result: 'failed';
@@ -72,8 +73,8 @@ function requireObject(body: unknown, example: string): Record<string, unknown> 
 }
 
 /**
- * Unknown fields are refused rather than ignored: names are case-sensitive (seed 004), and a
- * misspelt `enable_offline_messaging` would otherwise silently lose offline messages.
+ * Unknown fields are refused rather than ignored: names are case-sensitive (as in Agora's API),
+ * and a misspelt `enable_offline_messaging` would otherwise silently lose offline messages.
  */
 function refuseUnknownFields(record: Record<string, unknown>, known: readonly string[]): void {
   const unknown = Object.keys(record).filter((key) => !known.includes(key));

@@ -10,7 +10,7 @@ import {
 } from '../protocol/index.js';
 import { provisionApps } from './apps.js';
 import { readConfigFile } from './config.js';
-import { InMemoryPresence, registerGateway } from './gateway/index.js';
+import { InMemoryPresenceRouter, registerGateway } from './gateway/index.js';
 import { DEFAULT_CONNECTION_RATE_LIMITS, type ConnectionRateLimits } from './gateway/rate-limit.js';
 import { registerCors } from './http/cors.js';
 import { registerDevTokenRoute } from './http/dev-token.js';
@@ -155,7 +155,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       messages: storage.messages,
       conversations: storage.conversations,
       media: storage.media,
-      presence: new InMemoryPresence(),
+      presence: new InMemoryPresenceRouter(),
       now,
       log,
       loginDeadlineMs: options.loginDeadlineMs ?? LOGIN_DEADLINE_MS,

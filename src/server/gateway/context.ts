@@ -1,25 +1,21 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppRegistry } from '../apps.js';
-import type { ConversationStore, MediaStore, MessageStore } from '../storage/types.js';
-import type { WebhookEvents } from '../webhooks/recorder.js';
-import type { Presence } from './presence.js';
+import type { SendContext } from '../messaging/deliver.js';
+import type { ConversationStore, MediaStore } from '../storage/types.js';
 import type { ConnectionRateLimits } from './rate-limit.js';
 
-/** Everything a frame handler may use; built once per server. */
-export interface GatewayContext {
+/**
+ * Everything a frame handler may use; built once per server. The part that sends messages
+ * (messages, presence, clock, webhooks) is the one the REST API shares.
+ */
+export interface GatewayContext extends SendContext {
   apps: AppRegistry;
-  messages: MessageStore;
   /** Channel membership, read and delivery markers, conversation lists. */
   conversations: ConversationStore;
   /** Media records, to check the ids IMAGE and FILE messages carry. */
   media: MediaStore;
-  presence: Presence;
-  /** The server clock (injectable for tests: offline expiry, token expiry, message times). */
-  now: () => number;
   log: FastifyBaseLogger;
   loginDeadlineMs: number;
-  /** Webhook events to record after a write (absent: no app has a webhook). */
-  webhooks?: WebhookEvents;
   /** Per-connection rate limits; undefined = the protocol defaults, false = none (benchmarks). */
   rateLimits?: ConnectionRateLimits | false;
 }

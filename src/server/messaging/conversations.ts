@@ -1,7 +1,9 @@
 import type { ConversationRef } from '../../protocol/index.js';
+import type { UserConversation } from '../storage/types.js';
 
 /**
- * Conversation keys, the unit that `seq` counts in and history pages through.
+ * Conversation keys, the unit that `seq` counts in and history pages through. They are built here
+ * and nowhere else.
  *
  * - peer: `p:<uidA>/<uidB>` with the pair sorted, so both sides name the same conversation;
  *   '/' is outside the id charset, so no two pairs can produce the same key.
@@ -15,16 +17,8 @@ export function channelConversation(channel: string): string {
   return `c:${channel}`;
 }
 
-/** A conversation as one user sees it: its key, and the other user's id or the channel name. */
-export interface ConversationKey {
-  conv: string;
-  kind: 'peer' | 'channel';
-  /** The other user of a peer conversation (the user themself for notes to self), or the channel. */
-  target: string;
-}
-
-/** The conversation `uid` names with `{ peer }` or `{ channel }`. */
-export function conversationOf(uid: string, ref: ConversationRef): ConversationKey {
+/** The conversation `uid` names with `{ peer }` or `{ channel }`, as that user sees it. */
+export function conversationOf(uid: string, ref: ConversationRef): UserConversation {
   if (ref.peer !== undefined) return { conv: peerConversation(uid, ref.peer), kind: 'peer', target: ref.peer };
   return { conv: channelConversation(ref.channel), kind: 'channel', target: ref.channel };
 }

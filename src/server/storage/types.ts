@@ -105,7 +105,10 @@ export interface ReadResult {
   totalUnread: number;
 }
 
-/** A conversation of one user: key, kind and the other user's id or the channel name. */
+/**
+ * A conversation as one user sees it (`conversationOf` in `messaging/conversations.ts` builds it):
+ * its key, its kind, and the other user's id (the user themself for notes to self) or the channel.
+ */
 export interface UserConversation {
   conv: string;
   kind: 'peer' | 'channel';

@@ -1,6 +1,6 @@
 import { RtmError } from '../../../protocol/index.js';
-import { checkMediaReference } from '../media.js';
-import { deliverChannelMessage, storeChannelMessage } from '../send.js';
+import { checkMediaReference } from '../../messaging/media-reference.js';
+import { deliverChannelMessage, storeChannelMessage } from '../../messaging/deliver.js';
 import type { FrameHandler } from './types.js';
 
 /**

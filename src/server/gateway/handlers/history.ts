@@ -1,5 +1,5 @@
 import { MAX_SYNC_GAP } from '../../../protocol/index.js';
-import { channelConversation, conversationOf, peerConversation } from '../../messaging/conversations.js';
+import { conversationOf } from '../../messaging/conversations.js';
 import type { FrameHandler } from './types.js';
 
 /**
@@ -7,8 +7,7 @@ import type { FrameHandler } from './types.js';
  * Channels need no join: anyone logged in may join a channel anyway.
  */
 export const history: FrameHandler<'history'> = async (ctx, conn, frame) => {
-  const conv =
-    frame.peer !== undefined ? peerConversation(conn.uid, frame.peer) : channelConversation(frame.channel ?? '');
+  const { conv } = conversationOf(conn.uid, frame.peer !== undefined ? { peer: frame.peer } : { channel: frame.channel ?? '' });
   const page = await ctx.messages.history(conn.appId, conv, frame.limit, frame.beforeSeq);
   conn.reply(frame.id, 'history', page);
 };

@@ -1,7 +1,7 @@
-import { peerConversation } from '../../messaging/conversations.js';
+import { conversationOf } from '../../messaging/conversations.js';
+import { deliverPeerMessage, storePeerMessage } from '../../messaging/deliver.js';
+import { checkMediaReference } from '../../messaging/media-reference.js';
 import type { GatewayContext } from '../context.js';
-import { checkMediaReference } from '../media.js';
-import { deliverPeerMessage, storePeerMessage } from '../send.js';
 import type { FrameHandler } from './types.js';
 
 /**
@@ -40,9 +40,8 @@ export async function recordDelivered(
   sender: string,
   seq: number,
 ): Promise<void> {
-  const conversation = { conv: peerConversation(receiver, sender), kind: 'peer', target: sender } as const;
   try {
-    const delivered = await ctx.conversations.markDelivered(appId, receiver, conversation, seq);
+    const delivered = await ctx.conversations.markDelivered(appId, receiver, conversationOf(receiver, { peer: sender }), seq);
     if (delivered !== undefined) {
       ctx.presence.sendToUser(appId, sender, { t: 'receipt', kind: 'delivered', peer: receiver, seq: delivered });
     }

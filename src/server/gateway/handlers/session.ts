@@ -54,8 +54,8 @@ export const login: FrameHandler<'login'> = async (ctx, conn, frame) => {
 };
 
 /**
- * Sends the user's kept offline messages as one `peer.offline_batch` per peer conversation (seed
- * 003), conversations in the order of their oldest message, messages oldest first. A batch is
+ * Sends the user's kept offline messages as one `peer.offline_batch` per peer conversation,
+ * conversations in the order of their oldest message, messages oldest first. A batch is
  * deleted on the server only once its frame was written to the socket (if the socket dies first it
  * stays for the next login); then the receiver's delivery marker moves and the sender gets one
  * `delivered` receipt for the batch's highest seq.

@@ -6,10 +6,10 @@ import type { FrameHandler } from './types.js';
 const TYPING_MEMORY = 64;
 
 /**
- * typing: a transparent command (seed 003) — relayed to whoever is connected right now, never
- * stored. A peer notice goes to every connection of the peer; a channel notice to every joined
- * connection except the sending one (which must have joined, as for channel.send). One notice per
- * conversation per connection every TYPING_MIN_INTERVAL_MS; more are refused with TOO_OFTEN.
+ * typing: a transparent command — relayed to whoever is connected right now, never stored. A peer
+ * notice goes to every connection of the peer; a channel notice to every joined connection except
+ * the sending one (which must have joined, as for channel.send). One notice per conversation per
+ * connection every TYPING_MIN_INTERVAL_MS; more are refused with TOO_OFTEN.
  */
 export const typing: FrameHandler<'typing'> = (ctx, conn, frame) => {
   const { appId, uid } = conn;

@@ -5,7 +5,7 @@ import type { AppRegistry } from '../../apps.js';
 import type { AppRecord } from '../../storage/types.js';
 import { verifyToken } from '../../tokens.js';
 
-/** How a REST request proved it may act for the app (seed 004 "认证"). */
+/** How a REST request proved it may act for the app: Basic or token auth, as in Agora's API. */
 export type RestAuth = { app: AppRecord; scheme: 'basic' } | { app: AppRecord; scheme: 'token'; uid: string };
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();

@@ -3,8 +3,9 @@ import { RtmError, type ErrorReason, type RestErrorBody } from '../../../protoco
 import { HttpRtmError } from '../errors.js';
 
 /**
- * REST API statuses. Seed 004 lists 200, 400, 401, 408 and 500; 429 comes from the rate limit. So
- * every bad input is a 400 here (also MESSAGE_TOO_LARGE, which the media routes answer with 413).
+ * REST API statuses. Agora's API documents 200, 400, 401, 408 and 500 (429 comes from the rate
+ * limit); to stay compatible, every bad input is a 400 here (also MESSAGE_TOO_LARGE, which the
+ * media routes answer with 413).
  */
 const REST_STATUS: Partial<Record<ErrorReason, number>> = {
   INVALID_ARGUMENT: 400,

@@ -2,7 +2,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify
 import { randomUUID } from 'node:crypto';
 import { MAX_REST_BODY_BYTES, REST_BASE_PATH, RtmError } from '../../../protocol/index.js';
 import type { AppRegistry } from '../../apps.js';
-import type { SendContext } from '../../gateway/send.js';
+import type { SendContext } from '../../messaging/deliver.js';
 import { authenticate, type RestAuth } from './auth.js';
 import { restErrorHandler } from './errors.js';
 import { sendChannelMessage, sendPeerMessage } from './messages.js';
@@ -10,7 +10,7 @@ import { registerRestRateLimit } from './rate-limit.js';
 
 export interface RestApiOptions {
   apps: AppRegistry;
-  /** The gateway's messages, presence and clock: REST messages take the same path. */
+  /** The messages, router and clock the gateway sends with: REST messages take the same path. */
   send: SendContext;
   log: FastifyBaseLogger;
   ackTimeoutMs: number;
@@ -48,8 +48,8 @@ function parseRestJson(text: string): unknown {
 }
 
 /**
- * The RTM RESTful message API of seed 004 (docs/rest-api.md), in its own Fastify scope: its own
- * error handler (REST bodies `{ result, request_id, code, message }`) and rate limit.
+ * Agora RTM's RESTful message API, wire-compatible (docs/rest-api.md), in its own Fastify scope:
+ * its own error handler (REST bodies `{ result, request_id, code, message }`) and rate limit.
  *
  * Per request: `onRequest` assigns the request id and authenticates (401), `preParsing` rate-limits
  * by app id (429), the JSON body is parsed (400), the handler validates, stores and delivers.
@@ -75,7 +75,7 @@ export async function registerRestApi(app: FastifyInstance, options: RestApiOpti
       rest.restRequestId = randomUUID();
       rest.restAuth = await authenticate(options.apps, rest.params.appid, rest.params.user_id, request, options.send.now());
     };
-    // Fastify also parses text/plain; the seed's bodies are JSON, so say that instead of "not an object".
+    // Fastify also parses text/plain; this API's bodies are JSON, so say that instead of "not an object".
     const preValidation = async (request: FastifyRequest) => {
       if (!JSON_TYPE.test(request.headers['content-type'] ?? '')) {
         throw new RtmError('INVALID_ARGUMENT', 'Send the body as JSON with "Content-Type: application/json;charset=utf-8".');

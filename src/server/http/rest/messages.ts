@@ -8,7 +8,7 @@ import {
   type RestMessageCode,
   type RestSuccessBody,
 } from '../../../protocol/index.js';
-import { deliverChannelMessage, deliverPeerMessage, storeChannelMessage, storePeerMessage, type SendContext } from '../../gateway/send.js';
+import { deliverChannelMessage, deliverPeerMessage, storeChannelMessage, storePeerMessage, type SendContext } from '../../messaging/deliver.js';
 
 export interface RestSendDeps {
   send: SendContext;

@@ -18,8 +18,9 @@ export interface RoutedConnection {
 }
 
 /**
- * Who is online, who joined which channel, and delivery to them. The gateway only talks to this
- * interface, so a later multi-node version can implement it over Redis pub/sub. Channel membership
+ * The router: who is online, who joined which channel, and delivery to their connections. The
+ * gateway and the REST API only talk to this interface, so a later multi-node version can implement
+ * it over Redis pub/sub. Channel membership
  * is per connection; the members of a channel are the distinct uids with at least one joined
  * connection. Membership changes are announced here (`channel.member_joined` / `member_left`).
  * (Persistent channel membership, for receipts and unread counts, is in storage.)
@@ -28,7 +29,7 @@ export interface RoutedConnection {
  * may subscribe to users' status; their first connection coming up and their last one going down
  * are pushed to subscribers as `presence` frames. Subscriptions end with the subscribing connection.
  */
-export interface Presence {
+export interface PresenceRouter {
   /** Starts routing to a connection that has just logged in (announcing ONLINE if it is the user's first). */
   attach(conn: RoutedConnection): void;
   /**
@@ -70,8 +71,8 @@ export interface Presence {
 // '\n' is outside the id charset, so composite keys cannot collide.
 const key = (appId: string, name: string) => `${appId}\n${name}`;
 
-/** Single-node presence: everything in this process's memory. */
-export class InMemoryPresence implements Presence {
+/** Single-node router: everything in this process's memory. */
+export class InMemoryPresenceRouter implements PresenceRouter {
   /** app+uid → that user's open connections. */
   readonly #users = new Map<string, Set<RoutedConnection>>();
   /** app+channel → uid → that user's joined connections. */

@@ -1,9 +1,9 @@
 import { MAX_OFFLINE_MESSAGES_PER_RECEIVER, OFFLINE_MESSAGE_TTL_MS, type WireMessage } from '../../protocol/index.js';
-import { channelConversation, peerConversation } from '../messaging/conversations.js';
-import { newMessageId } from '../messaging/message-ids.js';
-import type { StoreResult } from '../storage/types.js';
-import type { GatewayContext } from './context.js';
-import type { RoutedConnection } from './presence.js';
+import type { PresenceRouter, RoutedConnection } from '../gateway/presence-router.js';
+import type { MessageStore, StoreResult } from '../storage/types.js';
+import type { WebhookEvents } from '../webhooks/recorder.js';
+import { channelConversation, peerConversation } from './conversations.js';
+import { newMessageId } from './message-ids.js';
 
 /**
  * Storing and delivering a message, shared by the WebSocket gateway (`peer.send`, `channel.send`)
@@ -11,7 +11,15 @@ import type { RoutedConnection } from './presence.js';
  * offline storage, delivery markers and receipts. Each send is two steps — store (resolves after
  * the commit), then deliver (synchronous) — so the gateway can ack in between.
  */
-export type SendContext = Pick<GatewayContext, 'messages' | 'presence' | 'now' | 'webhooks'>;
+export interface SendContext {
+  messages: MessageStore;
+  /** Who is connected, and delivery to their connections. */
+  presence: PresenceRouter;
+  /** The server clock (injectable for tests: offline expiry, token expiry, message times). */
+  now: () => number;
+  /** Webhook events to record after a write (absent: no app has a webhook). */
+  webhooks?: WebhookEvents;
+}
 
 export interface PeerSend {
   appId: string;

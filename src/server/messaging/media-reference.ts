@@ -1,14 +1,19 @@
 import { RtmError, type WireMessage } from '../../protocol/index.js';
 import { findLiveMedia } from '../media/lookup.js';
-import type { GatewayContext } from './context.js';
+import type { MediaStore } from '../storage/types.js';
 
 /**
  * An IMAGE or FILE message must point at a live media object of the sender's app, or it is refused
  * (MEDIA_NOT_FOUND / MEDIA_EXPIRED) before anything is stored: a receiver must never get an id that
- * cannot be downloaded. Any user of the app may send any live id — seeds 000/001 let a message reuse
- * an id without uploading again — and `size` must be the object's, so progress bars tell the truth.
+ * cannot be downloaded. Any user of the app may send any live id — a message may reuse an
+ * uploaded file's id without uploading it again — and `size` must be the object's, so progress
+ * bars tell the truth.
  */
-export async function checkMediaReference(ctx: GatewayContext, appId: string, message: WireMessage): Promise<void> {
+export async function checkMediaReference(
+  ctx: { media: MediaStore; now: () => number },
+  appId: string,
+  message: WireMessage,
+): Promise<void> {
   if (message.type !== 'IMAGE' && message.type !== 'FILE') return;
   const record = await findLiveMedia(ctx.media, appId, message.mediaId, ctx.now());
   if (message.size !== record.size) {
