@@ -10,7 +10,8 @@ import {
 } from '../protocol/index.js';
 import { provisionApps } from './apps.js';
 import { readConfigFile } from './config.js';
-import { InMemoryPresenceRouter, registerGateway } from './gateway/index.js';
+import { registerGateway } from './gateway/index.js';
+import { InMemoryPresenceRouter } from './messaging/presence-router.js';
 import { DEFAULT_CONNECTION_RATE_LIMITS, type ConnectionRateLimits } from './gateway/rate-limit.js';
 import { registerCors } from './http/cors.js';
 import { registerDevTokenRoute } from './http/dev-token.js';

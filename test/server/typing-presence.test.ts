@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MAX_PRESENCE_QUERY, TYPING_MIN_INTERVAL_MS, TYPING_TTL_MS } from '../../src/protocol/index.js';
-import { MAX_PRESENCE_SUBSCRIPTIONS_PER_CONNECTION } from '../../src/server/gateway/presence-router.js';
+import { MAX_PRESENCE_SUBSCRIPTIONS_PER_CONNECTION } from '../../src/server/messaging/presence-router.js';
 import { manualClock, startTestServer, type TestServer } from './helpers.js';
 
 describe('typing', () => {

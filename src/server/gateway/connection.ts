@@ -9,7 +9,7 @@ import {
   type ReplyResults,
   type ServerFrame,
 } from '../../protocol/index.js';
-import type { RoutedConnection } from './presence-router.js';
+import type { RoutedConnection } from '../messaging/presence-router.js';
 import type { TokenExpiry } from './token-expiry.js';
 
 let nextConnectionId = 1;

@@ -6,7 +6,6 @@ import type { GatewayContext } from './context.js';
 import { Heartbeat } from './heartbeat.js';
 
 export type { GatewayContext } from './context.js';
-export { InMemoryPresenceRouter, type PresenceRouter, type RoutedConnection } from './presence-router.js';
 
 /** How long shutdown waits for clients to answer the close handshake before cutting them off. */
 const SHUTDOWN_GRACE_MS = 1000;

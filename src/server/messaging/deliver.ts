@@ -1,5 +1,5 @@
 import { MAX_OFFLINE_MESSAGES_PER_RECEIVER, OFFLINE_MESSAGE_TTL_MS, type WireMessage } from '../../protocol/index.js';
-import type { PresenceRouter, RoutedConnection } from '../gateway/presence-router.js';
+import type { PresenceRouter, RoutedConnection } from './presence-router.js';
 import type { MessageStore, StoreResult } from '../storage/types.js';
 import type { WebhookEvents } from '../webhooks/recorder.js';
 import { channelConversation, peerConversation } from './conversations.js';
