@@ -1,6 +1,6 @@
 /**
- * Every limit the widget and the server enforce, in one place (ARCHITECTURE.md §6).
- * Both sides import these numbers; nothing else in the project may restate them.
+ * Every limit the widget and the server enforce, in one place. Both sides import these numbers;
+ * nothing else in the project may restate them, so a limit changes in one line.
  */
 
 /** Longest user id or channel name, in characters. */
