@@ -4,7 +4,7 @@ import type { ReadableAtom } from 'nanostores';
 import type { ChatAttachment, ChatMessage, ChatSession, TransferSnapshot } from '../../store/index.js';
 import { RtmError } from '../../protocol/index.js';
 import { sessionContext } from '../internal/context.js';
-import { RtmErrorEvent } from '../internal/events.js';
+import { RtmErrorEvent } from '../events.js';
 import { formatBytes } from '../internal/format.js';
 import { StoreController } from '../internal/store-controller.js';
 import { strings } from '../internal/strings.js';

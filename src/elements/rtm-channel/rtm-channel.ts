@@ -4,7 +4,7 @@ import type { ChatMessage, ChatSession, ConversationKey, ConversationSummary } f
 import type { PeerStatus } from '../../protocol/index.js';
 import { RtmError } from '../../protocol/index.js';
 import { sessionContext } from '../internal/context.js';
-import { RtmErrorEvent } from '../internal/events.js';
+import { RtmErrorEvent } from '../events.js';
 import { StoreController } from '../internal/store-controller.js';
 import { strings } from '../internal/strings.js';
 import type { RtmComposerElement, RtmComposerFilesEvent, RtmComposerSubmitEvent } from '../rtm-composer/rtm-composer.js';

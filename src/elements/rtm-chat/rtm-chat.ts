@@ -8,7 +8,7 @@ import {
   type ConversationSummary,
 } from '../../store/index.js';
 import { sessionContext } from '../internal/context.js';
-import { RtmConnectionChangeEvent, RtmErrorEvent, RtmMessageEvent, RtmUnreadChangeEvent } from '../internal/events.js';
+import { RtmConnectionChangeEvent, RtmErrorEvent, RtmMessageEvent, RtmUnreadChangeEvent } from '../events.js';
 import type { RtmConversationSelectEvent } from '../rtm-conversation-list/rtm-conversation-list.js';
 import { StoreController } from '../internal/store-controller.js';
 import { strings } from '../internal/strings.js';
