@@ -14,8 +14,10 @@ import { channelStyles } from './rtm-channel.styles.js';
 
 /**
  * One conversation: a peer chat (`peer="bob"`) or a channel (`channel="lobby"`). Shows the message
- * log and a composer. Must sit inside an `<rtm-chat>`, which provides the signed-in session; the
- * channel is joined while the element is connected and left when it is removed.
+ * log and a composer. Must sit inside an `<rtm-chat>`, which provides the signed-in session.
+ * Showing a channel joins it, and the membership outlasts the element: once removed, the channel
+ * stays joined and in the conversation list, still counting unread messages. To end it, call
+ * `session.leave(key)` (key: the element's `conversation`).
  *
  * @example
  * <rtm-chat server="https://chat.example.com" app-id="demo" user-id="alice" token="…">
