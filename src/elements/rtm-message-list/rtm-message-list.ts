@@ -17,7 +17,7 @@ export class RtmMessageRetryEvent extends Event {
 
 /** What a sent message's status line says beyond "Sent": receipts and, in channels, who read it. */
 export interface MessageReceipt {
-  /** "Delivered", "Read" or "Read by 2 of 3". */
+  /** "Delivered", "Read" or "Read by 2". */
   text: string;
   /** Channel messages: who has read it and who has not (shown on demand). */
   readers?: readonly string[];
