@@ -9,7 +9,7 @@ import { StoreController } from '../internal/store-controller.js';
 import { strings } from '../internal/strings.js';
 import type { RtmComposerElement, RtmComposerFilesEvent, RtmComposerSubmitEvent } from '../rtm-composer/rtm-composer.js';
 import type { MessageReceipt, RtmListPinnedEvent, RtmMessageListElement, RtmMessageRetryEvent } from '../rtm-message-list/rtm-message-list.js';
-import { visuallyHidden } from '../internal/shared.styles.js';
+import { sharedStyles } from '../internal/shared.styles.js';
 import { channelStyles } from './rtm-channel.styles.js';
 
 /**
@@ -41,7 +41,7 @@ import { channelStyles } from './rtm-channel.styles.js';
  * @tagname rtm-channel
  */
 export class RtmChannelElement extends LitElement {
-  static override styles = [visuallyHidden, ...channelStyles];
+  static override styles = [sharedStyles, ...channelStyles];
 
   // Declared without decorators: the decorator helpers cost the script-tag bundle bytes.
   static override properties = {

@@ -269,7 +269,7 @@ export class RtmChatElement extends LitElement {
       ></rtm-conversation-list>
       ${opened
         ? html`<div class="open-pane">
-            <button part="back-button" class="back" type="button" @click=${this.backToList}>${strings.back}</button>
+            <button part="back-button" class="pill back" type="button" @click=${this.backToList}>${strings.back}</button>
             <rtm-channel
               part="channel"
               .peer=${opened.kind === 'peer' ? opened.id : undefined}

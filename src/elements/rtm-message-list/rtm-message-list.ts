@@ -414,7 +414,7 @@ export class RtmMessageListElement extends LitElement {
             )}
       </div>
       ${this.unreadAbove
-        ? html`<button part="jump-button" class="jump" type="button" @click=${() => this.jumpToFirstUnread()}>
+        ? html`<button part="jump-button" class="pill jump" type="button" @click=${() => this.jumpToFirstUnread()}>
             ${strings.jumpToUnread}
           </button>`
         : nothing}
