@@ -8,7 +8,16 @@ export { RtmAttachmentElement } from './elements/rtm-attachment/rtm-attachment.j
 export { RtmComposerElement, RtmComposerFilesEvent, RtmComposerSubmitEvent } from './elements/rtm-composer/rtm-composer.js';
 export { RtmConversationListElement, RtmConversationSelectEvent } from './elements/rtm-conversation-list/rtm-conversation-list.js';
 export { RtmMessageListElement, RtmMessageRetryEvent } from './elements/rtm-message-list/rtm-message-list.js';
-export * from './elements/internal/events.js';
+export {
+  RtmConnectionChangeEvent,
+  RtmMessageEvent,
+  RtmErrorEvent,
+  RtmUnreadChangeEvent,
+  type RtmConnectionChangeDetail,
+  type RtmMessageDetail,
+  type RtmErrorDetail,
+  type RtmUnreadChangeDetail,
+} from './elements/events.js';
 export * from './store/index.js';
 export * from './client/index.js';
 export {

@@ -41,7 +41,6 @@ export const themeStyles = css`
       --_on-accent: var(--rtm-color-on-accent, #0d1117);
       --_bubble: var(--rtm-color-bubble, #262c36);
       --_own-bubble: var(--rtm-color-own-bubble, #1f6feb);
-      --_own-bubble-text: var(--rtm-color-own-bubble-text, #ffffff);
       --_error: var(--rtm-color-error, #ff7b72);
       --_warning-bg: var(--rtm-color-banner-background, #3b2e00);
       --_warning-text: var(--rtm-color-banner-text, #f2cc60);

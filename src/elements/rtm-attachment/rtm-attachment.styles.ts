@@ -1,8 +1,10 @@
 import { css } from 'lit';
 import { themeStyles } from '../internal/theme.styles.js';
+import { sharedStyles } from '../internal/shared.styles.js';
 
 export const attachmentStyles = [
   themeStyles,
+  sharedStyles,
   css`
     :host {
       display: inline-block;
@@ -98,16 +100,8 @@ export const attachmentStyles = [
       min-width: 3ch;
     }
 
-    button:not([part~='preview']) {
+    .pill {
       align-self: flex-start;
-      border: 1px solid var(--_border);
-      border-radius: 999px;
-      background: var(--_bg);
-      color: var(--_text);
-      font: inherit;
-      font-size: 0.8125em;
-      padding: 0.15rem 0.75rem;
-      cursor: pointer;
     }
 
     button:disabled {

@@ -4,7 +4,7 @@ import type { ReadableAtom } from 'nanostores';
 import type { ChatAttachment, ChatMessage, ChatSession, TransferSnapshot } from '../../store/index.js';
 import { RtmError } from '../../protocol/index.js';
 import { sessionContext } from '../internal/context.js';
-import { RtmErrorEvent } from '../internal/events.js';
+import { RtmErrorEvent } from '../events.js';
 import { formatBytes } from '../internal/format.js';
 import { StoreController } from '../internal/store-controller.js';
 import { strings } from '../internal/strings.js';
@@ -243,7 +243,7 @@ export class RtmAttachmentElement extends LitElement {
     return html`<div class="transfer">
       <progress part="progress" max="100" .value=${percent} aria-label=${strings.transferProgress(name)}></progress>
       <span part="percent">${percent}%</span>
-      <button part="cancel-button" type="button" aria-label=${cancelLabel} @click=${onCancel}>${strings.cancel}</button>
+      <button part="cancel-button" class="pill" type="button" aria-label=${cancelLabel} @click=${onCancel}>${strings.cancel}</button>
     </div>`;
   }
 
@@ -273,6 +273,7 @@ export class RtmAttachmentElement extends LitElement {
           ? html`<span part="error" class="error">${message.error?.reason === 'CANCELLED' ? strings.cancelled : strings.uploadFailed}</span>
               <button
                 part="retry-button"
+                class="pill"
                 type="button"
                 aria-label=${strings.retryUpload(attachment.fileName)}
                 @click=${() => this.session?.retry(message.conversation, message.localId)}
@@ -304,6 +305,7 @@ export class RtmAttachmentElement extends LitElement {
       return html`<span part="error" class="error" role="alert">${strings.downloadFailed}: ${this.downloadError.message}</span>
         <button
           part="retry-button"
+          class="pill"
           type="button"
           aria-label=${strings.retryDownload(attachment.fileName)}
           @click=${() => this.startDownload(purpose)}
@@ -324,7 +326,7 @@ export class RtmAttachmentElement extends LitElement {
         ? html`<dialog part="lightbox" aria-label=${attachment.fileName} @close=${this.onDialogClose} @click=${this.onDialogClick}>
             <div class="lightbox-bar">
               ${this.renderFacts(attachment)}
-              <button part="close-button" type="button" @click=${this.closeLightbox}>${strings.close}</button>
+              <button part="close-button" class="pill" type="button" @click=${this.closeLightbox}>${strings.close}</button>
             </div>
             <div class="lightbox-body">
               ${this.originalUrl
@@ -345,6 +347,7 @@ export class RtmAttachmentElement extends LitElement {
           ? this.renderDownloadState(attachment, 'save')
           : html`<button
               part="download-button"
+              class="pill"
               type="button"
               aria-label=${strings.downloadFile(attachment.fileName)}
               ?disabled=${!this.session || !attachment.mediaId}

@@ -13,11 +13,13 @@ export const channelStyles = [
       color: var(--_text);
       font-family: var(--_font);
       font-size: var(--_font-size);
+      position: relative;
     }
 
     [part~='header'] {
       display: flex;
       align-items: center;
+      gap: 0.5rem;
       padding: var(--_gap) calc(var(--_gap) * 1.5);
       border-bottom: 1px solid var(--_border);
       background: var(--_surface);
@@ -32,16 +34,8 @@ export const channelStyles = [
       white-space: nowrap;
     }
 
-    :host {
-      position: relative;
-    }
-
     rtm-message-list {
       flex: 1;
-    }
-
-    [part~='header'] {
-      gap: 0.5rem;
     }
 
     [part~='presence'] {

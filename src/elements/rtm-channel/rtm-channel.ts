@@ -4,18 +4,20 @@ import type { ChatMessage, ChatReceipt, ChatSession, ConversationKey } from '../
 import type { PeerStatus } from '../../protocol/index.js';
 import { RtmError } from '../../protocol/index.js';
 import { sessionContext } from '../internal/context.js';
-import { RtmErrorEvent } from '../internal/events.js';
+import { RtmErrorEvent } from '../events.js';
 import { StoreController } from '../internal/store-controller.js';
 import { strings } from '../internal/strings.js';
 import type { RtmComposerElement, RtmComposerFilesEvent, RtmComposerSubmitEvent } from '../rtm-composer/rtm-composer.js';
 import type { MessageReceipt, RtmListPinnedEvent, RtmMessageListElement, RtmMessageRetryEvent } from '../rtm-message-list/rtm-message-list.js';
-import { visuallyHidden } from '../internal/shared.styles.js';
+import { sharedStyles } from '../internal/shared.styles.js';
 import { channelStyles } from './rtm-channel.styles.js';
 
 /**
  * One conversation: a peer chat (`peer="bob"`) or a channel (`channel="lobby"`). Shows the message
- * log and a composer. Must sit inside an `<rtm-chat>`, which provides the signed-in session; the
- * channel is joined while the element is connected and left when it is removed.
+ * log and a composer. Must sit inside an `<rtm-chat>`, which provides the signed-in session.
+ * Showing a channel joins it, and the membership outlasts the element: once removed, the channel
+ * stays joined and in the conversation list, still counting unread messages. To end it, call
+ * `session.leave(key)` (key: the element's `conversation`).
  *
  * @example
  * <rtm-chat server="https://chat.example.com" app-id="demo" user-id="alice" token="…">
@@ -39,7 +41,7 @@ import { channelStyles } from './rtm-channel.styles.js';
  * @tagname rtm-channel
  */
 export class RtmChannelElement extends LitElement {
-  static override styles = [visuallyHidden, ...channelStyles];
+  static override styles = [sharedStyles, ...channelStyles];
 
   // Declared without decorators: the decorator helpers cost the script-tag bundle bytes.
   static override properties = {

@@ -41,8 +41,6 @@ export class PresenceWatch implements ReactiveController {
     }
   }
 
-  hostConnected(): void {}
-
   hostDisconnected(): void {
     this.#release();
     this.#session = undefined;

@@ -1,10 +1,10 @@
 import { css } from 'lit';
 import { themeStyles } from '../internal/theme.styles.js';
-import { visuallyHidden } from '../internal/shared.styles.js';
+import { sharedStyles } from '../internal/shared.styles.js';
 
 export const chatStyles = [
   themeStyles,
-  visuallyHidden,
+  sharedStyles,
   css`
     :host {
       display: flex;
@@ -49,16 +49,13 @@ export const chatStyles = [
       flex: 1;
       min-height: 0;
       display: flex;
+      container-type: inline-size;
     }
 
     ::slotted(*),
     [part~='channel'] {
       flex: 1;
       min-width: 0;
-    }
-
-    .body {
-      container-type: inline-size;
     }
 
     [part~='conversations'] {
@@ -78,14 +75,8 @@ export const chatStyles = [
       display: none;
       align-self: flex-start;
       margin: 0.375rem;
-      border: 1px solid var(--_border);
-      border-radius: 999px;
-      background: var(--_bg);
-      color: var(--_text);
-      font: inherit;
       font-size: 0.875em;
       padding: 0.2rem 0.75rem;
-      cursor: pointer;
     }
 
     .placeholder {

@@ -8,7 +8,7 @@ import {
   type ConversationSummary,
 } from '../../store/index.js';
 import { sessionContext } from '../internal/context.js';
-import { RtmConnectionChangeEvent, RtmErrorEvent, RtmMessageEvent, RtmUnreadChangeEvent } from '../internal/events.js';
+import { RtmConnectionChangeEvent, RtmErrorEvent, RtmMessageEvent, RtmUnreadChangeEvent } from '../events.js';
 import type { RtmConversationSelectEvent } from '../rtm-conversation-list/rtm-conversation-list.js';
 import { StoreController } from '../internal/store-controller.js';
 import { strings } from '../internal/strings.js';
@@ -269,7 +269,7 @@ export class RtmChatElement extends LitElement {
       ></rtm-conversation-list>
       ${opened
         ? html`<div class="open-pane">
-            <button part="back-button" class="back" type="button" @click=${this.backToList}>${strings.back}</button>
+            <button part="back-button" class="pill back" type="button" @click=${this.backToList}>${strings.back}</button>
             <rtm-channel
               part="channel"
               .peer=${opened.kind === 'peer' ? opened.id : undefined}

@@ -1,10 +1,10 @@
 import { css } from 'lit';
 import { themeStyles } from '../internal/theme.styles.js';
-import { visuallyHidden } from '../internal/shared.styles.js';
+import { sharedStyles } from '../internal/shared.styles.js';
 
 export const conversationListStyles = [
   themeStyles,
-  visuallyHidden,
+  sharedStyles,
   css`
     :host {
       display: block;

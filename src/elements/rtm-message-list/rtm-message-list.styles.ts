@@ -1,8 +1,10 @@
 import { css } from 'lit';
 import { themeStyles } from '../internal/theme.styles.js';
+import { sharedStyles } from '../internal/shared.styles.js';
 
 export const messageListStyles = [
   themeStyles,
+  sharedStyles,
   css`
     :host {
       position: relative;
@@ -32,15 +34,8 @@ export const messageListStyles = [
       top: 0.5rem;
       left: 50%;
       transform: translateX(-50%);
-      border: 1px solid var(--_border);
-      border-radius: 999px;
-      background: var(--_bg);
-      color: var(--_text);
-      font: inherit;
-      font-size: 0.8125em;
       padding: 0.25rem 0.8rem;
       box-shadow: 0 2px 8px rgb(0 0 0 / 0.15);
-      cursor: pointer;
     }
 
     .new-messages {

@@ -1,11 +1,12 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { VirtualItem, Virtualizer } from '@tanstack/virtual-core';
 import type { ChatMessage } from '../../store/index.js';
 import { formatMessageTime } from '../internal/format.js';
 import { strings } from '../internal/strings.js';
 import { messageListStyles } from './rtm-message-list.styles.js';
-import { importVirtualCore, type VirtualCore } from './load-virtual-core.js';
+import { VirtualRowsController } from './virtual-rows-controller.js';
+
+export { VIRTUALIZE_ABOVE } from './virtual-rows-controller.js';
 
 /** Fired (not composed) when the user asks to resend a failed message. */
 export class RtmMessageRetryEvent extends Event {
@@ -17,7 +18,7 @@ export class RtmMessageRetryEvent extends Event {
 
 /** What a sent message's status line says beyond "Sent": receipts and, in channels, who read it. */
 export interface MessageReceipt {
-  /** "Delivered", "Read" or "Read by 2 of 3". */
+  /** "Delivered", "Read" or "Read by 2". */
   text: string;
   /** Channel messages: who has read it and who has not (shown on demand). */
   readers?: readonly string[];
@@ -45,31 +46,6 @@ const LOAD_OLDER_THRESHOLD_PX = 200;
 
 /** How close to the bottom (px) still counts as "reading the newest messages". */
 const PINNED_THRESHOLD_PX = 48;
-
-/**
- * Conversations with more messages than this render only the ones in and near the view, through
- * @tanstack/virtual-core, which is loaded then (shorter ones never download it).
- */
-export const VIRTUALIZE_ABOVE = 150;
-
-/** The height (px) assumed for a message not rendered yet. */
-const ESTIMATED_ROW_PX = 60;
-
-/** The virtualizer module: loaded once per page; undefined when it could not be loaded. */
-let virtualCore: Promise<VirtualCore | undefined> | undefined;
-/** The loaded module; null once it failed to load. */
-let loadedCore: VirtualCore | null | undefined;
-
-function loadVirtualCore(): Promise<VirtualCore | undefined> {
-  return (virtualCore ??= importVirtualCore().then(
-    (core) => (loadedCore = core),
-    (error: unknown) => {
-      loadedCore = null;
-      console.warn('rtm-chat: rtm-chat.virtual.js did not load', error);
-      return undefined;
-    },
-  ));
-}
 
 /**
  * The messages of one conversation in a `role="log"` region: sender, time, text and, for your own
@@ -139,7 +115,8 @@ export class RtmMessageListElement extends LitElement {
   private unreadAbove = false;
   /** Index of the first unread message in `messages` (-1: none). */
   private unreadIndex = -1;
-  private virtualizer: Virtualizer<HTMLElement, HTMLElement> | undefined;
+  /** Long conversations: renders only the rows in and near the view. */
+  private readonly rows = new VirtualRowsController(this);
 
   private get log(): HTMLElement | null {
     return this.renderRoot.querySelector<HTMLElement>('[role="log"]');
@@ -159,13 +136,13 @@ export class RtmMessageListElement extends LitElement {
   private checkUnreadAbove(log: HTMLElement): void {
     // A long conversation may not have the divider rendered: the virtualizer knows where it goes.
     // (An index of -1 finds nothing.)
-    const top = this.virtualizer ? this.virtualizer.measurementsCache[this.unreadIndex]?.start : this.divider?.offsetTop;
+    const top = this.rows.active ? this.rows.startOf(this.unreadIndex) : this.divider?.offsetTop;
     this.unreadAbove = top !== undefined && top < log.scrollTop;
   }
 
   /** Scrolls the "New" divider (the first unread message) into view. */
   jumpToFirstUnread(): void {
-    if (this.virtualizer && this.unreadIndex >= 0) this.virtualizer.scrollToIndex(this.unreadIndex, { align: 'start' });
+    if (this.rows.active && this.unreadIndex >= 0) this.rows.scrollToIndex(this.unreadIndex);
     else this.divider?.scrollIntoView({ block: 'start' });
   }
 
@@ -179,69 +156,9 @@ export class RtmMessageListElement extends LitElement {
   /** Scrolls to the newest message. */
   scrollToNewest(): void {
     const log = this.log;
-    // The virtualizer keeps following the end while the messages there get measured.
-    if (this.virtualizer) this.virtualizer.scrollToEnd();
+    if (this.rows.active) this.rows.scrollToEnd();
     else if (log) log.scrollTop = log.scrollHeight;
     this.setPinned(true);
-  }
-
-  /**
-   * Switches to rendering only the messages in view. The virtualizer starts with the rows rendered
-   * so far (`shown`, measured) at the scroll position they are at, then takes the current messages
-   * the way it takes any change, keeping the message at the top of the view in place.
-   */
-  private startVirtual(core: VirtualCore, shown: readonly ChatMessage[]): void {
-    // Each row carries the space above it (no gap or top padding in the log), so its height is all
-    // the room it takes; fractional, so the rows' positions add up as the browser laid them out.
-    const sizes = [...this.renderRoot.querySelectorAll<HTMLElement>('.row')].map((row) => {
-      const size = row.getBoundingClientRect().height;
-      // (Only key and size are read from these: the virtualizer computes the rest.)
-      return { key: shown[+row.dataset.index!]!.localId, size } as VirtualItem;
-    });
-    const virtualizer = new core.Virtualizer<HTMLElement, HTMLElement>({
-      count: sizes.length,
-      getItemKey: (index) => sizes[index]!.key,
-      getScrollElement: () => this.log,
-      // A one-line message; the rows are measured as they are rendered.
-      estimateSize: () => ESTIMATED_ROW_PX,
-      scrollToFn: core.elementScroll,
-      observeElementRect: core.observeElementRect,
-      observeElementOffset: core.observeElementOffset,
-      onChange: () => this.requestUpdate(),
-      // Measures in the next frame, not inside the browser's resize-observer loop: rendering the
-      // rows that come into view there would end it with "undelivered notifications".
-      useAnimationFrameWithResizeObserver: true,
-      // Keeps the message at the top of the view in place when older ones go in above.
-      anchorTo: 'end',
-      initialOffset: this.log?.scrollTop ?? 0,
-      initialMeasurementsCache: sizes,
-      // The row holding the keyboard focus stays rendered while scrolled out of view: removing it
-      // would drop focus to <body>. Found by its message (data-id), since indexes shift when older
-      // messages go in above; let go once focus leaves it (the next range change).
-      rangeExtractor: (range) => {
-        const list = core.defaultRangeExtractor(range);
-        const id = this.shadowRoot?.activeElement?.closest<HTMLElement>('.row')?.dataset.id;
-        const index = this.messages.findIndex((message) => message.localId === id);
-        return index < 0 || list.includes(index) ? list : [...list, index].sort((a, b) => a - b);
-      },
-    });
-    this.virtualizer = virtualizer;
-    // Observes the log now, so the change to the current messages is anchored like any other.
-    virtualizer._willUpdate();
-    this.syncVirtualizer();
-  }
-
-  private stopVirtual(): void {
-    // What adapters call on unmount (it returns the virtualizer's cleanup): stops observing the log.
-    this.virtualizer!._didMount()();
-    this.virtualizer = undefined;
-  }
-
-  /** Tells the virtualizer the current messages (count and keys). */
-  private syncVirtualizer(): void {
-    const virtualizer = this.virtualizer!;
-    const messages = this.messages;
-    virtualizer.setOptions({ ...virtualizer.options, count: messages.length, getItemKey: (index) => messages[index]!.localId });
   }
 
   /** Distance from the bottom to keep while older messages go in above (see updated()). */
@@ -254,21 +171,12 @@ export class RtmMessageListElement extends LitElement {
       const seq = this.firstUnreadSeq;
       this.unreadIndex = seq === undefined ? -1 : this.messages.findIndex((message) => message.seq === seq && !message.own);
     }
-    if (this.messages.length <= VIRTUALIZE_ABOVE) {
-      if (this.virtualizer) this.stopVirtual();
-    } else if (this.virtualizer) {
-      if (previous) this.syncVirtualizer();
-    } else if (loadedCore) {
-      this.startVirtual(loadedCore, previous ?? this.messages);
-    } else if (loadedCore === undefined) {
-      // (Once it failed to load, every message is rendered, as before.)
-      void loadVirtualCore().then(() => this.requestUpdate());
-    }
+    this.rows.sync(previous);
     if (previous?.length && this.messages[0] !== previous[0]) {
       // Older messages going in above (or another conversation): remember where the reader is,
       // measured from the bottom, since the browser does not anchor scrolling at the very top (and
       // anchoring is off here, below). The virtualizer keeps the place itself. None of them is new.
-      if (!this.virtualizer && log) this.keepFromBottom = log.scrollHeight - log.scrollTop;
+      if (!this.rows.active && log) this.keepFromBottom = log.scrollHeight - log.scrollTop;
     } else if (previous && !this.isPinned) {
       const known = new Set(previous.map((message) => message.localId));
       this.newWhileAway += this.messages.filter((message) => !message.own && !known.has(message.localId)).length;
@@ -276,20 +184,7 @@ export class RtmMessageListElement extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    const virtualizer = this.virtualizer;
-    const items = this.renderRoot.querySelector<HTMLElement>('.items');
-    if (virtualizer && items) {
-      // Set through the CSSOM, which a Content-Security-Policy without 'unsafe-inline' allows.
-      // (Before the log's size is known nothing is rendered, and "undefinedpx" is ignored.)
-      items.parentElement!.style.height = `${virtualizer.getTotalSize()}px`;
-      const shown = virtualizer.getVirtualItems();
-      items.style.transform = `translateY(${shown[0]?.start}px)`;
-      // A row kept for the focus (rangeExtractor) may be far from the others: a margin fills the gap.
-      shown.forEach((item, i) => ((items.children[i] as HTMLElement).style.marginTop = `${i && item.start - shown[i - 1]!.end}px`));
-      // What framework adapters call after rendering: observes the log, applies scroll anchoring.
-      virtualizer._willUpdate();
-      for (const row of items.children) virtualizer.measureElement(row as HTMLElement);
-    }
+    // (The rows controller has sized and measured the rendered rows already: hostUpdated.)
     if (!changed.has('messages')) return;
     const keep = this.keepFromBottom;
     this.keepFromBottom = undefined;
@@ -391,17 +286,17 @@ export class RtmMessageListElement extends LitElement {
   }
 
   override render() {
-    const virtualizer = this.virtualizer;
     const messages = this.messages;
-    const from = loadedCore === undefined ? Math.max(0, messages.length - VIRTUALIZE_ABOVE) : 0;
+    const from = this.rows.firstPlainIndex(messages.length);
     // A long conversation: the sizer is as tall as all messages together, and the items box, holding
-    // the rendered ones, is moved down to where the first of them belongs (sizes set in updated()).
+    // the rendered ones, is moved down to where the first of them belongs (sizes set by the rows
+    // controller after each update).
     return html`
       <div part="log" role="log" aria-label=${this.label || nothing} tabindex="0" @scroll=${this.onScroll}>
         ${messages.length === 0 ? html`<p part="empty">${strings.noMessages}</p>` : nothing}
-        ${virtualizer
+        ${this.rows.active
           ? html`<div class="sizer"><div class="items">${repeat(
-              virtualizer.getVirtualItems(),
+              this.rows.items,
               (item) => item.key,
               (item) => this.renderRow(messages[item.index]!, item.index),
             )}</div></div>`
@@ -414,7 +309,7 @@ export class RtmMessageListElement extends LitElement {
             )}
       </div>
       ${this.unreadAbove
-        ? html`<button part="jump-button" class="jump" type="button" @click=${() => this.jumpToFirstUnread()}>
+        ? html`<button part="jump-button" class="pill jump" type="button" @click=${() => this.jumpToFirstUnread()}>
             ${strings.jumpToUnread}
           </button>`
         : nothing}

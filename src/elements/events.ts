@@ -1,10 +1,24 @@
-import type { ChatMessage, ConnectionSnapshot } from '../../store/index.js';
-import type { RtmError } from '../../protocol/index.js';
+import type { ChatMessage, ConnectionSnapshot } from '../store/index.js';
+import type { RtmError } from '../protocol/index.js';
 
 /**
- * The widget's DOM events. All bubble and cross shadow roots (composed), so a page can listen on
- * `<rtm-chat>` or any ancestor.
+ * The widget's public DOM events. All bubble and cross shadow roots (composed), so a page can
+ * listen on `<rtm-chat>` or any ancestor. Each class names its event in `eventName`:
+ *
+ * @example
+ * chat.addEventListener(RtmMessageEvent.eventName, (event) => console.log(event.detail.message));
  */
+
+/**
+ * What the public events share: the options and a typed `detail`. The event's name comes from the
+ * subclass's `eventName`, so each event states it once.
+ */
+export abstract class RtmEvent<D> extends Event {
+  static readonly eventName: string;
+  constructor(readonly detail: D) {
+    super(new.target.eventName, { bubbles: true, composed: true });
+  }
+}
 
 /** Detail of `rtm-connection-change`. */
 export interface RtmConnectionChangeDetail {
@@ -15,11 +29,8 @@ export interface RtmConnectionChangeDetail {
 }
 
 /** Fired by `<rtm-chat>` when the session's connection state changes. */
-export class RtmConnectionChangeEvent extends Event {
-  static readonly eventName = 'rtm-connection-change';
-  constructor(readonly detail: RtmConnectionChangeDetail) {
-    super(RtmConnectionChangeEvent.eventName, { bubbles: true, composed: true });
-  }
+export class RtmConnectionChangeEvent extends RtmEvent<RtmConnectionChangeDetail> {
+  static override readonly eventName = 'rtm-connection-change';
 }
 
 /** Detail of `rtm-message`. */
@@ -30,11 +41,8 @@ export interface RtmMessageDetail {
 }
 
 /** Fired by `<rtm-chat>` for each message received from someone else. */
-export class RtmMessageEvent extends Event {
-  static readonly eventName = 'rtm-message';
-  constructor(readonly detail: RtmMessageDetail) {
-    super(RtmMessageEvent.eventName, { bubbles: true, composed: true });
-  }
+export class RtmMessageEvent extends RtmEvent<RtmMessageDetail> {
+  static override readonly eventName = 'rtm-message';
 }
 
 /** Detail of `rtm-error`. */
@@ -46,11 +54,8 @@ export interface RtmErrorDetail {
 }
 
 /** Fired when a login, send or other operation fails. */
-export class RtmErrorEvent extends Event {
-  static readonly eventName = 'rtm-error';
-  constructor(readonly detail: RtmErrorDetail) {
-    super(RtmErrorEvent.eventName, { bubbles: true, composed: true });
-  }
+export class RtmErrorEvent extends RtmEvent<RtmErrorDetail> {
+  static override readonly eventName = 'rtm-error';
 }
 
 /** Detail of `rtm-unread-change`. */
@@ -60,11 +65,8 @@ export interface RtmUnreadChangeDetail {
 }
 
 /** Fired by `<rtm-chat>` when the user's total unread count changes. */
-export class RtmUnreadChangeEvent extends Event {
-  static readonly eventName = 'rtm-unread-change';
-  constructor(readonly detail: RtmUnreadChangeDetail) {
-    super(RtmUnreadChangeEvent.eventName, { bubbles: true, composed: true });
-  }
+export class RtmUnreadChangeEvent extends RtmEvent<RtmUnreadChangeDetail> {
+  static override readonly eventName = 'rtm-unread-change';
 }
 
 declare global {

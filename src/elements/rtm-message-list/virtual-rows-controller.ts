@@ -1,0 +1,185 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { VirtualItem, Virtualizer } from '@tanstack/virtual-core';
+import type { ChatMessage } from '../../store/index.js';
+import { importVirtualCore, type VirtualCore } from './load-virtual-core.js';
+
+/**
+ * Conversations with more messages than this render only the ones in and near the view, through
+ * @tanstack/virtual-core, which is loaded then (shorter ones never download it).
+ */
+export const VIRTUALIZE_ABOVE = 150;
+
+/** The height (px) assumed for a message not rendered yet. */
+const ESTIMATED_ROW_PX = 60;
+
+/** The virtualizer module: loaded once per page; undefined when it could not be loaded. */
+let virtualCore: Promise<VirtualCore | undefined> | undefined;
+/** The loaded module; null once it failed to load. */
+let loadedCore: VirtualCore | null | undefined;
+
+function loadVirtualCore(): Promise<VirtualCore | undefined> {
+  return (virtualCore ??= importVirtualCore().then(
+    (core) => (loadedCore = core),
+    (error: unknown) => {
+      loadedCore = null;
+      console.warn('rtm-chat: rtm-chat.virtual.js did not load', error);
+      return undefined;
+    },
+  ));
+}
+
+/** What the controller needs of `<rtm-message-list>`. */
+export interface VirtualRowsHost extends ReactiveControllerHost {
+  readonly renderRoot: HTMLElement | DocumentFragment;
+  /** The messages, oldest first: one row each. */
+  readonly messages: readonly ChatMessage[];
+}
+
+/**
+ * The adapter between `<rtm-message-list>` and @tanstack/virtual-core, doing what a framework
+ * adapter does: it loads the virtualizer once a conversation is long, creates it from the rows
+ * rendered so far, tells it of every change to the messages, sizes and measures the rendered rows
+ * after each update, scrolls to a row or to the end, keeps the focused row rendered, and stops it
+ * when the conversation is short again.
+ *
+ * The host's part: call {@link sync} from `willUpdate`; while {@link active}, render the rows of
+ * {@link items} inside `.sizer > .items` (each row a `.row` with `data-index` and `data-id`, the
+ * message's localId); otherwise render the messages from {@link firstPlainIndex} on.
+ */
+export class VirtualRowsController implements ReactiveController {
+  readonly #host: VirtualRowsHost;
+  #virtualizer: Virtualizer<HTMLElement, HTMLElement> | undefined;
+
+  constructor(host: VirtualRowsHost) {
+    this.#host = host;
+    host.addController(this);
+  }
+
+  /** Whether only the rows in and near the view are rendered. */
+  get active(): boolean {
+    return this.#virtualizer !== undefined;
+  }
+
+  /** The rows to render while {@link active}: index, key and place of each. */
+  get items(): VirtualItem[] {
+    return this.#virtualizer?.getVirtualItems() ?? [];
+  }
+
+  /**
+   * The index of the first message to render while not {@link active}: while the virtualizer loads,
+   * at most the newest VIRTUALIZE_ABOVE (the reader's place is kept from the bottom, as always).
+   */
+  firstPlainIndex(count: number): number {
+    return loadedCore === undefined ? Math.max(0, count - VIRTUALIZE_ABOVE) : 0;
+  }
+
+  /** Where the row at `index` begins (px from the top of the log), rendered or not; undefined: no such row. */
+  startOf(index: number): number | undefined {
+    return this.#virtualizer?.measurementsCache[index]?.start;
+  }
+
+  scrollToIndex(index: number): void {
+    this.#virtualizer?.scrollToIndex(index, { align: 'start' });
+  }
+
+  /** Scrolls to the newest message, and keeps following the end while the messages there get measured. */
+  scrollToEnd(): void {
+    this.#virtualizer?.scrollToEnd();
+  }
+
+  /**
+   * Brings the virtualizer in line with the host's messages: starts it (or loads it first) once
+   * there are more than VIRTUALIZE_ABOVE, tells it of the current ones, stops it at or below.
+   * `previous`: the messages before this update, when they changed.
+   */
+  sync(previous: readonly ChatMessage[] | undefined): void {
+    const messages = this.#host.messages;
+    if (messages.length <= VIRTUALIZE_ABOVE) {
+      if (this.#virtualizer) this.#stop();
+    } else if (this.#virtualizer) {
+      if (previous) this.#syncMessages();
+    } else if (loadedCore) {
+      this.#start(loadedCore, previous ?? messages);
+    } else if (loadedCore === undefined) {
+      // (Once it failed to load, every message is rendered, as before.)
+      void loadVirtualCore().then(() => this.#host.requestUpdate());
+    }
+  }
+
+  hostUpdated(): void {
+    const virtualizer = this.#virtualizer;
+    const items = this.#host.renderRoot.querySelector<HTMLElement>('.items');
+    if (!virtualizer || !items) return;
+    // Set through the CSSOM, which a Content-Security-Policy without 'unsafe-inline' allows.
+    // (Before the log's size is known nothing is rendered, and "undefinedpx" is ignored.)
+    items.parentElement!.style.height = `${virtualizer.getTotalSize()}px`;
+    const shown = virtualizer.getVirtualItems();
+    items.style.transform = `translateY(${shown[0]?.start}px)`;
+    // A row kept for the focus (rangeExtractor) may be far from the others: a margin fills the gap.
+    shown.forEach((item, i) => ((items.children[i] as HTMLElement).style.marginTop = `${i && item.start - shown[i - 1]!.end}px`));
+    // What framework adapters call after rendering: observes the log, applies scroll anchoring.
+    virtualizer._willUpdate();
+    for (const row of items.children) virtualizer.measureElement(row as HTMLElement);
+  }
+
+  /**
+   * Switches to rendering only the messages in view. The virtualizer starts with the rows rendered
+   * so far (`shown`, measured) at the scroll position they are at, then takes the current messages
+   * the way it takes any change, keeping the message at the top of the view in place.
+   */
+  #start(core: VirtualCore, shown: readonly ChatMessage[]): void {
+    const root = this.#host.renderRoot;
+    const log = () => root.querySelector<HTMLElement>('[role="log"]');
+    // Each row carries the space above it (no gap or top padding in the log), so its height is all
+    // the room it takes; fractional, so the rows' positions add up as the browser laid them out.
+    const sizes = [...root.querySelectorAll<HTMLElement>('.row')].map((row) => {
+      const size = row.getBoundingClientRect().height;
+      // (Only key and size are read from these: the virtualizer computes the rest.)
+      return { key: shown[+row.dataset.index!]!.localId, size } as VirtualItem;
+    });
+    const virtualizer = new core.Virtualizer<HTMLElement, HTMLElement>({
+      count: sizes.length,
+      getItemKey: (index) => sizes[index]!.key,
+      getScrollElement: log,
+      // A one-line message; the rows are measured as they are rendered.
+      estimateSize: () => ESTIMATED_ROW_PX,
+      scrollToFn: core.elementScroll,
+      observeElementRect: core.observeElementRect,
+      observeElementOffset: core.observeElementOffset,
+      onChange: () => this.#host.requestUpdate(),
+      // Measures in the next frame, not inside the browser's resize-observer loop: rendering the
+      // rows that come into view there would end it with "undelivered notifications".
+      useAnimationFrameWithResizeObserver: true,
+      // Keeps the message at the top of the view in place when older ones go in above.
+      anchorTo: 'end',
+      initialOffset: log()?.scrollTop ?? 0,
+      initialMeasurementsCache: sizes,
+      // The row holding the keyboard focus stays rendered while scrolled out of view: removing it
+      // would drop focus to <body>. Found by its message (data-id), since indexes shift when older
+      // messages go in above; let go once focus leaves it (the next range change).
+      rangeExtractor: (range) => {
+        const list = core.defaultRangeExtractor(range);
+        const id = (root as ShadowRoot).activeElement?.closest<HTMLElement>('.row')?.dataset.id;
+        const index = this.#host.messages.findIndex((message) => message.localId === id);
+        return index < 0 || list.includes(index) ? list : [...list, index].sort((a, b) => a - b);
+      },
+    });
+    this.#virtualizer = virtualizer;
+    // Observes the log now, so the change to the current messages is anchored like any other.
+    virtualizer._willUpdate();
+    this.#syncMessages();
+  }
+
+  #stop(): void {
+    // What adapters call on unmount (it returns the virtualizer's cleanup): stops observing the log.
+    this.#virtualizer!._didMount()();
+    this.#virtualizer = undefined;
+  }
+
+  /** Tells the virtualizer the current messages (count and keys). */
+  #syncMessages(): void {
+    const virtualizer = this.#virtualizer!;
+    const messages = this.#host.messages;
+    virtualizer.setOptions({ ...virtualizer.options, count: messages.length, getItemKey: (index) => messages[index]!.localId });
+  }
+}
