@@ -1,6 +1,6 @@
 /**
  * Every user-visible English string of the elements in one place, so a later localization pass
- * (and the accessible names tests rely on, ARCHITECTURE.md §3) has a single list to work from.
+ * (and the accessible names the tests and the public contract rely on) has a single list to work from.
  */
 export const strings = {
   message: 'Message',
