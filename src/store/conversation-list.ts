@@ -97,14 +97,15 @@ export class ConversationList {
     conversations.forEach((c, rank) => {
       const entry = this.#entry(c.key);
       entry.rank = rank;
-      entry.serverLast = c.lastMessage;
+      // The same stored message again keeps its object, so an unchanged entry is not redrawn.
+      if (!sameStored(entry.serverLast, c.lastMessage)) entry.serverLast = c.lastMessage;
       entry.lastSeq = Math.max(entry.lastSeq, c.lastSeq);
       const { kind } = entry.summary;
       this.#change(entry, {
         readSeq: c.readSeq,
         unread: c.unread,
         ...(kind === 'peer' && { peerReadSeq: c.peerReadSeq ?? 0, peerDeliveredSeq: c.peerDeliveredSeq ?? 0 }),
-        ...lastOf(local(c.key), c.lastMessage),
+        ...lastOf(local(c.key), entry.serverLast),
       });
     });
     this.#publish();
@@ -218,4 +219,9 @@ function lastOf(
 ): { lastMessage: ChatMessage | undefined; lastActivity: number } {
   const last = !local || (server && local.seq !== undefined && server.seq! > local.seq) ? server : local;
   return { lastMessage: last, lastActivity: last?.ts ?? 0 };
+}
+
+/** Whether two copies are the same stored message (same server id and seq). */
+function sameStored(a: ChatMessage | undefined, b: ChatMessage | undefined): boolean {
+  return a !== undefined && b !== undefined && a.id === b.id && a.seq === b.seq;
 }
