@@ -10,12 +10,11 @@ import type { ChannelReaders } from './live/readers.js';
 import { channelReceipt, peerReceipt, type ChatReceipt } from './receipts.js';
 import { SessionContext } from './session/context.js';
 import { Derived } from './session/derived.js';
-import { Downloads } from './session/downloads.js';
 import { Lifecycle } from './session/lifecycle.js';
+import { Media } from './session/media.js';
 import { Receiver } from './session/receive.js';
 import { Sending } from './session/sending.js';
 import { Sync } from './session/sync.js';
-import { Uploads } from './session/uploads.js';
 import type { ChatDownload, TransferSnapshot } from './transfer.js';
 
 export type { ChatSession, ChatSessionOptions } from './chat-session.js';
@@ -45,8 +44,7 @@ class Session implements ChatSession {
   readonly #lifecycle: Lifecycle;
   readonly #sync: Sync;
   readonly #sending: Sending;
-  readonly #uploads: Uploads;
-  readonly #downloads: Downloads;
+  readonly #media: Media;
   readonly #derived: Derived;
 
   constructor(options: ChatSessionOptions) {
@@ -55,8 +53,7 @@ class Session implements ChatSession {
     const receiver = new Receiver(session);
     this.#sync = new Sync(session, receiver);
     this.#sending = new Sending(session);
-    this.#uploads = new Uploads(session, this.#sending);
-    this.#downloads = new Downloads(session);
+    this.#media = new Media(session, this.#sending);
     this.#derived = new Derived(session);
     this.#lifecycle = new Lifecycle(session, { receiver, sync: this.#sync, sending: this.#sending });
   }
@@ -170,32 +167,32 @@ class Session implements ChatSession {
   }
 
   retry(key: ConversationKey, localId: string): Promise<ChatMessage> {
-    return this.#sending.retry(key, localId, () => this.#uploads.retry(key, localId));
+    return this.#sending.retry(key, localId, () => this.#media.retry(key, localId));
   }
 
   // ---- files ----------------------------------------------------------------------------------
 
   validateFiles(key: ConversationKey, files: readonly File[]): (RtmError | undefined)[] {
-    return this.#uploads.validateFiles(key, files);
+    return this.#media.validateFiles(key, files);
   }
 
   sendFiles(key: ConversationKey, files: readonly File[]): ChatMessage[] {
-    return this.#uploads.sendFiles(key, files);
+    return this.#media.sendFiles(key, files);
   }
 
   transferOf(localId: string): ReadableAtom<TransferSnapshot | undefined> {
-    return this.#uploads.transferOf(localId);
+    return this.#media.transferOf(localId);
   }
 
   cancelUpload(_key: ConversationKey, localId: string): void {
-    this.#uploads.cancel(localId);
+    this.#media.cancel(localId);
   }
 
   download(mediaId: string): ChatDownload {
-    return this.#downloads.download(mediaId);
+    return this.#media.download(mediaId);
   }
 
   mediaUrl(mediaId: string, fileName?: string): Promise<string> {
-    return this.#downloads.mediaUrl(mediaId, fileName);
+    return this.#media.mediaUrl(mediaId, fileName);
   }
 }

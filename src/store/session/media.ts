@@ -1,25 +1,27 @@
 import { atom, type ReadableAtom, type WritableAtom } from 'nanostores';
 import { checkMediaSize, createClientMessageId, thumbnailDataUrl, type RtmFileMessage, type RtmImageMessage } from '../../client/index.js';
-import { INLINE_IMAGE_TYPES, RtmError, checkFileName, normalizeMediaType } from '../../protocol/index.js';
+import { INLINE_IMAGE_TYPES, MEDIA_URL_TTL_MS, RtmError, checkFileName, normalizeMediaType } from '../../protocol/index.js';
 import { attachmentOf, withoutError, type ChatMessage } from '../chat-message.js';
 import { asRtmError } from '../errors.js';
-import { checkConversationKey, type ConversationKey } from '../keys.js';
-import type { TransferSnapshot } from '../transfer.js';
+import { checkConversationKey, compositeKey, type ConversationKey } from '../keys.js';
+import type { ChatDownload, TransferSnapshot } from '../transfer.js';
 import type { SessionContext } from './context.js';
 import type { Sending } from './sending.js';
 
 /**
- * Sending files: each file its own message at once (`uploading`, with a local preview once the
- * thumbnail exists), uploaded with progress and cancel, then sent. A file is kept until its upload
- * succeeds, so a failed or cancelled upload can be retried.
+ * Media: sending files — each file its own message at once (`uploading`, with a local preview once
+ * the thumbnail exists), uploaded with progress and cancel, then sent; a file is kept until its
+ * upload succeeds, so a failed or cancelled upload can be retried — and getting media: downloads
+ * with progress and cancel, and signed URLs cached until shortly before they expire.
  */
-export class Uploads {
+export class Media {
   readonly #session: SessionContext;
   readonly #sending: Sending;
   /** Files of own messages not uploaded yet (kept for retry), by local id. */
   readonly #files = new Map<string, File>();
   readonly #running = new Map<string, AbortController>();
   readonly #transfers = new Map<string, WritableAtom<TransferSnapshot | undefined>>();
+  readonly #urls = new Map<string, { url: Promise<string>; renewAt: number }>();
 
   constructor(session: SessionContext, sending: Sending) {
     this.#session = session;
@@ -89,6 +91,50 @@ export class Uploads {
   /** Cancels an upload in progress (the message becomes `failed` with CANCELLED). */
   cancel(localId: string): void {
     this.#running.get(localId)?.abort();
+  }
+
+  /** Downloads a media object (see ChatSession.download). */
+  download(mediaId: string): ChatDownload {
+    const $transfer = atom<TransferSnapshot>({ direction: 'download', state: 'queued', currentSize: 0, totalSize: 0 });
+    const set = (change: Partial<TransferSnapshot>): void => $transfer.set({ ...$transfer.get(), ...change });
+    const controller = new AbortController();
+    const client = this.#session.client;
+    const result = (
+      client
+        ? client.downloadMedia(mediaId, {
+            cancelSignal: controller.signal,
+            onOperationProgress: (p) => set({ state: 'active', ...p }),
+          })
+        : Promise.reject(new RtmError('NOT_LOGGED_IN', 'Call start() first.'))
+    ).then(
+      (blob) => {
+        set({ state: 'done', currentSize: blob.size, totalSize: blob.size });
+        return blob;
+      },
+      (caught: unknown) => {
+        const error = asRtmError(caught, 'INTERNAL_ERROR');
+        set({ state: error.reason === 'CANCELLED' ? 'cancelled' : 'failed', error });
+        throw error;
+      },
+    );
+    return { transfer: $transfer, result, cancel: () => controller.abort() };
+  }
+
+  /** A signed URL of a media object (see ChatSession.mediaUrl). */
+  mediaUrl(mediaId: string, fileName?: string): Promise<string> {
+    const key = fileName === undefined ? mediaId : compositeKey(mediaId, fileName);
+    const cached = this.#urls.get(key);
+    if (cached && Date.now() < cached.renewAt) return cached.url;
+    const client = this.#session.client;
+    if (!client) return Promise.reject(new RtmError('NOT_LOGGED_IN', 'Call start() first.'));
+    // Renewed a minute before the server's expiry, so a URL handed out is still good for a while.
+    const renewAt = Date.now() + MEDIA_URL_TTL_MS - 60_000;
+    const url = client.getMediaUrl(mediaId, fileName);
+    this.#urls.set(key, { url, renewAt });
+    url.catch(() => {
+      if (this.#urls.get(key)?.url === url) this.#urls.delete(key);
+    });
+    return url;
   }
 
   #transfer(localId: string): WritableAtom<TransferSnapshot | undefined> {
