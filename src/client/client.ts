@@ -58,7 +58,7 @@ export interface RtmClientOptions {
   reconnectGiveUpMs?: number;
   /**
    * How long a transmitted request waits for its reply before the socket is presumed dead.
-   * Default `SEND_TIMEOUT_MS` (10 s, seed 002). Meant for tests; leave it alone in apps.
+   * Default `SEND_TIMEOUT_MS` (10 s). Meant for tests; leave it alone in apps.
    */
   sendTimeoutMs?: number;
 }
@@ -122,7 +122,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
   #socketGeneration = 0;
   readonly #ownIds = new Set<string>();
   readonly #media: MediaClient;
-  /** Conversations, read state, typing and presence (issue 4). */
+  /** Conversations, read state, typing and presence. */
   readonly #readState: ReadStateRequests;
 
   /** Use {@link createInstance}. */
@@ -341,7 +341,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
     });
   }
 
-  // ---- conversations and read state (issue 4) ---------------------------------------------------
+  // ---- conversations and read state -----------------------------------------------------------
 
   /**
    * Our addition: this user's conversations as the server keeps them — peer conversations with
@@ -410,8 +410,8 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
   }
 
   /**
-   * Our addition: tells the other side of a conversation that this user is typing (seed 003's
-   * transparent command: relayed to whoever is online, never stored). Call it on every input;
+   * Our addition: tells the other side of a conversation that this user is typing (relayed to
+   * whoever is online, never stored: a typing notice means nothing later). Call it on every input;
    * notices go out at most once per `TYPING_MIN_INTERVAL_MS` per conversation, and the server's
    * TOO_OFTEN is swallowed. Best effort: resolves without sending while the connection is down.
    * Rejects with NOT_LOGGED_IN before login, or at once for a bad target.
@@ -452,7 +452,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
     return receivedMessages(stored, this.#connection.uid, this.#log);
   }
 
-  // ---- media (seeds 000/001) --------------------------------------------------------------------
+  // ---- media ----------------------------------------------------------------------------------
 
   /**
    * Uploads a file and resolves with the image or file message that names it, ready for
@@ -565,8 +565,9 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
     this.#lastState = state;
     const ended = state === ConnectionState.DISCONNECTED || state === ConnectionState.ABORTED;
     if (ended && this.#session === 'active') {
-      // A refused first login leaves the client logged out; losing an established session (gave
-      // up, replaced, refused on re-login) leaves it "disconnected" until the next login (seed 002).
+      // A refused first login leaves the client logged out (NOT_LOGGED_IN); losing an established
+      // session (gave up, replaced, refused on re-login) leaves it "disconnected" until the next
+      // login, so later sends fail as Agora's do once it gave up (MESSAGE_WEBSOCKET_DISCONNECTED).
       const firstLoginFailed = previous === ConnectionState.CONNECTING;
       this.#session = firstLoginFailed ? 'none' : 'ended';
       this.#outbox.failAll(

@@ -17,7 +17,7 @@ import type { ReceivedMessage } from './messages.js';
 import type { RequestOptions } from './outbox.js';
 
 /**
- * Our additions for conversations and read state (issue 4): conversation list with unread counts,
+ * Our additions for conversations and read state: conversation list with unread counts,
  * read markers and receipts, catching up after a reconnect, typing and presence — their types,
  * argument checks, and the requests behind the client's methods ({@link ReadStateRequests}).
  */
@@ -120,7 +120,7 @@ export type ReadStateEvents = {
   /** Another user is typing in a conversation with this user or in a joined channel. */
   TypingStarted: (typing: RtmTypingIndicator) => void;
   /**
-   * The offline messages of one peer conversation, in one batch (seed 003). Emitted before the
+   * The offline messages of one peer conversation, in one batch. Emitted before the
    * `MessageFromPeer` events (with `isOfflineMessage: true`) of the same messages, so a listener
    * can apply the batch at once and ignore the single events it already has.
    */
