@@ -11,6 +11,7 @@ import {
   type StoredMessage,
   type WireMessage,
 } from '../protocol/index.js';
+import { attempt } from './attempt.js';
 import { RtmChannel, channelInternals, type ChannelHost } from './channel.js';
 import { Connection } from './connection.js';
 import { TypedEmitter } from './emitter.js';
@@ -24,7 +25,6 @@ import { rememberThumbnail, unreadThumbnail, type RtmFileMessage, type RtmImageM
 import { Outbox, type RequestOptions } from './outbox.js';
 import { routeFrame, type PushHost } from './push-router.js';
 import {
-  attempt,
   checkSeq,
   conversationRef,
   ReadStateRequests,
@@ -274,25 +274,21 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
   sendMessageToPeer(message: RtmMessageInit, peerId: string, options: PeerSendOptions = {}): Promise<PeerSendResult> {
     const unread = unreadThumbnail(message);
     if (unread) return rememberThumbnail(unread).then(() => this.sendMessageToPeer(message, peerId, options));
-    let prepared: { wire: WireMessage; cmid: string };
-    try {
+    return attempt(() => {
       const invalidPeer = checkUserId(peerId, 'Peer id');
       if (invalidPeer) throw invalidPeer;
-      prepared = this.#prepareSend(message, options?.clientMessageId);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const { wire, cmid } = prepared;
-    const offline = options?.enableOfflineMessaging === true;
-    return this.#request<'peer.send'>((id) => ({ t: 'peer.send', id, to: peerId, cmid, message: wire, offline })).then(
-      (ack) => ({
-        hasPeerReceived: ack.hasPeerReceived,
-        messageId: ack.messageId,
-        seq: ack.seq,
-        serverReceivedTs: ack.ts,
-        storedOffline: ack.storedOffline,
-      }),
-    );
+      const { wire, cmid } = this.#prepareSend(message, options?.clientMessageId);
+      const offline = options?.enableOfflineMessaging === true;
+      return this.#request<'peer.send'>((id) => ({ t: 'peer.send', id, to: peerId, cmid, message: wire, offline })).then(
+        (ack) => ({
+          hasPeerReceived: ack.hasPeerReceived,
+          messageId: ack.messageId,
+          seq: ack.seq,
+          serverReceivedTs: ack.ts,
+          storedOffline: ack.storedOffline,
+        }),
+      );
+    });
   }
 
   /**

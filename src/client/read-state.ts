@@ -11,6 +11,7 @@ import {
   type ReadState,
   type StoredMessage,
 } from '../protocol/index.js';
+import { attempt } from './attempt.js';
 import type { ChannelHost } from './channel.js';
 import type { Logger } from './log.js';
 import type { ReceivedMessage } from './messages.js';
@@ -168,15 +169,6 @@ export function checkPeerIds(peerIds: unknown, method: string): string[] {
     if (invalid) throw invalid;
   }
   return uids as string[];
-}
-
-/** Runs `start`, turning a synchronous throw (argument checks) into a rejection. */
-export function attempt<T>(start: () => Promise<T>): Promise<T> {
-  try {
-    return start();
-  } catch (error) {
-    return Promise.reject(error);
-  }
 }
 
 /** What {@link ReadStateRequests} needs of the client. */
