@@ -14,28 +14,22 @@ import {
 import { attempt } from './attempt.js';
 import { RtmChannel, channelInternals, type ChannelHost } from './channel.js';
 import { Connection } from './connection.js';
+import { conversationRef, type ConversationTarget } from './conversation-target.js';
 import { TypedEmitter } from './emitter.js';
 import type { RtmClientEvents } from './events.js';
-import { checkLimit, receivedMessages, type HistoryPage, type HistoryQuery } from './history.js';
+import { checkLimit, checkSeq, receivedMessages, type HistoryPage, type HistoryQuery } from './history.js';
 import { createClientMessageId } from './ids.js';
 import { createLogger, type LogFilter, type Logger } from './log.js';
 import { createMessage, toWireMessage, type ReceivedMessage, type RtmMessage, type RtmMessageInit } from './messages.js';
 import { MediaClient, type MediaMessageParams, type MediaTransferHandler, type MediaUploadHandler } from './media/media-client.js';
 import { rememberThumbnail, unreadThumbnail, type RtmFileMessage, type RtmImageMessage } from './media/media-message.js';
 import { Outbox, type RequestOptions } from './outbox.js';
+import { PresenceRequests, type PeersOnlineStatus, type PresenceHost } from './presence.js';
 import { routeFrame, type PushHost } from './push-router.js';
-import {
-  checkSeq,
-  conversationRef,
-  ReadStateRequests,
-  type ConversationTarget,
-  type PeersOnlineStatus,
-  type RtmConversationList,
-  type SyncPage,
-  type SyncQuery,
-} from './read-state.js';
+import { ReadStateRequests, type ReadStateHost, type RtmConversationList, type SyncPage, type SyncQuery } from './read-state.js';
 import { socketUrl, type WebSocketConstructor } from './socket.js';
 import { ConnectionState, type ConnectionChangeReason } from './states.js';
+import { TypingRequests, type TypingHost } from './typing.js';
 
 // The event and history types moved to their own modules; exported here too so imports of
 // `client.js` keep working.
@@ -122,8 +116,10 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
   #socketGeneration = 0;
   readonly #ownIds = new Set<string>();
   readonly #media: MediaClient;
-  /** Conversations, read state, typing and presence. */
+  /** The conversation list, read markers and receipts. */
   readonly #readState: ReadStateRequests;
+  readonly #presence: PresenceRequests;
+  readonly #typing: TypingRequests;
 
   /** Use {@link createInstance}. */
   constructor(appId: string, options: RtmClientOptions) {
@@ -180,14 +176,17 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
     connection.on('frame', (frame) => {
       if (!this.#outbox.handleFrame(frame)) routeFrame(frame, pushHost);
     });
-    this.#readState = new ReadStateRequests({
+    const featureHost: ReadStateHost & PresenceHost & TypingHost = {
       request: this.#channelHost.request,
       ready: () => connection.ready,
       active: () => this.#session === 'active',
       received: (stored) => this.#received(stored),
       emit: pushHost.emit,
       log: this.#log,
-    });
+    };
+    this.#readState = new ReadStateRequests(featureHost);
+    this.#presence = new PresenceRequests(featureHost);
+    this.#typing = new TypingRequests(featureHost);
     this.#media = new MediaClient({ server: options.server, appId, token: () => this.#token });
   }
 
@@ -228,7 +227,8 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    */
   logout(): Promise<void> {
     this.#session = 'none';
-    this.#readState.clear();
+    this.#presence.clear();
+    this.#typing.clear();
     this.#outbox.failAll(new RtmError('CANCELLED', 'Logged out.'));
     this.#media.cancelAll();
     for (const channel of this.#channels.values()) channelInternals(channel).reset();
@@ -405,6 +405,8 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
     });
   }
 
+  // ---- typing and presence --------------------------------------------------------------------
+
   /**
    * Our addition: tells the other side of a conversation that this user is typing (relayed to
    * whoever is online, never stored: a typing notice means nothing later). Call it on every input;
@@ -413,7 +415,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    * Rejects with NOT_LOGGED_IN before login, or at once for a bad target.
    */
   sendTypingIndicator(target: ConversationTarget): Promise<void> {
-    return this.#readState.typing(target);
+    return this.#typing.send(target);
   }
 
   /**
@@ -425,7 +427,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    * const status = await client.queryPeersOnlineStatus(['bob', 'carol']); // { bob: 'ONLINE', carol: 'OFFLINE' }
    */
   queryPeersOnlineStatus(peerIds: string[]): Promise<PeersOnlineStatus> {
-    return this.#readState.queryPresence(peerIds);
+    return this.#presence.query(peerIds);
   }
 
   /**
@@ -435,12 +437,12 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    * Rejects at once with INVALID_ARGUMENT (more than `MAX_PRESENCE_QUERY`) or INVALID_USER_ID.
    */
   subscribePeersOnlineStatus(peerIds: string[]): Promise<void> {
-    return this.#readState.subscribePresence(peerIds);
+    return this.#presence.subscribe(peerIds);
   }
 
   /** Stops following the online status of users (Agora's name). */
   unsubscribePeersOnlineStatus(peerIds: string[]): Promise<void> {
-    return this.#readState.unsubscribePresence(peerIds);
+    return this.#presence.unsubscribe(peerIds);
   }
 
   /** Stored messages as ReceivedMessages in ascending seq, skipping undecodable ones. */
@@ -582,7 +584,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
         .rejoin()
         .catch((error: unknown) => this.#log.warn(`Could not rejoin channel ${channel.channelId}:`, error)),
     );
-    this.#readState.resubscribe();
+    this.#presence.resubscribe();
     // Queued channel sends must reach the server after the rejoin, or they would be refused.
     if (rejoins.length > 0) await Promise.all(rejoins);
     if (generation === this.#socketGeneration) this.#outbox.resume();
