@@ -82,6 +82,12 @@ export interface PeerSendResult {
   storedOffline: boolean;
 }
 
+/**
+ * What the client's parts use of it, each through its own interface: channels, the push router,
+ * and the read-state, presence and typing requests.
+ */
+type ClientHost = ChannelHost & PushHost & Omit<ReadStateHost & PresenceHost & TypingHost, 'emit'>;
+
 /** Own client message ids remembered to recognise our own messages echoed back by the server. */
 const OWN_IDS_REMEMBERED = 512;
 
@@ -102,7 +108,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
   readonly #connection: Connection;
   readonly #outbox: Outbox;
   readonly #channels = new Map<string, RtmChannel>();
-  readonly #channelHost: ChannelHost;
+  readonly #host: ClientHost;
   /**
    * `none`: not logged in (new, or after logout / a refused first login) → NOT_LOGGED_IN.
    * `active`: logging in, connected or reconnecting → requests go through the outbox.
@@ -152,13 +158,23 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
       { sendTimeoutMs: options.sendTimeoutMs },
     );
     const connection = this.#connection;
-    this.#channelHost = {
+    const host: ClientHost = {
       request: <T extends keyof ReplyResults>(
         build: (id: number) => ClientFrame & { t: T },
         requestOptions?: RequestOptions,
       ) => this.#request<T>(build, requestOptions),
       prepareSend: (message, clientMessageId) => this.#prepareSend(message, clientMessageId),
+      uid: () => connection.uid,
+      channels: this.#channels,
+      ownIds: this.#ownIds,
+      log: this.#log,
+      // PushHost's `emit` takes every client event, so it serves the feature requests too.
+      emit: (event, ...args) => this.emit(event, ...args),
+      ready: () => connection.ready,
+      active: () => this.#session === 'active',
+      received: (stored) => this.#received(stored),
     };
+    this.#host = host;
     connection.on('state', (state, reason, error) => this.#onState(state, reason, error));
     connection.on('ready', () => this.#onReady());
     connection.on('tokenExpired', () => this.emit('TokenExpired'));
@@ -166,27 +182,12 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
       this.#socketGeneration++;
       this.#outbox.pause();
     });
-    const pushHost: PushHost = {
-      uid: () => connection.uid,
-      channels: this.#channels,
-      ownIds: this.#ownIds,
-      log: this.#log,
-      emit: (event, ...args) => this.emit(event, ...args),
-    };
     connection.on('frame', (frame) => {
-      if (!this.#outbox.handleFrame(frame)) routeFrame(frame, pushHost);
+      if (!this.#outbox.handleFrame(frame)) routeFrame(frame, host);
     });
-    const featureHost: ReadStateHost & PresenceHost & TypingHost = {
-      request: this.#channelHost.request,
-      ready: () => connection.ready,
-      active: () => this.#session === 'active',
-      received: (stored) => this.#received(stored),
-      emit: pushHost.emit,
-      log: this.#log,
-    };
-    this.#readState = new ReadStateRequests(featureHost);
-    this.#presence = new PresenceRequests(featureHost);
-    this.#typing = new TypingRequests(featureHost);
+    this.#readState = new ReadStateRequests(host);
+    this.#presence = new PresenceRequests(host);
+    this.#typing = new TypingRequests(host);
     this.#media = new MediaClient({ server: options.server, appId, token: () => this.#token });
   }
 
@@ -300,7 +301,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
     if (invalid) throw invalid;
     let channel = this.#channels.get(channelId);
     if (!channel) {
-      channel = new RtmChannel(channelId, this.#channelHost);
+      channel = new RtmChannel(channelId, this.#host);
       this.#channels.set(channelId, channel);
     }
     return channel;
