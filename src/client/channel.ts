@@ -1,4 +1,5 @@
 import { RtmError, type ClientFrame, type ReplyResults, type WireMessage } from '../protocol/index.js';
+import { attempt } from './attempt.js';
 import { TypedEmitter } from './emitter.js';
 import { rememberThumbnail, unreadThumbnail } from './media/media-message.js';
 import type { RtmMessage, RtmMessageInit } from './messages.js';
@@ -159,17 +160,13 @@ export class RtmChannel extends TypedEmitter<RtmChannelEvents> {
   sendMessage(message: RtmMessageInit, options: ChannelSendOptions = {}): Promise<ChannelSendResult> {
     const unread = unreadThumbnail(message);
     if (unread) return rememberThumbnail(unread).then(() => this.sendMessage(message, options));
-    let prepared: { wire: WireMessage; cmid: string };
-    try {
-      prepared = this.#host.prepareSend(message, options.clientMessageId);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (this.#state === 'left') return Promise.reject(notJoined(this.channelId));
-    const { wire, cmid } = prepared;
-    return this.#host
-      .request<'channel.send'>((id) => ({ t: 'channel.send', id, channel: this.channelId, cmid, message: wire }))
-      .then((ack) => ({ messageId: ack.messageId, seq: ack.seq, serverReceivedTs: ack.ts }));
+    return attempt(() => {
+      const { wire, cmid } = this.#host.prepareSend(message, options.clientMessageId);
+      if (this.#state === 'left') throw notJoined(this.channelId);
+      return this.#host
+        .request<'channel.send'>((id) => ({ t: 'channel.send', id, channel: this.channelId, cmid, message: wire }))
+        .then((ack) => ({ messageId: ack.messageId, seq: ack.seq, serverReceivedTs: ack.ts }));
+    });
   }
 
   /** The user ids of the channel's members, from the server. Rejects with NOT_JOINED when not joined. */

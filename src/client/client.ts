@@ -11,31 +11,25 @@ import {
   type StoredMessage,
   type WireMessage,
 } from '../protocol/index.js';
+import { attempt } from './attempt.js';
 import { RtmChannel, channelInternals, type ChannelHost } from './channel.js';
 import { Connection } from './connection.js';
+import { conversationRef, type ConversationTarget } from './conversation-target.js';
 import { TypedEmitter } from './emitter.js';
 import type { RtmClientEvents } from './events.js';
-import { checkLimit, receivedMessages, type HistoryPage, type HistoryQuery } from './history.js';
+import { checkLimit, checkSeq, receivedMessages, type HistoryPage, type HistoryQuery } from './history.js';
 import { createClientMessageId } from './ids.js';
 import { createLogger, type LogFilter, type Logger } from './log.js';
 import { createMessage, toWireMessage, type ReceivedMessage, type RtmMessage, type RtmMessageInit } from './messages.js';
 import { MediaClient, type MediaMessageParams, type MediaTransferHandler, type MediaUploadHandler } from './media/media-client.js';
 import { rememberThumbnail, unreadThumbnail, type RtmFileMessage, type RtmImageMessage } from './media/media-message.js';
 import { Outbox, type RequestOptions } from './outbox.js';
+import { PresenceRequests, type PeersOnlineStatus, type PresenceHost } from './presence.js';
 import { routeFrame, type PushHost } from './push-router.js';
-import {
-  attempt,
-  checkSeq,
-  conversationRef,
-  ReadStateRequests,
-  type ConversationTarget,
-  type PeersOnlineStatus,
-  type RtmConversationList,
-  type SyncPage,
-  type SyncQuery,
-} from './read-state.js';
+import { ReadStateRequests, type ReadStateHost, type RtmConversationList, type SyncPage, type SyncQuery } from './read-state.js';
 import { socketUrl, type WebSocketConstructor } from './socket.js';
 import { ConnectionState, type ConnectionChangeReason } from './states.js';
+import { TypingRequests, type TypingHost } from './typing.js';
 
 // The event and history types moved to their own modules; exported here too so imports of
 // `client.js` keep working.
@@ -58,7 +52,7 @@ export interface RtmClientOptions {
   reconnectGiveUpMs?: number;
   /**
    * How long a transmitted request waits for its reply before the socket is presumed dead.
-   * Default `SEND_TIMEOUT_MS` (10 s, seed 002). Meant for tests; leave it alone in apps.
+   * Default `SEND_TIMEOUT_MS` (10 s). Meant for tests; leave it alone in apps.
    */
   sendTimeoutMs?: number;
 }
@@ -88,6 +82,12 @@ export interface PeerSendResult {
   storedOffline: boolean;
 }
 
+/**
+ * What the client's parts use of it, each through its own interface: channels, the push router,
+ * and the read-state, presence and typing requests.
+ */
+type ClientHost = ChannelHost & PushHost & Omit<ReadStateHost & PresenceHost & TypingHost, 'emit'>;
+
 /** Own client message ids remembered to recognise our own messages echoed back by the server. */
 const OWN_IDS_REMEMBERED = 512;
 
@@ -108,7 +108,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
   readonly #connection: Connection;
   readonly #outbox: Outbox;
   readonly #channels = new Map<string, RtmChannel>();
-  readonly #channelHost: ChannelHost;
+  readonly #host: ClientHost;
   /**
    * `none`: not logged in (new, or after logout / a refused first login) → NOT_LOGGED_IN.
    * `active`: logging in, connected or reconnecting → requests go through the outbox.
@@ -122,8 +122,10 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
   #socketGeneration = 0;
   readonly #ownIds = new Set<string>();
   readonly #media: MediaClient;
-  /** Conversations, read state, typing and presence (issue 4). */
+  /** The conversation list, read markers and receipts. */
   readonly #readState: ReadStateRequests;
+  readonly #presence: PresenceRequests;
+  readonly #typing: TypingRequests;
 
   /** Use {@link createInstance}. */
   constructor(appId: string, options: RtmClientOptions) {
@@ -156,13 +158,23 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
       { sendTimeoutMs: options.sendTimeoutMs },
     );
     const connection = this.#connection;
-    this.#channelHost = {
+    const host: ClientHost = {
       request: <T extends keyof ReplyResults>(
         build: (id: number) => ClientFrame & { t: T },
         requestOptions?: RequestOptions,
       ) => this.#request<T>(build, requestOptions),
       prepareSend: (message, clientMessageId) => this.#prepareSend(message, clientMessageId),
+      uid: () => connection.uid,
+      channels: this.#channels,
+      ownIds: this.#ownIds,
+      log: this.#log,
+      // PushHost's `emit` takes every client event, so it serves the feature requests too.
+      emit: (event, ...args) => this.emit(event, ...args),
+      ready: () => connection.ready,
+      active: () => this.#session === 'active',
+      received: (stored) => this.#received(stored),
     };
+    this.#host = host;
     connection.on('state', (state, reason, error) => this.#onState(state, reason, error));
     connection.on('ready', () => this.#onReady());
     connection.on('tokenExpired', () => this.emit('TokenExpired'));
@@ -170,24 +182,12 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
       this.#socketGeneration++;
       this.#outbox.pause();
     });
-    const pushHost: PushHost = {
-      uid: () => connection.uid,
-      channels: this.#channels,
-      ownIds: this.#ownIds,
-      log: this.#log,
-      emit: (event, ...args) => this.emit(event, ...args),
-    };
     connection.on('frame', (frame) => {
-      if (!this.#outbox.handleFrame(frame)) routeFrame(frame, pushHost);
+      if (!this.#outbox.handleFrame(frame)) routeFrame(frame, host);
     });
-    this.#readState = new ReadStateRequests({
-      request: this.#channelHost.request,
-      ready: () => connection.ready,
-      active: () => this.#session === 'active',
-      received: (stored) => this.#received(stored),
-      emit: pushHost.emit,
-      log: this.#log,
-    });
+    this.#readState = new ReadStateRequests(host);
+    this.#presence = new PresenceRequests(host);
+    this.#typing = new TypingRequests(host);
     this.#media = new MediaClient({ server: options.server, appId, token: () => this.#token });
   }
 
@@ -228,7 +228,8 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    */
   logout(): Promise<void> {
     this.#session = 'none';
-    this.#readState.clear();
+    this.#presence.clear();
+    this.#typing.clear();
     this.#outbox.failAll(new RtmError('CANCELLED', 'Logged out.'));
     this.#media.cancelAll();
     for (const channel of this.#channels.values()) channelInternals(channel).reset();
@@ -274,25 +275,21 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
   sendMessageToPeer(message: RtmMessageInit, peerId: string, options: PeerSendOptions = {}): Promise<PeerSendResult> {
     const unread = unreadThumbnail(message);
     if (unread) return rememberThumbnail(unread).then(() => this.sendMessageToPeer(message, peerId, options));
-    let prepared: { wire: WireMessage; cmid: string };
-    try {
+    return attempt(() => {
       const invalidPeer = checkUserId(peerId, 'Peer id');
       if (invalidPeer) throw invalidPeer;
-      prepared = this.#prepareSend(message, options?.clientMessageId);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const { wire, cmid } = prepared;
-    const offline = options?.enableOfflineMessaging === true;
-    return this.#request<'peer.send'>((id) => ({ t: 'peer.send', id, to: peerId, cmid, message: wire, offline })).then(
-      (ack) => ({
-        hasPeerReceived: ack.hasPeerReceived,
-        messageId: ack.messageId,
-        seq: ack.seq,
-        serverReceivedTs: ack.ts,
-        storedOffline: ack.storedOffline,
-      }),
-    );
+      const { wire, cmid } = this.#prepareSend(message, options?.clientMessageId);
+      const offline = options?.enableOfflineMessaging === true;
+      return this.#request<'peer.send'>((id) => ({ t: 'peer.send', id, to: peerId, cmid, message: wire, offline })).then(
+        (ack) => ({
+          hasPeerReceived: ack.hasPeerReceived,
+          messageId: ack.messageId,
+          seq: ack.seq,
+          serverReceivedTs: ack.ts,
+          storedOffline: ack.storedOffline,
+        }),
+      );
+    });
   }
 
   /**
@@ -304,7 +301,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
     if (invalid) throw invalid;
     let channel = this.#channels.get(channelId);
     if (!channel) {
-      channel = new RtmChannel(channelId, this.#channelHost);
+      channel = new RtmChannel(channelId, this.#host);
       this.#channels.set(channelId, channel);
     }
     return channel;
@@ -341,7 +338,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
     });
   }
 
-  // ---- conversations and read state (issue 4) ---------------------------------------------------
+  // ---- conversations and read state -----------------------------------------------------------
 
   /**
    * Our addition: this user's conversations as the server keeps them — peer conversations with
@@ -409,15 +406,17 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
     });
   }
 
+  // ---- typing and presence --------------------------------------------------------------------
+
   /**
-   * Our addition: tells the other side of a conversation that this user is typing (seed 003's
-   * transparent command: relayed to whoever is online, never stored). Call it on every input;
+   * Our addition: tells the other side of a conversation that this user is typing (relayed to
+   * whoever is online, never stored: a typing notice means nothing later). Call it on every input;
    * notices go out at most once per `TYPING_MIN_INTERVAL_MS` per conversation, and the server's
    * TOO_OFTEN is swallowed. Best effort: resolves without sending while the connection is down.
    * Rejects with NOT_LOGGED_IN before login, or at once for a bad target.
    */
   sendTypingIndicator(target: ConversationTarget): Promise<void> {
-    return this.#readState.typing(target);
+    return this.#typing.send(target);
   }
 
   /**
@@ -429,7 +428,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    * const status = await client.queryPeersOnlineStatus(['bob', 'carol']); // { bob: 'ONLINE', carol: 'OFFLINE' }
    */
   queryPeersOnlineStatus(peerIds: string[]): Promise<PeersOnlineStatus> {
-    return this.#readState.queryPresence(peerIds);
+    return this.#presence.query(peerIds);
   }
 
   /**
@@ -439,12 +438,12 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    * Rejects at once with INVALID_ARGUMENT (more than `MAX_PRESENCE_QUERY`) or INVALID_USER_ID.
    */
   subscribePeersOnlineStatus(peerIds: string[]): Promise<void> {
-    return this.#readState.subscribePresence(peerIds);
+    return this.#presence.subscribe(peerIds);
   }
 
   /** Stops following the online status of users (Agora's name). */
   unsubscribePeersOnlineStatus(peerIds: string[]): Promise<void> {
-    return this.#readState.unsubscribePresence(peerIds);
+    return this.#presence.unsubscribe(peerIds);
   }
 
   /** Stored messages as ReceivedMessages in ascending seq, skipping undecodable ones. */
@@ -452,7 +451,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
     return receivedMessages(stored, this.#connection.uid, this.#log);
   }
 
-  // ---- media (seeds 000/001) --------------------------------------------------------------------
+  // ---- media ----------------------------------------------------------------------------------
 
   /**
    * Uploads a file and resolves with the image or file message that names it, ready for
@@ -565,8 +564,9 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
     this.#lastState = state;
     const ended = state === ConnectionState.DISCONNECTED || state === ConnectionState.ABORTED;
     if (ended && this.#session === 'active') {
-      // A refused first login leaves the client logged out; losing an established session (gave
-      // up, replaced, refused on re-login) leaves it "disconnected" until the next login (seed 002).
+      // A refused first login leaves the client logged out (NOT_LOGGED_IN); losing an established
+      // session (gave up, replaced, refused on re-login) leaves it "disconnected" until the next
+      // login, so later sends fail as Agora's do once it gave up (MESSAGE_WEBSOCKET_DISCONNECTED).
       const firstLoginFailed = previous === ConnectionState.CONNECTING;
       this.#session = firstLoginFailed ? 'none' : 'ended';
       this.#outbox.failAll(
@@ -585,7 +585,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
         .rejoin()
         .catch((error: unknown) => this.#log.warn(`Could not rejoin channel ${channel.channelId}:`, error)),
     );
-    this.#readState.resubscribe();
+    this.#presence.resubscribe();
     // Queued channel sends must reach the server after the rejoin, or they would be refused.
     if (rejoins.length > 0) await Promise.all(rejoins);
     if (generation === this.#socketGeneration) this.#outbox.resume();

@@ -1,10 +1,12 @@
-import type { ReadStateEvents } from './read-state.js';
-import type { RtmMessage } from './messages.js';
+import type { ReceivedMessage, RtmMessage } from './messages.js';
+import type { PresenceEvents } from './presence.js';
+import type { ReceiptEvents } from './read-state.js';
 import type { ConnectionChangeReason, ConnectionState } from './states.js';
+import type { TypingEvents } from './typing.js';
 
 /**
  * The events an {@link RtmClient} emits and the server data they carry (re-exported by
- * `client.ts`; `push-router.ts` emits most of them).
+ * `client.ts`; `push-router.ts` emits most of them), composed from the events of each feature.
  */
 
 /** Server data of a peer message, passed to `MessageFromPeer` listeners. */
@@ -33,7 +35,29 @@ export interface SyncedMessageProps {
   clientMessageId: string;
 }
 
-/** Events of an {@link RtmClient} (with our read-state additions from {@link ReadStateEvents}). */
+/** The offline messages of one peer conversation, delivered at login (event `OfflineMessagesReceived`). */
+export interface RtmOfflineMessages {
+  peerId: string;
+  /** Oldest first. */
+  messages: ReceivedMessage[];
+}
+
+/**
+ * The client's events besides the connection, message and token ones: read markers and receipts,
+ * offline batches, presence and typing.
+ */
+export type ReadStateEvents = ReceiptEvents &
+  PresenceEvents &
+  TypingEvents & {
+    /**
+     * The offline messages of one peer conversation, in one batch. Emitted before the
+     * `MessageFromPeer` events (with `isOfflineMessage: true`) of the same messages, so a listener
+     * can apply the batch at once and ignore the single events it already has.
+     */
+    OfflineMessagesReceived: (batch: RtmOfflineMessages) => void;
+  };
+
+/** Events of an {@link RtmClient}. */
 export type RtmClientEvents = ReadStateEvents & {
   /** The connection state changed. */
   ConnectionStateChanged: (newState: ConnectionState, reason: ConnectionChangeReason) => void;

@@ -1,12 +1,13 @@
 import { MAX_HISTORY_PAGE, RtmError, type StoredMessage } from '../protocol/index.js';
 import type { Logger } from './log.js';
 import { toReceivedMessage, type ReceivedMessage } from './messages.js';
-import type { ConversationTarget } from './read-state.js';
+import type { ConversationTarget } from './conversation-target.js';
 
 /**
- * Stored history as the client hands it out: the `getHistory` query and page types, the page
- * limit check shared with `syncMessages`, and decoding stored messages (history, sync, the
- * conversation list and offline batches all go through {@link receivedMessages}).
+ * Stored history as the client hands it out: the `getHistory` query and page types, the checks of
+ * page sizes and sequence numbers shared with `syncMessages` and `markRead`, and decoding stored
+ * messages (history, sync, the conversation list and offline batches all go through
+ * {@link receivedMessages}).
  */
 
 /** Options of `getHistory`: exactly one of `peerId` and `channelId`. */
@@ -32,6 +33,14 @@ export function checkLimit(limit: number | undefined): number {
     throw new RtmError('INVALID_ARGUMENT', `limit must be an integer from 1 to ${MAX_HISTORY_PAGE}.`);
   }
   return limit;
+}
+
+/** Throws INVALID_ARGUMENT unless `value` is an integer ≥ `min`. */
+export function checkSeq(value: unknown, name: string, min: number): number {
+  if (!Number.isInteger(value) || (value as number) < min) {
+    throw new RtmError('INVALID_ARGUMENT', `${name} must be an integer ≥ ${min}.`);
+  }
+  return value as number;
 }
 
 /** Decodes a stored message, skipping (with a warning) one this version cannot read. */

@@ -24,22 +24,20 @@ export {
   type RtmClientOptions,
   type SyncedMessageProps,
 } from './client.js';
+export type { ReadStateEvents, RtmOfflineMessages } from './events.js';
+export type { ConversationTarget } from './conversation-target.js';
 export type {
-  ConversationTarget,
   MemberReadState,
-  PeerStatus,
-  PeersOnlineStatus,
   ReadState,
-  ReadStateEvents,
   RtmChannelReadState,
   RtmConversation,
   RtmConversationList,
   RtmMessageReceipt,
-  RtmOfflineMessages,
-  RtmTypingIndicator,
   SyncPage,
   SyncQuery,
 } from './read-state.js';
+export type { PeerStatus, PeersOnlineStatus } from './presence.js';
+export type { RtmTypingIndicator } from './typing.js';
 export {
   RtmChannel,
   type ChannelMessageProps,

@@ -47,7 +47,7 @@ interface Entry {
 }
 
 /**
- * Requests waiting for their reply, with the seed-002 delivery rule: a request made while the
+ * Requests waiting for their reply, with the client's delivery rule: a request made while the
  * connection is down waits and is transmitted after reconnect and login; once transmitted it waits
  * `sendTimeoutMs` for the reply; on timeout the socket is presumed dead, a reconnect is forced and
  * the request is transmitted again after it; when all {@link SEND_ATTEMPTS} transmissions are lost

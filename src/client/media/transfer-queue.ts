@@ -1,4 +1,5 @@
 import { RtmError } from '../../protocol/index.js';
+import { attempt } from '../attempt.js';
 
 /** The error of a transfer cancelled by its caller (signal, cancel by request id, logout). */
 export function cancelled(): RtmError {
@@ -32,13 +33,7 @@ export class TransferQueue {
     return new Promise<T>((resolve, reject) => {
       const start = (): void => {
         this.#running++;
-        let settled: Promise<T>;
-        try {
-          settled = job();
-        } catch (error) {
-          settled = Promise.reject(error);
-        }
-        settled.then(resolve, reject).finally(() => {
+        attempt(job).then(resolve, reject).finally(() => {
           this.#running--;
           this.#next();
         });
