@@ -116,8 +116,8 @@ interface ScrollFigures {
 
 function ensureBuild(): void {
   if (existsSync('dist/rtm-chat.iife.js') && existsSync('dist/rtm-chat.virtual.js')) return;
-  console.log('building dist/rtm-chat.iife.js and dist/rtm-chat.virtual.js …');
-  for (const args of [['vite', 'build'], ['vite', 'build', '--mode', 'virtual']]) {
+  console.log('building dist/rtm-chat.iife.js and its companion files …');
+  for (const args of [['vite', 'build'], ['vite', 'build', '--mode', 'companions']]) {
     const { status } = spawnSync('npx', args, { stdio: 'inherit' });
     if (status !== 0) throw new Error(`npx ${args.join(' ')} failed`);
   }

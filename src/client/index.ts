@@ -66,7 +66,8 @@ export {
   type RtmMediaMessageFields,
   type RtmMediaMessageInit,
 } from './media/media-message.js';
-export { createThumbnail, type ImageThumbnail } from './media/thumbnail.js';
+export { createThumbnail } from './media/images-on-demand.js';
+export type { ImageThumbnail } from './media/thumbnail.js';
 export type { MediaOperationProgress } from './media/upload.js';
 export type { MediaInfo } from '../protocol/index.js';
 export { ConnectionChangeReason, ConnectionState } from './states.js';

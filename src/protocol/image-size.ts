@@ -1,3 +1,4 @@
+import { ascii, imageTypeOf, startsWith, type SniffedImageType } from './image-type.js';
 import type { ImageSize } from './media.js';
 
 /**
@@ -5,9 +6,6 @@ import type { ImageSize } from './media.js';
  * of an upload with it, and the client uses it before an upload so the view can reserve space.
  * Isomorphic: only Uint8Array and DataView.
  */
-
-/** The image types {@link readImageSize} recognises. */
-export type SniffedImageType = 'image/jpeg' | 'image/png' | 'image/gif' | 'image/bmp' | 'image/webp';
 
 /** What {@link readImageSize} returns: the size plus the type the header proves. */
 export type SniffedImage = ImageSize & { type: SniffedImageType };
@@ -32,18 +30,14 @@ export const IMAGE_SIZE_SNIFF_BYTES = 64 * 1024;
  */
 export function readImageSize(bytes: Uint8Array): SniffedImage | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const found = sniffers.find((sniffer) => sniffer.matches(bytes));
-  const size = found?.read(bytes, view);
-  if (!found || !size || !isDimension(size.width) || !isDimension(size.height)) return undefined;
-  return { type: found.type, width: size.width, height: size.height };
+  const type = imageTypeOf(bytes);
+  const size = type && sizeReaders[type](bytes, view);
+  if (!type || !size || !isDimension(size.width) || !isDimension(size.height)) return undefined;
+  return { type, width: size.width, height: size.height };
 }
 
-interface Sniffer {
-  type: SniffedImageType;
-  matches(bytes: Uint8Array): boolean;
-  /** Called only when `matches` holds; may return undefined for a truncated or broken header. */
-  read(bytes: Uint8Array, view: DataView): ImageSize | undefined;
-}
+/** Reads the size from a header whose signature is its type's; undefined for a truncated or broken one. */
+type SizeReader = (bytes: Uint8Array, view: DataView) => ImageSize | undefined;
 
 // 2^31 - 1: PNG's own ceiling, and far above anything real; rejects sign-flipped garbage.
 const MAX_DIMENSION = 0x7fffffff;
@@ -52,92 +46,60 @@ function isDimension(value: number): boolean {
   return Number.isInteger(value) && value > 0 && value <= MAX_DIMENSION;
 }
 
-function startsWith(bytes: Uint8Array, prefix: readonly number[], at = 0): boolean {
-  if (bytes.length < at + prefix.length) return false;
-  return prefix.every((byte, i) => bytes[at + i] === byte);
-}
-
-function ascii(text: string): number[] {
-  return [...text].map((ch) => ch.charCodeAt(0));
-}
-
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const IHDR = ascii('IHDR');
 
-const png: Sniffer = {
-  type: 'image/png',
-  matches: (bytes) => startsWith(bytes, PNG_SIGNATURE),
-  // The first chunk must be IHDR (length 13): width and height as big-endian uint32.
-  read(bytes, view) {
-    if (bytes.length < 24 || !startsWith(bytes, IHDR, 12)) return undefined;
-    return { width: view.getUint32(16), height: view.getUint32(20) };
-  },
+// The first chunk must be IHDR (length 13): width and height as big-endian uint32.
+const readPngSize: SizeReader = (bytes, view) => {
+  if (bytes.length < 24 || !startsWith(bytes, IHDR, 12)) return undefined;
+  return { width: view.getUint32(16), height: view.getUint32(20) };
 };
 
-const gif: Sniffer = {
-  type: 'image/gif',
-  matches: (bytes) => startsWith(bytes, ascii('GIF87a')) || startsWith(bytes, ascii('GIF89a')),
-  // The logical screen descriptor follows the 6-byte signature: little-endian uint16 each.
-  read(bytes, view) {
-    if (bytes.length < 10) return undefined;
-    return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
-  },
+// The logical screen descriptor follows the 6-byte signature: little-endian uint16 each.
+const readGifSize: SizeReader = (bytes, view) => {
+  if (bytes.length < 10) return undefined;
+  return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
 };
 
-const bmp: Sniffer = {
-  type: 'image/bmp',
-  matches: (bytes) => startsWith(bytes, ascii('BM')),
-  // After the 14-byte file header comes the DIB header, whose first field is its own size.
-  read(bytes, view) {
-    if (bytes.length < 18) return undefined;
-    const headerSize = view.getUint32(14, true);
-    if (headerSize === 12) {
-      // BITMAPCOREHEADER (OS/2 1.x): unsigned 16-bit width and height.
-      if (bytes.length < 22) return undefined;
-      return { width: view.getUint16(18, true), height: view.getUint16(20, true) };
-    }
-    // BITMAPINFOHEADER (40) and its V4/V5 and OS/2 2.x (16–64) relatives: signed 32-bit; a
-    // negative height means the rows are stored top-down — the picture is the same size.
-    if (headerSize < 16 || bytes.length < 26) return undefined;
-    return { width: view.getInt32(18, true), height: Math.abs(view.getInt32(22, true)) };
-  },
+// After the 14-byte file header comes the DIB header, whose first field is its own size.
+const readBmpSize: SizeReader = (bytes, view) => {
+  if (bytes.length < 18) return undefined;
+  const headerSize = view.getUint32(14, true);
+  if (headerSize === 12) {
+    // BITMAPCOREHEADER (OS/2 1.x): unsigned 16-bit width and height.
+    if (bytes.length < 22) return undefined;
+    return { width: view.getUint16(18, true), height: view.getUint16(20, true) };
+  }
+  // BITMAPINFOHEADER (40) and its V4/V5 and OS/2 2.x (16–64) relatives: signed 32-bit; a
+  // negative height means the rows are stored top-down — the picture is the same size.
+  if (headerSize < 16 || bytes.length < 26) return undefined;
+  return { width: view.getInt32(18, true), height: Math.abs(view.getInt32(22, true)) };
 };
 
-const webp: Sniffer = {
-  type: 'image/webp',
-  matches: (bytes) => startsWith(bytes, ascii('RIFF')) && startsWith(bytes, ascii('WEBP'), 8),
-  // The first chunk after "WEBP" says which bitstream follows; its payload starts at byte 20.
-  read(bytes, view) {
-    if (startsWith(bytes, ascii('VP8 '), 12)) {
-      // Lossy: a 3-byte frame tag (bit 0 clear on a key frame), start code 9D 01 2A, then 14-bit
-      // width and height (the top 2 bits are a scaling hint, not size).
-      if (bytes.length < 30 || (bytes[20]! & 1) !== 0 || !startsWith(bytes, [0x9d, 0x01, 0x2a], 23)) return undefined;
-      return { width: view.getUint16(26, true) & 0x3fff, height: view.getUint16(28, true) & 0x3fff };
-    }
-    if (startsWith(bytes, ascii('VP8L'), 12)) {
-      // Lossless: signature byte 0x2F, then width-1 and height-1 as 14-bit fields, LSB first.
-      if (bytes.length < 25 || bytes[20] !== 0x2f) return undefined;
-      const bits = view.getUint32(21, true);
-      return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
-    }
-    if (startsWith(bytes, ascii('VP8X'), 12)) {
-      // Extended: flags and 3 reserved bytes, then canvas width-1 and height-1 as 24-bit LE.
-      if (bytes.length < 30) return undefined;
-      return { width: uint24(bytes, 24) + 1, height: uint24(bytes, 27) + 1 };
-    }
-    return undefined;
-  },
+// The first chunk after "WEBP" says which bitstream follows; its payload starts at byte 20.
+const readWebpSize: SizeReader = (bytes, view) => {
+  if (startsWith(bytes, ascii('VP8 '), 12)) {
+    // Lossy: a 3-byte frame tag (bit 0 clear on a key frame), start code 9D 01 2A, then 14-bit
+    // width and height (the top 2 bits are a scaling hint, not size).
+    if (bytes.length < 30 || (bytes[20]! & 1) !== 0 || !startsWith(bytes, [0x9d, 0x01, 0x2a], 23)) return undefined;
+    return { width: view.getUint16(26, true) & 0x3fff, height: view.getUint16(28, true) & 0x3fff };
+  }
+  if (startsWith(bytes, ascii('VP8L'), 12)) {
+    // Lossless: signature byte 0x2F, then width-1 and height-1 as 14-bit fields, LSB first.
+    if (bytes.length < 25 || bytes[20] !== 0x2f) return undefined;
+    const bits = view.getUint32(21, true);
+    return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
+  }
+  if (startsWith(bytes, ascii('VP8X'), 12)) {
+    // Extended: flags and 3 reserved bytes, then canvas width-1 and height-1 as 24-bit LE.
+    if (bytes.length < 30) return undefined;
+    return { width: uint24(bytes, 24) + 1, height: uint24(bytes, 27) + 1 };
+  }
+  return undefined;
 };
 
 function uint24(bytes: Uint8Array, at: number): number {
   return bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16);
 }
-
-const jpeg: Sniffer = {
-  type: 'image/jpeg',
-  matches: (bytes) => startsWith(bytes, [0xff, 0xd8]),
-  read: readJpegSize,
-};
 
 /**
  * Walks the marker segments after SOI until a start-of-frame. Markers are 0xFF plus a code, and
@@ -179,4 +141,10 @@ function isStartOfFrame(marker: number): boolean {
   return marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
 }
 
-const sniffers: readonly Sniffer[] = [png, jpeg, gif, webp, bmp];
+const sizeReaders: Record<SniffedImageType, SizeReader> = {
+  'image/png': readPngSize,
+  'image/jpeg': readJpegSize,
+  'image/gif': readGifSize,
+  'image/webp': readWebpSize,
+  'image/bmp': readBmpSize,
+};

@@ -7,6 +7,7 @@ export * from './errors.js';
 export * from './ids.js';
 export * from './messages.js';
 export * from './media.js';
+export { imageTypeOf, type SniffedImageType } from './image-type.js';
 export * from './image-size.js';
 export * from './frames.js';
 export * from './rest.js';

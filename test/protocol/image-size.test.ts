@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { IMAGE_SIZE_SNIFF_BYTES, readImageSize } from '../../src/protocol/index.js';
+import { IMAGE_SIZE_SNIFF_BYTES, imageTypeOf, readImageSize } from '../../src/protocol/index.js';
 import * as sample from './image-samples.js';
 
 function concat(...parts: Uint8Array[]): Uint8Array {
@@ -146,5 +146,28 @@ describe('readImageSize', () => {
       assert.equal(readImageSize(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 1, 0, 0, 0, 0])), undefined);
       assert.equal(readImageSize(Uint8Array.from([0xff, 0xd8, 0xff, 0xff, 0xff])), undefined);
     });
+  });
+});
+
+describe('imageTypeOf', () => {
+  it('names the type from the signature alone, even when the header is too short for a size', () => {
+    assert.equal(imageTypeOf(sample.png(4, 4)), 'image/png');
+    assert.equal(imageTypeOf(sample.png(4, 4).subarray(0, 8)), 'image/png');
+    assert.equal(imageTypeOf(sample.jpeg(4, 4)), 'image/jpeg');
+    assert.equal(imageTypeOf(Uint8Array.from([0xff, 0xd8])), 'image/jpeg');
+    assert.equal(imageTypeOf(sample.gif(4, 4)), 'image/gif');
+    assert.equal(imageTypeOf(sample.gif(4, 4, '87a')), 'image/gif');
+    assert.equal(imageTypeOf(sample.bmp(4, 4)), 'image/bmp');
+    assert.equal(imageTypeOf(sample.webpLossy(4, 4)), 'image/webp');
+    assert.equal(imageTypeOf(sample.webpExtended(4, 4).subarray(0, 12)), 'image/webp');
+  });
+
+  it('is undefined for other files, for an empty one and for a RIFF that is not WebP', () => {
+    assert.equal(imageTypeOf(new TextEncoder().encode('%PDF-1.7')), undefined);
+    assert.equal(imageTypeOf(new Uint8Array()), undefined);
+    const wave = sample.webpLossy(4, 4);
+    wave.set(new TextEncoder().encode('WAVE'), 8);
+    assert.equal(imageTypeOf(wave), undefined);
+    assert.equal(imageTypeOf(Uint8Array.from([0x89, 0x50, 0x4e, 0x47])), undefined);
   });
 });

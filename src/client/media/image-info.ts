@@ -1,9 +1,4 @@
-import { IMAGE_SIZE_SNIFF_BYTES, readImageSize, type ImageSize, type SniffedImage } from '../../protocol/index.js';
-
-/** Type and pixel size from the file header (no decoding), or undefined when the header says nothing. */
-export async function sniffImage(blob: Blob): Promise<SniffedImage | undefined> {
-  return readImageSize(new Uint8Array(await blob.slice(0, IMAGE_SIZE_SNIFF_BYTES).arrayBuffer()));
-}
+import type { ImageSize } from '../../protocol/index.js';
 
 /** Decodes `blob` (off the main thread) to an ImageBitmap; undefined when the browser cannot. */
 export async function decodeImage(blob: Blob, options?: ImageBitmapOptions): Promise<ImageBitmap | undefined> {

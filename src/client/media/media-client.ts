@@ -17,7 +17,8 @@ import {
 } from '../../protocol/index.js';
 import { download } from './download.js';
 import { requestJson, type MediaEndpoint } from './http.js';
-import { imageSize, sniffImage } from './image-info.js';
+import { imageSize } from './image-info.js';
+import { imageWork } from './images-on-demand.js';
 import {
   mediaFromWire,
   mediaToWire,
@@ -27,7 +28,7 @@ import {
   type RtmImageMessage,
   type RtmMediaMessageInit,
 } from './media-message.js';
-import { thumbnailOf, type ImageThumbnail } from './thumbnail.js';
+import type { ImageThumbnail } from './thumbnail.js';
 import { TransferQueue, cancelled } from './transfer-queue.js';
 import { upload, type MediaOperationProgress } from './upload.js';
 
@@ -179,12 +180,14 @@ export class MediaClient {
     signal: AbortSignal,
   ): Promise<RtmImageMessage | RtmFileMessage> {
     const image = draft.messageType === 'IMAGE';
-    let sniffed = image ? await sniffImage(blob) : undefined;
+    // Without the image work (it could not be loaded) the image goes without a thumbnail.
+    const work = image ? await imageWork() : undefined;
+    let sniffed = await work?.sniffImage(blob);
     // A header may claim any size; a message may carry at most PLACEHOLDER_EDGE per edge.
     if (sniffed && Math.max(sniffed.width, sniffed.height) > PLACEHOLDER_EDGE) sniffed = undefined;
     draft.mimeType ||= sniffed?.type;
     if (draft.thumbnail instanceof Blob) await rememberThumbnail(draft.thumbnail);
-    const generate = image && draft.thumbnail === undefined;
+    const generate = work !== undefined && draft.thumbnail === undefined;
     // Everything is checked before a byte is sent, with the largest values the unknowns can take.
     const probe: RtmMediaMessageInit = { ...draft };
     if (image) {
@@ -199,7 +202,7 @@ export class MediaClient {
 
     const thumbnail: Promise<ImageThumbnail | undefined> =
       generate && budget > 0
-        ? thumbnailOf(blob, budget, sniffed, signal)
+        ? work.thumbnailOf(blob, budget, sniffed, signal)
             .then(async (made) => {
               if (made) {
                 await rememberThumbnail(made.thumbnail);
@@ -209,9 +212,9 @@ export class MediaClient {
             })
             .catch(() => undefined)
         : Promise.resolve(undefined);
-    // A thumbnail of the caller's own: the pixel size comes from decoding when the header had none.
+    // No thumbnail made: the pixel size comes from decoding when the header had none.
     const decoded =
-      image && !generate && !sniffed && (draft.width === undefined || draft.height === undefined)
+      image && !(generate && budget > 0) && !sniffed && (draft.width === undefined || draft.height === undefined)
         ? imageSize(blob)
         : Promise.resolve(undefined);
     const uploading = this.#queue.run(

@@ -1,4 +1,4 @@
-import { RtmError, parseWireMessage, readImageSize, type WireImageMessage, type WireFileMessage } from '../../protocol/index.js';
+import { RtmError, imageTypeOf, parseWireMessage, type WireImageMessage, type WireFileMessage } from '../../protocol/index.js';
 import { base64ToBytes, bytesToBase64 } from '../base64.js';
 
 /** Fields of image and file messages (Agora's `RtmImageMessage` / `RtmFileMessage`). */
@@ -57,7 +57,7 @@ const thumbnailBase64 = new WeakMap<Blob, string>();
 
 /** A thumbnail Blob for bytes, typed from its header. */
 export function thumbnailBlob(bytes: Uint8Array, base64 = bytesToBase64(bytes)): Blob {
-  const blob = new Blob([bytes as BlobPart], { type: readImageSize(bytes)?.type ?? '' });
+  const blob = new Blob([bytes as BlobPart], { type: imageTypeOf(bytes) ?? '' });
   thumbnailBase64.set(blob, base64);
   return blob;
 }

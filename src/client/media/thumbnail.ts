@@ -1,5 +1,6 @@
 import { THUMBNAIL_MAX_EDGE_PX, THUMBNAIL_TARGET_BYTES, type ImageSize } from '../../protocol/index.js';
-import { decodeImage, imageSize, sniffImage } from './image-info.js';
+import { sniffImage } from './image-header.js';
+import { decodeImage, imageSize } from './image-info.js';
 import { TransferQueue } from './transfer-queue.js';
 
 /** A generated thumbnail. */
@@ -24,23 +25,15 @@ const MIN_EDGE_PX = 24;
 const decoding = new TransferQueue(2);
 
 /**
- * Makes a small thumbnail of an image, at most THUMBNAIL_MAX_EDGE_PX on its longest edge and at
- * most `maxBytes` (default THUMBNAIL_TARGET_BYTES), keeping the aspect ratio. The decoding and
- * the downscale run off the main thread (`createImageBitmap` with `resizeWidth`/`resizeHeight`),
- * the small bitmap is drawn to an OffscreenCanvas (a canvas element where there is none) and
- * encoded with falling quality, then falling size, until it fits. Resolves undefined when the
- * image cannot be decoded or no thumbnail fits.
- *
- * @example
- * const thumb = await createThumbnail(file);
- * if (thumb) img.src = URL.createObjectURL(thumb.thumbnail);
+ * Makes a thumbnail of at most `maxBytes` (THUMBNAIL_TARGET_BYTES at most): see createThumbnail in
+ * images-on-demand.ts. `size`: the header's, when read already; `signal` takes it out of the line.
  */
-export function createThumbnail(image: Blob, maxBytes = THUMBNAIL_TARGET_BYTES): Promise<ImageThumbnail | undefined> {
-  return thumbnailOf(image, maxBytes);
-}
-
-/** {@link createThumbnail} with the header's size, and a signal that takes it out of the line. @internal */
-export function thumbnailOf(image: Blob, maxBytes: number, size?: ImageSize, signal?: AbortSignal): Promise<ImageThumbnail | undefined> {
+export function thumbnailOf(
+  image: Blob,
+  maxBytes = THUMBNAIL_TARGET_BYTES,
+  size?: ImageSize,
+  signal?: AbortSignal,
+): Promise<ImageThumbnail | undefined> {
   return decoding.run(() => generate(image, Math.min(maxBytes, THUMBNAIL_TARGET_BYTES), size), signal);
 }
 

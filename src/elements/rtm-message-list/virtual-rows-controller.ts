@@ -1,16 +1,14 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { VirtualItem, Virtualizer } from '@tanstack/virtual-core';
+import type { VirtualItem } from '@tanstack/virtual-core';
 import type { ChatMessage } from '../../store/index.js';
 import { importVirtualCore, type VirtualCore } from './load-virtual-core.js';
+import type { RowVirtualizer } from './virtual-core.js';
 
 /**
  * Conversations with more messages than this render only the ones in and near the view, through
  * @tanstack/virtual-core, which is loaded then (shorter ones never download it).
  */
 export const VIRTUALIZE_ABOVE = 150;
-
-/** The height (px) assumed for a message not rendered yet. */
-const ESTIMATED_ROW_PX = 60;
 
 /** The virtualizer module: loaded once per page; undefined when it could not be loaded. */
 let virtualCore: Promise<VirtualCore | undefined> | undefined;
@@ -48,7 +46,7 @@ export interface VirtualRowsHost extends ReactiveControllerHost {
  */
 export class VirtualRowsController implements ReactiveController {
   readonly #host: VirtualRowsHost;
-  #virtualizer: Virtualizer<HTMLElement, HTMLElement> | undefined;
+  #virtualizer: RowVirtualizer | undefined;
 
   constructor(host: VirtualRowsHost) {
     this.#host = host;
@@ -128,42 +126,8 @@ export class VirtualRowsController implements ReactiveController {
    * the way it takes any change, keeping the message at the top of the view in place.
    */
   #start(core: VirtualCore, shown: readonly ChatMessage[]): void {
-    const root = this.#host.renderRoot;
-    const log = () => root.querySelector<HTMLElement>('[role="log"]');
-    // Each row carries the space above it (no gap or top padding in the log), so its height is all
-    // the room it takes; fractional, so the rows' positions add up as the browser laid them out.
-    const sizes = [...root.querySelectorAll<HTMLElement>('.row')].map((row) => {
-      const size = row.getBoundingClientRect().height;
-      // (Only key and size are read from these: the virtualizer computes the rest.)
-      return { key: shown[+row.dataset.index!]!.localId, size } as VirtualItem;
-    });
-    const virtualizer = new core.Virtualizer<HTMLElement, HTMLElement>({
-      count: sizes.length,
-      getItemKey: (index) => sizes[index]!.key,
-      getScrollElement: log,
-      // A one-line message; the rows are measured as they are rendered.
-      estimateSize: () => ESTIMATED_ROW_PX,
-      scrollToFn: core.elementScroll,
-      observeElementRect: core.observeElementRect,
-      observeElementOffset: core.observeElementOffset,
-      onChange: () => this.#host.requestUpdate(),
-      // Measures in the next frame, not inside the browser's resize-observer loop: rendering the
-      // rows that come into view there would end it with "undelivered notifications".
-      useAnimationFrameWithResizeObserver: true,
-      // Keeps the message at the top of the view in place when older ones go in above.
-      anchorTo: 'end',
-      initialOffset: log()?.scrollTop ?? 0,
-      initialMeasurementsCache: sizes,
-      // The row holding the keyboard focus stays rendered while scrolled out of view: removing it
-      // would drop focus to <body>. Found by its message (data-id), since indexes shift when older
-      // messages go in above; let go once focus leaves it (the next range change).
-      rangeExtractor: (range) => {
-        const list = core.defaultRangeExtractor(range);
-        const id = (root as ShadowRoot).activeElement?.closest<HTMLElement>('.row')?.dataset.id;
-        const index = this.#host.messages.findIndex((message) => message.localId === id);
-        return index < 0 || list.includes(index) ? list : [...list, index].sort((a, b) => a - b);
-      },
-    });
+    const host = this.#host;
+    const virtualizer = core.createRowVirtualizer(host.renderRoot, shown, () => host.messages, () => host.requestUpdate());
     this.#virtualizer = virtualizer;
     // Observes the log now, so the change to the current messages is anchored like any other.
     virtualizer._willUpdate();
