@@ -37,6 +37,7 @@ describe('long conversations in the script-tag build', () => {
     short.page.on('request', (request) => shortRequests.push(request.url()));
     try {
       await short.page.getByRole('log').getByText('c20', { exact: true }).waitFor({ timeout: 15_000 });
+      // A load would show only as a request, with nothing on the page to wait for: a fixed wait.
       await short.page.waitForTimeout(500);
       assert.deepEqual(shortRequests.filter((url) => url.includes('virtual')), []);
       assert.equal((await counts(short.page, 'carol')).inDom, 20);

@@ -10,7 +10,7 @@ import '../../src/define.js';
 import type { RtmChatElement } from '../../src/elements/rtm-chat/rtm-chat.js';
 import type { RtmChannelElement } from '../../src/elements/rtm-channel/rtm-channel.js';
 import { casesFor, collectCases, CORPUS_FILES, materialize, type BadInputCase } from '../fixtures/bad-inputs/corpus.js';
-import { appId, deepQuery, deepQueryAll, devToken, serverUrl, uniqueId, waitFor } from './helpers.js';
+import { appId, brokenImageSettled, deepQuery, deepQueryAll, devToken, serverUrl, uniqueId, waitFor } from './helpers.js';
 
 type Trap = { __pwned?: unknown; alert: (message?: unknown) => void };
 const trap = window as unknown as Trap;
@@ -145,8 +145,8 @@ describe('bad-input corpus: elements', () => {
 
   /** The checks every test ends with: nothing ran, nothing was made from a payload. */
   async function assertInert(roots: Element[]): Promise<void> {
-    // Give an image error or load handler, had one been created, time to fire.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Had an image been made from a payload, its error handler has run by now.
+    await brokenImageSettled();
     expect(trap.__pwned, 'a payload ran').to.equal(undefined);
     expect(injected(roots), 'elements, handlers or links made from a payload').to.deep.equal([]);
     expect(observed, 'payload markup in the light DOM').to.deep.equal([]);

@@ -1,5 +1,5 @@
 // Browser-test helpers for the elements: shadow-piercing queries, plus the shared server helpers.
-export { serverUrl, appId, uniqueId, devToken, waitFor } from '../support/browser.js';
+export { serverUrl, appId, uniqueId, devToken, waitFor, brokenImageSettled } from '../support/browser.js';
 
 /** Everything inside a shadow root tree that matches, piercing nested shadow roots. */
 export function deepQueryAll<E extends Element = Element>(root: Element | ShadowRoot | Document, selector: string): E[] {

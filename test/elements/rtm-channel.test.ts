@@ -3,7 +3,7 @@ import '../../src/define.js';
 import type { RtmChatElement } from '../../src/elements/rtm-chat/rtm-chat.js';
 import type { RtmChannelElement } from '../../src/elements/rtm-channel/rtm-channel.js';
 import { MAX_MESSAGE_BYTES } from '../../src/protocol/index.js';
-import { appId, deepQuery, deepQueryAll, devToken, serverUrl, uniqueId, waitFor } from './helpers.js';
+import { appId, brokenImageSettled, deepQuery, deepQueryAll, devToken, serverUrl, uniqueId, waitFor } from './helpers.js';
 
 interface Pair {
   aliceChat: RtmChatElement;
@@ -101,7 +101,7 @@ describe('<rtm-channel>', () => {
     const attack = `<img src=x onerror="window.__rtmXss=1"><b>bold</b> ${Math.random()}`;
     await typeAndSend(alice, attack);
     await waitFor(() => bubbles(bob).includes(attack), 'bob to see the literal markup');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await brokenImageSettled(); // an <img src=x> rendered from the text would have run its handler
     expect(win.__rtmXss).to.equal(undefined);
     expect(deepQueryAll(bob, '[part~="bubble"] img, [part~="bubble"] b')).to.have.length(0);
     expect(deepQueryAll(alice, '[part~="bubble"] img')).to.have.length(0);

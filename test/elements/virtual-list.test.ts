@@ -82,6 +82,7 @@ describe('<rtm-message-list> in a long conversation', () => {
       .messages=${messages(1, VIRTUALIZE_ABOVE)}
     ></rtm-message-list>`);
     await frame();
+    // A load would show only as a request in flight, with nothing on the page to wait for.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(rendered(el)).to.have.length(VIRTUALIZE_ABOVE);
     expect(root(el).querySelector('.sizer')).to.equal(null);

@@ -181,6 +181,7 @@ describe('per-connection rate limits', () => {
         assert.equal(reason.reason, 'TOO_OFTEN');
         assert.equal(reason.code, 429);
       }
+      // A retry loop would run on a timer, with nothing to observe but the frame itself: a fixed wait.
       await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal(transmitted.length, SEND_BURST + 3, 'each send was transmitted once: no retry loop');
       assert.equal(reconnects, 0);

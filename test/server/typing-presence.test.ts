@@ -81,9 +81,10 @@ describe('presence', () => {
     });
     // A socket that has not logged in does not count; the last connection closing does.
     void notYet;
+    // The push for the last connection going down says the server has processed the close.
+    await asker.requestOk({ t: 'presence.subscribe', uids: ['on'] });
     on.close();
-    await on.closed;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(await asker.next('presence'), { t: 'presence', uid: 'on', status: 'OFFLINE' });
     assert.deepEqual((await asker.requestOk({ t: 'presence.query', uids: ['on'] })).status, { on: 'OFFLINE' });
     const many = Array.from({ length: MAX_PRESENCE_QUERY }, (_, i) => `user ${i}`);
     const status = (await asker.requestOk({ t: 'presence.query', uids: many })).status;

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { createToken, startServer, type RunningServer } from '../../src/server/index.js';
 import { startTestServer, TestClient, text, type TestServer } from './helpers.js';
-import { assertSigned, authOf, deliveries, eventually, hookApp, Receiver, sleep, type DeliveryBody } from './webhooks-helpers.js';
+import { assertSigned, authOf, deliveries, eventually, hookApp, outboxDrained, Receiver, type DeliveryBody } from './webhooks-helpers.js';
 
 /** The app's only event, once its log says `status`. */
 async function onlyEvent(url: string, app: ReturnType<typeof hookApp>, status: DeliveryBody['status'], timeoutMs = 5000) {
@@ -50,7 +50,9 @@ describe('webhooks: retries', () => {
   it('a receiver that fails twice then succeeds gets 3 attempts, with growing backoff', async () => {
     await send('flaky');
     const received = await receivers.flaky!.waitFor(3);
-    await sleep(600);
+    // Delivered is final: the log schedules no further attempt, so the count below is the last one.
+    const delivery = await onlyEvent(t.url, apps().flaky!, 'delivered');
+    assert.equal(delivery.next_attempt_at, undefined);
     assert.equal(received.length, 3, 'no attempt after the success');
     for (const r of received) assertSigned(r);
     assert.equal(new Set(received.map((r) => r.event.id)).size, 1, 'the same event each time');
@@ -60,8 +62,6 @@ describe('webhooks: retries', () => {
     const gap2 = received[2]!.at - received[1]!.at;
     assert.ok(gap1 >= 140, `first retry after the first backoff (${gap1} ms)`);
     assert.ok(gap2 >= 290, `second retry after the doubled backoff (${gap2} ms)`);
-
-    const delivery = await onlyEvent(t.url, apps().flaky!, 'delivered');
     assert.equal(delivery.attempts, 3);
     assert.equal(delivery.last_status_code, 200);
     assert.deepEqual(delivery.log.map((a) => [a.attempt, a.status_code]), [[1, 500], [2, 500], [3, 200]]);
@@ -71,16 +71,15 @@ describe('webhooks: retries', () => {
   it('a permanent 4xx stops retrying; 429 is retried', async () => {
     await send('gone');
     await send('busy');
-    await receivers.gone!.waitFor(1);
-    await receivers.busy!.waitFor(2);
-    await sleep(800); // several backoff periods
+    // Both events reach a final state (failed, delivered) with no attempt scheduled after it.
+    const gone = await onlyEvent(t.url, apps().gone!, 'failed');
+    const busy = await onlyEvent(t.url, apps().busy!, 'delivered');
+    assert.equal(busy.next_attempt_at, undefined);
     assert.equal(receivers.gone!.received.length, 1, '400 is not retried');
     assert.equal(receivers.busy!.received.length, 2, '429 was retried once, then 200');
-    const gone = await onlyEvent(t.url, apps().gone!, 'failed');
     assert.equal(gone.attempts, 1);
     assert.equal(gone.last_status_code, 400);
     assert.equal(gone.next_attempt_at, undefined);
-    const busy = await onlyEvent(t.url, apps().busy!, 'delivered');
     assert.deepEqual(busy.log.map((a) => a.status_code), [429, 200]);
     assert.deepEqual((await deliveries(t.url, apps().gone!, '?status=failed')).body.deliveries.map((d) => d.event_id), [gone.event_id]);
 
@@ -108,8 +107,8 @@ describe('webhooks: retries', () => {
     const down = await onlyEvent(t.url, apps().down!, 'failed');
     assert.equal(down.attempts, 3);
     assert.deepEqual(down.log.map((a) => a.status_code), [503, 503, 503]);
-    await sleep(800);
-    assert.equal(receivers.down!.received.length, 3, 'no fourth attempt');
+    assert.equal(down.next_attempt_at, undefined, 'failed is final: no fourth attempt is scheduled');
+    assert.equal(receivers.down!.received.length, 3);
 
     const slow = await onlyEvent(t.url, apps().slow!, 'delivered');
     assert.equal(slow.log[0]!.status_code, undefined);
@@ -167,7 +166,7 @@ describe('webhooks never slow message delivery', () => {
 
     assert.equal(stuck.hanging, 4, 'WEBHOOK_CONCURRENCY_PER_APP requests held open, the rest wait in the outbox');
     await healthy.waitFor(ROUNDS + 5);
-    await sleep(200);
+    await outboxDrained(t.url, hookApp('healthy', healthy.url));
     assert.equal(healthy.received.length, ROUNDS + 5, 'the healthy receiver got every event, once');
     const quiet = figures.quiet!;
     const hanging = figures.stuck!;
@@ -237,7 +236,6 @@ describe('webhooks across a restart', () => {
     });
     const byId = Object.fromEntries(log.map((d) => [d.event_id, d.log.map((a) => a.status_code)]));
     assert.deepEqual(byId, { [failedOnce!.id]: [503, 200], [cutOff!.id]: [200] });
-    await sleep(300);
     assert.equal(receiver.received.length, 4, 'each delivered once after the restart');
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, text, type TestServer } from './helpers.js';
 import { channelPath, peerPath } from './rest-helpers.js';
-import { assertSigned, authOf, deliveries, eventually, hookApp, Receiver, sleep } from './webhooks-helpers.js';
+import { assertSigned, authOf, deliveries, eventually, hookApp, outboxDrained, Receiver } from './webhooks-helpers.js';
 
 describe('webhooks: events', () => {
   let receiver: Receiver;
@@ -40,7 +40,7 @@ describe('webhooks: events', () => {
     await alice.requestOk({ t: 'channel.leave', channel: 'lobby' }); // not a member any more: no event
 
     const received = await receiver.waitFor(5);
-    await sleep(300); // nothing more arrives
+    await outboxDrained(t.url, app()); // every recorded event answered: nothing more arrives
     assert.deepEqual(receiver.types().sort(), [
       'channel.member_joined',
       'channel.member_left',
@@ -90,7 +90,7 @@ describe('webhooks: events', () => {
     const ack = await carol.requestOk({ t: 'channel.send', channel: 'den', cmid: 'd1', message: text('x') });
     await dave.requestOk({ t: 'read', channel: 'den', seq: ack.seq });
     await receiver.waitFor(4);
-    await sleep(200);
+    await outboxDrained(t.url, app());
     const reads = receiver.received.filter((r) => r.event.type === 'read.moved').map((r) => r.event.data);
     assert.deepEqual(reads, [{ uid: 'dave', kind: 'channel', channel: 'den', readSeq: ack.seq }]);
   });
@@ -111,7 +111,7 @@ describe('webhooks: events', () => {
     });
     assert.equal(channel.status, 200);
     const received = await receiver.waitFor(2);
-    await sleep(200);
+    await outboxDrained(t.url, app());
     assert.equal(received.length, 2);
     for (const r of received) assertSigned(r);
     const data = received.map((r) => r.event.data as { source: string; kind: string; message: { from: string; message: unknown }; storedOffline?: boolean });
@@ -131,7 +131,7 @@ describe('webhooks: events', () => {
     const frank = await t.connect('frank', { appId: 'quiet', secret: quiet.tokenSecret });
     await frank.requestOk({ t: 'peer.send', to: 'gina', cmid: 'q1', message: text('shh'), offline: true });
     await frank.requestOk({ t: 'channel.join', channel: 'lobby' });
-    await sleep(300);
+    await outboxDrained(t.url, app()); // were anything misrouted to this receiver, it has arrived
     assert.equal(receiver.received.length, 0);
     const log = await deliveries(t.url, quiet);
     assert.equal(log.status, 200);
@@ -146,7 +146,7 @@ describe('webhooks: events', () => {
     await hana.requestOk({ t: 'read', channel: 'lobby', seq: ack.seq + 1 });
     await hana.requestOk({ t: 'channel.leave', channel: 'lobby' });
     await narrowReceiver.waitFor(1);
-    await sleep(300);
+    await outboxDrained(t.url, narrow);
     assert.deepEqual(narrowReceiver.types(), ['channel.member_joined']);
     assertSigned(narrowReceiver.received[0]!);
     assert.equal((await deliveries(t.url, narrow)).body.deliveries.length, 1, 'nothing else was recorded');

@@ -36,4 +36,17 @@ export async function waitFor<T>(check: () => T | undefined | null | false, what
   }
 }
 
+/**
+ * Resolves once an <img src="x"> made now has failed and run its error handler. Payloads that try
+ * to run script through an image use that same broken URL, so an image made from a payload while
+ * rendering would have failed (and run its handler) by then: the signal to check that none ran.
+ */
+export function brokenImageSettled(): Promise<void> {
+  return new Promise((resolve) => {
+    const probe = new Image();
+    probe.addEventListener('error', () => setTimeout(resolve), { once: true });
+    probe.src = 'x';
+  });
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
