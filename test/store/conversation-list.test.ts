@@ -2,36 +2,17 @@
 // receipts and presence as the session feeds them in.
 import { expect } from '@open-wc/testing';
 import type { ChatMessage } from '../../src/store/chat-message.js';
+import { chatMessage, ME, type MessageFields } from './chat-message-fixture.js';
 import { ConversationList, type ServerConversation } from '../../src/store/conversation-list.js';
 import { ConversationMessages } from '../../src/store/conversation.js';
 import type { ConversationKey } from '../../src/store/keys.js';
 
-const ME = 'alice';
 const BOB: ConversationKey = 'peer:bob';
 const CAROL: ConversationKey = 'peer:carol';
 const LOBBY: ConversationKey = 'channel:lobby';
 
 /** A message: stored (ts = 1000 + seq unless given) with a seq, else still sending. */
-function msg(
-  conversation: ConversationKey,
-  fields: { from?: string; localId: string; seq?: number } & Partial<ChatMessage>,
-): ChatMessage {
-  const { from = ME, localId, seq, ...rest } = fields;
-  const text = fields.text ?? localId;
-  const stored = seq !== undefined;
-  return {
-    localId,
-    conversation,
-    from,
-    own: from === ME,
-    text,
-    message: { messageType: 'TEXT', text },
-    ts: stored ? 1_000 + seq : 5_000,
-    status: stored ? 'sent' : 'sending',
-    ...(stored && { id: `m-${conversation}-${seq}`, seq }),
-    ...rest,
-  };
-}
+const msg = (conversation: ConversationKey, fields: Omit<MessageFields, 'conversation'>): ChatMessage => chatMessage({ conversation, ...fields });
 
 /** A list with its onTotal calls recorded. */
 function newList() {

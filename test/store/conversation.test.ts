@@ -4,30 +4,21 @@ import { expect } from '@open-wc/testing';
 import { onMount } from 'nanostores';
 import { RtmError } from '../../src/protocol/index.js';
 import type { ChatMessage } from '../../src/store/chat-message.js';
+import { chatMessage, ME, type MessageFields } from './chat-message-fixture.js';
 import { ConversationMessages } from '../../src/store/conversation.js';
 import type { ConversationKey } from '../../src/store/keys.js';
 
 const KEY: ConversationKey = 'channel:lobby';
-const ME = 'alice';
 
 /** A message of this conversation: stored when it has a seq (and then an id), else sending. */
-function msg(fields: { from?: string; localId: string; seq?: number; id?: string } & Partial<ChatMessage>): ChatMessage {
-  const { from = ME, localId, seq, ...rest } = fields;
-  const text = fields.text ?? `text of ${localId}`;
-  const stored = seq !== undefined;
-  return {
-    localId,
+const msg = (fields: Omit<MessageFields, 'conversation'>): ChatMessage =>
+  chatMessage({
     conversation: KEY,
-    from,
-    own: from === ME,
-    text,
-    message: { messageType: 'TEXT', text },
-    ts: stored ? 1_000 + seq : 500,
-    status: stored ? 'sent' : 'sending',
-    ...(stored && { id: `m-${from}-${localId}`, seq }),
-    ...rest,
-  };
-}
+    text: `text of ${fields.localId}`,
+    ts: fields.seq !== undefined ? 1_000 + fields.seq : 500,
+    ...(fields.seq !== undefined && { id: `m-${fields.from ?? ME}-${fields.localId}` }),
+    ...fields,
+  });
 
 const ids = (list: readonly ChatMessage[]) => list.map((m) => `${m.from}/${m.localId}`);
 

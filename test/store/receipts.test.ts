@@ -3,30 +3,13 @@
 import { expect } from '@open-wc/testing';
 import type { MemberReadState } from '../../src/protocol/index.js';
 import type { ChatMessage } from '../../src/store/chat-message.js';
+import { chatMessage, ME, type MessageFields } from './chat-message-fixture.js';
 import type { ConversationKey } from '../../src/store/keys.js';
 import { channelReceipt, peerReceipt, receiptsOfMessages } from '../../src/store/receipts.js';
 
-const ME = 'alice';
-
 /** A message: stored (sent, with a seq) when `seq` is given, else sending. */
-function msg(
-  fields: { from?: string; localId: string; seq?: number; conversation?: ConversationKey } & Partial<ChatMessage>,
-): ChatMessage {
-  const { from = ME, localId, seq, conversation = 'peer:bob', ...rest } = fields;
-  const stored = seq !== undefined;
-  return {
-    localId,
-    conversation,
-    from,
-    own: from === ME,
-    text: localId,
-    message: { messageType: 'TEXT', text: localId },
-    ts: 1_000,
-    status: stored ? 'sent' : 'sending',
-    ...(stored && { id: `m${seq}`, seq }),
-    ...rest,
-  };
-}
+const msg = (fields: Omit<MessageFields, 'conversation'> & { conversation?: ConversationKey }): ChatMessage =>
+  chatMessage({ conversation: 'peer:bob', ts: 1_000, ...(fields.seq !== undefined && { id: `m${fields.seq}` }), ...fields });
 
 const members = (marks: Record<string, number>): MemberReadState[] =>
   Object.entries(marks).map(([uid, readSeq]) => ({ uid, readSeq }));
