@@ -75,6 +75,18 @@ export const ErrorCodes = {
   MEDIA_EXPIRED: 415,
   /** A file name that is empty, too long, or has control characters. */
   INVALID_FILE_NAME: 416,
+  /** No message with this id in a conversation of the caller (or it was deleted for them). */
+  MESSAGE_NOT_FOUND: 417,
+  /** Retract or edit of a message someone else sent. */
+  NOT_MESSAGE_SENDER: 418,
+  /** Retract more than RETRACT_WINDOW_MS (3 minutes) after the server received the message. */
+  RETRACT_WINDOW_PASSED: 419,
+  /** Edit of, or a reaction to, a message that was retracted. */
+  MESSAGE_RETRACTED: 420,
+  /** Edit of a message that is not a TEXT message. */
+  MESSAGE_NOT_EDITABLE: 421,
+  /** A reaction that is not exactly one emoji, or one too many on a message. */
+  INVALID_REACTION: 422,
   /**
    * Too many requests in a short time: a typing notice within TYPING_MIN_INTERVAL_MS, a send over
    * the per-connection limit (SENDS_PER_SECOND / SEND_BURST), any frame over FRAMES_PER_SECOND /

@@ -1,7 +1,8 @@
 import { RtmError, type ErrorBody } from './errors.js';
 import { checkChannelName, checkClientMessageId, checkUserId } from './ids.js';
 import { MAX_HISTORY_PAGE, MAX_PRESENCE_QUERY } from './limits.js';
-import { parseWireMessage, type StoredMessage, type WireMessage } from './messages.js';
+import { checkMessageId, parseReaction, type MessageChange } from './changes.js';
+import { parseWireMessage, type StoredMessage, type WireMessage, type WireTextMessage } from './messages.js';
 
 /**
  * WebSocket frames: one JSON object per text frame, discriminated by `t`. Requests from the client
@@ -129,7 +130,52 @@ export interface PresenceSubscribeFrame {
   uids: string[];
 }
 
+/** Retract one of the caller's own messages (within RETRACT_WINDOW_MS of its server time). */
+export interface MessageRetractFrame {
+  t: 'message.retract';
+  id: number;
+  messageId: string;
+}
+
+/**
+ * Replace the text of one of the caller's own TEXT messages. `cmid` names this edit: sent again
+ * (a resend after a reconnect), it changes nothing and gets the message as it is now.
+ */
+export interface MessageEditFrame {
+  t: 'message.edit';
+  id: number;
+  messageId: string;
+  cmid: string;
+  message: WireTextMessage;
+}
+
+/** Add or remove the caller's reaction with one emoji (both idempotent). */
+export interface ReactionFrame {
+  t: 'reaction.add' | 'reaction.remove';
+  id: number;
+  messageId: string;
+  emoji: string;
+}
+
+/** Delete a message for the caller only: gone from their history on every device (idempotent). */
+export interface MessageDeleteFrame {
+  t: 'message.delete';
+  id: number;
+  messageId: string;
+}
+
+/**
+ * Changes to a conversation's messages after change number `afterChangeSeq`, oldest change first:
+ * each changed message once, in its current state. 0 asks for every change.
+ */
+export type ChangesFrame = { t: 'changes'; id: number; afterChangeSeq: number; limit: number } & ConversationRef;
+
 export type ClientFrame =
+  | MessageRetractFrame
+  | MessageEditFrame
+  | ReactionFrame
+  | MessageDeleteFrame
+  | ChangesFrame
   | SyncFrame
   | ConversationsFrame
   | ReadFrame
@@ -169,8 +215,16 @@ export interface ReplyResults {
   'channel.leave': Record<string, never>;
   'channel.send': SendAck;
   'channel.members': { members: string[] };
-  history: { messages: StoredMessage[]; hasMore: boolean };
-  sync: { messages: StoredMessage[]; hasMore: boolean; reset: boolean };
+  /** `changeSeq`: the conversation's newest change number as the caller sees it; ask `changes` from there later. */
+  history: { messages: StoredMessage[]; hasMore: boolean; changeSeq: number };
+  sync: { messages: StoredMessage[]; hasMore: boolean; reset: boolean; changeSeq: number };
+  changes: { changes: MessageChange[]; hasMore: boolean; changeSeq: number };
+  'message.retract': { message: StoredMessage };
+  /** `duplicate`: this edit's cmid had been applied before; `message` is the current state. */
+  'message.edit': { message: StoredMessage; duplicate: boolean };
+  'reaction.add': { message: StoredMessage };
+  'reaction.remove': { message: StoredMessage };
+  'message.delete': { changeSeq: number };
   conversations: { conversations: ConversationState[]; totalUnread: number };
   read: ReadState;
   'channel.receipts': { channel: string; members: MemberReadState[] };
@@ -314,7 +368,28 @@ export interface PresenceFrame {
   status: PeerStatus;
 }
 
+/** What happened to a message in a `message.changed` push. */
+export type MessageChangeKind =
+  | { kind: 'retracted' }
+  | { kind: 'edited' }
+  | { kind: 'reaction'; emoji: string; uid: string; added: boolean };
+
+/**
+ * A message of a conversation of the caller changed; `message` is its current state (with its
+ * `changeSeq`). Sent to every connection of the conversation except the one that made the change.
+ */
+export interface MessageChangedFrame {
+  t: 'message.changed';
+  message: StoredMessage;
+  change: MessageChangeKind;
+}
+
+/** The caller deleted a message for themself on another connection: drop it. */
+export type MessageDeletedFrame = { t: 'message.deleted'; messageId: string; seq: number; changeSeq: number } & ConversationRef;
+
 export type ServerFrame =
+  | MessageChangedFrame
+  | MessageDeletedFrame
   | OfflineBatchFrame
   | ReadUpdatedFrame
   | ReceiptFrame
@@ -459,12 +534,37 @@ function parseKnownFrame(frame: Record<string, unknown>, id: number): ClientFram
       return { t: 'typing', id, ...parseConversationRef(frame, 'Typing') };
     case 'presence.query':
       return { t: 'presence.query', id, uids: parseUserIds(frame) };
+    case 'message.retract':
+    case 'message.delete':
+      return { t: frame.t, id, messageId: requireMessageId(frame) };
+    case 'message.edit': {
+      const messageId = requireMessageId(frame);
+      const cmid = requireValid(requireString(frame, 'cmid'), checkClientMessageId(frame.cmid));
+      const message = parseWireMessage(frame.message);
+      if (message.type !== 'TEXT') throw new RtmError('MESSAGE_NOT_EDITABLE', 'An edit replaces text: its "message" must be a TEXT message.');
+      return { t: 'message.edit', id, messageId, cmid, message };
+    }
+    case 'reaction.add':
+    case 'reaction.remove':
+      return { t: frame.t, id, messageId: requireMessageId(frame), emoji: parseReaction(frame.emoji) };
+    case 'changes':
+      return {
+        t: 'changes',
+        id,
+        afterChangeSeq: requireSeq(frame, 'afterChangeSeq'),
+        limit: optionalLimit(frame),
+        ...parseConversationRef(frame, 'Changes'),
+      };
     case 'presence.subscribe':
     case 'presence.unsubscribe':
       return { t: frame.t, id, uids: parseUserIds(frame) };
     default:
       throw new RtmError('UNKNOWN_FRAME', `Unknown frame type ${JSON.stringify(frame.t)}.`);
   }
+}
+
+function requireMessageId(frame: Record<string, unknown>): string {
+  return requireValid(frame.messageId as string, checkMessageId(frame.messageId));
 }
 
 /** Exactly one of `peer` (a user id) and `channel` (a channel name). */

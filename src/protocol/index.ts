@@ -9,5 +9,6 @@ export * from './messages.js';
 export * from './media.js';
 export { imageTypeOf, type SniffedImageType } from './image-type.js';
 export * from './image-size.js';
+export * from './changes.js';
 export * from './frames.js';
 export * from './rest.js';

@@ -88,6 +88,12 @@ export const LOGIN_DEADLINE_MS = 15_000;
 /** A sender may retract their own message within this window. */
 export const RETRACT_WINDOW_MS = 3 * 60 * 1000;
 
+/** Distinct emoji reactions one message can carry; one more is refused with INVALID_REACTION. */
+export const MAX_REACTIONS_PER_MESSAGE = 32;
+
+/** How many of the users who reacted with one emoji a message lists (the count is always exact). */
+export const REACTION_USERS_LISTED = 20;
+
 /** REST API requests per second per app id; beyond it 429 with Retry-After. */
 export const REST_REQUESTS_PER_SECOND = 500;
 

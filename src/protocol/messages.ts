@@ -1,5 +1,6 @@
 import { RtmError } from './errors.js';
 import { MAX_IMAGE_EDGE_PX, MAX_MEDIA_BYTES, MAX_MESSAGE_BYTES, MIN_MEDIA_BYTES } from './limits.js';
+import type { ReactionSummary } from './changes.js';
 import { checkFileName, checkMediaId, normalizeMediaType } from './media.js';
 
 /**
@@ -219,6 +220,14 @@ export function checkMessageSize(message: WireMessage): void {
   }
 }
 
+/** What a retracted message holds instead of its content (which is gone from the server). */
+export interface RetractedBody {
+  type: 'RETRACTED';
+}
+
+/** A stored message's body: what was sent (edits included), or the retracted placeholder. */
+export type StoredBody = WireMessage | RetractedBody;
+
 /**
  * A message as the server stored it, as delivered to clients and returned by history.
  * `seq` counts up by one per conversation; `id` is unique per app.
@@ -238,5 +247,13 @@ export interface StoredMessage {
   channel?: string;
   /** The sender's client message id (idempotency key). */
   cmid: string;
-  message: WireMessage;
+  message: StoredBody;
+  /** When the sender last edited it (ms since the epoch). */
+  editedAt?: number;
+  /** When it was retracted; `message` is then `{ type: 'RETRACTED' }`. */
+  retractedAt?: number;
+  /** The conversation's change sequence number of the latest change to it; absent when never changed. */
+  changeSeq?: number;
+  /** Emoji reactions, in the order each emoji was first used. */
+  reactions?: ReactionSummary[];
 }

@@ -18,7 +18,15 @@ export interface AppConfig {
 }
 
 /** The event types a webhook can receive (all of them unless `events` narrows it). */
-export const WEBHOOK_EVENT_TYPES = ['message.sent', 'channel.member_joined', 'channel.member_left', 'read.moved'] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  'message.sent',
+  'message.edited',
+  'message.retracted',
+  'reaction.changed',
+  'channel.member_joined',
+  'channel.member_left',
+  'read.moved',
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** An app's webhook: `{ "url": "https://…", "secret": "…", "events": [...] }`. */

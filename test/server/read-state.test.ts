@@ -424,6 +424,7 @@ describe('apps', () => {
       messages: [],
       hasMore: false,
       reset: false,
+      changeSeq: 0,
     });
     assert.deepEqual((await shopBob.requestOk({ t: 'presence.query', uids: ['alice', 'bob'] })).status, {
       alice: 'OFFLINE',

@@ -133,9 +133,9 @@ describe('sync and history paging', () => {
     assert.deepEqual([first.messages.map((m) => m.seq), first.hasMore, first.reset], [[1, 2], true, false]);
     const middle = await a.requestOk({ t: 'sync', peer: 'sb', afterSeq: 2, limit: 3 });
     assert.deepEqual([middle.messages.map((m) => m.seq), middle.hasMore], [[3, 4, 5], false]);
-    assert.deepEqual(await a.requestOk({ t: 'sync', peer: 'sb', afterSeq: 5, limit: 3 }), { messages: [], hasMore: false, reset: false });
+    assert.deepEqual(await a.requestOk({ t: 'sync', peer: 'sb', afterSeq: 5, limit: 3 }), { messages: [], hasMore: false, reset: false, changeSeq: 0 });
     // A conversation without messages.
-    assert.deepEqual(await a.requestOk({ t: 'sync', peer: 'nobody', afterSeq: 0, limit: 3 }), { messages: [], hasMore: false, reset: false });
+    assert.deepEqual(await a.requestOk({ t: 'sync', peer: 'nobody', afterSeq: 0, limit: 3 }), { messages: [], hasMore: false, reset: false, changeSeq: 0 });
     // Another user cannot read it: their "sb" conversation is a different one.
     const c = await t.connect('sc');
     assert.deepEqual((await c.requestOk({ t: 'sync', peer: 'sb', afterSeq: 0, limit: 3 })).messages, []);
@@ -169,6 +169,6 @@ describe('sync and history paging', () => {
     const ahead = await ask(total + 1, 3);
     assert.deepEqual([ahead.reset, ahead.messages.map((m) => m.seq)], [true, [total - 2, total - 1, total]]);
     // Up to date: nothing.
-    assert.deepEqual(await ask(total), { messages: [], hasMore: false, reset: false });
+    assert.deepEqual(await ask(total), { messages: [], hasMore: false, reset: false, changeSeq: 0 });
   });
 });

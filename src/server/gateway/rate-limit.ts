@@ -10,7 +10,7 @@ import {
 
 /** The per-connection limits (defaults from protocol/limits.ts; a server may raise them). */
 export interface ConnectionRateLimits {
-  /** `peer.send` + `channel.send` per second, steady. */
+  /** Writes (`peer.send`, `channel.send`, edits, retractions, reactions, deletes) per second, steady. */
   sendsPerSecond: number;
   /** Sends a quiet connection may make at once. */
   sendBurst: number;
@@ -28,7 +28,16 @@ export const DEFAULT_CONNECTION_RATE_LIMITS: Readonly<ConnectionRateLimits> = Ob
 });
 
 /** The frames that store a message. */
-const SENDS: ReadonlySet<ClientFrameType> = new Set<ClientFrameType>(['peer.send', 'channel.send']);
+// Everything that writes to a conversation counts as a send.
+const SENDS: ReadonlySet<ClientFrameType> = new Set<ClientFrameType>([
+  'peer.send',
+  'channel.send',
+  'message.edit',
+  'message.retract',
+  'reaction.add',
+  'reaction.remove',
+  'message.delete',
+]);
 
 /**
  * A token bucket: `burst` tokens, refilled continuously at `rate` per second. Times are the

@@ -1,5 +1,11 @@
 import type { Readable, Writable } from 'node:stream';
-import type { ConversationState, MemberReadState, StoredMessage } from '../../protocol/index.js';
+import type {
+  ConversationState,
+  MemberReadState,
+  MessageChange,
+  StoredMessage,
+  WireTextMessage,
+} from '../../protocol/index.js';
 
 /**
  * Storage interfaces. The gateway and the HTTP routes only see these, so a PostgreSQL adapter can
@@ -52,11 +58,45 @@ export interface StoreResult {
 export interface HistoryPage {
   messages: StoredMessage[];
   hasMore: boolean;
+  /** The conversation's newest change number when the page was read. */
+  changeSeq: number;
+}
+
+/** A change to apply to one stored message (see {@link MessageStore.change}). */
+export type MessageUpdate =
+  | { kind: 'retract' }
+  | { kind: 'edit'; editor: string; cmid: string; message: WireTextMessage }
+  | { kind: 'reaction'; uid: string; emoji: string; add: boolean }
+  | { kind: 'delete'; uid: string };
+
+/** A stored message found by id, with the conversation it belongs to. */
+export interface FoundMessage {
+  conv: string;
+  message: StoredMessage;
+}
+
+export interface ChangeResult {
+  /** The message after the change (for `delete`, as it was). */
+  message: StoredMessage;
+  /** False when the update changed nothing (a repeat: idempotent); no change number was used. */
+  changed: boolean;
+  /** The change number given to this change (the message's current one when `changed` is false). */
+  changeSeq: number;
+}
+
+export interface ChangesPage {
+  /** Ascending change number. */
+  changes: MessageChange[];
+  hasMore: boolean;
+  /** Ask from here next time (the newest change number read, or the conversation's newest). */
+  changeSeq: number;
 }
 
 export interface SyncPage {
   /** Ascending seq. */
   messages: StoredMessage[];
+  /** The conversation's newest change number when the page was read. */
+  changeSeq: number;
   /** Newer messages follow the last one returned. */
   hasMore: boolean;
   /** The caller was too far behind (or ahead): `messages` are the newest page instead. */
@@ -79,14 +119,28 @@ export interface MessageStore {
    * cmid was already used for another conversation.
    */
   store(input: NewMessage, now: number): Promise<StoreResult>;
-  /** Newest first, only seq < beforeSeq when given. */
-  history(appId: string, conv: string, limit: number, beforeSeq?: number): Promise<HistoryPage>;
+  /** Newest first, only seq < beforeSeq when given; leaves out what `viewer` deleted for themself. */
+  history(appId: string, conv: string, viewer: string, limit: number, beforeSeq?: number): Promise<HistoryPage>;
   /**
    * Messages with seq > afterSeq, ascending, at most `limit`. When more than `maxGap` messages
    * follow afterSeq, or afterSeq is beyond the newest message (the server lost what the client
    * has), the newest `limit` messages instead (ascending), with `reset: true`.
    */
-  sync(appId: string, conv: string, afterSeq: number, limit: number, maxGap: number): Promise<SyncPage>;
+  sync(appId: string, conv: string, viewer: string, afterSeq: number, limit: number, maxGap: number): Promise<SyncPage>;
+  /** The message with this server id, unless `viewer` deleted it for themself. */
+  find(appId: string, messageId: string, viewer?: string): Promise<FoundMessage | undefined>;
+  /**
+   * Applies one update in one transaction and gives it the conversation's next change number.
+   * Rejects with MESSAGE_NOT_FOUND (no such message, or deleted for the acting user),
+   * MESSAGE_RETRACTED (an edit or a reaction on a retracted message) and INVALID_REACTION (one
+   * emoji more than MAX_REACTIONS_PER_MESSAGE). Who may do what is the caller's business.
+   * Retracting replaces the body with the retracted placeholder and drops reactions; a repeat of
+   * a retract, of an applied edit (same editor and cmid), of a reaction state or of a delete
+   * changes nothing (`changed: false`).
+   */
+  change(appId: string, messageId: string, update: MessageUpdate, now: number): Promise<ChangeResult>;
+  /** Changes visible to `viewer` after `afterChangeSeq`, ascending, at most `limit`. */
+  changes(appId: string, conv: string, viewer: string, afterChangeSeq: number, limit: number): Promise<ChangesPage>;
   /** The receiver's unexpired offline messages, oldest first. Expired ones are purged. */
   offlineFor(appId: string, receiver: string, now: number): Promise<OfflineBatch>;
   deleteOffline(handles: number[]): Promise<void>;
@@ -304,6 +358,12 @@ export interface WebhookStore {
   redeliver(appId: string, eventId: string, now: number): Promise<boolean>;
   /** Deletes delivered and failed events whose last attempt is older than `before`; returns how many. */
   prune(before: number): Promise<number>;
+  /**
+   * Replaces the message in the app's recorded `message.sent` and `message.edited` events of this
+   * message (pending or logged) with `message` — a retraction takes the content out of the outbox
+   * and the delivery log too. Returns how many events were rewritten.
+   */
+  redactMessage(appId: string, messageId: string, message: StoredMessage): Promise<number>;
 }
 
 export interface Storage {

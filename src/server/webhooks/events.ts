@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { StoredMessage } from '../../protocol/index.js';
+import type { ReactionSummary, StoredMessage } from '../../protocol/index.js';
 import type { WebhookEventType } from '../config.js';
 
 /**
@@ -31,6 +31,16 @@ export interface WebhookEvent<T extends WebhookEventType = WebhookEventType> {
 export interface WebhookEventData {
   /** A message was stored (peer or channel, sent with the SDK or the REST API). */
   'message.sent': MessageSentData;
+  /** The sender (or the backend, `source: 'rest'`) edited a message; `message` has the new text and `editedAt`. */
+  'message.edited': MessageChangedData;
+  /**
+   * A message was retracted; `message` is the placeholder (`{ type: 'RETRACTED' }`, `retractedAt`).
+   * Earlier `message.sent` / `message.edited` events of it, delivered or not, have their message
+   * replaced by the same placeholder.
+   */
+  'message.retracted': MessageChangedData;
+  /** A user added or removed an emoji reaction; `reactions` is the message's new summary. */
+  'reaction.changed': ReactionChangedData;
   /** A user became a persistent member of a channel (`channel.join` when they were not one). */
   'channel.member_joined': ChannelMemberData;
   /** A user stopped being a persistent member (an explicit `channel.leave`; closing a tab is not leaving). */
@@ -56,6 +66,25 @@ export type MessageSentData =
       /** As stored and delivered (`channel` set). */
       message: StoredMessage;
     };
+
+export interface MessageChangedData {
+  source: 'sdk' | 'rest';
+  kind: 'peer' | 'channel';
+  message: StoredMessage;
+}
+
+export interface ReactionChangedData {
+  kind: 'peer' | 'channel';
+  messageId: string;
+  /** The peer message's users, or the channel. */
+  from: string;
+  to?: string;
+  channel?: string;
+  uid: string;
+  emoji: string;
+  added: boolean;
+  reactions: ReactionSummary[];
+}
 
 export interface ChannelMemberData {
   channel: string;

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebhookConfig, WebhookEventType } from '../config.js';
 import type { StoreResult, UserConversation, WebhookStore } from '../storage/types.js';
+import type { StoredMessage } from '../../protocol/index.js';
 import { newEventId, type WebhookEvent, type WebhookEventData } from './events.js';
 
 /**
@@ -16,6 +17,12 @@ export interface WebhookEvents {
    * event of a message is recorded once, keyed by its id.
    */
   messageSent(appId: string, source: 'sdk' | 'rest', result: StoreResult): Promise<void>;
+  /** A message was edited (`message` as it is now). Recorded once per change number. */
+  messageEdited(appId: string, source: 'sdk' | 'rest', message: StoredMessage): Promise<void>;
+  /** A message was retracted; also takes its content out of events recorded before. */
+  messageRetracted(appId: string, source: 'sdk' | 'rest', message: StoredMessage): Promise<void>;
+  /** `change.uid` added or removed a reaction (`message` as it is now). */
+  reactionChanged(appId: string, message: StoredMessage, change: { uid: string; emoji: string; added: boolean }): Promise<void>;
   /** `uid` became a persistent member of `channel`. */
   memberJoined(appId: string, channel: string, uid: string): Promise<void>;
   /** `uid` stopped being a persistent member of `channel`. */
@@ -34,6 +41,10 @@ export interface WebhookRecorderOptions {
   onRecorded: (appId: string) => void;
 }
 
+function kindOf(message: StoredMessage): 'peer' | 'channel' {
+  return message.channel !== undefined ? 'channel' : 'peer';
+}
+
 export class WebhookRecorder implements WebhookEvents {
   readonly #options: WebhookRecorderOptions;
 
@@ -49,6 +60,37 @@ export class WebhookRecorder implements WebhookEvents {
         : { source, kind: 'channel', message };
     // Keyed by message id: a resend after a lost ack (or a crash before this ran) records it once.
     await this.#record(appId, 'message.sent', message.ts, data, `message.sent:${message.id}`);
+  }
+
+  async messageEdited(appId: string, source: 'sdk' | 'rest', message: StoredMessage): Promise<void> {
+    const data = { source, kind: kindOf(message), message };
+    await this.#record(appId, 'message.edited', message.editedAt ?? this.#options.now(), data, `message.edited:${message.id}:${message.changeSeq ?? 0}`);
+  }
+
+  async messageRetracted(appId: string, source: 'sdk' | 'rest', message: StoredMessage): Promise<void> {
+    const { store, log } = this.#options;
+    // Whether or not this app subscribes to retractions, what it was sent before loses the content.
+    try {
+      await store.redactMessage(appId, message.id, message);
+    } catch (err) {
+      log.error({ err, appId, messageId: message.id }, 'could not take a retracted message out of the webhook outbox');
+    }
+    const data = { source, kind: kindOf(message), message };
+    await this.#record(appId, 'message.retracted', message.retractedAt ?? this.#options.now(), data, `message.retracted:${message.id}`);
+  }
+
+  async reactionChanged(appId: string, message: StoredMessage, change: { uid: string; emoji: string; added: boolean }): Promise<void> {
+    const data: WebhookEventData['reaction.changed'] = {
+      kind: kindOf(message),
+      messageId: message.id,
+      from: message.from,
+      ...(message.to !== undefined && { to: message.to }),
+      ...(message.channel !== undefined && { channel: message.channel }),
+      ...change,
+      reactions: message.reactions ?? [],
+    };
+    const key = `reaction.changed:${message.id}:${message.changeSeq ?? 0}`;
+    await this.#record(appId, 'reaction.changed', this.#options.now(), data, key);
   }
 
   async memberJoined(appId: string, channel: string, uid: string): Promise<void> {

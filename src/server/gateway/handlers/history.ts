@@ -8,7 +8,7 @@ import type { FrameHandler } from './types.js';
  */
 export const history: FrameHandler<'history'> = async (ctx, conn, frame) => {
   const { conv } = conversationOf(conn.uid, frame.peer !== undefined ? { peer: frame.peer } : { channel: frame.channel ?? '' });
-  const page = await ctx.messages.history(conn.appId, conv, frame.limit, frame.beforeSeq);
+  const page = await ctx.messages.history(conn.appId, conv, conn.uid, frame.limit, frame.beforeSeq);
   conn.reply(frame.id, 'history', page);
 };
 
@@ -19,5 +19,5 @@ export const history: FrameHandler<'history'> = async (ctx, conn, frame) => {
  */
 export const sync: FrameHandler<'sync'> = async (ctx, conn, frame) => {
   const { conv } = conversationOf(conn.uid, frame);
-  conn.reply(frame.id, 'sync', await ctx.messages.sync(conn.appId, conv, frame.afterSeq, frame.limit, MAX_SYNC_GAP));
+  conn.reply(frame.id, 'sync', await ctx.messages.sync(conn.appId, conv, conn.uid, frame.afterSeq, frame.limit, MAX_SYNC_GAP));
 };

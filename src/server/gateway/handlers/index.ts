@@ -1,3 +1,4 @@
+import { changes, messageDelete, messageEdit, messageRetract, reaction } from './changes.js';
 import { channelJoin, channelLeave, channelMembers, channelSend } from './channel.js';
 import { history, sync } from './history.js';
 import { peerSend } from './peer.js';
@@ -20,6 +21,12 @@ export const handlers: FrameHandlers = {
   'channel.send': channelSend,
   history,
   sync,
+  changes,
+  'message.retract': messageRetract,
+  'message.edit': messageEdit,
+  'reaction.add': reaction,
+  'reaction.remove': reaction,
+  'message.delete': messageDelete,
   conversations,
   read,
   'channel.receipts': channelReceipts,

@@ -72,10 +72,12 @@ export function createSqliteConversationStore(db: SqliteDatabase): ConversationS
   const list = db.prepare(`
     SELECT uc.kind, uc.target, uc.read_seq, ${UNREAD} AS unread,
       other.read_seq AS peer_read_seq, other.delivered_seq AS peer_delivered_seq,
-      m.pk, m.id, m.conv, m.seq, m.ts, m.sender, m.receiver, m.channel, m.cmid, m.body
+      m.pk, m.id, m.conv, m.seq, m.ts, m.sender, m.receiver, m.channel, m.cmid, m.body, m.edited_at, m.retracted_at,
+      (SELECT c.change_seq FROM message_changes c WHERE c.message_pk = m.pk AND c.deleted_for = '') AS change_seq
     ${MINE}
     LEFT JOIN messages m ON m.app_id = uc.app_id AND m.conv = uc.conv
-      AND m.seq = (SELECT MAX(seq) FROM messages x WHERE x.app_id = uc.app_id AND x.conv = uc.conv)
+      AND m.seq = (SELECT MAX(seq) FROM messages x WHERE x.app_id = uc.app_id AND x.conv = uc.conv
+        AND NOT EXISTS (SELECT 1 FROM message_changes d WHERE d.message_pk = x.pk AND d.deleted_for = uc.uid))
     LEFT JOIN user_conversations other
       ON uc.kind = 'peer' AND other.app_id = uc.app_id AND other.uid = uc.target AND other.conv = uc.conv
     WHERE uc.app_id = ? AND uc.uid = ? AND ((uc.kind = 'peer' AND m.pk IS NOT NULL) OR cm.uid IS NOT NULL)

@@ -1,35 +1,17 @@
-import { RtmError, type StoredMessage, type WireMessage } from '../../../protocol/index.js';
+import { REACTION_USERS_LISTED, RtmError, type StoredMessage } from '../../../protocol/index.js';
 import type { MessageStore, NewMessage, StoreResult } from '../types.js';
 import type { SqliteDatabase } from './driver.js';
+import { createSqliteMessageChanges, type ChangeStatements } from './message-changes.js';
+import {
+  createMessageReader,
+  JOIN_CHANGE,
+  MESSAGE_COLUMNS,
+  NOT_DELETED_FOR_VIEWER,
+  toStored,
+  type MessageRow,
+} from './message-rows.js';
 
-export interface MessageRow {
-  pk: number;
-  id: string;
-  conv: string;
-  seq: number;
-  ts: number;
-  sender: string;
-  receiver: string | null;
-  channel: string | null;
-  cmid: string;
-  body: string;
-  ack_peer_received: number;
-  ack_stored_offline: number;
-}
-
-export function toStored(row: MessageRow): StoredMessage {
-  const stored: StoredMessage = {
-    id: row.id,
-    seq: row.seq,
-    ts: row.ts,
-    from: row.sender,
-    cmid: row.cmid,
-    message: JSON.parse(row.body) as WireMessage,
-  };
-  if (row.receiver !== null) stored.to = row.receiver;
-  if (row.channel !== null) stored.channel = row.channel;
-  return stored;
-}
+export { toStored, type MessageRow } from './message-rows.js';
 
 export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
   const byCmid = db.prepare('SELECT * FROM messages WHERE app_id = ? AND sender = ? AND cmid = ?');
@@ -49,11 +31,17 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
     DELETE FROM offline_messages WHERE app_id = @appId AND receiver = @receiver AND pk <= (
       SELECT pk FROM offline_messages WHERE app_id = @appId AND receiver = @receiver ORDER BY pk DESC LIMIT 1 OFFSET @max
     )`);
-  const history = db.prepare(
-    'SELECT * FROM messages WHERE app_id = ? AND conv = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
-  );
+  const readRows = createMessageReader(db, REACTION_USERS_LISTED);
+  const history = db.prepare(`
+    SELECT ${MESSAGE_COLUMNS} FROM messages m ${JOIN_CHANGE}
+    WHERE m.app_id = @appId AND m.conv = @conv AND m.seq < @before AND ${NOT_DELETED_FOR_VIEWER}
+    ORDER BY m.seq DESC LIMIT @limit`);
+  // Served by UNIQUE (app_id, conv, change_seq): one seek to the end of the range.
+  const lastChangeSeq = db
+    .prepare('SELECT COALESCE(MAX(change_seq), 0) FROM message_changes WHERE app_id = ? AND conv = ?')
+    .pluck();
   const offlineFor = db.prepare(`
-    SELECT o.pk AS handle, m.* FROM offline_messages o JOIN messages m ON m.pk = o.message_pk
+    SELECT o.pk AS handle, ${MESSAGE_COLUMNS} FROM offline_messages o JOIN messages m ON m.pk = o.message_pk ${JOIN_CHANGE}
     WHERE o.app_id = ? AND o.receiver = ? AND o.expires_at > ? ORDER BY o.pk`);
   const deleteOffline = db.prepare('DELETE FROM offline_messages WHERE pk = ?');
   // A peer message makes the conversation one of the sender's and one of the receiver's.
@@ -66,7 +54,10 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
     UPDATE user_conversations SET delivered_seq = MAX(delivered_seq, ?) WHERE app_id = ? AND uid = ? AND conv = ?`);
   // Both served by UNIQUE (app_id, conv, seq).
   const lastSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) FROM messages WHERE app_id = ? AND conv = ?').pluck();
-  const after = db.prepare('SELECT * FROM messages WHERE app_id = ? AND conv = ? AND seq > ? ORDER BY seq LIMIT ?');
+  const after = db.prepare(`
+    SELECT ${MESSAGE_COLUMNS} FROM messages m ${JOIN_CHANGE}
+    WHERE m.app_id = @appId AND m.conv = @conv AND m.seq > @after AND ${NOT_DELETED_FOR_VIEWER}
+    ORDER BY m.seq LIMIT @limit`);
   const purgeExpired = db.prepare('DELETE FROM offline_messages WHERE expires_at <= ?');
 
   const storeTx = db.transaction((input: NewMessage, now: number): StoreResult => {
@@ -123,39 +114,49 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
     return { message, duplicate: false, ack: input.ack };
   });
 
+  // One read transaction: the change number and the page come from the same snapshot, so every
+  // change up to `changeSeq` is already in the messages returned.
+  const historyTx = db.transaction((appId: string, conv: string, viewer: string, limit: number, beforeSeq?: number) => {
+    const changeSeq = lastChangeSeq.get(appId, conv) as number;
+    // One extra row tells whether an older page exists.
+    const rows = history.all({ appId, conv, viewer, before: beforeSeq ?? Number.MAX_SAFE_INTEGER, limit: limit + 1 }) as MessageRow[];
+    return { messages: readRows(rows.slice(0, limit)), hasMore: rows.length > limit, changeSeq };
+  });
+
   // One read transaction: the newest seq and the page come from the same snapshot.
-  const syncTx = db.transaction((appId: string, conv: string, afterSeq: number, limit: number, maxGap: number) => {
+  const syncTx = db.transaction((appId: string, conv: string, viewer: string, afterSeq: number, limit: number, maxGap: number) => {
     const newest = lastSeq.get(appId, conv) as number;
+    const changeSeq = lastChangeSeq.get(appId, conv) as number;
     // seq is gapless (MAX + 1 inside the insert transaction), so newest − afterSeq messages follow.
     if (afterSeq > newest || newest - afterSeq > maxGap) {
-      const newestPage = history.all(appId, conv, Number.MAX_SAFE_INTEGER, limit) as MessageRow[];
-      return { messages: newestPage.reverse().map(toStored), hasMore: false, reset: true };
+      const newestPage = history.all({ appId, conv, viewer, before: Number.MAX_SAFE_INTEGER, limit }) as MessageRow[];
+      return { messages: readRows(newestPage.reverse()), hasMore: false, reset: true, changeSeq };
     }
     // One extra row tells whether more follow.
-    const rows = after.all(appId, conv, afterSeq, limit + 1) as MessageRow[];
-    return { messages: rows.slice(0, limit).map(toStored), hasMore: rows.length > limit, reset: false };
+    const rows = after.all({ appId, conv, viewer, after: afterSeq, limit: limit + 1 }) as MessageRow[];
+    return { messages: readRows(rows.slice(0, limit)), hasMore: rows.length > limit, reset: false, changeSeq };
   });
 
   const deleteOfflineTx = db.transaction((handles: number[]) => {
     for (const handle of handles) deleteOffline.run(handle);
   });
 
+  const statements: ChangeStatements = { readRows, lastChangeSeq };
   return {
+    ...createSqliteMessageChanges(db, statements),
     async store(input, now) {
       return storeTx.immediate(input, now);
     },
-    async history(appId, conv, limit, beforeSeq) {
-      // One extra row tells whether an older page exists.
-      const rows = history.all(appId, conv, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit + 1) as MessageRow[];
-      return { messages: rows.slice(0, limit).map(toStored), hasMore: rows.length > limit };
+    async history(appId, conv, viewer, limit, beforeSeq) {
+      return historyTx.deferred(appId, conv, viewer, limit, beforeSeq);
     },
-    async sync(appId, conv, afterSeq, limit, maxGap) {
-      return syncTx.deferred(appId, conv, afterSeq, limit, maxGap);
+    async sync(appId, conv, viewer, afterSeq, limit, maxGap) {
+      return syncTx.deferred(appId, conv, viewer, afterSeq, limit, maxGap);
     },
     async offlineFor(appId, receiver, now) {
       purgeExpiredFor.run(appId, receiver, now);
       const rows = offlineFor.all(appId, receiver, now) as (MessageRow & { handle: number })[];
-      return { handles: rows.map((row) => row.handle), messages: rows.map(toStored) };
+      return { handles: rows.map((row) => row.handle), messages: readRows(rows) };
     },
     async deleteOffline(handles) {
       if (handles.length > 0) deleteOfflineTx.immediate(handles);

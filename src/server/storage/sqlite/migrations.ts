@@ -190,6 +190,51 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 5,
+    name: 'message changes: retract, edit, reactions, delete for me',
+    sql: `
+      -- edited_at: the sender's latest edit. retracted_at: the body was replaced by
+      -- {"type":"RETRACTED"} (the content is gone, not hidden).
+      ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+      ALTER TABLE messages ADD COLUMN retracted_at INTEGER;
+
+      -- The latest change of each message, numbered per conversation (change_seq, from 1): a
+      -- client that was away asks for change_seq > N and gets each changed message once. A change
+      -- everyone sees has deleted_for = ''; a "delete for me" has the user's id there, and that
+      -- row also hides the message from that user's history. The primary key serves "is this
+      -- message deleted for uid" and the upsert; the unique key serves "changes after N".
+      CREATE TABLE message_changes (
+        message_pk INTEGER NOT NULL REFERENCES messages(pk) ON DELETE CASCADE,
+        deleted_for TEXT NOT NULL DEFAULT '',
+        app_id TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        change_seq INTEGER NOT NULL CHECK (change_seq >= 1),
+        PRIMARY KEY (message_pk, deleted_for),
+        UNIQUE (app_id, conv, change_seq)
+      ) STRICT, WITHOUT ROWID;
+
+      -- Edits already applied, by the editor's client id: a resent edit changes nothing (and cannot
+      -- undo a later one).
+      CREATE TABLE message_edits (
+        app_id TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        cmid TEXT NOT NULL,
+        message_pk INTEGER NOT NULL REFERENCES messages(pk) ON DELETE CASCADE,
+        PRIMARY KEY (app_id, sender, cmid)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX message_edits_by_message ON message_edits (message_pk);
+
+      -- One row per (message, emoji, user); pk gives the order reactions were added in.
+      CREATE TABLE message_reactions (
+        pk INTEGER PRIMARY KEY,
+        message_pk INTEGER NOT NULL REFERENCES messages(pk) ON DELETE CASCADE,
+        emoji TEXT NOT NULL,
+        uid TEXT NOT NULL,
+        UNIQUE (message_pk, emoji, uid)
+      ) STRICT;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version. Returns the versions applied. */

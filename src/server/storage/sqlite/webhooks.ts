@@ -68,6 +68,10 @@ function toAttempt(row: AttemptRow): WebhookAttempt {
 }
 
 export function createSqliteWebhookStore(db: SqliteDatabase): WebhookStore {
+  // Served by UNIQUE (app_id, dedupe_key): one seek for the sent event, a range for the edits.
+  const redact = db.prepare(`
+    UPDATE webhook_events SET payload = json_set(payload, '$.data.message', json(@message))
+    WHERE app_id = @appId AND (dedupe_key = @sent OR dedupe_key LIKE @edited)`);
   const insert = db.prepare(`
     INSERT INTO webhook_events (id, app_id, type, dedupe_key, payload, created_at, next_attempt_at)
     VALUES (@id, @appId, @type, @dedupeKey, @payload, @createdAt, @createdAt)
@@ -134,6 +138,10 @@ export function createSqliteWebhookStore(db: SqliteDatabase): WebhookStore {
   });
 
   return {
+    async redactMessage(appId, messageId, message) {
+      return redact.run({ appId, sent: `message.sent:${messageId}`, edited: `message.edited:${messageId}:%`, message: JSON.stringify(message) })
+        .changes;
+    },
     async enqueue(event) {
       const result = insert.run({ ...event, dedupeKey: event.dedupeKey ?? null });
       return result.changes === 1;

@@ -1,0 +1,78 @@
+import type { ReactionSummary, StoredBody, StoredMessage } from '../../../protocol/index.js';
+import type { SqliteDatabase } from './driver.js';
+
+/** A `messages` row, with the change number its reads join in (`change_seq`, NULL when never changed). */
+export interface MessageRow {
+  pk: number;
+  id: string;
+  conv: string;
+  seq: number;
+  ts: number;
+  sender: string;
+  receiver: string | null;
+  channel: string | null;
+  cmid: string;
+  body: string;
+  ack_peer_received: number;
+  ack_stored_offline: number;
+  edited_at?: number | null;
+  retracted_at?: number | null;
+  change_seq?: number | null;
+}
+
+/**
+ * The columns every message read selects: the row and its latest change everyone sees. `m` is the
+ * messages table; the join is a primary-key seek.
+ */
+export const MESSAGE_COLUMNS = 'm.*, c.change_seq AS change_seq';
+export const JOIN_CHANGE = `LEFT JOIN message_changes c ON c.message_pk = m.pk AND c.deleted_for = ''`;
+/** Leaves out what `@viewer` deleted for themself (a primary-key seek per row). */
+export const NOT_DELETED_FOR_VIEWER =
+  'NOT EXISTS (SELECT 1 FROM message_changes d WHERE d.message_pk = m.pk AND d.deleted_for = @viewer)';
+
+export function toStored(row: MessageRow, reactions?: ReactionSummary[]): StoredMessage {
+  const stored: StoredMessage = {
+    id: row.id,
+    seq: row.seq,
+    ts: row.ts,
+    from: row.sender,
+    cmid: row.cmid,
+    message: JSON.parse(row.body) as StoredBody,
+  };
+  if (row.receiver !== null) stored.to = row.receiver;
+  if (row.channel !== null) stored.channel = row.channel;
+  if (row.edited_at != null) stored.editedAt = row.edited_at;
+  if (row.retracted_at != null) stored.retractedAt = row.retracted_at;
+  if (row.change_seq != null) stored.changeSeq = row.change_seq;
+  if (reactions && reactions.length > 0) stored.reactions = reactions;
+  return stored;
+}
+
+/**
+ * Turns rows into stored messages with their reactions, read with one statement for the whole
+ * page (`json_each` expands the list of row keys; the unique key (message_pk, emoji, uid) serves it).
+ */
+export function createMessageReader(db: SqliteDatabase, usersListed: number) {
+  const reactionRows = db.prepare(`
+    SELECT message_pk, emoji, uid FROM message_reactions
+    WHERE message_pk IN (SELECT value FROM json_each(?)) ORDER BY pk`);
+
+  return function read(rows: readonly MessageRow[]): StoredMessage[] {
+    if (rows.length === 0) return [];
+    const byMessage = new Map<number, ReactionSummary[]>();
+    const rowsRead = reactionRows.all(JSON.stringify(rows.map((row) => row.pk))) as {
+      message_pk: number;
+      emoji: string;
+      uid: string;
+    }[];
+    for (const { message_pk: pk, emoji, uid } of rowsRead) {
+      let summaries = byMessage.get(pk);
+      if (!summaries) byMessage.set(pk, (summaries = []));
+      let summary = summaries.find((s) => s.emoji === emoji);
+      if (!summary) summaries.push((summary = { emoji, count: 0, uids: [] }));
+      summary.count += 1;
+      if (summary.uids.length < usersListed) summary.uids.push(uid);
+    }
+    return rows.map((row) => toStored(row, byMessage.get(row.pk)));
+  };
+}
