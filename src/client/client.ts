@@ -12,6 +12,7 @@ import {
   type WireMessage,
 } from '../protocol/index.js';
 import { attempt } from './attempt.js';
+import { MessageChangeRequests, type ChangesQuery, type RtmChangesPage } from './changes.js';
 import { RtmChannel, channelInternals, type ChannelHost } from './channel.js';
 import { Connection } from './connection.js';
 import { conversationRef, type ConversationTarget } from './conversation-target.js';
@@ -20,7 +21,7 @@ import type { RtmClientEvents } from './events.js';
 import { checkLimit, checkSeq, receivedMessages, type HistoryPage, type HistoryQuery } from './history.js';
 import { createClientMessageId } from './ids.js';
 import { createLogger, type LogFilter, type Logger } from './log.js';
-import { createMessage, toWireMessage, type ReceivedMessage, type RtmMessage, type RtmMessageInit } from './messages.js';
+import { createMessage, toWireMessage, type ReceivedMessage, type RtmMessageInit, type RtmSendableMessage } from './messages.js';
 import { MediaClient, type MediaMessageParams, type MediaTransferHandler, type MediaUploadHandler } from './media/media-client.js';
 import { rememberThumbnail, unreadThumbnail, type RtmFileMessage, type RtmImageMessage } from './media/media-message.js';
 import { Outbox, type RequestOptions } from './outbox.js';
@@ -107,6 +108,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
   readonly #log: Logger;
   readonly #connection: Connection;
   readonly #outbox: Outbox;
+  readonly #changes: MessageChangeRequests;
   readonly #channels = new Map<string, RtmChannel>();
   readonly #host: ClientHost;
   /**
@@ -186,6 +188,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
       if (!this.#outbox.handleFrame(frame)) routeFrame(frame, host);
     });
     this.#readState = new ReadStateRequests(host);
+    this.#changes = new MessageChangeRequests(host);
     this.#presence = new PresenceRequests(host);
     this.#typing = new TypingRequests(host);
     this.#media = new MediaClient({ server: options.server, appId, token: () => this.#token });
@@ -311,7 +314,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    * Builds a message object: `{ messageType: 'TEXT', text }` or
    * `{ messageType: 'RAW', rawMessage, description? }`. Throws INVALID_MESSAGE for a wrong shape.
    */
-  createMessage(init: RtmMessageInit): RtmMessage {
+  createMessage(init: RtmMessageInit): RtmSendableMessage {
     return createMessage(init);
   }
 
@@ -334,6 +337,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
       return this.#request<'history'>((id) => ({ t: 'history', id, limit, ...ref, ...extra })).then((page) => ({
         messages: this.#received(page.messages),
         hasMore: page.hasMore,
+        changeSeq: page.changeSeq,
       }));
     });
   }
@@ -402,8 +406,77 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
         messages: this.#received(page.messages),
         hasMore: page.hasMore,
         reset: page.reset,
+        changeSeq: page.changeSeq,
       }));
     });
+  }
+
+  // ---- messages that change -------------------------------------------------------------------
+
+  /**
+   * Our addition (seed 003): retracts one of this user's messages within `RETRACT_WINDOW_MS`
+   * (3 minutes) of its server time. Everyone in the conversation gets `MessageRetracted`; the
+   * content is deleted on the server. Resolves with the message as it is now (`RETRACTED`).
+   * Rejects with RETRACT_WINDOW_PASSED, NOT_MESSAGE_SENDER, MESSAGE_NOT_FOUND, or at once with
+   * INVALID_ARGUMENT for a malformed id. Retracting twice succeeds.
+   *
+   * @example
+   * const { messageId } = await client.sendMessageToPeer({ text: 'oops' }, 'bob');
+   * await client.retractMessage(messageId);
+   */
+  retractMessage(messageId: string): Promise<ReceivedMessage> {
+    return this.#changes.retract(messageId);
+  }
+
+  /**
+   * Our addition: replaces the text of one of this user's TEXT messages (last edit wins; everyone
+   * gets `MessageEdited`). `clientMessageId` names the edit (generated when omitted): the same edit
+   * resent after a reconnect changes nothing. Rejects with NOT_MESSAGE_SENDER, MESSAGE_RETRACTED,
+   * MESSAGE_NOT_EDITABLE, MESSAGE_NOT_FOUND, or at once with MESSAGE_EMPTY / MESSAGE_TOO_LARGE.
+   */
+  editMessage(messageId: string, message: { text: string }, options: { clientMessageId?: string } = {}): Promise<ReceivedMessage> {
+    return this.#changes.edit(messageId, message, options.clientMessageId);
+  }
+
+  /**
+   * Our addition: adds this user's reaction with one emoji (idempotent; everyone gets
+   * `ReactionChanged`). Rejects at once with INVALID_REACTION for anything but exactly one emoji;
+   * MESSAGE_RETRACTED, MESSAGE_NOT_FOUND (in a channel: only members react) from the server.
+   */
+  addReaction(messageId: string, emoji: string): Promise<ReceivedMessage> {
+    return this.#changes.react(messageId, emoji, true);
+  }
+
+  /** Our addition: removes this user's reaction with `emoji` (idempotent). Errors as `addReaction`. */
+  removeReaction(messageId: string, emoji: string): Promise<ReceivedMessage> {
+    return this.#changes.react(messageId, emoji, false);
+  }
+
+  /**
+   * Our addition (seed 002): deletes a message for this user only — gone from their history on
+   * every device (their other connections get `MessageDeleted`); the other users keep it.
+   * Idempotent. Rejects with MESSAGE_NOT_FOUND for a message outside this user's conversations.
+   */
+  deleteMessage(messageId: string): Promise<void> {
+    return this.#changes.delete(messageId);
+  }
+
+  /**
+   * Our addition, for catching up: what changed in a conversation after change number
+   * `afterChangeSeq` (from a history or sync page's `changeSeq`, or the previous call's), each
+   * changed message once in its current state, and the messages this user deleted. Call again
+   * with the returned `changeSeq` while `hasMore`.
+   *
+   * @example
+   * let page;
+   * do {
+   *   page = await client.getMessageChanges({ peerId: 'bob', afterChangeSeq: cursor });
+   *   for (const change of page.changes) change.message ? replace(change.message) : remove(change.deleted.messageId);
+   *   cursor = page.changeSeq;
+   * } while (page.hasMore);
+   */
+  getMessageChanges(query: ChangesQuery): Promise<RtmChangesPage> {
+    return this.#changes.changes(query);
   }
 
   // ---- typing and presence --------------------------------------------------------------------

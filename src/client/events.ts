@@ -1,3 +1,4 @@
+import type { ChangeEvents } from './changes.js';
 import type { ReceivedMessage, RtmMessage } from './messages.js';
 import type { PresenceEvents } from './presence.js';
 import type { ReceiptEvents } from './read-state.js';
@@ -47,6 +48,7 @@ export interface RtmOfflineMessages {
  * offline batches, presence and typing.
  */
 export type ReadStateEvents = ReceiptEvents &
+  ChangeEvents &
   PresenceEvents &
   TypingEvents & {
     /**

@@ -24,6 +24,8 @@ export interface HistoryPage {
   messages: ReceivedMessage[];
   /** Whether older messages exist (page back with `beforeSeq` = the first message's `seq`). */
   hasMore: boolean;
+  /** The conversation's newest change number when the page was read (see `getMessageChanges`). */
+  changeSeq: number;
 }
 
 /** A page size: `MAX_HISTORY_PAGE` when omitted; throws INVALID_ARGUMENT outside 1…MAX_HISTORY_PAGE. */

@@ -36,6 +36,14 @@ export type {
   SyncPage,
   SyncQuery,
 } from './read-state.js';
+export type {
+  ChangeEvents,
+  ChangesQuery,
+  RtmChangesPage,
+  RtmDeletedMessage,
+  RtmMessageChange,
+  RtmReactionChange,
+} from './changes.js';
 export type { PeerStatus, PeersOnlineStatus } from './presence.js';
 export type { RtmTypingIndicator } from './typing.js';
 export {
@@ -51,6 +59,8 @@ export {
   type RtmMessage,
   type RtmMessageInit,
   type RtmRawMessage,
+  type RtmRetractedMessage,
+  type RtmSendableMessage,
   type RtmTextMessage,
 } from './messages.js';
 export {

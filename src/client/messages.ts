@@ -1,4 +1,11 @@
-import { RtmError, parseWireMessage, type StoredMessage, type WireMessage } from '../protocol/index.js';
+import {
+  RtmError,
+  parseWireMessage,
+  type ReactionSummary,
+  type StoredBody,
+  type StoredMessage,
+  type WireMessage,
+} from '../protocol/index.js';
 import { base64ToBytes, bytesToBase64 } from './base64.js';
 import {
   createMediaMessage,
@@ -27,8 +34,16 @@ export interface RtmRawMessage {
   description: string;
 }
 
-/** A message as delivered to listeners and returned by `createMessage`. */
-export type RtmMessage = RtmTextMessage | RtmRawMessage | RtmImageMessage | RtmFileMessage;
+/** What a retracted message shows instead of its content (our addition; the content is gone from the server). */
+export interface RtmRetractedMessage {
+  messageType: 'RETRACTED';
+}
+
+/** A message as delivered to listeners. */
+export type RtmMessage = RtmSendableMessage | RtmRetractedMessage;
+
+/** A message one can send: what `createMessage` returns and the send methods accept back. */
+export type RtmSendableMessage = RtmTextMessage | RtmRawMessage | RtmImageMessage | RtmFileMessage;
 
 /**
  * What `createMessage` and the send methods accept. As in the Agora SDK, `{ text }` without a
@@ -50,7 +65,7 @@ export type RtmMessageInit =
  * const raw = createMessage({ messageType: 'RAW', rawMessage: new Uint8Array([1, 2]), description: 'two bytes' });
  * const file = createMessage({ messageType: 'FILE', mediaId, size: 1234, fileName: 'notes.pdf' });
  */
-export function createMessage(init: RtmMessageInit): RtmMessage {
+export function createMessage(init: RtmMessageInit): RtmSendableMessage {
   if (typeof init !== 'object' || init === null) {
     throw new RtmError('INVALID_MESSAGE', 'A message must be an object like { messageType: "TEXT", text: "hi" }.');
   }
@@ -89,7 +104,8 @@ export function toWireMessage(init: RtmMessageInit): WireMessage {
 }
 
 /** The Agora-style object for a wire message. Throws INVALID_MESSAGE for undecodable RAW data. */
-export function fromWireMessage(wire: WireMessage): RtmMessage {
+export function fromWireMessage(wire: StoredBody): RtmMessage {
+  if (wire.type === 'RETRACTED') return { messageType: 'RETRACTED' };
   if (wire.type === 'TEXT') return { messageType: 'TEXT', text: wire.text };
   if (wire.type === 'RAW') {
     let rawMessage: Uint8Array;
@@ -124,6 +140,14 @@ export interface ReceivedMessage {
   serverReceivedTs: number;
   /** The sender's client message id. */
   clientMessageId: string;
+  /** When the sender last edited it (ms since the epoch). */
+  editedAt?: number;
+  /** When it was retracted (`message` is then `{ messageType: 'RETRACTED' }`). */
+  retractedAt?: number;
+  /** The conversation's change number of its latest change (absent: never changed). */
+  changeSeq?: number;
+  /** Emoji reactions: each emoji with its count and the first users who reacted with it. */
+  reactions?: ReactionSummary[];
 }
 
 /** Converts a stored message; `ownUid` decides which side of a peer conversation is the peer. */
@@ -138,5 +162,9 @@ export function toReceivedMessage(stored: StoredMessage, ownUid: string): Receiv
   };
   if (stored.channel !== undefined) received.channelId = stored.channel;
   else received.peerId = stored.from === ownUid ? stored.to : stored.from;
+  if (stored.editedAt !== undefined) received.editedAt = stored.editedAt;
+  if (stored.retractedAt !== undefined) received.retractedAt = stored.retractedAt;
+  if (stored.changeSeq !== undefined) received.changeSeq = stored.changeSeq;
+  if (stored.reactions !== undefined) received.reactions = stored.reactions;
   return received;
 }

@@ -38,6 +38,19 @@ export function routeFrame(frame: ServerFrame, host: PushHost): void {
       channelInternals(channel).emit(event, frame.uid);
       break;
     }
+    case 'message.changed': {
+      const [message] = receivedMessages([frame.message], host.uid(), host.log);
+      if (!message) break;
+      const { change } = frame;
+      if (change.kind === 'reaction') host.emit('ReactionChanged', message, { uid: change.uid, emoji: change.emoji, added: change.added });
+      else host.emit(change.kind === 'retracted' ? 'MessageRetracted' : 'MessageEdited', message);
+      break;
+    }
+    case 'message.deleted': {
+      const where = frame.channel !== undefined ? { channelId: frame.channel } : { peerId: frame.peer as string };
+      host.emit('MessageDeleted', { ...where, messageId: frame.messageId, seq: frame.seq });
+      break;
+    }
     case 'peer.offline_batch':
       onOfflineBatch(host, frame.peer, frame.messages);
       break;

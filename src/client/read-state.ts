@@ -50,6 +50,8 @@ export interface SyncPage {
    * caller should drop its copy of the conversation and start again from it.
    */
   reset: boolean;
+  /** The conversation's newest change number when the page was read (see `getMessageChanges`). */
+  changeSeq: number;
 }
 
 /** A delivery or read receipt for this user's peer messages (event `MessageReceipt`). */

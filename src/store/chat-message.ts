@@ -1,5 +1,5 @@
 import { thumbnailDataUrl, type ReceivedMessage, type RtmMessage } from '../client/index.js';
-import type { RtmError } from '../protocol/index.js';
+import type { ReactionSummary, RtmError } from '../protocol/index.js';
 import type { ConversationKey } from './keys.js';
 
 /**
@@ -60,6 +60,32 @@ export interface ChatMessage {
   readonly status: ChatMessageStatus;
   /** Why it failed (status `failed`). */
   readonly error?: RtmError;
+  /** When the sender last edited it. */
+  readonly editedAt?: number;
+  /** When it was retracted: `message` is `{ messageType: 'RETRACTED' }`, `text` undefined. */
+  readonly retractedAt?: number;
+  /** The conversation's change number of its latest change; a copy with a higher one is newer. */
+  readonly changeSeq?: number;
+  /** Emoji reactions, in the order each emoji was first used. */
+  readonly reactions?: readonly ChatReaction[];
+}
+
+/** One emoji reaction on a message as the views show it. */
+export interface ChatReaction {
+  readonly emoji: string;
+  readonly count: number;
+  /** The first users who reacted with it (the server lists up to REACTION_USERS_LISTED). */
+  readonly uids: readonly string[];
+  /** Whether the session's own user is among them. */
+  readonly mine: boolean;
+}
+
+/** What a stored message's latest change left on it. */
+export interface ChangeFields {
+  editedAt?: number;
+  retractedAt?: number;
+  changeSeq?: number;
+  reactions?: readonly ReactionSummary[];
 }
 
 /** The text of a message object, when it is a text message. */
@@ -101,12 +127,17 @@ export function withoutError(message: ChatMessage): ChatMessage {
 export function storedChatMessage(
   conversation: ConversationKey,
   message: RtmMessage,
-  stored: { from: string; messageId: string; seq: number; serverReceivedTs: number; clientMessageId: string },
+  stored: { from: string; messageId: string; seq: number; serverReceivedTs: number; clientMessageId: string } & ChangeFields,
   ownUid: string,
 ): ChatMessage {
   const attachment = attachmentOf(message);
+  const { editedAt, retractedAt, changeSeq, reactions } = stored;
   return {
     ...(attachment && { attachment }),
+    ...(editedAt !== undefined && { editedAt }),
+    ...(retractedAt !== undefined && { retractedAt }),
+    ...(changeSeq !== undefined && { changeSeq }),
+    ...(reactions && reactions.length > 0 && { reactions: reactions.map((r) => ({ ...r, mine: r.uids.includes(ownUid) })) }),
     localId: stored.clientMessageId,
     id: stored.messageId,
     seq: stored.seq,

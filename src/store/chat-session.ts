@@ -147,6 +147,18 @@ export interface ChatSession {
    * INVALID_ARGUMENT when there is no such own message.
    */
   retry(key: ConversationKey, localId: string): Promise<ChatMessage>;
+  /**
+   * Retracts one of this user's sent messages (within 3 minutes of sending): it shows as
+   * retracted here and for everyone. Rejects with the RtmError (RETRACT_WINDOW_PASSED,
+   * NOT_MESSAGE_SENDER, …); the message is unchanged then.
+   */
+  retract(message: ChatMessage): Promise<void>;
+  /** Replaces the text of one of this user's sent TEXT messages (shown as edited). Rejects with the RtmError. */
+  edit(message: ChatMessage, text: string): Promise<void>;
+  /** Adds this user's reaction with `emoji`, or removes it when they already reacted with it. Rejects with the RtmError. */
+  toggleReaction(message: ChatMessage, emoji: string): Promise<void>;
+  /** Deletes a stored message for this user only, on every device (the others keep it). Rejects with the RtmError. */
+  deleteForMe(message: ChatMessage): Promise<void>;
   /** Why `text` cannot be sent to `key` (MESSAGE_EMPTY, MESSAGE_TOO_LARGE, INVALID_USER_ID, …), or undefined. */
   validateDraft(key: ConversationKey, text: string): RtmError | undefined;
   /**

@@ -130,6 +130,23 @@ export class ConversationList {
     if (this.#change(entry, { unread, readSeq, ...lastOf(last, entry.serverLast) })) this.#publish();
   }
 
+  /** A message changed (edited, retracted, reacted to): the preview shows the new copy when it is that message. */
+  changed(key: ConversationKey, message: ChatMessage): void {
+    const entry = this.#entries.get(key);
+    if (!entry) return;
+    const lastIsIt = entry.summary.lastMessage?.id === message.id;
+    if (entry.serverLast?.id === message.id) entry.serverLast = message;
+    if (lastIsIt && this.#change(entry, { lastMessage: message })) this.#publish();
+  }
+
+  /** A message was deleted for this user: the server's copy of the preview no longer counts. */
+  forget(key: ConversationKey, messageId: string): void {
+    const entry = this.#entries.get(key);
+    if (!entry || entry.serverLast?.id !== messageId) return;
+    entry.serverLast = undefined;
+    if (entry.summary.lastMessage?.id === messageId && this.#change(entry, { lastMessage: undefined })) this.#publish();
+  }
+
   /** Lists a conversation that may have no message yet (a channel just joined). */
   ensure(key: ConversationKey): void {
     if (this.#entries.has(key)) return;

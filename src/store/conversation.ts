@@ -20,6 +20,11 @@ export class ConversationMessages {
   readonly #entries = new Map<string, Entry>();
   readonly #byServerId = new Map<string, string>();
   #order = 0;
+  /**
+   * The change number the messages here are up to date with (see `getMessageChanges`); undefined
+   * until the first history page or catch-up.
+   */
+  changeCursor: number | undefined;
   readonly #onPut: (message: ChatMessage) => void;
 
   /** `onPut` sees every message added or changed (the session writes the stored ones to its cache). */
@@ -124,6 +129,22 @@ export class ConversationMessages {
     return next;
   }
 
+  /** The message with this server id, if it is here. */
+  byId(messageId: string): ChatMessage | undefined {
+    const key = this.#byServerId.get(messageId);
+    return key === undefined ? undefined : this.#entries.get(key)?.message;
+  }
+
+  /** Drops the message with this server id (deleted for this user); true when it was here. */
+  remove(messageId: string): boolean {
+    const key = this.#byServerId.get(messageId);
+    if (key === undefined) return false;
+    this.#byServerId.delete(messageId);
+    this.#entries.delete(key);
+    this.#publish();
+    return true;
+  }
+
   #put(key: string, entry: Entry): void {
     this.#entries.set(key, entry);
     this.#onPut(entry.message);
@@ -155,6 +176,9 @@ function compareEntries(a: Entry, b: Entry): number {
  */
 function mergeStored(known: ChatMessage, incoming: ChatMessage): ChatMessage {
   if (incoming.id === undefined) return known;
+  // A later change (edit, retraction, reactions) replaces the content; an older copy (a history
+  // page read before the change, a cached one) never undoes it.
+  if ((incoming.changeSeq ?? 0) > (known.changeSeq ?? 0)) return { ...incoming, localId: known.localId };
   if (known.id === incoming.id && known.seq === incoming.seq && known.status === 'sent') return known;
   const { error: _dropped, ...rest } = known;
   return { ...rest, id: incoming.id, seq: incoming.seq, ts: incoming.ts, status: 'sent' };

@@ -9,6 +9,7 @@ import { checkConversationKey, conversationKey, targetOf, type ConversationKey, 
 import type { ChannelReaders } from './live/readers.js';
 import { channelReceipt, peerReceipt, type ChatReceipt } from './receipts.js';
 import { SessionContext } from './session/context.js';
+import { Changes } from './session/changes.js';
 import { Derived } from './session/derived.js';
 import { Lifecycle } from './session/lifecycle.js';
 import { Media } from './session/media.js';
@@ -44,6 +45,7 @@ class Session implements ChatSession {
   readonly #lifecycle: Lifecycle;
   readonly #sync: Sync;
   readonly #sending: Sending;
+  readonly #changes: Changes;
   readonly #media: Media;
   readonly #derived: Derived;
 
@@ -51,11 +53,12 @@ class Session implements ChatSession {
     this.userId = options.userId;
     const session = (this.#session = new SessionContext(options));
     const receiver = new Receiver(session);
-    this.#sync = new Sync(session, receiver);
+    this.#changes = new Changes(session);
+    this.#sync = new Sync(session, receiver, this.#changes);
     this.#sending = new Sending(session);
     this.#media = new Media(session, this.#sending);
     this.#derived = new Derived(session);
-    this.#lifecycle = new Lifecycle(session, { receiver, sync: this.#sync, sending: this.#sending });
+    this.#lifecycle = new Lifecycle(session, { receiver, changes: this.#changes, sync: this.#sync, sending: this.#sending });
   }
 
   get $connection(): ReadableAtom<ConnectionSnapshot> {
@@ -168,6 +171,24 @@ class Session implements ChatSession {
 
   retry(key: ConversationKey, localId: string): Promise<ChatMessage> {
     return this.#sending.retry(key, localId, () => this.#media.retry(key, localId));
+  }
+
+  // ---- messages that change -------------------------------------------------------------------
+
+  retract(message: ChatMessage): Promise<void> {
+    return this.#changes.retract(message);
+  }
+
+  edit(message: ChatMessage, text: string): Promise<void> {
+    return this.#changes.edit(message, text);
+  }
+
+  toggleReaction(message: ChatMessage, emoji: string): Promise<void> {
+    return this.#changes.toggleReaction(message, emoji);
+  }
+
+  deleteForMe(message: ChatMessage): Promise<void> {
+    return this.#changes.deleteForMe(message);
   }
 
   // ---- files ----------------------------------------------------------------------------------

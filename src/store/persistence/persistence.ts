@@ -18,6 +18,8 @@ interface Schema extends DBSchema {
   /** Stored (`sent`) messages: the serializable parts of ChatMessage (no Blob, no error). */
   messages: { key: [string, string]; value: ChatMessage; indexes: { seq: [string, number] } };
   outbox: { key: string; value: OutboxEntry };
+  /** Per conversation: the change number its cached messages are up to date with (version 2). */
+  cursors: { key: string; value: { conversation: ConversationKey; changeSeq: number } };
 }
 
 type Db = IDBPDatabase<Schema>;
@@ -46,12 +48,15 @@ export class Persistence {
 
   #open(): Promise<Db | undefined> {
     return (this.#db ??= (async () =>
-      openDB<Schema>(this.#name(), 1, {
+      openDB<Schema>(this.#name(), 2, {
         upgrade(db, oldVersion) {
           if (oldVersion < 1) {
             db.createObjectStore('messages', { keyPath: ['conversation', 'localId'] }).createIndex('seq', ['conversation', 'seq']);
             db.createObjectStore('outbox', { keyPath: 'localId' });
           }
+          // Messages cached by version 1 have no cursor: their conversation catches up from the
+          // server's history page as before (changes since are not known, so none are assumed).
+          if (oldVersion < 2) db.createObjectStore('cursors', { keyPath: 'conversation' });
         },
         // A newer version in another tab: let it upgrade; this session goes on from memory.
         blocking: () => void this.close(),
@@ -83,6 +88,42 @@ export class Persistence {
         for (const message of batch) void tx.store.put(message);
         await tx.done;
       });
+    });
+  }
+
+  /** The change number the conversation's cached messages are up to date with; undefined when unknown. */
+  changeCursor(conversation: ConversationKey): Promise<number | undefined> {
+    return this.#run(undefined, async (db) => (await db.get('cursors', conversation))?.changeSeq);
+  }
+
+  /** Records that the cached messages are up to date with the changes up to `changeSeq` (after the queued writes). */
+  setChangeCursor(conversation: ConversationKey, changeSeq: number): Promise<void> {
+    return this.#run(undefined, async (db) => {
+      await this.#flush;
+      await db.put('cursors', { conversation, changeSeq });
+    });
+  }
+
+  /**
+   * Rewrites a cached message with its changed copy (an edit, a retraction: the old content must
+   * not stay on disk); a message that is not cached stays uncached.
+   */
+  replaceIfCached(message: ChatMessage): Promise<void> {
+    return this.#run(undefined, async (db) => {
+      const tx = db.transaction('messages', 'readwrite');
+      const cached = await tx.store.index('seq').get([message.conversation, message.seq ?? -1]);
+      if (cached) await tx.store.put(serializable({ ...message, localId: cached.localId }));
+      await tx.done;
+    });
+  }
+
+  /** Deletes the cached message with this seq (deleted for this user). */
+  forget(conversation: ConversationKey, seq: number): Promise<void> {
+    return this.#run(undefined, async (db) => {
+      const tx = db.transaction('messages', 'readwrite');
+      const key = await tx.store.index('seq').getKey([conversation, seq]);
+      if (key) await tx.store.delete(key);
+      await tx.done;
     });
   }
 

@@ -2,6 +2,7 @@ import { ConnectionState, createInstance, shareConnection, type RtmClient, type 
 import { RtmError } from '../../protocol/index.js';
 import { asRtmError } from '../errors.js';
 import type { SessionContext } from './context.js';
+import type { Changes } from './changes.js';
 import type { Receiver } from './receive.js';
 import type { Sending } from './sending.js';
 import type { Sync } from './sync.js';
@@ -11,6 +12,7 @@ import { TokenRetry } from './token-retry.js';
 /** The modules the lifecycle starts and stops. */
 export interface LifecycleParts {
   receiver: Receiver;
+  changes: Changes;
   sync: Sync;
   sending: Sending;
 }
@@ -138,6 +140,7 @@ export class Lifecycle {
     this.#detachClient = this.#parts.receiver.listen(client, {
       ConnectionStateChanged: (state, reason) => this.#onConnection(state, reason),
       ...this.#renewal.listeners,
+      ...this.#parts.changes.listeners(),
     });
     this.#parts.sync.attach();
   }

@@ -136,14 +136,16 @@ export class Sending {
       const client = session.client;
       if (!client) throw new RtmError('NOT_LOGGED_IN', 'Call start() first.');
       const options = { clientMessageId: chat.localId };
+      const { message } = chat;
+      if (message.messageType === 'RETRACTED') throw new RtmError('INVALID_ARGUMENT', 'A retracted message cannot be sent again.');
       let ack: { messageId: string; seq: number; serverReceivedTs: number };
       if (kind === 'peer') {
-        ack = await client.sendMessageToPeer(chat.message, id, { ...options, enableOfflineMessaging: true });
+        ack = await client.sendMessageToPeer(message, id, { ...options, enableOfflineMessaging: true });
       } else {
         const channel = client.createChannel(id);
         // A shown channel may still be joining (first connect, reconnect): send after the join.
         if (session.mounted.has(key)) await channel.join();
-        ack = await channel.sendMessage(chat.message, options);
+        ack = await channel.sendMessage(message, options);
       }
       outcome = (m) => withoutError({ ...m, id: ack.messageId, seq: ack.seq, ts: ack.serverReceivedTs, status: 'sent' });
       if (this.#queued.delete(chat.localId)) void session.cache.unqueue(chat.localId);

@@ -4,6 +4,7 @@ import { historyChatMessage } from '../chat-message.js';
 import type { OpenedState } from '../first-unread.js';
 import { conversationKey, targetOf, type ConversationKey } from '../keys.js';
 import type { MountedConversation, SessionContext } from './context.js';
+import type { Changes } from './changes.js';
 import type { Receiver } from './receive.js';
 
 /**
@@ -14,12 +15,14 @@ import type { Receiver } from './receive.js';
 export class Sync {
   readonly #session: SessionContext;
   readonly #receiver: Receiver;
+  readonly #changes: Changes;
   /** Channels whose events this session listens to (shown or listed), with the detaching function. */
   readonly #followed = new Map<ConversationKey, () => void>();
 
-  constructor(session: SessionContext, receiver: Receiver) {
+  constructor(session: SessionContext, receiver: Receiver, changes: Changes) {
     this.#session = session;
     this.#receiver = receiver;
+    this.#changes = changes;
     session.onShow = (key) => {
       this.#show(key);
       // A channel stays joined when hidden: membership lasts, and the list keeps counting its unread.
@@ -203,6 +206,8 @@ export class Sync {
         else conversation.upsert(...chats);
         mounted.loaded = true;
         session.list.touch(conversation);
+        // Cached messages older than the page may have changed since they were cached.
+        await this.#changes.catchUp(client, key, page.changeSeq);
         return;
       }
       let afterSeq = conversation.maxSeq;
@@ -214,9 +219,11 @@ export class Sync {
         else conversation.upsert(...chats);
         session.list.touch(conversation, chats);
         const last = chats.at(-1)?.seq ?? afterSeq;
-        if (page.reset || !page.hasMore || last <= afterSeq) return;
+        if (page.reset || !page.hasMore || last <= afterSeq) break;
         afterSeq = last;
       }
+      // Edits, retractions, reactions and deletions made while this session was away.
+      if (!stale()) await this.#changes.catchUp(client, key);
     } catch (error) {
       if (!stale()) session.reportBackground(error, key);
     }

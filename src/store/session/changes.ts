@@ -1,0 +1,112 @@
+import type { ReceivedMessage, RtmClient, RtmClientEvents, RtmDeletedMessage } from '../../client/index.js';
+import { RtmError } from '../../protocol/index.js';
+import { historyChatMessage, type ChatMessage } from '../chat-message.js';
+import { conversationKey, targetOf, type ConversationKey } from '../keys.js';
+import type { SessionContext } from './context.js';
+
+/**
+ * Messages that change after they are sent, in the session's stores: this user's retract, edit,
+ * reaction and delete-for-me actions, the pushes of everyone's changes, and catching up on the
+ * changes a conversation had while this session was away (after a reconnect, or since the cache
+ * was written) through the conversation's change number.
+ */
+export class Changes {
+  readonly #session: SessionContext;
+
+  constructor(session: SessionContext) {
+    this.#session = session;
+  }
+
+  /** The client listeners for changes pushed by the server. */
+  listeners(): Partial<RtmClientEvents> {
+    return {
+      MessageRetracted: (message) => this.#apply(message),
+      MessageEdited: (message) => this.#apply(message),
+      ReactionChanged: (message) => this.#apply(message),
+      MessageDeleted: (deleted) => this.#drop(deleted),
+    };
+  }
+
+  retract(message: ChatMessage): Promise<void> {
+    return this.#act(message, (client, id) => client.retractMessage(id));
+  }
+
+  edit(message: ChatMessage, text: string): Promise<void> {
+    return this.#act(message, (client, id) => client.editMessage(id, { text }));
+  }
+
+  /** Adds this user's reaction with `emoji`, or removes it when they already reacted with it. */
+  toggleReaction(message: ChatMessage, emoji: string): Promise<void> {
+    const mine = message.reactions?.some((r) => r.emoji === emoji && r.mine) ?? false;
+    return this.#act(message, (client, id) => (mine ? client.removeReaction(id, emoji) : client.addReaction(id, emoji)));
+  }
+
+  deleteForMe(message: ChatMessage): Promise<void> {
+    return this.#act(message, async (client, id) => {
+      await client.deleteMessage(id);
+      this.#drop({ ...targetOf(message.conversation)!, messageId: id, seq: message.seq ?? 0 });
+    });
+  }
+
+  /**
+   * Applies the changes a conversation had after its cursor — kept on the conversation for the
+   * session and in the cache across reloads — then moves the cursor. With no cursor yet (first
+   * load, nothing cached) the history page just loaded is current: its `pageChangeSeq` becomes
+   * the cursor.
+   */
+  async catchUp(client: RtmClient, key: ConversationKey, pageChangeSeq?: number): Promise<void> {
+    const session = this.#session;
+    const target = targetOf(key);
+    if (!target) return;
+    const conversation = session.conversation(key);
+    let cursor = conversation.changeCursor ?? (await session.cache.changeCursor(key));
+    if (cursor === undefined) cursor = pageChangeSeq;
+    else {
+      for (;;) {
+        const page = await client.getMessageChanges({ ...target, afterChangeSeq: cursor });
+        for (const change of page.changes) {
+          if (change.message) this.#apply(change.message);
+          else this.#drop({ ...target, messageId: change.deleted.messageId, seq: change.deleted.seq });
+        }
+        cursor = page.changeSeq;
+        if (!page.hasMore) break;
+      }
+    }
+    if (cursor === undefined) return;
+    conversation.changeCursor = cursor;
+    await session.cache.setChangeCursor(key, cursor);
+  }
+
+  async #act(message: ChatMessage, call: (client: RtmClient, messageId: string) => Promise<ReceivedMessage | void>): Promise<void> {
+    const client = this.#session.client;
+    if (!client) throw new RtmError('NOT_LOGGED_IN', 'Call start() first.');
+    if (message.id === undefined) throw new RtmError('INVALID_ARGUMENT', 'The message is not stored yet; wait until it is sent.');
+    const changed = await call(client, message.id);
+    // The acting connection gets the result instead of a push.
+    if (changed) this.#apply(changed);
+  }
+
+  /** A changed message: replaces the copy shown, the conversation preview and the cached copy. */
+  #apply(received: ReceivedMessage): void {
+    const session = this.#session;
+    const key = received.channelId !== undefined ? conversationKey('channel', received.channelId) : conversationKey('peer', received.peerId ?? '');
+    const chat = historyChatMessage(key, received, session.userId);
+    const conversation = session.existing(key);
+    if (conversation?.byId(received.messageId)) {
+      conversation.upsert(chat);
+      session.list.touch(conversation);
+    }
+    session.list.changed(key, chat);
+    void session.cache.replaceIfCached(chat);
+  }
+
+  /** A message this user deleted for themself: gone from the view, the preview and the cache. */
+  #drop(deleted: RtmDeletedMessage): void {
+    const session = this.#session;
+    const key = deleted.channelId !== undefined ? conversationKey('channel', deleted.channelId) : conversationKey('peer', deleted.peerId);
+    const conversation = session.existing(key);
+    if (conversation?.remove(deleted.messageId)) session.list.touch(conversation);
+    session.list.forget(key, deleted.messageId);
+    void session.cache.forget(key, deleted.seq);
+  }
+}
