@@ -27,10 +27,13 @@ export type MessageChange =
 
 const MESSAGE_ID = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_CLIENT_MESSAGE_ID_LENGTH}}$`);
 
-/** The error for a value that cannot be a server message id, or undefined when it could be one. */
-export function checkMessageId(value: unknown): RtmError | undefined {
+/**
+ * The error for a value that cannot be a server message id, or undefined when it could be one.
+ * `what` names the value in the message (a frame field, or a REST URL segment).
+ */
+export function checkMessageId(value: unknown, what = '"messageId"'): RtmError | undefined {
   if (typeof value === 'string' && MESSAGE_ID.test(value)) return undefined;
-  return new RtmError('INVALID_FIELD', '"messageId" must be a server message id (the `messageId` of an ack or a message).');
+  return new RtmError('INVALID_FIELD', `${what} must be a server message id (the \`messageId\` of an ack or a message).`);
 }
 
 let oneEmoji: RegExp | undefined;

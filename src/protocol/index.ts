@@ -12,3 +12,4 @@ export * from './image-size.js';
 export * from './changes.js';
 export * from './frames.js';
 export * from './rest.js';
+export * from './rest-changes.js';

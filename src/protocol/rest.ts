@@ -1,6 +1,7 @@
 import { RtmError, type ErrorReason } from './errors.js';
 import { checkChannelName, checkUserId } from './ids.js';
 import { checkMessageSize, describeTextProblem, type WireTextMessage } from './messages.js';
+import { optionalBoolean, refuseUnknownFields, requiredPayload, requireObject } from './rest-fields.js';
 
 /**
  * Agora RTM's RESTful message API, wire-compatible: request bodies, response bodies and their
@@ -64,45 +65,6 @@ export interface RestChannelMessageRequest {
 
 const PEER_FIELDS = ['destination', 'enable_offline_messaging', 'enable_historical_messaging', 'payload'] as const;
 const CHANNEL_FIELDS = ['channel_name', 'enable_historical_messaging', 'payload'] as const;
-
-function requireObject(body: unknown, example: string): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new RtmError('INVALID_ARGUMENT', `The body must be a JSON object like ${example}.`);
-  }
-  return body as Record<string, unknown>;
-}
-
-/**
- * Unknown fields are refused rather than ignored: names are case-sensitive (as in Agora's API),
- * and a misspelt `enable_offline_messaging` would otherwise silently lose offline messages.
- */
-function refuseUnknownFields(record: Record<string, unknown>, known: readonly string[]): void {
-  const unknown = Object.keys(record).filter((key) => !known.includes(key));
-  if (unknown.length > 0) {
-    throw new RtmError(
-      'INVALID_FIELD',
-      `Unknown field ${JSON.stringify(unknown[0])}; the fields are ${known.map((k) => `"${k}"`).join(', ')} (case-sensitive).`,
-    );
-  }
-}
-
-function optionalBoolean(record: Record<string, unknown>, key: string): boolean {
-  const value = record[key];
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') {
-    throw new RtmError('INVALID_FIELD', `"${key}" must be true or false (a JSON boolean), got ${JSON.stringify(value)}.`);
-  }
-  return value;
-}
-
-function requiredPayload(record: Record<string, unknown>): string {
-  const payload = record.payload;
-  if (payload === undefined) throw new RtmError('INVALID_FIELD', 'Missing "payload": the message text, a non-empty string.');
-  if (typeof payload !== 'string') {
-    throw new RtmError('INVALID_FIELD', `"payload" must be a string, got ${payload === null ? 'null' : typeof payload}.`);
-  }
-  return payload;
-}
 
 /**
  * The stored form of a REST payload: a TEXT message, under the same rules as one sent from the SDK

@@ -164,8 +164,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       rateLimits: options.rateLimits === false ? (false as const) : { ...DEFAULT_CONNECTION_RATE_LIMITS, ...options.rateLimits },
     };
     const gateway = registerGateway(app, gatewayContext, options.heartbeatIntervalMs ?? SERVER_HEARTBEAT_INTERVAL_MS);
-    // REST-sent messages go through the gateway's storage and presence, like SDK-sent ones.
-    await registerRestApi(app, { apps: registry, send: gatewayContext, log, ackTimeoutMs: options.restAckTimeoutMs ?? REST_ACK_TIMEOUT_MS });
+    // REST-sent messages and changes go through the gateway's storage and presence, like SDK-sent ones.
+    await registerRestApi(app, { apps: registry, context: gatewayContext, log, ackTimeoutMs: options.restAckTimeoutMs ?? REST_ACK_TIMEOUT_MS });
     // The delivery log is readable whether or not an app has a webhook now (one may have had one).
     if (storage.webhooks) {
       const wake = webhooks && (() => webhooks.dispatcher.wake());

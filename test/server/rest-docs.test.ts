@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { startTestServer, type TestClient, type TestServer } from './helpers.js';
+import { manualClock, startTestServer, text, type TestClient, type TestServer } from './helpers.js';
 import { demoCredentials } from './rest-helpers.js';
 
 const run = promisify(execFile);
@@ -68,20 +68,45 @@ const examples = blocks.flatMap((block, i) => {
   return [{ command: block.body, expected: parseHttp(answer!.body) }];
 });
 
+/** The doc's story: "userA sent userD 'Lunch at 12?' at 09:00:00 UTC on 1 January 2026". */
+const LUNCH_TS = Date.UTC(2026, 0, 1, 9, 0, 0);
+
 describe('docs/rest-api.md curl examples', () => {
+  // The doc shows message times, so the server's clock is the doc's.
+  const clock = manualClock(LUNCH_TS);
   let t: TestServer;
   let env: Record<string, string>;
   let userB: TestClient;
+  let userD: TestClient;
+  let lunchId: string;
   before(async () => {
-    t = await startTestServer();
+    t = await startTestServer({ now: clock.now });
     const { restKey, restSecret } = demoCredentials(t);
-    env = { PATH: process.env.PATH ?? '/usr/bin:/bin', RTM_URL: t.url, APP_ID: 'demo', REST_KEY: restKey, REST_SECRET: restSecret, RTM_TOKEN: await t.token('userA') };
     userB = await t.connect('userB'); // "userB is online (logged in from the widget) and userC is not"
+    // "userA sent userD 'Lunch at 12?' … userD reacted with 👍 and answered 'Sounds good' 20 s later,
+    // and the examples run a minute after the first message."
+    const userA = await t.connect('userA');
+    userD = await t.connect('userD');
+    lunchId = (await userA.requestOk({ t: 'peer.send', to: 'userD', cmid: 'lunch-1', message: text('Lunch at 12?'), offline: true })).messageId;
+    await userD.requestOk({ t: 'reaction.add', messageId: lunchId, emoji: '👍' });
+    clock.advance(20_000);
+    await userD.requestOk({ t: 'peer.send', to: 'userA', cmid: 'reply-1', message: text('Sounds good'), offline: true });
+    clock.advance(40_000);
+    userA.close();
+    env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      RTM_URL: t.url,
+      APP_ID: 'demo',
+      REST_KEY: restKey,
+      REST_SECRET: restSecret,
+      RTM_TOKEN: await t.token('userA'),
+      MESSAGE_ID: lunchId,
+    };
   });
   after(() => t.close());
 
   it('documents the shell variables the examples use, and nothing else is needed', () => {
-    assert.deepEqual([...documentedVariables].sort(), ['APP_ID', 'REST_KEY', 'REST_SECRET', 'RTM_TOKEN', 'RTM_URL']);
+    assert.deepEqual([...documentedVariables].sort(), ['APP_ID', 'MESSAGE_ID', 'REST_KEY', 'REST_SECRET', 'RTM_TOKEN', 'RTM_URL']);
     for (const { command } of examples) {
       for (const [, name] of command.matchAll(/\$([A-Z_]+)/g)) assert.ok(documentedVariables.has(name!), `$${name} is documented`);
     }
@@ -89,7 +114,10 @@ describe('docs/rest-api.md curl examples', () => {
 
   it('has examples for every success code, both auth modes and the error statuses', () => {
     const codes = new Set(examples.map((e) => (e.expected.body as { code: string }).code));
-    for (const code of ['message_sent', 'message_delivered', 'message_offline', 'INVALID_CREDENTIALS', 'MISSING_CREDENTIALS', 'TOKEN_MISMATCH', 'INVALID_FIELD', 'INVALID_USER_ID', 'MESSAGE_EMPTY', 'INVALID_ARGUMENT']) {
+    const expected = ['message_sent', 'message_delivered', 'message_offline', 'message_edited', 'message_retracted', 'ok'];
+    expected.push('INVALID_CREDENTIALS', 'MISSING_CREDENTIALS', 'TOKEN_MISMATCH', 'INVALID_FIELD', 'INVALID_USER_ID', 'MESSAGE_EMPTY', 'INVALID_ARGUMENT');
+    expected.push('MESSAGE_NOT_FOUND', 'MESSAGE_RETRACTED');
+    for (const code of expected) {
       assert.ok(codes.has(code), `an example answers ${code}`);
     }
     assert.ok(examples.some((e) => e.command.includes('x-agora-token')) && examples.some((e) => e.command.includes('-u "$REST_KEY')));
@@ -116,6 +144,14 @@ describe('docs/rest-api.md curl examples', () => {
     const userC = await t.connect('userC');
     const batch = await userC.next('peer.offline_batch');
     assert.deepEqual(batch.messages.map((m) => (m.message as { text: string }).text), ['Call me when you are back']);
+  });
+
+  it('the edit and the retraction reached userD live, and the edit that came too late changed nothing', async () => {
+    const edited = await userD.next('message.changed', { where: (f) => f.change.kind === 'edited' });
+    assert.deepEqual([edited.message.id, edited.message.message], [lunchId, text('Lunch at 12:30?')]);
+    const retracted = await userD.next('message.changed', { where: (f) => f.change.kind === 'retracted' });
+    assert.deepEqual([retracted.message.id, retracted.message.message], [lunchId, { type: 'RETRACTED' }]);
+    await userD.expectNone('message.changed', 50);
   });
 
   it('every other answer block in the doc is well-formed (the 429 example)', () => {

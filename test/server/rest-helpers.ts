@@ -26,6 +26,14 @@ export const peerPath = (from: string, appId = 'demo', query = '') =>
   `/dev/v2/project/${appId}/rtm/users/${encodeURIComponent(from)}/peer_messages${query}`;
 export const channelPath = (from: string, appId = 'demo') => `/dev/v2/project/${appId}/rtm/users/${encodeURIComponent(from)}/channel_messages`;
 
+export const retractPath = (messageId: string, appId = 'demo') => `/dev/v2/project/${appId}/rtm/messages/${encodeURIComponent(messageId)}/retract`;
+export const editPath = (messageId: string, appId = 'demo') => `/dev/v2/project/${appId}/rtm/messages/${encodeURIComponent(messageId)}/edit`;
+/** The history query of `viewer`'s conversation with a peer or a channel. */
+export const historyPath = (viewer: string, target: { peer: string } | { channel: string }, query = '', appId = 'demo') =>
+  `/dev/v2/project/${appId}/rtm/users/${encodeURIComponent(viewer)}/` +
+  ('peer' in target ? `peer_messages/${encodeURIComponent(target.peer)}` : `channel_messages/${encodeURIComponent(target.channel)}`) +
+  query;
+
 export interface PostOptions {
   /** Headers replacing the default Basic auth + JSON content type (pass `{}` for none). */
   headers?: Record<string, string>;
@@ -45,6 +53,20 @@ export async function post(t: TestServer, path: string, body?: unknown, options:
   const text = await response.text();
   assert.match(response.headers.get('content-type') ?? '', /^application\/json/, `JSON answer for ${path}: ${text}`);
   return { status: response.status, headers: response.headers, body: JSON.parse(text) };
+}
+
+/** GETs from the test server; by default with the demo app's Basic auth. */
+export async function get<B = unknown>(t: TestServer, path: string, headers?: Record<string, string>): Promise<RestAnswer<B>> {
+  const { restKey, restSecret } = demoCredentials(t);
+  const response = await fetch(`${t.url}${path}`, { headers: headers ?? { authorization: basic(restKey, restSecret) } });
+  const text = await response.text();
+  assert.match(response.headers.get('content-type') ?? '', /^application\/json/, `JSON answer for ${path}: ${text}`);
+  return { status: response.status, headers: response.headers, body: JSON.parse(text) as B };
+}
+
+/** Token-auth headers for `uid` (with a JSON content type, for bodies). */
+export async function tokenHeaders(t: TestServer, uid: string): Promise<Record<string, string>> {
+  return { 'x-agora-token': await t.token(uid), 'x-agora-uid': uid, 'content-type': 'application/json;charset=utf-8' };
 }
 
 /** Asserts a 200 with exactly the seed's three fields and this code; returns the request id. */

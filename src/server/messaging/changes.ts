@@ -33,8 +33,10 @@ function actingUid(actor: Actor): string | undefined {
   return 'uid' in actor ? actor.uid : undefined;
 }
 
-function notFound(messageId: string): RtmError {
-  return new RtmError('MESSAGE_NOT_FOUND', `No message "${messageId}" in a conversation of yours.`);
+/** `user`: the caller is a user, who only finds messages of their conversations; else the backend. */
+function notFound(messageId: string, user = true): RtmError {
+  const where = user ? 'in a conversation of yours' : 'in this app';
+  return new RtmError('MESSAGE_NOT_FOUND', `No message "${messageId}" ${where}.`);
 }
 
 /**
@@ -45,7 +47,7 @@ function notFound(messageId: string): RtmError {
 async function findFor(ctx: ChangeContext, appId: string, messageId: string, actor: Actor, asMember: boolean): Promise<FoundMessage> {
   const uid = actingUid(actor);
   const found = await ctx.messages.find(appId, messageId, uid);
-  if (!found) throw notFound(messageId);
+  if (!found) throw notFound(messageId, uid !== undefined);
   if (uid === undefined) return found;
   const { message } = found;
   if (message.channel !== undefined) {

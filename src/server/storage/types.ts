@@ -65,6 +65,7 @@ export interface HistoryPage {
 /** A change to apply to one stored message (see {@link MessageStore.change}). */
 export type MessageUpdate =
   | { kind: 'retract' }
+  /** `editor`: the editing user's id, or '' for the app's backend (REST, Basic auth). */
   | { kind: 'edit'; editor: string; cmid: string; message: WireTextMessage }
   | { kind: 'reaction'; uid: string; emoji: string; add: boolean }
   | { kind: 'delete'; uid: string };

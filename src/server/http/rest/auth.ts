@@ -23,10 +23,18 @@ function header(request: FastifyRequest, name: string): string | undefined {
 /**
  * Checks a REST request for app `appId` acting as `userId`: the app exists, then either HTTP Basic
  * with the app's REST key and secret (any user id), or token auth (`x-agora-token` +
- * `x-agora-uid`: a valid token of that uid, and the uid must be `userId`). `Authorization` wins when
- * both are sent. Throws RtmError (answered 401) naming the check that failed, never a secret.
+ * `x-agora-uid`: a valid token of that uid, and the uid must be `userId`). A route whose path
+ * names no user (`userId` undefined: the message routes) acts as the token's uid. `Authorization`
+ * wins when both are sent. Throws RtmError (answered 401) naming the check that failed, never a
+ * secret.
  */
-export async function authenticate(apps: AppRegistry, appId: string, userId: string, request: FastifyRequest, now: number): Promise<RestAuth> {
+export async function authenticate(
+  apps: AppRegistry,
+  appId: string,
+  userId: string | undefined,
+  request: FastifyRequest,
+  now: number,
+): Promise<RestAuth> {
   const app = apps.get(appId);
   if (!app) throw new RtmError('INVALID_APP_ID', `No app ${JSON.stringify(appId)} on this server; check the <appid> in the URL.`);
 
@@ -63,7 +71,7 @@ export async function authenticate(apps: AppRegistry, appId: string, userId: str
   if (uid === undefined || uid === '') throw new RtmError('MISSING_CREDENTIALS', 'x-agora-token was sent without x-agora-uid.');
   // TOKEN_EXPIRED, TOKEN_MISMATCH (another uid or app) or INVALID_TOKEN.
   await verifyToken({ token, appId: app.id, uid, secret: app.tokenSecret, now });
-  if (uid !== userId) {
+  if (userId !== undefined && uid !== userId) {
     throw new RtmError(
       'TOKEN_MISMATCH',
       `x-agora-uid is ${JSON.stringify(uid)} but the URL sends as ${JSON.stringify(userId)}; with token auth a backend may only send as the token's user.`,

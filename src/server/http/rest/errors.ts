@@ -5,7 +5,9 @@ import { HttpRtmError } from '../errors.js';
 /**
  * REST API statuses. Agora's API documents 200, 400, 401, 408 and 500 (429 comes from the rate
  * limit); to stay compatible, every bad input is a 400 here (also MESSAGE_TOO_LARGE, which the
- * media routes answer with 413).
+ * media routes answer with 413). The message routes, which Agora's API does not have, add what a
+ * request about one stored message can meet: 404 no such message (for this caller), 403 not the
+ * caller's message, 409 the message's state forbids it (too old to retract, retracted, not text).
  */
 const REST_STATUS: Partial<Record<ErrorReason, number>> = {
   INVALID_ARGUMENT: 400,
@@ -23,6 +25,13 @@ const REST_STATUS: Partial<Record<ErrorReason, number>> = {
   TOKEN_MISMATCH: 401,
   DELIVERY_TIMEOUT: 408,
   TOO_OFTEN: 429,
+  MESSAGE_NOT_FOUND: 404,
+  NOT_MESSAGE_SENDER: 403,
+  RETRACT_WINDOW_PASSED: 409,
+  MESSAGE_RETRACTED: 409,
+  MESSAGE_NOT_EDITABLE: 409,
+  // No REST route reacts yet; a reaction that is not one emoji is a bad input like the others.
+  INVALID_REACTION: 400,
 };
 
 /** The HTTP status a REST error is answered with (an HttpRtmError keeps its own). */

@@ -2,16 +2,21 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify
 import { randomUUID } from 'node:crypto';
 import { MAX_REST_BODY_BYTES, REST_BASE_PATH, RtmError } from '../../../protocol/index.js';
 import type { AppRegistry } from '../../apps.js';
-import type { SendContext } from '../../messaging/deliver.js';
+import type { ChangeContext } from '../../messaging/changes.js';
 import { authenticate, type RestAuth } from './auth.js';
 import { restErrorHandler } from './errors.js';
+import { historyFromRest } from './history.js';
+import { editFromRest, retractFromRest } from './message-changes.js';
 import { sendChannelMessage, sendPeerMessage } from './messages.js';
 import { registerRestRateLimit } from './rate-limit.js';
 
 export interface RestApiOptions {
   apps: AppRegistry;
-  /** The messages, router and clock the gateway sends with: REST messages take the same path. */
-  send: SendContext;
+  /**
+   * The storage, router and clock the gateway uses: REST messages and changes take the same path
+   * (history, unread counts, live pushes, webhooks).
+   */
+  context: ChangeContext;
   log: FastifyBaseLogger;
   ackTimeoutMs: number;
 }
@@ -20,7 +25,11 @@ const JSON_TYPE = /^application\/json\s*(;|$)/i;
 
 interface RestParams {
   appid: string;
-  user_id: string;
+  /** Absent on the message routes, which name a message instead of a user. */
+  user_id?: string;
+  message_id?: string;
+  peer_id?: string;
+  channel_name?: string;
 }
 
 type RestRequest = FastifyRequest<{ Params: RestParams; Querystring: Record<string, unknown> }> & {
@@ -53,6 +62,10 @@ function parseRestJson(text: string): unknown {
  *
  * Per request: `onRequest` assigns the request id and authenticates (401), `preParsing` rate-limits
  * by app id (429), the JSON body is parsed (400), the handler validates, stores and delivers.
+ * Agora's two send routes live under `users/<user_id>`, the user who acts; the history query does
+ * too (whose view of the conversation). Retract and edit name a message, which has one id in the
+ * app whoever asks, so they live under `messages/<message_id>` (as Agora's own history API sits
+ * under `rtm/message/…`), and who acts comes from the credentials.
  */
 export async function registerRestApi(app: FastifyInstance, options: RestApiOptions): Promise<void> {
   await app.register(async (scope) => {
@@ -73,7 +86,7 @@ export async function registerRestApi(app: FastifyInstance, options: RestApiOpti
     const onRequest = async (request: FastifyRequest) => {
       const rest = request as RestRequest;
       rest.restRequestId = randomUUID();
-      rest.restAuth = await authenticate(options.apps, rest.params.appid, rest.params.user_id, request, options.send.now());
+      rest.restAuth = await authenticate(options.apps, rest.params.appid, rest.params.user_id, request, options.context.now());
     };
     // Fastify also parses text/plain; this API's bodies are JSON, so say that instead of "not an object".
     const preValidation = async (request: FastifyRequest) => {
@@ -81,15 +94,29 @@ export async function registerRestApi(app: FastifyInstance, options: RestApiOpti
         throw new RtmError('INVALID_ARGUMENT', 'Send the body as JSON with "Content-Type: application/json;charset=utf-8".');
       }
     };
-    const deps = { send: options.send, ackTimeoutMs: options.ackTimeoutMs };
+    // A retraction needs no body; one that is sent is held to the same rule.
+    const optionalBody = async (request: FastifyRequest) => {
+      if (request.body !== undefined) await preValidation(request);
+    };
+    const { context } = options;
+    const deps = { send: context, ackTimeoutMs: options.ackTimeoutMs };
     const routeOptions = { onRequest, preValidation, bodyLimit: MAX_REST_BODY_BYTES };
     const base = `${REST_BASE_PATH}/:appid/rtm/users/:user_id`;
+    const messageBase = `${REST_BASE_PATH}/:appid/rtm/messages/:message_id`;
+    const changeInput = (request: FastifyRequest) => {
+      const rest = request as RestRequest;
+      return { appId: rest.restAuth!.app.id, auth: rest.restAuth!, messageId: rest.params.message_id!, requestId: rest.restRequestId, body: request.body };
+    };
+    const historyInput = (request: FastifyRequest, target: { peer: string } | { channel: string }) => {
+      const rest = request as RestRequest;
+      return { appId: rest.restAuth!.app.id, userId: rest.params.user_id!, target, query: rest.query, requestId: rest.restRequestId };
+    };
 
     scope.post(`${base}/peer_messages`, routeOptions, async (request, reply) => {
       const rest = request as RestRequest;
       const { status, body } = await sendPeerMessage(deps, {
         appId: rest.restAuth!.app.id,
-        userId: rest.params.user_id,
+        userId: rest.params.user_id!,
         requestId: rest.restRequestId,
         body: request.body,
         waitForAck: rest.query.wait_for_ack,
@@ -101,11 +128,29 @@ export async function registerRestApi(app: FastifyInstance, options: RestApiOpti
       const rest = request as RestRequest;
       const { status, body } = await sendChannelMessage(deps, {
         appId: rest.restAuth!.app.id,
-        userId: rest.params.user_id,
+        userId: rest.params.user_id!,
         requestId: rest.restRequestId,
         body: request.body,
       });
       return reply.code(status).type('application/json; charset=utf-8').send(body);
+    });
+
+    scope.post(`${messageBase}/retract`, { ...routeOptions, preValidation: optionalBody }, async (request, reply) =>
+      reply.type('application/json; charset=utf-8').send(await retractFromRest(context, changeInput(request))),
+    );
+
+    scope.post(`${messageBase}/edit`, routeOptions, async (request, reply) =>
+      reply.type('application/json; charset=utf-8').send(await editFromRest(context, changeInput(request))),
+    );
+
+    scope.get(`${base}/peer_messages/:peer_id`, { onRequest }, async (request, reply) => {
+      const input = historyInput(request, { peer: (request as RestRequest).params.peer_id! });
+      return reply.type('application/json; charset=utf-8').send(await historyFromRest(context.messages, input));
+    });
+
+    scope.get(`${base}/channel_messages/:channel_name`, { onRequest }, async (request, reply) => {
+      const input = historyInput(request, { channel: (request as RestRequest).params.channel_name! });
+      return reply.type('application/json; charset=utf-8').send(await historyFromRest(context.messages, input));
     });
   });
 }

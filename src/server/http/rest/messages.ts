@@ -20,10 +20,14 @@ function success(requestId: string, code: RestMessageCode): RestSuccessBody {
   return { result: 'success', request_id: requestId, code };
 }
 
-/** The stored message's client message id: unique per request, within `[A-Za-z0-9_-]{1,64}`. */
-const cmidOf = (requestId: string) => `rest-${requestId}`;
+/**
+ * The client message id of what a request stores (a message, an edit): unique per request, within
+ * `[A-Za-z0-9_-]{1,64}`. Agora's API has no idempotency key: a request sent twice acts twice.
+ */
+export const cmidOf = (requestId: string) => `rest-${requestId}`;
 
-function checkSender(userId: string): void {
+/** Checks the `<user_id>` of a path: the sender, or whose history is read. */
+export function checkUrlUserId(userId: string): void {
   const invalid = checkUserId(userId, 'The <user_id> in the URL');
   if (invalid) throw invalid;
 }
@@ -39,7 +43,7 @@ export async function sendPeerMessage(
   deps: RestSendDeps,
   input: { appId: string; userId: string; requestId: string; body: unknown; waitForAck: unknown },
 ): Promise<{ status: number; body: RestSuccessBody }> {
-  checkSender(input.userId);
+  checkUrlUserId(input.userId);
   const waitForAck = parseWaitForAck(input.waitForAck);
   const request = parseRestPeerMessage(input.body);
   const send = {
@@ -75,7 +79,7 @@ export async function sendChannelMessage(
   deps: RestSendDeps,
   input: { appId: string; userId: string; requestId: string; body: unknown },
 ): Promise<{ status: number; body: RestSuccessBody }> {
-  checkSender(input.userId);
+  checkUrlUserId(input.userId);
   const request = parseRestChannelMessage(input.body);
   const send = {
     appId: input.appId,

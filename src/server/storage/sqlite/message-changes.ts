@@ -90,7 +90,9 @@ export function createSqliteMessageChanges(
   const changeTx = db.transaction((appId: string, messageId: string, update: MessageUpdate, now: number) => {
     const row = byId.get(messageId, appId) as MessageRow | undefined;
     if (!row) throw notFound(messageId);
-    const actor = update.kind === 'edit' ? update.editor : update.kind === 'retract' ? undefined : update.uid;
+    // The backend edits as editor '' and has nothing deleted for itself: `deleted_for = ''` is the
+    // row of the change everyone sees, not a deletion.
+    const actor = update.kind === 'edit' ? update.editor || undefined : update.kind === 'retract' ? undefined : update.uid;
     // What a user deleted for themself is gone for them (a repeated delete is a no-op, below).
     if (update.kind !== 'delete' && actor !== undefined && deletionOf.get(row.pk, actor) !== undefined) {
       throw notFound(messageId);
