@@ -76,7 +76,7 @@ export interface MessageChangedData {
 export interface ReactionChangedData {
   kind: 'peer' | 'channel';
   messageId: string;
-  /** The peer message's users, or the channel. */
+  /** The message's sender; with `to` (a peer message) or `channel`, its conversation. */
   from: string;
   to?: string;
   channel?: string;

@@ -80,13 +80,18 @@ export class WebhookRecorder implements WebhookEvents {
   }
 
   async reactionChanged(appId: string, message: StoredMessage, change: { uid: string; emoji: string; added: boolean }): Promise<void> {
+    // Field by field: the caller's change may be a push's `{ kind: 'reaction', … }`, whose `kind`
+    // must not replace the conversation kind.
+    const { uid, emoji, added } = change;
     const data: WebhookEventData['reaction.changed'] = {
       kind: kindOf(message),
       messageId: message.id,
       from: message.from,
       ...(message.to !== undefined && { to: message.to }),
       ...(message.channel !== undefined && { channel: message.channel }),
-      ...change,
+      uid,
+      emoji,
+      added,
       reactions: message.reactions ?? [],
     };
     const key = `reaction.changed:${message.id}:${message.changeSeq ?? 0}`;
