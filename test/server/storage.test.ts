@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError, parseConfig } from '../../src/server/config.js';
 import { createToken, startServer } from '../../src/server/index.js';
-import { openDatabase } from '../../src/server/storage/sqlite/database.js';
+import { DATABASE_FILE, openDatabase } from '../../src/server/storage/sqlite/database.js';
+import { createSqliteStorage } from '../../src/server/storage/sqlite/index.js';
 import { openSqliteFile } from '../../src/server/storage/sqlite/driver.js';
 import { migrate, MIGRATIONS } from '../../src/server/storage/sqlite/migrations.js';
 import { TestClient } from './helpers.js';
@@ -68,6 +69,56 @@ describe('the SQLite database', () => {
       { uid: 'z', conv: 'p:y/z', kind: 'peer', target: 'y', r: 1, d: 1 },
     ]);
     db.close();
+  });
+
+  it('migration 5 keeps the messages of a version-4 database as they were: readable, unchanged, no change sequence', async () => {
+    const dataDir = join(dir, 'v4');
+    mkdirSync(dataDir);
+    const db = openSqliteFile(join(dataDir, DATABASE_FILE));
+    db.pragma('foreign_keys = ON');
+    migrate(db, MIGRATIONS.filter((migration) => migration.version <= 4));
+    db.prepare("INSERT INTO apps (id, rest_key, rest_secret, token_secret, created_at) VALUES ('a', 'k', 's', 't', 0)").run();
+    const insert = db.prepare(`
+      INSERT INTO messages (id, app_id, conv, seq, sender, receiver, channel, cmid, body, ts, ack_peer_received, ack_stored_offline)
+      VALUES (@id, 'a', @conv, @seq, @from, @to, @channel, @cmid, @body, @ts, 0, @offline)`);
+    const image = { type: 'IMAGE', mediaId: 'AAAAAAAAAAAAAAAAAAAAAA', size: 5, fileName: 'a.png', mimeType: 'image/png', width: 2, height: 1 };
+    const rows = [
+      { id: 'm1', conv: 'p:x/y', seq: 1, from: 'x', to: 'y', channel: null, cmid: 'c1', body: JSON.stringify({ type: 'TEXT', text: 'hi y' }), ts: 100, offline: 0 },
+      { id: 'm2', conv: 'p:x/y', seq: 2, from: 'y', to: 'x', channel: null, cmid: 'c2', body: JSON.stringify(image), ts: 200, offline: 0 },
+      { id: 'm3', conv: 'p:x/y', seq: 3, from: 'x', to: 'y', channel: null, cmid: 'c3', body: JSON.stringify({ type: 'TEXT', text: 'while you were away' }), ts: 300, offline: 1 },
+      { id: 'm4', conv: 'c:room', seq: 1, from: 'x', to: null, channel: 'room', cmid: 'c4', body: JSON.stringify({ type: 'TEXT', text: 'hello room' }), ts: 400, offline: 0 },
+    ];
+    for (const row of rows) insert.run(row);
+    db.prepare("INSERT INTO offline_messages (app_id, receiver, message_pk, expires_at) SELECT 'a', 'y', pk, 10000 FROM messages WHERE id = 'm3'").run();
+    db.close();
+
+    // Opening the data dir migrates it to the newest version.
+    const storage = createSqliteStorage(dataDir, 500);
+    try {
+      const expected = rows.map(({ id, seq, ts, from, to, channel, cmid, body }) => ({
+        id,
+        seq,
+        ts,
+        from,
+        ...(to !== null && { to }),
+        ...(channel !== null && { channel }),
+        cmid,
+        message: JSON.parse(body) as unknown,
+      }));
+      const peer = await storage.messages.history('a', 'p:x/y', 'x', 10);
+      assert.deepEqual(peer, { messages: [expected[2], expected[1], expected[0]], hasMore: false, changeSeq: 0 });
+      assert.deepEqual((await storage.messages.sync('a', 'p:x/y', 'y', 0, 10, 100)).messages, expected.slice(0, 3));
+      assert.deepEqual((await storage.messages.history('a', 'c:room', 'z', 10)).messages, [expected[3]]);
+      assert.deepEqual(await storage.messages.changes('a', 'p:x/y', 'x', 0, 10), { changes: [], hasMore: false, changeSeq: 0 });
+      assert.deepEqual((await storage.messages.find('a', 'm2'))?.message, expected[1]);
+      assert.deepEqual((await storage.messages.offlineFor('a', 'y', 500)).messages, [expected[2]]);
+
+      // The migrated messages take changes like new ones: the first is change 1 of its conversation.
+      const edit = await storage.messages.change('a', 'm1', { kind: 'edit', editor: 'x', cmid: 'e1', message: { type: 'TEXT', text: 'hi, y' } }, 600);
+      assert.deepEqual([edit.changed, edit.changeSeq, edit.message.editedAt], [true, 1, 600]);
+    } finally {
+      await storage.close();
+    }
   });
 
   it('counts unread messages from the covering index alone', () => {
