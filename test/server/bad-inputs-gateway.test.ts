@@ -8,8 +8,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CloseCodes, ErrorCodes, type ErrorBody, type StoredMessage, type UploadResult } from '../../src/protocol/index.js';
-import { casesFor, isRefused, loadCorpus, makeToken, materialize, type BadInputCase, type Outcome } from '../fixtures/bad-inputs/load-node.js';
-import { fullHistory, startTestServer, text, type TestClient, type TestServer } from './helpers.js';
+import {
+  casesFor,
+  isRefused,
+  loadCorpus,
+  makeToken,
+  materialize,
+  type BadInputCase,
+  type MessageChangeSpec,
+  type Outcome,
+} from '../fixtures/bad-inputs/load-node.js';
+import { fullHistory, skewedClock, startTestServer, text, type TestClient, type TestServer } from './helpers.js';
 import { uploadOk } from './media-helpers.js';
 
 const corpus = loadCorpus();
@@ -20,6 +29,8 @@ const BOB = 'bi-bob';
 const INERT = 'bi-inert';
 const ROOM = 'bi-room';
 const INERT_ROOM = 'bi-inert-room';
+/** The other user of the conversation where messages are changed (edits, reactions, changes). */
+const CHANGER = 'bi-changer';
 
 /** The request id a raw frame would be answered under, as the server reads it (or undefined). */
 function usableId(raw: string): number | undefined {
@@ -48,10 +59,16 @@ function assertNoPollution(): void {
 }
 
 describe('bad-input corpus: WebSocket gateway', () => {
+  // `messageChange` cases move the server clock ("3 minutes later").
+  const clock = skewedClock();
   let t: TestServer;
   let alice: TestClient;
   let bob: TestClient;
+  let changer: TestClient;
   let media: UploadResult;
+  /** Alice's messages to CHANGER that refused edits and reactions aim at: never changed. */
+  let editTarget: StoredMessage;
+  let reactionTarget: StoredMessage;
   /** Messages the accepted cases stored to bi-inert (peer) and bi-inert-room, in order. */
   const inertPeer: unknown[] = [];
   const inertRoom: unknown[] = [];
@@ -61,10 +78,16 @@ describe('bad-input corpus: WebSocket gateway', () => {
   const nextCmid = () => `bi-${++cmid}`;
 
   before(async () => {
-    t = await startTestServer();
+    t = await startTestServer({ now: clock.now });
     media = await uploadOk(t, 'five!', 'text/plain');
     alice = await t.connect(ALICE);
     bob = await t.connect(BOB);
+    changer = await t.connect(CHANGER);
+    extraConversations.push(`peer:${CHANGER}`);
+    for (const body of ['edit me', 'react to me']) {
+      await alice.requestOk({ t: 'peer.send', to: CHANGER, cmid: nextCmid(), message: text(body), offline: false });
+    }
+    [editTarget, reactionTarget] = await changer.messages('peer.message', 2);
     for (const channel of [ROOM, INERT_ROOM]) await alice.requestOk({ t: 'channel.join', channel });
     await bob.requestOk({ t: 'channel.join', channel: ROOM });
     await alice.requestOk({ t: 'peer.send', to: BOB, cmid: 'legit-before', message: text('legit before'), offline: false });
@@ -92,6 +115,8 @@ describe('bad-input corpus: WebSocket gateway', () => {
     if (isRefused(outcome)) {
       await refused(alice, { t: 'peer.send', to: BOB, cmid: nextCmid(), message: { type: 'TEXT', text: input }, offline: true }, outcome, 'peer.send');
       await refused(alice, { t: 'channel.send', channel: ROOM, cmid: nextCmid(), message: { type: 'TEXT', text: input } }, outcome, 'channel.send');
+      const edit = { t: 'message.edit', messageId: editTarget.id, cmid: nextCmid(), message: { type: 'TEXT', text: input } };
+      await refused(alice, edit, outcome, 'message.edit');
       return;
     }
     const message = { type: 'TEXT', text: input };
@@ -200,6 +225,45 @@ describe('bad-input corpus: WebSocket gateway', () => {
     return (reply as { error: ErrorBody }).error;
   }
 
+  async function runMessageId(outcome: Outcome, messageId: unknown): Promise<void> {
+    await refused(alice, { t: 'message.retract', messageId }, outcome, 'message.retract');
+    await refused(alice, { t: 'message.edit', messageId, cmid: nextCmid(), message: text('x') }, outcome, 'message.edit');
+    await refused(alice, { t: 'reaction.add', messageId, emoji: '👍' }, outcome, 'reaction.add');
+    await refused(alice, { t: 'message.delete', messageId }, outcome, 'message.delete');
+  }
+
+  async function runReaction(outcome: Outcome, emoji: unknown): Promise<void> {
+    for (const type of ['reaction.add', 'reaction.remove']) await refused(alice, { t: type, messageId: reactionTarget.id, emoji }, outcome, type);
+  }
+
+  /** The newest message of alice's conversation with CHANGER, as CHANGER (who deleted nothing) sees it. */
+  async function changerView(): Promise<StoredMessage> {
+    const page = await changer.requestOk({ t: 'history', peer: ALICE, limit: 1 });
+    return page.messages[0]!;
+  }
+
+  /** Stores a message in the state `spec` describes, sends the change, and checks nothing changed. */
+  async function runMessageChange(outcome: Outcome, spec: MessageChangeSpec): Promise<void> {
+    assert.ok(isRefused(outcome), 'messageChange cases are refusals');
+    const [sender, receiver, to] = spec.sentBy === 'peer' ? [changer, alice, ALICE] : [alice, changer, CHANGER];
+    const message = spec.message ?? text('change me');
+    const { messageId } = await sender.requestOk({ t: 'peer.send', to, cmid: nextCmid(), message: message as never, offline: false });
+    await receiver.next('peer.message', { where: (f) => f.message.id === messageId });
+    if (spec.retracted) {
+      await sender.requestOk({ t: 'message.retract', messageId });
+      await receiver.next('message.changed', { where: (f) => f.message.id === messageId });
+    }
+    if (spec.deletedForMe) await alice.requestOk({ t: 'message.delete', messageId });
+    clock.advance(spec.ageMs ?? 0);
+    const before = await changerView();
+    assert.equal(before.id, messageId);
+
+    await refused(alice, { ...spec.frame, messageId }, outcome, String(spec.frame.t));
+    assert.deepEqual(await changerView(), before, 'the message is exactly as it was');
+    await changer.expectNone('message.changed', 30);
+    await alice.expectNone('message.changed', 0);
+  }
+
   async function runToken(outcome: Outcome, token: string): Promise<void> {
     assert.ok(isRefused(outcome));
     const fresh = await t.open();
@@ -213,7 +277,7 @@ describe('bad-input corpus: WebSocket gateway', () => {
     const title = `${c.id} (${c.kind}) → ${isRefused(c.outcome) ? (c.outcome.error ?? `close ${c.outcome.close}`) : c.outcome.accepted}`;
     it(title, { todo: c.knownBugs?.gateway }, async () => {
       const input = materialize(c.input, {
-        token: (spec) => makeToken(spec, { uid: ALICE, appId: 'demo', secret: t.demoSecret, nowMs: Date.now() }),
+        token: (spec) => makeToken(spec, { uid: ALICE, appId: 'demo', secret: t.demoSecret, nowMs: clock.now() }),
       });
       switch (c.kind) {
         case 'text':
@@ -237,6 +301,15 @@ describe('bad-input corpus: WebSocket gateway', () => {
           break;
         case 'token':
           await runToken(c.outcome, input as string);
+          break;
+        case 'messageId':
+          await runMessageId(c.outcome, input);
+          break;
+        case 'reaction':
+          await runReaction(c.outcome, input);
+          break;
+        case 'messageChange':
+          await runMessageChange(c.outcome, input as MessageChangeSpec);
           break;
         default:
           assert.fail(`no gateway runner for kind ${c.kind}`);
@@ -268,6 +341,11 @@ describe('bad-input corpus: WebSocket gateway', () => {
     assert.equal((await bob.next('channel.message')).message.cmid, 'legit-after-room');
     await bob.expectNone('peer.message', 100);
     await bob.expectNone('channel.message', 0);
+
+    // What refused edits and reactions aimed at is as it was sent: no edit, no reaction, no change.
+    const changed = await fullHistory(alice, { peer: CHANGER });
+    assert.deepEqual(changed.find((m) => m.id === editTarget.id), editTarget);
+    assert.deepEqual(changed.find((m) => m.id === reactionTarget.id), reactionTarget);
 
     // The accepted cases: each stored once, as sent, in order.
     assert.deepEqual((await fullHistory(alice, { peer: INERT })).map((m) => m.message), inertPeer);

@@ -7,9 +7,32 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { casesFor, isRefused, loadCorpus, makeToken, materialize, type BadInputCase, type Outcome } from '../fixtures/bad-inputs/load-node.js';
-import { fullHistory, startTestServer, type TestClient, type TestServer } from './helpers.js';
-import { assertFailure, assertSuccess, basic, channelPath, demoCredentials, peerPath, post, type RestAnswer } from './rest-helpers.js';
+import type { RestHistoryBody, StoredMessage } from '../../src/protocol/index.js';
+import {
+  casesFor,
+  isRefused,
+  loadCorpus,
+  makeToken,
+  materialize,
+  type BadInputCase,
+  type MessageChangeSpec,
+  type Outcome,
+} from '../fixtures/bad-inputs/load-node.js';
+import { fullHistory, skewedClock, startTestServer, text, type TestClient, type TestServer } from './helpers.js';
+import {
+  assertFailure,
+  assertSuccess,
+  basic,
+  channelPath,
+  demoCredentials,
+  editPath,
+  get,
+  historyPath,
+  peerPath,
+  post,
+  retractPath,
+  type RestAnswer,
+} from './rest-helpers.js';
 
 const cases = casesFor(loadCorpus(), 'rest');
 
@@ -18,6 +41,8 @@ const BOB = 'bi-rest-bob';
 const INERT = 'bi-rest-inert';
 const ROOM = 'bi-rest-room';
 const INERT_ROOM = 'bi-rest-inert-room';
+/** The other user of the conversation where SENDER's messages are changed. */
+const CHANGER = 'bi-rest-changer';
 
 function assertNoPollution(): void {
   assert.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype was polluted');
@@ -36,9 +61,17 @@ function pathSegmentOk(value: unknown): value is string {
 }
 
 describe('bad-input corpus: REST API', () => {
+  // `messageChange` cases move the server clock ("3 minutes later").
+  const clock = skewedClock();
   let t: TestServer;
   let auth: Record<string, string>;
   let bob: TestClient;
+  /** SENDER and CHANGER logged in: messages whose ids the change routes get come from the socket. */
+  let sender: TestClient;
+  let changer: TestClient;
+  /** SENDER's message to CHANGER that refused edits aim at: never changed. */
+  let editTarget: StoredMessage;
+  let changes = 0;
   const inertPeer: string[] = [];
   const inertRoom: string[] = [];
   /** Ids accepted as senders or receivers: who must find the message from or to them. */
@@ -50,6 +83,18 @@ describe('bad-input corpus: REST API', () => {
     return post(t, path, body, options);
   }
 
+  /** A GET, paced like `send`. */
+  async function read(path: string): Promise<RestAnswer> {
+    await sleep(3);
+    return get(t, path);
+  }
+
+  /** Token auth as SENDER: the message routes then apply the SDK's rules to SENDER. */
+  function asSender(): Record<string, string> {
+    const token = makeToken({}, { uid: SENDER, appId: 'demo', secret: t.demoSecret, nowMs: clock.now() });
+    return { 'x-agora-token': token, 'x-agora-uid': SENDER, 'content-type': 'application/json;charset=utf-8' };
+  }
+
   function assertRefused(answer: RestAnswer, outcome: Outcome, what: string): void {
     assert.ok(isRefused(outcome));
     assert.ok(outcome.status && outcome.error, `${what}: a REST refusal names its status and reason`);
@@ -58,7 +103,7 @@ describe('bad-input corpus: REST API', () => {
   }
 
   before(async () => {
-    t = await startTestServer();
+    t = await startTestServer({ now: clock.now });
     const { restKey, restSecret } = demoCredentials(t);
     auth = { authorization: basic(restKey, restSecret), 'content-type': 'application/json;charset=utf-8' };
     bob = await t.connect(BOB);
@@ -67,6 +112,10 @@ describe('bad-input corpus: REST API', () => {
     assertSuccess(await send(channelPath(SENDER), { channel_name: ROOM, payload: 'legit before, room' }), 'message_sent');
     assert.equal((await bob.next('peer.message')).message.message.type, 'TEXT');
     await bob.next('channel.message');
+    sender = await t.connect(SENDER);
+    changer = await t.connect(CHANGER);
+    await sender.requestOk({ t: 'peer.send', to: CHANGER, cmid: 'edit-target', message: text('edit me'), offline: false });
+    editTarget = (await changer.next('peer.message')).message;
   });
   after(() => t.close());
 
@@ -74,6 +123,7 @@ describe('bad-input corpus: REST API', () => {
     if (isRefused(outcome)) {
       assertRefused(await send(peerPath(SENDER), { destination: BOB, payload: input }), outcome, 'peer_messages');
       assertRefused(await send(channelPath(SENDER), { channel_name: ROOM, payload: input }), outcome, 'channel_messages');
+      assertRefused(await send(editPath(editTarget.id), { payload: input }), outcome, 'edit');
       return;
     }
     assertSuccess(await send(peerPath(SENDER), { destination: INERT, payload: input }), 'message_sent');
@@ -88,18 +138,24 @@ describe('bad-input corpus: REST API', () => {
       if (pathSegmentOk(input)) {
         assertRefused(await send(peerPath(input), { destination: BOB, payload: 'x' }), outcome, 'the <user_id> of peer_messages');
         assertRefused(await send(channelPath(input), { channel_name: ROOM, payload: 'x' }), outcome, 'the <user_id> of channel_messages');
+        assertRefused(await read(historyPath(SENDER, { peer: input })), outcome, 'the <peer_id> of a history query');
+        assertRefused(await read(historyPath(input, { peer: BOB })), outcome, 'the <user_id> of a history query');
       }
       return;
     }
     const uid = input as string;
     assertSuccess(await send(peerPath(SENDER), { destination: uid, payload: `to ${c.id}` }), 'message_sent');
     assertSuccess(await send(peerPath(uid), { destination: INERT, payload: `from ${c.id}` }), 'message_sent');
+    // The id works as a path segment of the history query too (an own key, whatever its name).
+    const page = (await read(historyPath(uid, { peer: INERT }))).body as unknown as RestHistoryBody;
+    assert.deepEqual(page.messages.map((m) => m.message), [text(`from ${c.id}`)]);
     acceptedIds.push({ from: SENDER, to: uid, payload: `to ${c.id}` }, { from: uid, to: INERT, payload: `from ${c.id}` });
   }
 
   async function runChannelName(c: BadInputCase, outcome: Outcome, input: unknown): Promise<void> {
     if (isRefused(outcome)) {
       assertRefused(await send(channelPath(SENDER), { channel_name: input, payload: 'x' }), outcome, 'channel_name');
+      if (pathSegmentOk(input)) assertRefused(await read(historyPath(SENDER, { channel: input })), outcome, 'the <channel_name> of a history query');
       return;
     }
     assertSuccess(await send(channelPath(SENDER), { channel_name: input, payload: `in ${c.id}` }), 'message_sent');
@@ -107,10 +163,54 @@ describe('bad-input corpus: REST API', () => {
     const history = await fullHistory(reader, { channel: input as string });
     assert.deepEqual(history.map((m) => [m.from, m.channel, m.message]), [[SENDER, input, { type: 'TEXT', text: `in ${c.id}` }]]);
     reader.close();
+    const page = (await read(historyPath(SENDER, { channel: input as string }))).body as unknown as RestHistoryBody;
+    assert.deepEqual(page.messages, history, 'the history query reads the same channel');
   }
 
   async function runRestBody(outcome: Outcome, raw: string): Promise<void> {
     assertRefused(await send(peerPath(SENDER), undefined, { headers: auth, raw }), outcome, 'body');
+  }
+
+  async function runMessageId(c: BadInputCase, outcome: Outcome, messageId: unknown): Promise<void> {
+    assert.ok(pathSegmentOk(messageId) && messageId !== '', `${c.id}: no URL path segment can carry this id; leave "rest" out of its expect`);
+    assertRefused(await send(retractPath(messageId), {}), outcome, 'retract');
+    assertRefused(await send(editPath(messageId), { payload: 'x' }), outcome, 'edit');
+  }
+
+  /** The newest message of SENDER's conversation with CHANGER, as CHANGER (who deleted nothing) sees it. */
+  async function changerView(): Promise<StoredMessage> {
+    return (await changer.requestOk({ t: 'history', peer: SENDER, limit: 1 })).messages[0]!;
+  }
+
+  /** Stores a message in the state `spec` describes, sends the change as SENDER, and checks nothing changed. */
+  async function runMessageChange(outcome: Outcome, spec: MessageChangeSpec): Promise<void> {
+    const [from, receiver, to] = spec.sentBy === 'peer' ? [changer, sender, SENDER] : [sender, changer, CHANGER];
+    const message = spec.message ?? text('change me');
+    const { messageId } = await from.requestOk({ t: 'peer.send', to, cmid: `change-${++changes}`, message: message as never, offline: false });
+    await receiver.next('peer.message', { where: (f) => f.message.id === messageId });
+    if (spec.retracted) {
+      await from.requestOk({ t: 'message.retract', messageId });
+      await receiver.next('message.changed', { where: (f) => f.message.id === messageId });
+    }
+    if (spec.deletedForMe) await sender.requestOk({ t: 'message.delete', messageId });
+    clock.advance(spec.ageMs ?? 0);
+    const before = await changerView();
+
+    switch (spec.frame.t) {
+      case 'message.retract':
+        assertRefused(await send(retractPath(messageId), {}, { headers: asSender() }), outcome, 'retract');
+        break;
+      case 'message.edit': {
+        const payload = (spec.frame.message as { text: string }).text;
+        assertRefused(await send(editPath(messageId), { payload }, { headers: asSender() }), outcome, 'edit');
+        break;
+      }
+      default:
+        assert.fail(`no REST route changes a message with ${String(spec.frame.t)}; leave "rest" out of the case`);
+    }
+    assert.deepEqual(await changerView(), before, 'the message is exactly as it was');
+    await changer.expectNone('message.changed', 30);
+    await sender.expectNone('message.changed', 0);
   }
 
   async function runToken(outcome: Outcome, token: string): Promise<void> {
@@ -122,7 +222,7 @@ describe('bad-input corpus: REST API', () => {
     const title = `${c.id} (${c.kind}) → ${isRefused(c.outcome) ? `${c.outcome.status} ${c.outcome.error}` : c.outcome.accepted}`;
     it(title, { todo: c.knownBugs?.rest }, async () => {
       const input = materialize(c.input, {
-        token: (spec) => makeToken(spec, { uid: SENDER, appId: 'demo', secret: t.demoSecret, nowMs: Date.now() }),
+        token: (spec) => makeToken(spec, { uid: SENDER, appId: 'demo', secret: t.demoSecret, nowMs: clock.now() }),
       });
       switch (c.kind) {
         case 'text':
@@ -139,6 +239,12 @@ describe('bad-input corpus: REST API', () => {
           break;
         case 'token':
           await runToken(c.outcome, input as string);
+          break;
+        case 'messageId':
+          await runMessageId(c, c.outcome, input);
+          break;
+        case 'messageChange':
+          await runMessageChange(c.outcome, input as MessageChangeSpec);
           break;
         default:
           assert.fail(`no REST runner for kind ${c.kind}`);
@@ -165,6 +271,8 @@ describe('bad-input corpus: REST API', () => {
     const inert = await t.connect(INERT);
     assert.deepEqual(texts(await fullHistory(inert, { peer: SENDER })), inertPeer);
     assert.deepEqual(texts(await fullHistory(inert, { channel: INERT_ROOM })), inertRoom);
+    // The message refused edits aimed at is as it was sent.
+    assert.deepEqual((await fullHistory(changer, { peer: SENDER })).find((m) => m.id === editTarget.id), editTarget);
     for (const { from, to, payload } of acceptedIds) {
       const reader = await t.connect(to);
       const history = await fullHistory(reader, { peer: from });

@@ -56,7 +56,7 @@ export async function post(t: TestServer, path: string, body?: unknown, options:
 }
 
 /** GETs from the test server; by default with the demo app's Basic auth. */
-export async function get<B = unknown>(t: TestServer, path: string, headers?: Record<string, string>): Promise<RestAnswer<B>> {
+export async function get<B = RestSuccessBody | RestErrorBody>(t: TestServer, path: string, headers?: Record<string, string>): Promise<RestAnswer<B>> {
   const { restKey, restSecret } = demoCredentials(t);
   const response = await fetch(`${t.url}${path}`, { headers: headers ?? { authorization: basic(restKey, restSecret) } });
   const text = await response.text();
