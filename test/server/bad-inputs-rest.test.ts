@@ -8,16 +8,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RestHistoryBody, StoredMessage } from '../../src/protocol/index.js';
-import {
-  casesFor,
-  isRefused,
-  loadCorpus,
-  makeToken,
-  materialize,
-  type BadInputCase,
-  type MessageChangeSpec,
-  type Outcome,
-} from '../fixtures/bad-inputs/load-node.js';
+import { casesFor, isRefused, loadCorpus, makeToken, materialize } from '../fixtures/bad-inputs/load-node.js';
+import type { BadInputCase, MessageChangeSpec, Outcome } from '../fixtures/bad-inputs/load-node.js';
+import { assertUnchanged, storeForChange } from './bad-inputs-changes.js';
 import { fullHistory, skewedClock, startTestServer, text, type TestClient, type TestServer } from './helpers.js';
 import {
   assertFailure,
@@ -177,40 +170,23 @@ describe('bad-input corpus: REST API', () => {
     assertRefused(await send(editPath(messageId), { payload: 'x' }), outcome, 'edit');
   }
 
-  /** The newest message of SENDER's conversation with CHANGER, as CHANGER (who deleted nothing) sees it. */
-  async function changerView(): Promise<StoredMessage> {
-    return (await changer.requestOk({ t: 'history', peer: SENDER, limit: 1 })).messages[0]!;
-  }
-
   /** Stores a message in the state `spec` describes, sends the change as SENDER, and checks nothing changed. */
   async function runMessageChange(outcome: Outcome, spec: MessageChangeSpec): Promise<void> {
-    const [from, receiver, to] = spec.sentBy === 'peer' ? [changer, sender, SENDER] : [sender, changer, CHANGER];
-    const message = spec.message ?? text('change me');
-    const { messageId } = await from.requestOk({ t: 'peer.send', to, cmid: `change-${++changes}`, message: message as never, offline: false });
-    await receiver.next('peer.message', { where: (f) => f.message.id === messageId });
-    if (spec.retracted) {
-      await from.requestOk({ t: 'message.retract', messageId });
-      await receiver.next('message.changed', { where: (f) => f.message.id === messageId });
-    }
-    if (spec.deletedForMe) await sender.requestOk({ t: 'message.delete', messageId });
-    clock.advance(spec.ageMs ?? 0);
-    const before = await changerView();
-
+    const pair = { self: sender, selfId: SENDER, other: changer, otherId: CHANGER };
+    const before = await storeForChange(pair, spec, clock, `change-${++changes}`);
     switch (spec.frame.t) {
       case 'message.retract':
-        assertRefused(await send(retractPath(messageId), {}, { headers: asSender() }), outcome, 'retract');
+        assertRefused(await send(retractPath(before.id), {}, { headers: asSender() }), outcome, 'retract');
         break;
       case 'message.edit': {
         const payload = (spec.frame.message as { text: string }).text;
-        assertRefused(await send(editPath(messageId), { payload }, { headers: asSender() }), outcome, 'edit');
+        assertRefused(await send(editPath(before.id), { payload }, { headers: asSender() }), outcome, 'edit');
         break;
       }
       default:
         assert.fail(`no REST route changes a message with ${String(spec.frame.t)}; leave "rest" out of the case`);
     }
-    assert.deepEqual(await changerView(), before, 'the message is exactly as it was');
-    await changer.expectNone('message.changed', 30);
-    await sender.expectNone('message.changed', 0);
+    await assertUnchanged(pair, before);
   }
 
   async function runToken(outcome: Outcome, token: string): Promise<void> {
