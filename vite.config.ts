@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { companionBridge } from './scripts/vite-companion-bridge.mjs';
 import { minifyLitLiterals } from './scripts/vite-minify-literals.mjs';
 
 /**
@@ -12,11 +13,25 @@ import { minifyLitLiterals } from './scripts/vite-minify-literals.mjs';
  *   own that it imports from next to itself when a page first needs them (an IIFE cannot split
  *   chunks; see src/client/companion.iife.ts):
  *   - dist/rtm-chat.virtual.js: the list virtualizer (@tanstack/virtual-core), for long conversations;
- *   - dist/rtm-chat.images.js: the image header parser and thumbnail maker, for sending an image.
+ *   - dist/rtm-chat.images.js: the image header parser and thumbnail maker, for sending an image;
+ *   - dist/rtm-chat.attachment.js: the attachment view (upload card, downloads, lightbox), for
+ *     conversations that show an image or a file;
+ *   - dist/rtm-chat.media.js: uploads, downloads and the media requests, for a page's first media call;
+ *   - dist/rtm-chat.actions.js: a message's actions menu, reaction picker and edit dialog;
+ *   - dist/rtm-chat.popup.js: the launcher and panel of `<rtm-chat mode="popup">`.
+ *   Companion files use the bundle's own lit-html, RtmError and media-message module rather than
+ *   copies (src/companion-bridge/).
  */
 
 /** The script-tag build's loaders: each swaps a dynamic import for its companion file. */
-const companionLoaders = ['src/elements/rtm-message-list/load-virtual-core', 'src/client/media/load-image-work'].map((path) => ({
+const companionLoaders = [
+  'src/elements/rtm-message-list/load-virtual-core',
+  'src/client/media/load-image-work',
+  'src/elements/rtm-attachment/load-attachment-view',
+  'src/client/media/load-media-transfers',
+  'src/elements/rtm-message-list/load-message-actions',
+  'src/elements/rtm-chat/load-popup-view',
+].map((path) => ({
   find: new RegExp(`^\\./${path.slice(path.lastIndexOf('/') + 1)}\\.js$`),
   replacement: fileURLToPath(new URL(`./${path}.iife.ts`, import.meta.url)),
 }));
@@ -28,8 +43,8 @@ export default defineConfig(({ mode }) => {
     // Library mode does not replace this, and nanostores (and virtual-core) read it to pick their
     // dev checks.
     define: { 'process.env.NODE_ENV': '"production"' },
-    // The minified builds also shed the whitespace of Lit's HTML and CSS templates.
-    plugins: esm || companions ? [] : [minifyLitLiterals()],
+    // The minified builds (the companion files too) also shed the whitespace of Lit's HTML and CSS templates.
+    plugins: esm ? [] : companions ? [companionBridge(), minifyLitLiterals()] : [minifyLitLiterals()],
     resolve: { alias: esm || companions ? [] : companionLoaders },
     build: {
       target: 'es2022',
@@ -44,12 +59,21 @@ export default defineConfig(({ mode }) => {
               entry: {
                 'rtm-chat.virtual': 'src/elements/rtm-message-list/virtual-core.ts',
                 'rtm-chat.images': 'src/client/media/image-work.ts',
+                'rtm-chat.attachment': 'src/elements/rtm-attachment/attachment-view.ts',
+                'rtm-chat.media': 'src/client/media/media-transfers.ts',
+                'rtm-chat.actions': 'src/elements/rtm-message-list/message-actions.ts',
+                'rtm-chat.popup': 'src/elements/rtm-chat/popup-view.ts',
               },
               formats: ['es'],
               fileName: (_format, name) => `${name}.js`,
+              // Code two companion files share goes in a chunk of its own, named after its module.
             }
           : { entry: 'src/iife.ts', name: 'RtmChat', formats: ['iife'], fileName: () => 'rtm-chat.iife.js' },
-      rollupOptions: esm ? { external: [/^lit($|\/)/, /^@lit\//, /^nanostores($|\/)/, /^@tanstack\//] } : {},
+      rollupOptions: esm
+        ? { external: [/^lit($|\/)/, /^@lit\//, /^nanostores($|\/)/, /^@tanstack\//] }
+        : companions
+          ? { output: { chunkFileNames: 'rtm-chat.shared-[name].js' } }
+          : {},
     },
   };
 });

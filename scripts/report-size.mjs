@@ -2,7 +2,7 @@
 // when the bundle is over it, so growth is seen when it happens. The companion files (fetched by
 // the bundle only when a page first needs them) are printed on lines of their own: they are not
 // part of what every page downloads, so they have no share of the budget.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const BUDGET_BYTES = 45 * 1024;
@@ -19,10 +19,19 @@ console.log(`${file}: ${kb(raw)} raw, ${kb(gzip)} gzip = ${gzip} B (budget ${kb(
 const companions = {
   'dist/rtm-chat.virtual.js': 'conversations over 150 messages',
   'dist/rtm-chat.images.js': 'sending an image',
+  'dist/rtm-chat.attachment.js': 'showing an image or a file',
+  'dist/rtm-chat.media.js': 'the first upload or download',
+  'dist/rtm-chat.actions.js': 'opening a message’s actions menu',
+  'dist/rtm-chat.popup.js': '<rtm-chat mode="popup">',
 };
 for (const [companion, when] of Object.entries(companions)) {
   const size = sizes(companion);
   console.log(`${companion}: ${kb(size.raw)} raw, ${kb(size.gzip)} gzip (loaded by the script-tag bundle for ${when})`);
+}
+// Chunks the companion files share (loaded with the first of them that needs one).
+for (const shared of readdirSync('dist').filter((name) => /^rtm-chat\.shared-.*\.js$/.test(name))) {
+  const size = sizes(`dist/${shared}`);
+  console.log(`dist/${shared}: ${kb(size.raw)} raw, ${kb(size.gzip)} gzip (shared by companion files)`);
 }
 if (gzip > BUDGET_BYTES) {
   console.error(`${file} is over its gzip budget.`);

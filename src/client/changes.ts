@@ -5,6 +5,7 @@ import {
   parseReaction,
   type MessageChange,
   type StoredMessage,
+  type WireTextMessage,
 } from '../protocol/index.js';
 import { attempt } from './attempt.js';
 import type { ChannelHost } from './channel.js';
@@ -98,8 +99,7 @@ export class MessageChangeRequests {
   edit(messageId: string, init: { text: string }, clientMessageId?: string): Promise<ReceivedMessage> {
     return attempt(() => {
       const id = requireMessageId(messageId);
-      const message = toWireMessage({ messageType: 'TEXT', text: (init as { text?: unknown })?.text as string });
-      if (message.type !== 'TEXT') throw new RtmError('MESSAGE_NOT_EDITABLE', 'An edit replaces text.');
+      const message = toWireMessage({ messageType: 'TEXT', text: (init as { text?: unknown })?.text as string }) as WireTextMessage;
       // One id for every transmission of this edit: a retransmit after a reconnect changes nothing.
       const cmid = clientMessageId ?? createClientMessageId();
       const invalid = checkClientMessageId(cmid);

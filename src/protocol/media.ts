@@ -1,5 +1,5 @@
 import { RtmError } from './errors.js';
-import { MAX_FILE_NAME_LENGTH } from './limits.js';
+import { MAX_FILE_NAME_LENGTH, MAX_MEDIA_BYTES, MIN_MEDIA_BYTES } from './limits.js';
 
 /**
  * Media: the HTTP side of image and file messages. A file is uploaded once, gets
@@ -118,4 +118,11 @@ export type UploadResult = MediaInfo;
 export interface SignedMediaUrl {
   url: string;
   expiresAt: number;
+}
+
+/** MEDIA_EMPTY or MEDIA_TOO_LARGE for a file size outside 1 byte – 30 MB. */
+export function checkMediaSize(size: number): RtmError | undefined {
+  if (size < MIN_MEDIA_BYTES) return new RtmError('MEDIA_EMPTY', 'The file is empty.');
+  if (size > MAX_MEDIA_BYTES) return new RtmError('MEDIA_TOO_LARGE', `The file is over ${MAX_MEDIA_BYTES} bytes.`);
+  return undefined;
 }

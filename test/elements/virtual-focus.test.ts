@@ -67,6 +67,10 @@ function onScreen(el: RtmMessageListElement, text: string): boolean {
   return top !== undefined && top > -20 && top < logOf(el).clientHeight;
 }
 
+function actionsOf(el: RtmMessageListElement, text: string): HTMLButtonElement | undefined {
+  return rowOf(el, text)?.querySelector<HTMLButtonElement>('button[part~="actions-button"]') ?? undefined;
+}
+
 function retryOf(el: RtmMessageListElement, text: string): HTMLButtonElement | undefined {
   return rowOf(el, text)?.querySelector<HTMLButtonElement>('button[part~="retry-button"]') ?? undefined;
 }
@@ -167,10 +171,15 @@ describe('<rtm-message-list> keyboard focus in a long conversation', () => {
     await waitFor(() => onScreen(el, 'm997') && onScreen(el, 'm999'), 'the failed messages in view');
     const first = retryOf(el, 'm997')!;
     const second = retryOf(el, 'm999')!;
+    const between = actionsOf(el, 'm998')!;
     first.focus();
+    // In reading order: the stored message between the two failed ones has its actions button.
+    await sendKeys({ press: 'Tab' });
+    expectFocusOn(between, 'the actions of m998');
     await sendKeys({ press: 'Tab' });
     expectFocusOn(second, 'Retry of m999');
     await sendKeys({ down: 'Shift' });
+    await sendKeys({ press: 'Tab' });
     await sendKeys({ press: 'Tab' });
     await sendKeys({ up: 'Shift' });
     expectFocusOn(first, 'Retry of m997');
@@ -185,7 +194,11 @@ describe('<rtm-message-list> keyboard focus in a long conversation', () => {
     await frame();
     expectFocusOn(far, 'Retry of m3, kept far above');
     await sendKeys({ press: 'Tab' });
-    expectFocusOn(first, 'Retry of m997');
-    expect(onScreen(el, 'm997')).to.equal(true);
+    // The rows between are not rendered: the next control is the first one of the rows in view.
+    const next = deepActiveElement()!;
+    const row = next.closest<HTMLElement>('.row');
+    expect(next.getAttribute('part'), 'an actions button').to.equal('actions-button');
+    expect(Number(row?.dataset.index), 'a row after m3').to.be.greaterThan(3);
+    expect(onScreen(el, row!.querySelector('[part~="bubble"]')!.textContent!.trim()), 'in view').to.equal(true);
   });
 });

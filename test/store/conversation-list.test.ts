@@ -2,7 +2,7 @@
 // receipts and presence as the session feeds them in.
 import { expect } from '@open-wc/testing';
 import type { ChatMessage } from '../../src/store/chat-message.js';
-import { chatMessage, ME, type MessageFields } from './chat-message-fixture.js';
+import { chatMessage, type MessageFields } from './chat-message-fixture.js';
 import { ConversationList, type ServerConversation } from '../../src/store/conversation-list.js';
 import { ConversationMessages } from '../../src/store/conversation.js';
 import type { ConversationKey } from '../../src/store/keys.js';

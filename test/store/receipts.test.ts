@@ -3,7 +3,7 @@
 import { expect } from '@open-wc/testing';
 import type { MemberReadState } from '../../src/protocol/index.js';
 import type { ChatMessage } from '../../src/store/chat-message.js';
-import { chatMessage, ME, type MessageFields } from './chat-message-fixture.js';
+import { chatMessage, type MessageFields } from './chat-message-fixture.js';
 import type { ConversationKey } from '../../src/store/keys.js';
 import { channelReceipt, peerReceipt, receiptsOfMessages } from '../../src/store/receipts.js';
 

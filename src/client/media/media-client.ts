@@ -1,41 +1,21 @@
 import {
-  MAX_CONCURRENT_TRANSFERS,
-  MAX_IMAGE_EDGE_PX,
-  MAX_MEDIA_BYTES,
-  MAX_MESSAGE_BYTES,
-  MIN_MEDIA_BYTES,
-  MediaPaths,
   RtmError,
-  THUMBNAIL_MAX_EDGE_PX,
   checkFileName,
   checkMediaId,
-  messageByteSize,
+  checkMediaSize,
   normalizeMediaType,
   type MediaInfo,
-  type SignedMediaUrl,
-  type WireMessage,
 } from '../../protocol/index.js';
-import { download } from './download.js';
-import { requestJson, type MediaEndpoint } from './http.js';
-import { imageSize } from './image-info.js';
-import { imageWork } from './images-on-demand.js';
-import {
-  mediaFromWire,
-  mediaToWire,
-  rememberThumbnail,
-  wireFields,
-  type RtmFileMessage,
-  type RtmImageMessage,
-  type RtmMediaMessageInit,
-} from './media-message.js';
+import { importMediaTransfers } from './load-media-transfers.js';
+import type { MediaEndpoint } from './http.js';
+import type { MediaTransfers } from './media-transfers.js';
+import type { RtmFileMessage, RtmImageMessage, RtmMediaMessageInit } from './media-message.js';
 import type { ImageThumbnail } from './thumbnail.js';
-import { TransferQueue, cancelled } from './transfer-queue.js';
-import { upload, type MediaOperationProgress } from './upload.js';
+import type { MediaOperationProgress } from './upload.js';
+import { notify } from './notify.js';
 
-/**
- * How a caller follows and cancels one upload or download (Agora's `transHandler`, plus a request
- * id for `cancelMediaUpload` / `cancelMediaDownload`).
- */
+export { checkMediaSize };
+
 export interface MediaTransferHandler {
   /** Abort it to cancel: a waiting transfer never starts, a running one is aborted (CANCELLED). */
   cancelSignal?: AbortSignal;
@@ -80,29 +60,19 @@ type Kind = 'upload' | 'download';
 /** The longest media id the protocol allows: stands in for the id until the server issues it. */
 const PLACEHOLDER_ID = 'A'.repeat(64);
 /** The largest pixel size the protocol allows: stands in for one found only by decoding. */
-const PLACEHOLDER_EDGE = MAX_IMAGE_EDGE_PX;
-
-/** Calls a caller's callback; its exceptions surface without breaking the transfer. */
-function notify<A>(callback: ((arg: A) => void) | undefined, arg: A): void {
-  try {
-    callback?.(arg);
-  } catch (error) {
-    setTimeout(() => {
-      throw error;
-    });
-  }
-}
 
 /**
- * The media side of a client: uploads and downloads through one queue of
- * MAX_CONCURRENT_TRANSFERS slots, request ids for cancelling, and the small media API requests.
+ * The media side of a client: request ids for cancelling (given before a method returns) and the
+ * checks that need no I/O, here; the transfers themselves — one queue of MAX_CONCURRENT_TRANSFERS
+ * slots, uploads with thumbnails, downloads, the small media API requests — load on first use
+ * (media-transfers.ts), since a page that only shows and sends text never needs them.
  * @internal
  */
 export class MediaClient {
   readonly #endpoint: MediaEndpoint;
-  readonly #queue = new TransferQueue(MAX_CONCURRENT_TRANSFERS);
   readonly #requests = new Map<number, { kind: Kind; controller: AbortController }>();
   #lastRequestId = 0;
+  #transfers: Promise<MediaTransfers> | undefined;
 
   constructor(endpoint: MediaEndpoint) {
     this.#endpoint = endpoint;
@@ -116,16 +86,14 @@ export class MediaClient {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#track('upload', handler, (signal) => this.#upload(blob, draft, handler, signal));
+    return this.#track('upload', handler, async (signal) => (await this.#load()).upload(blob, draft, handler, signal));
   }
 
   /** Downloads a media object as a Blob. */
   download(mediaId: string, handler: MediaTransferHandler = {}): Promise<Blob> {
     const invalid = checkMediaId(mediaId);
     if (invalid) return Promise.reject(invalid);
-    return this.#track('download', handler, (signal) =>
-      this.#queue.run(() => download(this.#endpoint, mediaId, signal, (p) => notify(handler.onOperationProgress, p)), signal),
-    );
+    return this.#track('download', handler, async (signal) => (await this.#load()).download(mediaId, handler, signal));
   }
 
   /** Cancels a waiting or running transfer; NOTHING_TO_CANCEL when it is not (any more). */
@@ -145,16 +113,25 @@ export class MediaClient {
 
   info(mediaId: string): Promise<MediaInfo> {
     const invalid = checkMediaId(mediaId);
-    return invalid ? Promise.reject(invalid) : requestJson<MediaInfo>(this.#endpoint, 'GET', MediaPaths.info(mediaId));
+    return invalid ? Promise.reject(invalid) : this.#load().then((transfers) => transfers.info(mediaId));
   }
 
   /** A signed URL (absolute) that works without headers, e.g. in `<img src>`; `fileName` names a saved file. */
   async signedUrl(mediaId: string, fileName?: string): Promise<string> {
     const invalid = checkMediaId(mediaId) ?? (fileName === undefined ? undefined : checkFileName(fileName));
     if (invalid) throw invalid;
-    const query = fileName === undefined ? '' : `?name=${encodeURIComponent(fileName)}`;
-    const signed = await requestJson<SignedMediaUrl>(this.#endpoint, 'POST', MediaPaths.signedUrl(mediaId) + query);
-    return new URL(signed.url, this.#endpoint.server).toString();
+    return (await this.#load()).signedUrl(mediaId, fileName);
+  }
+
+  /** The transfers, loaded once (again after a failed load). */
+  #load(): Promise<MediaTransfers> {
+    return (this.#transfers ??= importMediaTransfers().then(
+      (module) => module.createMediaTransfers(this.#endpoint),
+      (error: unknown) => {
+        this.#transfers = undefined;
+        throw new RtmError('MEDIA_TRANSFER_FAILED', `Could not load the media transfers: ${String(error)}`);
+      },
+    ));
   }
 
   /** Runs a transfer under a new request id, cancellable by `handler.cancelSignal` and by id. */
@@ -171,71 +148,6 @@ export class MediaClient {
       this.#requests.delete(id);
       external?.removeEventListener('abort', abort);
     });
-  }
-
-  async #upload(
-    blob: Blob,
-    draft: RtmMediaMessageInit,
-    handler: MediaUploadHandler,
-    signal: AbortSignal,
-  ): Promise<RtmImageMessage | RtmFileMessage> {
-    const image = draft.messageType === 'IMAGE';
-    // Without the image work (it could not be loaded) the image goes without a thumbnail.
-    const work = image ? await imageWork() : undefined;
-    let sniffed = await work?.sniffImage(blob);
-    // A header may claim any size; a message may carry at most PLACEHOLDER_EDGE per edge.
-    if (sniffed && Math.max(sniffed.width, sniffed.height) > PLACEHOLDER_EDGE) sniffed = undefined;
-    draft.mimeType ||= sniffed?.type;
-    if (draft.thumbnail instanceof Blob) await rememberThumbnail(draft.thumbnail);
-    const generate = work !== undefined && draft.thumbnail === undefined;
-    // Everything is checked before a byte is sent, with the largest values the unknowns can take.
-    const probe: RtmMediaMessageInit = { ...draft };
-    if (image) {
-      probe.width ??= sniffed?.width ?? PLACEHOLDER_EDGE;
-      probe.height ??= sniffed?.height ?? PLACEHOLDER_EDGE;
-    }
-    mediaToWire(probe);
-    // Room for a generated thumbnail: 4 base64 characters per 3 bytes (measured with a 4-character one).
-    const withThumbnail = { ...probe, thumbnailWidth: THUMBNAIL_MAX_EDGE_PX, thumbnailHeight: THUMBNAIL_MAX_EDGE_PX };
-    const budget = Math.floor((MAX_MESSAGE_BYTES + 4 - messageByteSize(wireFields(withThumbnail, 'AAAA') as unknown as WireMessage)) / 4) * 3;
-    if (signal.aborted) throw cancelled();
-
-    const thumbnail: Promise<ImageThumbnail | undefined> =
-      generate && budget > 0
-        ? work.thumbnailOf(blob, budget, sniffed, signal)
-            .then(async (made) => {
-              if (made) {
-                await rememberThumbnail(made.thumbnail);
-                notify(handler.onThumbnail, made);
-              }
-              return made;
-            })
-            .catch(() => undefined)
-        : Promise.resolve(undefined);
-    // No thumbnail made: the pixel size comes from decoding when the header had none.
-    const decoded =
-      image && !(generate && budget > 0) && !sniffed && (draft.width === undefined || draft.height === undefined)
-        ? imageSize(blob)
-        : Promise.resolve(undefined);
-    const uploading = this.#queue.run(
-      () => upload(this.#endpoint, blob, draft.mimeType, signal, (p) => notify(handler.onOperationProgress, p)),
-      signal,
-    );
-    const [result, made, size] = await Promise.all([uploading, thumbnail, decoded]);
-    if (signal.aborted) throw cancelled();
-
-    const message: RtmMediaMessageInit = { ...draft, mediaId: result.mediaId, size: result.size ?? blob.size };
-    if (image) {
-      const shown = made ?? size ?? sniffed;
-      message.width ??= shown?.width;
-      message.height ??= shown?.height;
-    }
-    if (made) {
-      message.thumbnail = made.thumbnail;
-      message.thumbnailWidth = made.thumbnailWidth;
-      message.thumbnailHeight = made.thumbnailHeight;
-    }
-    return mediaFromWire(mediaToWire(message));
   }
 }
 
@@ -259,11 +171,4 @@ function uploadDraft(blob: Blob, params: MediaMessageParams): RtmMediaMessageIni
     fileName,
     mimeType: normalizeMediaType(blob.type) ?? '',
   };
-}
-
-/** MEDIA_EMPTY or MEDIA_TOO_LARGE for a file size outside 1 byte – 30 MB. */
-export function checkMediaSize(size: number): RtmError | undefined {
-  if (size < MIN_MEDIA_BYTES) return new RtmError('MEDIA_EMPTY', 'The file is empty.');
-  if (size > MAX_MEDIA_BYTES) return new RtmError('MEDIA_TOO_LARGE', `The file is over ${MAX_MEDIA_BYTES} bytes.`);
-  return undefined;
 }

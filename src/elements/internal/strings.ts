@@ -58,4 +58,9 @@ export const strings = {
   newMessages: (count: number) => (count === 1 ? '1 new message' : `${count} new messages`),
   newDivider: 'New',
   jumpToUnread: 'Jump to first unread',
+  retracted: (who: string) => `${who} retracted a message`,
+  edited: 'edited',
+  messageActions: 'Message actions',
+  reaction: (emoji: string, count: number, uids: readonly string[], mine: boolean) =>
+    `${emoji} ${count}: ${uids.join(', ')}${count > uids.length ? ` and ${count - uids.length} more` : ''}. ${mine ? 'Remove your reaction' : 'React with it too'}`,
 } as const;

@@ -1,78 +1,10 @@
-import { css } from 'lit';
-import { themeStyles } from '../internal/theme.styles.js';
-import { sharedStyles } from '../internal/shared.styles.js';
+import { css } from '../internal/css-text.js';
 
-export const attachmentStyles = [
-  themeStyles,
-  sharedStyles,
-  css`
-    :host {
-      display: inline-block;
-      max-width: 100%;
-      /* A message bubble keeps the text's line breaks (pre-wrap); that must not reach this layout. */
-      white-space: normal;
-      --_preview-max: var(--rtm-attachment-max-width, 240px);
-    }
-
-    .card {
-      display: flex;
-      gap: var(--_gap);
-      align-items: center;
-      max-width: 100%;
-    }
-
-    .card.file,
-    .card.local {
-      padding: 0.5rem 0.75rem;
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
-      background: var(--_bg);
-      color: var(--_text);
-    }
-
-    .facts {
-      display: flex;
-      flex-direction: column;
-      gap: 0.125rem;
-      min-width: 0;
-    }
-
-    .name {
-      font-weight: 600;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
-      max-width: 16rem;
-    }
-
-    .size {
-      font-size: 0.8125em;
-      color: var(--_muted);
-    }
-
-    .icon {
-      flex-shrink: 0;
-      width: 2rem;
-      height: 2.5rem;
-      border-radius: 4px;
-      background:
-        linear-gradient(225deg, var(--_surface) 0.5rem, transparent 0.5rem) no-repeat,
-        var(--_accent);
-    }
-
-    [part~='thumbnail'] {
-      display: block;
-      max-width: min(100%, var(--_preview-max));
-      height: auto;
-      border-radius: calc(var(--_radius) - 4px);
-      object-fit: cover;
-      background: var(--_surface);
-    }
-
-    .placeholder {
-      min-height: 4rem;
-    }
-
+/**
+ * The attachment view's own styles (transfers, buttons, the lightbox), as text: the element
+ * adopts them after its own box styles (rtm-attachment-box.styles.ts) once the view is loaded.
+ */
+export const attachmentCss = css`
     [part~='preview'] {
       display: block;
       padding: 0;
@@ -153,5 +85,4 @@ export const attachmentStyles = [
       max-height: calc(96vh - 4rem);
       object-fit: contain;
     }
-  `,
-];
+  `;

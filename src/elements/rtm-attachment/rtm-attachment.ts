@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, adoptStyles, html, unsafeCSS, type PropertyValues } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import type { ReadableAtom } from 'nanostores';
 import type { ChatAttachment, ChatMessage, ChatSession, TransferSnapshot } from '../../store/index.js';
@@ -8,18 +8,12 @@ import { RtmErrorEvent } from '../events.js';
 import { formatBytes } from '../internal/format.js';
 import { StoreController } from '../internal/store-controller.js';
 import { strings } from '../internal/strings.js';
-import { attachmentStyles } from './rtm-attachment.styles.js';
+import type { AttachmentHost, AttachmentView } from './attachment-view.js';
+import { importAttachmentView, type AttachmentViewModule } from './load-attachment-view.js';
+import { previewBox } from './preview-box.js';
+import { attachmentBoxStyles } from './rtm-attachment-box.styles.js';
 
-/** Widest an inline image preview is drawn, in CSS pixels (the theme can override with max-width). */
-const PREVIEW_MAX_WIDTH = 240;
-
-/** A download in progress: its transfer store, its result and how to stop it. */
-interface ActiveDownload {
-  transfer: ReadableAtom<TransferSnapshot>;
-  result: Promise<Blob>;
-  cancel(): void;
-  purpose: 'lightbox' | 'save';
-}
+let viewModule: Promise<AttachmentViewModule> | undefined;
 
 /**
  * One image or file of a message.
@@ -31,7 +25,8 @@ interface ActiveDownload {
  *   dialog; Escape closes it and focus returns) that downloads the original with progress and
  *   Cancel. A file offers Download (with progress and Cancel) and saves under its name.
  *
- * Give it a message (`.message`), or describe a remote media object with attributes.
+ * Give it a message (`.message`), or describe a remote media object with attributes. What it does
+ * beyond reserving its place loads on first use (attachment-view.ts); `updateComplete` waits for it.
  *
  * @example
  * <rtm-attachment kind="file" media-id="q0-…" file-name="report.pdf" size="48213"></rtm-attachment>
@@ -55,8 +50,8 @@ interface ActiveDownload {
  *
  * @tagname rtm-attachment
  */
-export class RtmAttachmentElement extends LitElement {
-  static override styles = attachmentStyles;
+export class RtmAttachmentElement extends LitElement implements AttachmentHost {
+  static override styles = attachmentBoxStyles;
 
   static override properties = {
     message: { attribute: false },
@@ -68,10 +63,6 @@ export class RtmAttachmentElement extends LitElement {
     height: { type: Number },
     thumbnail: {},
     session: { attribute: false },
-    download: { state: true, attribute: false },
-    downloadError: { state: true, attribute: false },
-    originalUrl: { state: true, attribute: false },
-    lightboxOpen: { state: true, attribute: false },
   };
 
   /** The message whose attachment to show (local or remote). Overrides the attributes below. */
@@ -99,29 +90,21 @@ export class RtmAttachmentElement extends LitElement {
   /** The session of the enclosing `<rtm-chat>` (from context), or set directly. */
   session: ChatSession | undefined;
 
-  private download: ActiveDownload | undefined;
-  private downloadError: RtmError | undefined;
-  private originalUrl: string | undefined;
-  private lightboxOpen = false;
-
-  private get dialog(): HTMLDialogElement | null {
-    return this.renderRoot.querySelector('dialog');
-  }
-
-  private get previewButton(): HTMLButtonElement | null {
-    return this.renderRoot.querySelector('[part~="preview"]');
-  }
+  /** Loaded on first connect (shared by every attachment of the page). */
+  #view: AttachmentView | undefined;
+  #viewReady: Promise<unknown> | undefined;
 
   constructor() {
     super();
     new ContextConsumer(this, { context: sessionContext, subscribe: true, callback: (session) => (this.session = session) });
   }
 
-  private readonly upload = new StoreController<TransferSnapshot | undefined>(this);
-  private readonly downloadTransfer = new StoreController<TransferSnapshot>(this);
+  /** @internal The upload of a local attachment. */
+  readonly upload = new StoreController<TransferSnapshot | undefined>(this);
+  readonly #downloadTransfer = new StoreController<TransferSnapshot>(this);
 
-  /** The attachment as shown: from the message, or from the attributes. */
-  private get attachment(): ChatAttachment {
+  /** @internal The attachment as shown: from the message, or from the attributes. */
+  get attachment(): ChatAttachment {
     if (this.message?.attachment) return this.message.attachment;
     return {
       kind: this.kind === 'image' ? 'image' : 'file',
@@ -134,8 +117,50 @@ export class RtmAttachmentElement extends LitElement {
     };
   }
 
-  private get isLocal(): boolean {
+  /** @internal */
+  get isLocal(): boolean {
     return Boolean(this.message && (this.message.status === 'uploading' || !this.message.attachment?.mediaId));
+  }
+
+  /** @internal */
+  get downloadTransfer(): TransferSnapshot | undefined {
+    return this.#downloadTransfer.value;
+  }
+
+  /** @internal */
+  followDownload(transfer: ReadableAtom<TransferSnapshot> | undefined): void {
+    this.#downloadTransfer.setStore(transfer);
+  }
+
+  /** @internal */
+  toRtmError(error: unknown): RtmError {
+    if (error instanceof RtmError) return error;
+    const body = error as { reason?: unknown; message?: unknown } | null;
+    // An RtmError from a copy of the class in a companion file: the same reason and message.
+    if (body && typeof body.reason === 'string') return RtmError.fromBody(body);
+    return new RtmError('MEDIA_TRANSFER_FAILED', String(error));
+  }
+
+  /** @internal */
+  reportError(error: RtmError): void {
+    this.dispatchEvent(new RtmErrorEvent({ error, conversation: this.message?.conversation }));
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#viewReady ??= (viewModule ??= importAttachmentView()).then(
+      (module) => {
+        adoptStyles(this.renderRoot as ShadowRoot, [...attachmentBoxStyles, unsafeCSS(module.attachmentCss)]);
+        this.#view = new module.AttachmentView(this);
+        this.requestUpdate();
+      },
+      (error: unknown) => {
+        // Retried by the next attachment that connects.
+        viewModule = undefined;
+        this.#viewReady = undefined;
+        this.reportError(new RtmError('INTERNAL_ERROR', `Could not load the attachment view: ${String(error)}`));
+      },
+    );
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -145,224 +170,38 @@ export class RtmAttachmentElement extends LitElement {
     }
   }
 
+  /** Resolves once rendered with the view loaded. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await this.#viewReady;
+    return super.getUpdateComplete();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.download?.cancel();
-    this.releaseOriginal();
-  }
-
-  // ---- downloads ------------------------------------------------------------------------------
-
-  private startDownload(purpose: ActiveDownload['purpose']): void {
-    const mediaId = this.attachment.mediaId;
-    if (!mediaId || !this.session || this.download) return;
-    this.downloadError = undefined;
-    const started = this.session.download(mediaId);
-    const active: ActiveDownload = { ...started, purpose };
-    this.download = active;
-    this.downloadTransfer.setStore(started.transfer);
-    started.result.then(
-      (blob) => {
-        if (this.download !== active) return;
-        this.finishDownload();
-        if (purpose === 'save') this.save(blob);
-        else this.showOriginal(blob);
-      },
-      (error: unknown) => {
-        if (this.download !== active) return;
-        this.finishDownload();
-        const rtmError = error instanceof RtmError ? error : new RtmError('MEDIA_TRANSFER_FAILED', String(error));
-        if (rtmError.reason === 'CANCELLED') return;
-        this.downloadError = rtmError;
-        this.dispatchEvent(new RtmErrorEvent({ error: rtmError, conversation: this.message?.conversation }));
-      },
-    );
-  }
-
-  private finishDownload(): void {
-    this.download = undefined;
-    this.downloadTransfer.setStore(undefined);
-  }
-
-  private cancelDownload(): void {
-    this.download?.cancel();
-  }
-
-  private save(blob: Blob): void {
-    const url = URL.createObjectURL(blob);
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = this.attachment.fileName;
-    link.rel = 'noopener';
-    link.click();
-    // The browser has taken the download by the next task; the URL is no longer needed.
-    setTimeout(() => URL.revokeObjectURL(url), 0);
-  }
-
-  private showOriginal(blob: Blob): void {
-    this.releaseOriginal();
-    this.originalUrl = URL.createObjectURL(blob);
-  }
-
-  private releaseOriginal(): void {
-    if (this.originalUrl) URL.revokeObjectURL(this.originalUrl);
-    this.originalUrl = undefined;
-  }
-
-  // ---- lightbox -------------------------------------------------------------------------------
-
-  private async openLightbox(): Promise<void> {
-    this.lightboxOpen = true;
-    await this.updateComplete;
-    this.dialog?.showModal();
-    if (!this.originalUrl) this.startDownload('lightbox');
-  }
-
-  private closeLightbox(): void {
-    this.dialog?.close();
-  }
-
-  private onDialogClose(): void {
-    this.lightboxOpen = false;
-    if (this.download?.purpose === 'lightbox') this.cancelDownload();
-    // Focus goes back to what opened the dialog, so keyboard users keep their place.
-    this.previewButton?.focus();
-  }
-
-  private onDialogClick(event: MouseEvent): void {
-    // A click on the backdrop (the dialog element itself, outside its content) closes it.
-    if (event.target === this.dialog) this.closeLightbox();
-  }
-
-  // ---- rendering ------------------------------------------------------------------------------
-
-  private renderProgress(transfer: TransferSnapshot | undefined, name: string, onCancel: () => void, cancelLabel: string) {
-    const total = transfer?.totalSize || this.attachment.size || 1;
-    const current = transfer?.currentSize ?? 0;
-    const percent = Math.min(100, Math.floor((current / total) * 100));
-    return html`<div class="transfer">
-      <progress part="progress" max="100" .value=${percent} aria-label=${strings.transferProgress(name)}></progress>
-      <span part="percent">${percent}%</span>
-      <button part="cancel-button" class="pill" type="button" aria-label=${cancelLabel} @click=${onCancel}>${strings.cancel}</button>
-    </div>`;
-  }
-
-  private renderFacts(attachment: ChatAttachment) {
-    return html`<span part="name" class="name">${attachment.fileName}</span>
-      <span part="size" class="size">${formatBytes(attachment.size)}</span>`;
-  }
-
-  private renderPreviewImage(attachment: ChatAttachment) {
-    const ratio = attachment.width && attachment.height ? `${attachment.width} / ${attachment.height}` : undefined;
-    const width = attachment.width ? Math.min(attachment.width, PREVIEW_MAX_WIDTH) : PREVIEW_MAX_WIDTH;
-    const style = `width:${width}px;${ratio ? `aspect-ratio:${ratio};` : ''}`;
-    return attachment.thumbnailUrl
-      ? html`<img part="thumbnail" src=${attachment.thumbnailUrl} alt="" style=${style} />`
-      : html`<span part="thumbnail" class="placeholder" style=${style}></span>`;
-  }
-
-  private renderLocal(attachment: ChatAttachment) {
-    const message = this.message!;
-    const transfer = this.upload.value;
-    const failed = message.status === 'failed';
-    return html`<div class="card local ${attachment.kind}">
-      ${attachment.kind === 'image' ? this.renderPreviewImage(attachment) : html`<span part="icon" class="icon" aria-hidden="true"></span>`}
-      <div class="facts">
-        ${this.renderFacts(attachment)}
-        ${failed
-          ? html`<span part="error" class="error">${message.error?.reason === 'CANCELLED' ? strings.cancelled : strings.uploadFailed}</span>
-              <button
-                part="retry-button"
-                class="pill"
-                type="button"
-                aria-label=${strings.retryUpload(attachment.fileName)}
-                @click=${() => this.session?.retry(message.conversation, message.localId)}
-              >
-                ${strings.retry}
-              </button>`
-          : message.status === 'uploading'
-            ? this.renderProgress(
-                transfer,
-                attachment.fileName,
-                () => this.session?.cancelUpload(message.conversation, message.localId),
-                strings.cancelUploadOf(attachment.fileName),
-              )
-            : nothing}
-      </div>
-    </div>`;
-  }
-
-  private renderDownloadState(attachment: ChatAttachment, purpose: ActiveDownload['purpose']) {
-    if (this.download?.purpose === purpose) {
-      return this.renderProgress(
-        this.downloadTransfer.value,
-        attachment.fileName,
-        () => this.cancelDownload(),
-        strings.cancelDownloadOf(attachment.fileName),
-      );
-    }
-    if (this.downloadError) {
-      return html`<span part="error" class="error" role="alert">${strings.downloadFailed}: ${this.downloadError.message}</span>
-        <button
-          part="retry-button"
-          class="pill"
-          type="button"
-          aria-label=${strings.retryDownload(attachment.fileName)}
-          @click=${() => this.startDownload(purpose)}
-        >
-          ${strings.retry}
-        </button>`;
-    }
-    return nothing;
-  }
-
-  private renderRemoteImage(attachment: ChatAttachment) {
-    return html`<div class="card remote image">
-        <button part="preview" type="button" aria-label=${strings.openImage(attachment.fileName)} aria-haspopup="dialog" @click=${this.openLightbox}>
-          ${this.renderPreviewImage(attachment)}
-        </button>
-      </div>
-      ${this.lightboxOpen
-        ? html`<dialog part="lightbox" aria-label=${attachment.fileName} @close=${this.onDialogClose} @click=${this.onDialogClick}>
-            <div class="lightbox-bar">
-              ${this.renderFacts(attachment)}
-              <button part="close-button" class="pill" type="button" @click=${this.closeLightbox}>${strings.close}</button>
-            </div>
-            <div class="lightbox-body">
-              ${this.originalUrl
-                ? html`<img part="lightbox-image" src=${this.originalUrl} alt=${attachment.fileName} />`
-                : html`${this.renderPreviewImage(attachment)} ${this.renderDownloadState(attachment, 'lightbox')}`}
-            </div>
-          </dialog>`
-        : nothing}`;
-  }
-
-  private renderRemoteFile(attachment: ChatAttachment) {
-    const busy = this.download?.purpose === 'save';
-    return html`<div class="card remote file">
-      <span part="icon" class="icon" aria-hidden="true"></span>
-      <div class="facts">
-        ${this.renderFacts(attachment)}
-        ${busy || this.downloadError
-          ? this.renderDownloadState(attachment, 'save')
-          : html`<button
-              part="download-button"
-              class="pill"
-              type="button"
-              aria-label=${strings.downloadFile(attachment.fileName)}
-              ?disabled=${!this.session || !attachment.mediaId}
-              @click=${() => this.startDownload('save')}
-            >
-              ${strings.download}
-            </button>`}
-      </div>
-    </div>`;
+    this.#view?.disconnected();
   }
 
   override render() {
+    if (this.#view) return this.#view.render();
+    // Until the view is loaded: the same box it will draw (the thumbnail is shown already), so
+    // nothing in the list moves when it arrives.
     const attachment = this.attachment;
-    if (this.isLocal) return this.renderLocal(attachment);
-    return attachment.kind === 'image' ? this.renderRemoteImage(attachment) : this.renderRemoteFile(attachment);
+    const style = previewBox(attachment);
+    if (attachment.kind === 'image' && !this.isLocal) {
+      return html`<div class="card">
+        ${attachment.thumbnailUrl
+          ? html`<img part="thumbnail" src=${attachment.thumbnailUrl} alt="" style=${style} />`
+          : html`<span part="thumbnail" class="placeholder" style=${style}></span>`}
+      </div>`;
+    }
+    return html`<div class="card file">
+      <span class="icon"></span>
+      <div class="facts">
+        <span class="name">${attachment.fileName}</span>
+        <span class="size">${formatBytes(attachment.size)}</span>
+        <span class="pill" style="visibility:hidden">${strings.download}</span>
+      </div>
+    </div>`;
   }
 }
 

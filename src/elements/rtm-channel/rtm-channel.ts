@@ -8,7 +8,13 @@ import { RtmErrorEvent } from '../events.js';
 import { StoreController } from '../internal/store-controller.js';
 import { strings } from '../internal/strings.js';
 import type { RtmComposerElement, RtmComposerFilesEvent, RtmComposerSubmitEvent } from '../rtm-composer/rtm-composer.js';
-import type { MessageReceipt, RtmListPinnedEvent, RtmMessageListElement, RtmMessageRetryEvent } from '../rtm-message-list/rtm-message-list.js';
+import type {
+  MessageReceipt,
+  RtmListPinnedEvent,
+  RtmMessageActionEvent,
+  RtmMessageListElement,
+  RtmMessageRetryEvent,
+} from '../rtm-message-list/rtm-message-list.js';
 import { sharedStyles } from '../internal/shared.styles.js';
 import { channelStyles } from './rtm-channel.styles.js';
 
@@ -256,6 +262,25 @@ export class RtmChannelElement extends LitElement {
     this.session.retry(key, event.localId).catch((error: unknown) => this.reportError(error, key));
   }
 
+  /** Reactions, edits, retractions, deletions: a refusal (too late to retract, say) shows under the composer. */
+  private onMessageAction(event: RtmMessageActionEvent): void {
+    const session = this.session;
+    if (!session) return;
+    const { message, action } = event;
+    const done =
+      action.kind === 'react'
+        ? session.toggleReaction(message, action.emoji)
+        : action.kind === 'edit'
+          ? session.edit(message, action.text)
+          : action.kind === 'retract'
+            ? session.retract(message)
+            : session.deleteForMe(message);
+    done.catch((error: unknown) => {
+      this.reportError(error, message.conversation);
+      this.composer?.showError(error instanceof Error ? error.message : String(error));
+    });
+  }
+
   private reportError(error: unknown, conversation: ConversationKey): void {
     const rtmError = error instanceof RtmError ? error : new RtmError('INTERNAL_ERROR', String(error));
     this.dispatchEvent(new RtmErrorEvent({ error: rtmError, conversation }));
@@ -278,12 +303,13 @@ export class RtmChannelElement extends LitElement {
         : html`<div part="header">${this.renderPresence()}<h2 part="title">${this.conversationTitle}</h2></div>`}
       <rtm-message-list
         part="messages"
-        exportparts="log, message, message-own, message-other, meta, sender, time, bubble, attachment-bubble, status, retry-button, empty, attachment, caption, receipt-button, receipt-details, new-divider, new-messages-button, jump-button"
+        exportparts="log, message, message-own, message-other, meta, sender, time, bubble, attachment-bubble, status, retry-button, empty, attachment, caption, receipt-button, receipt-details, new-divider, new-messages-button, jump-button, retracted, edited, actions-button, actions-menu, actions-item, emoji-picker, emoji-button, emoji-input, edit-dialog, edit-input, save-button, cancel-button, reactions, reaction, reaction-mine"
         .messages=${this.messages.value ?? []}
         label=${strings.messages(this.conversationTitle)}
         .receiptOf=${this.receiptOf}
         .firstUnreadSeq=${this.firstUnread.value}
         @rtm-message-retry=${this.onRetry}
+        @rtm-message-action=${this.onMessageAction}
         @rtm-list-pinned=${this.onPinned}
         @rtm-load-older=${this.onLoadOlder}
       ></rtm-message-list>

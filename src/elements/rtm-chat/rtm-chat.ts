@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, adoptStyles, html, nothing, unsafeCSS, type PropertyValues } from 'lit';
 import { ContextProvider } from '@lit/context';
 import {
   createChatSession,
@@ -7,12 +7,16 @@ import {
   type ConnectionSnapshot,
   type ConversationSummary,
 } from '../../store/index.js';
+import { RtmError } from '../../protocol/index.js';
 import { sessionContext } from '../internal/context.js';
 import { RtmConnectionChangeEvent, RtmErrorEvent, RtmMessageEvent, RtmUnreadChangeEvent } from '../events.js';
 import type { RtmConversationSelectEvent } from '../rtm-conversation-list/rtm-conversation-list.js';
 import { StoreController } from '../internal/store-controller.js';
 import { strings } from '../internal/strings.js';
 import { chatStyles } from './rtm-chat.styles.js';
+import { importPopupView, type PopupViewModule } from './load-popup-view.js';
+
+let popupModule: Promise<PopupViewModule> | undefined;
 import { PageAttention } from './page-attention.js';
 import { PresenceWatch } from './presence-watch.js';
 
@@ -127,7 +131,7 @@ export class RtmChatElement extends LitElement {
 
   private readonly connection = new StoreController<ConnectionSnapshot>(this);
   private readonly conversations = new StoreController<readonly ConversationSummary[]>(this);
-  private readonly totalUnread = new StoreController<number>(this);
+  private readonly totalUnreadStore = new StoreController<number>(this);
   private stopListening: (() => void) | undefined;
   private readonly attention = new PageAttention();
   private readonly presenceWatch = new PresenceWatch(this);
@@ -180,7 +184,7 @@ export class RtmChatElement extends LitElement {
     this.sessionConfig = config;
     this.connection.setStore(session.$connection);
     this.conversations.setStore(session.$conversations);
-    this.totalUnread.setStore(session.$totalUnread);
+    this.totalUnreadStore.setStore(session.$totalUnread);
     this.stopListening = session.subscribe((event) => this.forward(event));
     session.start().catch(() => {
       // The failure reaches the page through the store's error event and the banner.
@@ -192,7 +196,7 @@ export class RtmChatElement extends LitElement {
     this.stopListening = undefined;
     this.connection.setStore(undefined);
     this.conversations.setStore(undefined);
-    this.totalUnread.setStore(undefined);
+    this.totalUnreadStore.setStore(undefined);
     this.session?.stop();
     this.session = undefined;
     this.sessionProvider.setValue(undefined);
@@ -292,64 +296,34 @@ export class RtmChatElement extends LitElement {
     list?.shadowRoot?.querySelectorAll<HTMLButtonElement>('[part~="conversation"]')[index]?.focus();
   }
 
-  /** Opens or closes the popup panel, moving focus into it or back to the launcher. */
-  private async togglePanel(open: boolean): Promise<void> {
-    this.open = open;
-    await this.updateComplete;
-    const target = open ? '.close' : '.launcher';
-    this.renderRoot.querySelector<HTMLElement>(target)?.focus();
+  /** The popup's view, loaded when `mode` is first `popup`. */
+  #popup: PopupViewModule | undefined;
+  #popupReady: Promise<unknown> | undefined;
+
+  /** @internal For the popup view: the unread total on the launcher. */
+  get totalUnread(): number {
+    return this.totalUnreadStore.value ?? 0;
   }
 
-  private onPanelKeyDown(event: KeyboardEvent): void {
-    if (event.key !== 'Escape' || event.defaultPrevented) return;
-    // Escape inside an image lightbox closes that dialog, not the whole panel.
-    if (event.composedPath().some((node) => node instanceof HTMLDialogElement)) return;
-    event.preventDefault();
-    void this.togglePanel(false);
+  #loadPopup(): void {
+    this.#popupReady ??= (popupModule ??= importPopupView()).then(
+      (module) => {
+        adoptStyles(this.renderRoot as ShadowRoot, [...chatStyles, unsafeCSS(module.popupCss)]);
+        this.#popup = module;
+        this.requestUpdate();
+      },
+      (error: unknown) => {
+        popupModule = undefined;
+        this.#popupReady = undefined;
+        this.dispatchEvent(new RtmErrorEvent({ error: new RtmError('INTERNAL_ERROR', `Could not load the popup: ${String(error)}`) }));
+      },
+    );
   }
 
-  private renderPopup(content: unknown) {
-    const total = this.totalUnread.value ?? 0;
-    return html`
-      <div
-        part="panel"
-        id="panel"
-        class="panel"
-        ?hidden=${!this.open}
-        role="dialog"
-        aria-label=${strings.chat}
-        @keydown=${this.onPanelKeyDown}
-      >
-        <div part="panel-header" class="panel-header">
-          <span part="panel-title">${strings.chat}</span>
-          <button part="close-button" class="close" type="button" aria-label=${strings.closeChat} @click=${() => this.togglePanel(false)}>
-            <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
-              <path fill="currentColor" d="M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z" />
-            </svg>
-          </button>
-        </div>
-        ${content}
-      </div>
-      <div class="launcher-wrap">
-        <button
-          part="launcher"
-          class="launcher"
-          type="button"
-          aria-label=${strings.openChat}
-          aria-expanded=${this.open ? 'true' : 'false'}
-          aria-controls="panel"
-          aria-describedby=${total > 0 ? 'launcher-badge' : nothing}
-          @click=${() => this.togglePanel(!this.open)}
-        >
-          <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true" focusable="false">
-            <path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" />
-          </svg>
-        </button>
-        ${total > 0
-          ? html`<span part="launcher-badge" id="launcher-badge" class="badge">${total}<span class="visually-hidden">${strings.unreadSuffix}</span></span>`
-          : nothing}
-      </div>
-    `;
+  /** Resolves once rendered with the popup view loaded (in popup mode). */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await this.#popupReady;
+    return super.getUpdateComplete();
   }
 
   override render() {
@@ -360,7 +334,9 @@ export class RtmChatElement extends LitElement {
         ${this.renderOwnView()}
       </div>
     `;
-    return this.mode === 'popup' ? this.renderPopup(content) : content;
+    if (this.mode !== 'popup') return content;
+    this.#loadPopup();
+    return this.#popup ? this.#popup.renderPopup(this, content) : nothing;
   }
 }
 

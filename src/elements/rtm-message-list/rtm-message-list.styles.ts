@@ -129,6 +129,16 @@ export const messageListStyles = [
 
     [part~='sender'] {
       font-weight: 600;
+      min-width: 0;
+      overflow-wrap: anywhere;
+    }
+
+    /* A long sender name wraps; the time and the actions button never do. */
+    [part~='time'],
+    [part~='edited'],
+    [part~='actions-button'] {
+      flex-shrink: 0;
+      white-space: nowrap;
     }
 
     [part~='bubble'] {
@@ -163,6 +173,51 @@ export const messageListStyles = [
     .own[data-status='sending'] [part~='bubble'] {
       outline: 1px dashed var(--_own-bubble);
       outline-offset: 2px;
+    }
+
+    [part~='actions-button'] {
+      margin-inline-start: auto;
+      border: none;
+      background: none;
+      color: inherit;
+      font: inherit;
+      line-height: 1;
+      padding: 0 0.25rem;
+      cursor: pointer;
+      opacity: 0;
+    }
+
+    .message:hover [part~='actions-button'],
+    [part~='actions-button']:focus-visible,
+    [part~='actions-button'][aria-expanded='true'] {
+      opacity: 1;
+    }
+
+    /* In the bubble's own colours (a muted grey would fail contrast on your accent bubble). */
+    [part~='retracted'] {
+      font-style: italic;
+    }
+
+    [part~='reactions'] {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.25rem;
+      margin-top: 0.25rem;
+    }
+
+    [part~='reaction'] {
+      border: 1px solid var(--_border);
+      border-radius: 999px;
+      background: var(--_surface);
+      color: var(--_text);
+      font: inherit;
+      font-size: 0.8125em;
+      padding: 0.05rem 0.5rem;
+      cursor: pointer;
+    }
+
+    [part~='reaction-mine'] {
+      border-color: var(--_accent);
     }
 
     [part~='status'] {

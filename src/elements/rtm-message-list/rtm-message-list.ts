@@ -4,6 +4,7 @@ import type { ChatMessage } from '../../store/index.js';
 import { formatMessageTime } from '../internal/format.js';
 import { strings } from '../internal/strings.js';
 import { messageListStyles } from './rtm-message-list.styles.js';
+import { importMessageActions } from './load-message-actions.js';
 import { VirtualRowsController } from './virtual-rows-controller.js';
 
 export { VIRTUALIZE_ABOVE } from './virtual-rows-controller.js';
@@ -13,6 +14,24 @@ export class RtmMessageRetryEvent extends Event {
   static readonly eventName = 'rtm-message-retry';
   constructor(readonly localId: string) {
     super(RtmMessageRetryEvent.eventName, { bubbles: true });
+  }
+}
+
+/** What the reader asked to do with a message (its actions menu or a reaction button). */
+export type MessageAction =
+  | { kind: 'react'; emoji: string }
+  | { kind: 'edit'; text: string }
+  | { kind: 'retract' }
+  | { kind: 'delete' };
+
+/** Fired (not composed) when the reader picks an action for a stored message. */
+export class RtmMessageActionEvent extends Event {
+  static readonly eventName = 'rtm-message-action';
+  constructor(
+    readonly message: ChatMessage,
+    readonly action: MessageAction,
+  ) {
+    super(RtmMessageActionEvent.eventName, { bubbles: true });
   }
 }
 
@@ -68,9 +87,17 @@ const PINNED_THRESHOLD_PX = 48;
  * @csspart caption - the text sent with an image or file
  * @csspart receipt-button - "Read by N" on your channel message; shows who read it
  * @csspart receipt-details - the readers and non-readers
+ * @csspart retracted - "alice retracted a message", in place of a retracted message
+ * @csspart edited - "edited", beside the time of an edited message
+ * @csspart actions-button - opens a message's actions menu (react, edit, retract, delete for me, copy)
+ * @csspart actions-menu - the actions menu (also `actions-item` for each entry)
+ * @csspart emoji-picker - the reaction picker (also `emoji-button` for each emoji)
+ * @csspart edit-dialog - the dialog that edits a message (also `edit-input`, `save-button`, `cancel-button`)
+ * @csspart reactions - the reactions under a message (also `reaction`, and `reaction-mine` for yours)
  * @csspart new-divider - the "New" line before the first unread message
  * @csspart new-messages-button - "N new messages", shown when you scrolled up
  * @csspart jump-button - "Jump to first unread", shown while the first unread is above the view
+ * @fires rtm-message-action - the reader picked an action for a message (detail on the event: message, action)
  * @fires rtm-list-pinned - the newest message came into view or left it
  * @fires rtm-load-older - the reader scrolled near the oldest message shown
  *
@@ -246,7 +273,38 @@ export class RtmMessageListElement extends LitElement {
     return html`<div part="status">${this.renderReceipt(message)}</div>`;
   }
 
+  /** Opens the actions menu of a message (loaded on first use) beside its button. */
+  private async openActions(message: ChatMessage, button: HTMLElement): Promise<void> {
+    const { openMessageActions } = await importMessageActions();
+    openMessageActions({
+      message,
+      anchor: button,
+      root: this.renderRoot as ShadowRoot,
+      act: (action) => this.dispatchEvent(new RtmMessageActionEvent(message, action)),
+    });
+  }
+
+  private renderReactions(message: ChatMessage) {
+    if (!message.reactions) return nothing;
+    return html`<div part="reactions">
+      ${message.reactions.map(
+        (r) => html`<button
+          part=${r.mine ? 'reaction reaction-mine' : 'reaction'}
+          type="button"
+          aria-pressed=${r.mine ? 'true' : 'false'}
+          aria-label=${strings.reaction(r.emoji, r.count, r.uids, r.mine)}
+          @click=${() => this.dispatchEvent(new RtmMessageActionEvent(message, { kind: 'react', emoji: r.emoji }))}
+        >
+          ${r.emoji} ${r.count}
+        </button>`,
+      )}
+    </div>`;
+  }
+
   private renderBody(message: ChatMessage) {
+    if (message.retractedAt !== undefined) {
+      return html`<span part="retracted">${strings.retracted(message.own ? strings.you : message.from)}</span>`;
+    }
     if (message.attachment) {
       return html`<rtm-attachment
           part="attachment"
@@ -278,8 +336,22 @@ export class RtmMessageListElement extends LitElement {
         <div part="meta">
           <span part="sender">${message.own ? strings.you : message.from}</span>
           <time part="time" datetime=${new Date(message.ts).toISOString()}>${formatMessageTime(message.ts)}</time>
+          ${message.editedAt && !message.retractedAt ? html`<span part="edited">${strings.edited}</span>` : nothing}
+          ${message.status === 'sent' && message.id && !message.retractedAt
+            ? html`<button
+                part="actions-button"
+                type="button"
+                aria-label=${strings.messageActions}
+                aria-haspopup="menu"
+                aria-expanded="false"
+                @click=${(event: Event) => this.openActions(message, event.currentTarget as HTMLElement)}
+              >
+                ⋯
+              </button>`
+            : nothing}
         </div>
         <div part=${message.attachment ? 'bubble attachment-bubble' : 'bubble'}>${this.renderBody(message)}</div>
+        ${this.renderReactions(message)}
         ${this.renderStatus(message)}
       </div>
     </div>`;
@@ -328,6 +400,7 @@ declare global {
   }
   interface GlobalEventHandlersEventMap {
     'rtm-message-retry': RtmMessageRetryEvent;
+    'rtm-message-action': RtmMessageActionEvent;
     'rtm-list-pinned': RtmListPinnedEvent;
     'rtm-load-older': RtmLoadOlderEvent;
   }

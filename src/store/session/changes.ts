@@ -64,6 +64,7 @@ export class Changes {
     else {
       for (;;) {
         const page = await client.getMessageChanges({ ...target, afterChangeSeq: cursor });
+        if (client !== session.client || !session.active) return;
         for (const change of page.changes) {
           if (change.message) this.#apply(change.message);
           else this.#drop({ ...target, messageId: change.deleted.messageId, seq: change.deleted.seq });
@@ -72,7 +73,8 @@ export class Changes {
         if (!page.hasMore) break;
       }
     }
-    if (cursor === undefined) return;
+    // Stopped meanwhile: the cache is closed (writing would open it again).
+    if (cursor === undefined || client !== session.client || !session.active) return;
     conversation.changeCursor = cursor;
     await session.cache.setChangeCursor(key, cursor);
   }

@@ -1,0 +1,15 @@
+/**
+ * The user-visible strings of the actions menu (message-actions.ts), kept with it so they load
+ * with it; the rest are in internal/strings.ts.
+ */
+export const actionStrings = {
+  react: 'React',
+  edit: 'Edit',
+  retract: 'Retract',
+  deleteForMe: 'Delete for me',
+  copyText: 'Copy text',
+  editMessage: 'Edit message',
+  save: 'Save',
+  chooseReaction: 'Choose a reaction',
+  otherEmoji: 'Other emoji',
+} as const;

@@ -1,0 +1,223 @@
+import { html, render } from 'lit/html.js';
+import { RETRACT_WINDOW_MS, parseReaction } from '../../protocol/index.js';
+import type { ChatMessage } from '../../store/index.js';
+import { css } from '../internal/css-text.js';
+import { strings } from '../internal/strings.js';
+import { actionStrings } from './message-actions.strings.js';
+import type { MessageAction } from './rtm-message-list.js';
+
+/**
+ * A message's actions menu — react (with a small picker: common emoji, or any one emoji typed),
+ * edit (a dialog), retract, delete for me, copy text — with the keyboard of a menu: arrows,
+ * Home/End, Escape (focus goes back to the button that opened it). Loaded on first use (a
+ * companion file of the script-tag build, a chunk of the ESM build): most readers never open it.
+ */
+export interface ActionsRequest {
+  message: ChatMessage;
+  /** The button that opened the menu; focus returns to it. */
+  anchor: HTMLElement;
+  /** Where the menu is drawn (the list's shadow root, so its parts and theme apply). */
+  root: ShadowRoot;
+  act(action: MessageAction): void;
+}
+
+/** The reactions offered at once; any other emoji can be typed. */
+const COMMON_EMOJI = ['👍', '❤️', '😂', '😮', '😢', '🙏', '🎉', '👀', '🔥', '✅', '👎', '😊'];
+
+const styles = css`
+  .layer [part~='actions-menu'],
+  .layer [part~='emoji-picker'] {
+    position: fixed;
+    z-index: 10;
+    display: flex;
+    flex-direction: column;
+    min-width: 10rem;
+    padding: 0.25rem;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_bg);
+    color: var(--_text);
+    box-shadow: 0 4px 16px rgb(0 0 0 / 0.2);
+  }
+  .layer [part~='emoji-picker'] {
+    display: grid;
+    grid-template-columns: repeat(6, 2.25rem);
+    gap: 0.125rem;
+    min-width: 0;
+  }
+  .layer [part~='actions-item'],
+  .layer [part~='emoji-button'] {
+    border: none;
+    border-radius: calc(var(--_radius) - 4px);
+    background: none;
+    color: inherit;
+    font: inherit;
+    text-align: start;
+    padding: 0.375rem 0.625rem;
+    cursor: pointer;
+  }
+  .layer [part~='emoji-button'] {
+    font-size: 1.25em;
+    padding: 0.25rem;
+    text-align: center;
+  }
+  .layer [part~='actions-item']:focus-visible,
+  .layer [part~='actions-item']:hover,
+  .layer [part~='emoji-button']:focus-visible,
+  .layer [part~='emoji-button']:hover {
+    background: var(--_surface);
+  }
+  .layer [part~='emoji-input'] {
+    grid-column: 1 / -1;
+    font: inherit;
+    padding: 0.25rem 0.5rem;
+  }
+  .layer [part~='edit-dialog'] {
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_bg);
+    color: var(--_text);
+    width: min(32rem, 90vw);
+  }
+  .layer [part~='edit-input'] {
+    box-sizing: border-box;
+    width: 100%;
+    min-height: 5rem;
+    font: inherit;
+  }
+  .layer .buttons {
+    display: flex;
+    justify-content: flex-end;
+    gap: 0.5rem;
+    margin-top: 0.5rem;
+  }
+`;
+
+interface Item {
+  label: string;
+  run(): void;
+}
+
+/** The one menu open in a root, so opening another (or the same again) replaces it. */
+const layers = new WeakMap<ShadowRoot, { layer: HTMLElement; close(returnFocus: boolean): void }>();
+
+export function openMessageActions(request: ActionsRequest): void {
+  const { root, anchor, message, act } = request;
+  layers.get(root)?.close(false);
+  const layer = document.createElement('div');
+  layer.className = 'layer';
+  root.append(layer);
+  const rect = anchor.getBoundingClientRect();
+  // Below the button, its right edges lined up; above it when there is no room below.
+  const below = rect.bottom + 4;
+  const position = `top:${below}px;right:${Math.max(4, innerWidth - rect.right)}px;`;
+
+  let closed = false;
+  const onPointerDown = (event: Event) => {
+    if (!event.composedPath().includes(layer)) close(false);
+  };
+  function close(returnFocus: boolean): void {
+    if (closed) return;
+    closed = true;
+    layers.delete(root);
+    document.removeEventListener('pointerdown', onPointerDown, true);
+    anchor.setAttribute('aria-expanded', 'false');
+    layer.remove();
+    if (returnFocus) anchor.focus();
+  }
+  layers.set(root, { layer, close });
+  document.addEventListener('pointerdown', onPointerDown, true);
+  anchor.setAttribute('aria-expanded', 'true');
+
+  const choose = (action: MessageAction) => {
+    close(true);
+    act(action);
+  };
+
+  const items: Item[] = [];
+  const stored = message.id !== undefined && message.retractedAt === undefined;
+  if (stored) items.push({ label: actionStrings.react, run: () => showPicker() });
+  if (stored && message.own && message.text !== undefined) items.push({ label: actionStrings.edit, run: () => showEditor() });
+  // The server decides with its clock; this only hides what is clearly too late.
+  if (stored && message.own && Date.now() - message.ts < RETRACT_WINDOW_MS) items.push({ label: actionStrings.retract, run: () => choose({ kind: 'retract' }) });
+  if (message.id !== undefined) items.push({ label: actionStrings.deleteForMe, run: () => choose({ kind: 'delete' }) });
+  if (message.text !== undefined) {
+    items.push({ label: actionStrings.copyText, run: () => (close(true), void navigator.clipboard?.writeText(message.text ?? '')) });
+  }
+
+  /** Arrow keys, Home and End move the focus among `selector` in the layer; Escape closes. */
+  const keys = (selector: string, columns = 1) => (event: KeyboardEvent) => {
+    const all = [...layer.querySelectorAll<HTMLElement>(selector)];
+    const at = all.indexOf(event.target as HTMLElement);
+    const step: Record<string, number> = { ArrowDown: columns, ArrowUp: -columns, ArrowRight: 1, ArrowLeft: -1 };
+    let next: number | undefined;
+    if (event.key in step && at >= 0 && (columns > 1 || event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
+      next = (at + step[event.key]! + all.length) % all.length;
+    } else if (event.key === 'Home') next = 0;
+    else if (event.key === 'End') next = all.length - 1;
+    else if (event.key === 'Escape' || event.key === 'Tab') {
+      event.preventDefault();
+      close(true);
+      return;
+    }
+    if (next === undefined) return;
+    event.preventDefault();
+    all[next]!.focus();
+  };
+
+  const draw = (content: unknown) => render(html`<style>${styles}</style>${content}`, layer);
+
+  draw(html`<div part="actions-menu" role="menu" aria-label=${strings.messageActions} style=${position} @keydown=${keys('[role="menuitem"]')}>
+    ${items.map((item) => html`<button part="actions-item" role="menuitem" type="button" tabindex="-1" @click=${item.run}>${item.label}</button>`)}
+  </div>`);
+  layer.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+
+  function showPicker(): void {
+    const react = (emoji: string) => choose({ kind: 'react', emoji });
+    const typed = (event: KeyboardEvent) => {
+      if (event.key !== 'Enter') return;
+      const input = event.target as HTMLInputElement;
+      try {
+        react(parseReaction(input.value.trim()));
+      } catch (error) {
+        input.setCustomValidity((error as Error).message);
+        input.reportValidity();
+      }
+    };
+    draw(html`<div part="emoji-picker" role="group" aria-label=${actionStrings.chooseReaction} style=${position} @keydown=${keys('[part~="emoji-button"]', 6)}>
+      ${COMMON_EMOJI.map(
+        (emoji) => html`<button part="emoji-button" type="button" aria-label=${emoji} @click=${() => react(emoji)}>${emoji}</button>`,
+      )}
+      <input part="emoji-input" aria-label=${actionStrings.otherEmoji} placeholder=${actionStrings.otherEmoji} @keydown=${typed} @input=${(e: Event) => (e.target as HTMLInputElement).setCustomValidity('')} />
+    </div>`);
+    layer.querySelector<HTMLElement>('[part~="emoji-button"]')?.focus();
+  }
+
+  function showEditor(): void {
+    document.removeEventListener('pointerdown', onPointerDown, true);
+    const save = () => {
+      const text = layer.querySelector('textarea')!.value;
+      if (text.trim() && text !== message.text) choose({ kind: 'edit', text });
+      else close(true);
+    };
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        save();
+      }
+    };
+    draw(html`<dialog part="edit-dialog" aria-label=${actionStrings.editMessage} @close=${() => close(true)}>
+      <textarea part="edit-input" aria-label=${actionStrings.editMessage} .value=${message.text ?? ''} @keydown=${onKey}></textarea>
+      <div class="buttons">
+        <button part="cancel-button" class="pill" type="button" @click=${() => close(true)}>${strings.cancel}</button>
+        <button part="save-button" class="pill" type="button" @click=${save}>${actionStrings.save}</button>
+      </div>
+    </dialog>`);
+    const dialog = layer.querySelector('dialog')!;
+    dialog.showModal();
+    const input = layer.querySelector('textarea')!;
+    input.focus();
+    input.setSelectionRange(input.value.length, input.value.length);
+  }
+}
+

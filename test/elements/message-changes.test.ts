@@ -1,0 +1,217 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../../src/define.js';
+import type { RtmChatElement } from '../../src/elements/rtm-chat/rtm-chat.js';
+import { RtmMessageActionEvent, type RtmMessageListElement } from '../../src/elements/rtm-message-list/rtm-message-list.js';
+import type { ChatMessage } from '../../src/store/index.js';
+import { appId, deepQuery, deepQueryAll, devToken, serverUrl, uniqueId, waitFor } from './helpers.js';
+
+let serial = 0;
+function message(overrides: Partial<ChatMessage>): ChatMessage {
+  const text = overrides.text ?? 'hello';
+  serial++;
+  return {
+    localId: `m${serial}`,
+    id: `s${serial}`,
+    seq: serial,
+    conversation: 'peer:bob',
+    from: 'bob',
+    own: false,
+    text,
+    message: { messageType: 'TEXT', text },
+    ts: Date.now() - 1000,
+    status: 'sent',
+    ...overrides,
+  } as ChatMessage;
+}
+
+/** The element focused now, looking into shadow roots. */
+function deepActive(): Element | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+}
+
+async function list(messages: ChatMessage[]) {
+  return fixture<RtmMessageListElement>(html`<rtm-message-list label="Messages with bob" .messages=${messages}></rtm-message-list>`);
+}
+
+const rows = (el: RtmMessageListElement) => [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part~="message"]')];
+
+describe('<rtm-message-list> messages that change', () => {
+  it('shows a retraction in place of the message, "edited" beside the time, and reactions with who reacted', async () => {
+    const el = await list([
+      message({ text: undefined, message: { messageType: 'RETRACTED' }, retractedAt: Date.now() }),
+      message({ own: true, from: 'me', text: undefined, message: { messageType: 'RETRACTED' }, retractedAt: Date.now() }),
+      message({ text: 'fixed typo', editedAt: Date.now() }),
+      message({
+        text: 'lunch?',
+        reactions: [
+          { emoji: '👍', count: 3, uids: ['bob', 'me'], mine: true },
+          { emoji: '🎉', count: 1, uids: ['carol'], mine: false },
+        ],
+      }),
+    ]);
+    const [theirs, mine, edited, reacted] = rows(el);
+    expect(theirs!.querySelector('[part~="retracted"]')!.textContent).to.equal('bob retracted a message');
+    expect(mine!.querySelector('[part~="retracted"]')!.textContent).to.equal('You retracted a message');
+    // A retracted message offers nothing more.
+    expect(theirs!.querySelector('[part~="actions-button"]')).to.equal(null);
+    expect(edited!.querySelector('[part~="edited"]')!.textContent).to.equal('edited');
+    expect(theirs!.querySelector('[part~="edited"]')).to.equal(null);
+
+    const buttons = [...reacted!.querySelectorAll<HTMLButtonElement>('[part~="reaction"]')];
+    expect(buttons.map((b) => b.textContent!.trim())).to.deep.equal(['👍 3', '🎉 1']);
+    expect(buttons.map((b) => b.getAttribute('aria-pressed'))).to.deep.equal(['true', 'false']);
+    expect(buttons[0]!.getAttribute('aria-label')).to.equal('👍 3: bob, me and 1 more. Remove your reaction');
+    expect(buttons[0]!.getAttribute('part')).to.contain('reaction-mine');
+    setTimeout(() => buttons[1]!.click());
+    const event = (await oneEvent(el, 'rtm-message-action')) as unknown as RtmMessageActionEvent;
+    expect(event.action).to.deep.equal({ kind: 'react', emoji: '🎉' });
+    expect(event.message.id).to.equal(el.messages[3]!.id);
+    await expect(el).to.be.accessible();
+  });
+
+  it('opens the actions menu from the keyboard, moves with the arrows, and closes with Escape back on its button', async () => {
+    const own = message({ own: true, from: 'me', text: 'mine' });
+    const el = await list([message({ text: 'theirs' }), own]);
+    const button = rows(el)[1]!.querySelector<HTMLButtonElement>('[part~="actions-button"]')!;
+    expect(button.getAttribute('aria-label')).to.equal('Message actions');
+    expect(button.getAttribute('aria-haspopup')).to.equal('menu');
+    button.focus();
+    await sendKeys({ press: 'Enter' });
+    const menu = await waitFor(() => el.shadowRoot!.querySelector('[role="menu"]'), 'the menu');
+    expect(button.getAttribute('aria-expanded')).to.equal('true');
+    const items = [...menu.querySelectorAll('[role="menuitem"]')].map((item) => item.textContent);
+    expect(items).to.deep.equal(['React', 'Edit', 'Retract', 'Delete for me', 'Copy text']);
+    expect(deepActive()?.textContent).to.equal('React');
+    await sendKeys({ press: 'ArrowDown' });
+    expect(deepActive()?.textContent).to.equal('Edit');
+    await sendKeys({ press: 'End' });
+    expect(deepActive()?.textContent).to.equal('Copy text');
+    await sendKeys({ press: 'ArrowDown' });
+    expect(deepActive()?.textContent).to.equal('React');
+    await expect(el).to.be.accessible();
+    await sendKeys({ press: 'Escape' });
+    expect(el.shadowRoot!.querySelector('[role="menu"]')).to.equal(null);
+    expect(deepActive()).to.equal(button);
+    expect(button.getAttribute('aria-expanded')).to.equal('false');
+
+    // Someone else's message: no Edit, no Retract.
+    rows(el)[0]!.querySelector<HTMLButtonElement>('[part~="actions-button"]')!.click();
+    const other = await waitFor(() => el.shadowRoot!.querySelector('[role="menu"]'), 'the other menu');
+    expect([...other.querySelectorAll('[role="menuitem"]')].map((item) => item.textContent)).to.deep.equal(['React', 'Delete for me', 'Copy text']);
+  });
+
+  it('reacts from the picker (a common emoji or one typed), retracts and deletes through rtm-message-action', async () => {
+    const own = message({ own: true, from: 'me', text: 'mine' });
+    const el = await list([own]);
+    const open = async () => {
+      rows(el)[0]!.querySelector<HTMLButtonElement>('[part~="actions-button"]')!.click();
+      return waitFor(() => el.shadowRoot!.querySelector('[role="menu"]'), 'the menu');
+    };
+    const item = (menu: Element, label: string) => [...menu.querySelectorAll<HTMLElement>('[role="menuitem"]')].find((i) => i.textContent === label)!;
+    const next = () => oneEvent(el, 'rtm-message-action') as unknown as Promise<RtmMessageActionEvent>;
+
+    item(await open(), 'React').click();
+    const picker = await waitFor(() => el.shadowRoot!.querySelector('[part~="emoji-picker"]'), 'the picker');
+    expect(picker.getAttribute('aria-label')).to.equal('Choose a reaction');
+    expect(deepActive()?.textContent).to.equal('👍');
+    await sendKeys({ press: 'ArrowRight' });
+    let action = next();
+    await sendKeys({ press: 'Enter' });
+    expect((await action).action).to.deep.equal({ kind: 'react', emoji: '❤️' });
+
+    item(await open(), 'React').click();
+    const input = await waitFor(() => el.shadowRoot!.querySelector<HTMLInputElement>('[part~="emoji-input"]'), 'the emoji field');
+    input.focus();
+    await sendKeys({ type: 'ok' });
+    await sendKeys({ press: 'Enter' });
+    expect(input.validationMessage).to.contain('one emoji');
+    input.value = '🦄';
+    action = next();
+    await sendKeys({ press: 'Enter' });
+    expect((await action).action).to.deep.equal({ kind: 'react', emoji: '🦄' });
+
+    action = next();
+    item(await open(), 'Retract').click();
+    expect((await action).action).to.deep.equal({ kind: 'retract' });
+    action = next();
+    item(await open(), 'Delete for me').click();
+    expect((await action).action).to.deep.equal({ kind: 'delete' });
+  });
+
+  it('edits in a dialog: Enter saves the new text, Escape cancels, focus returns to the actions button', async () => {
+    const own = message({ own: true, from: 'me', text: 'helo' });
+    const el = await list([own]);
+    const button = rows(el)[0]!.querySelector<HTMLButtonElement>('[part~="actions-button"]')!;
+    const edit = async () => {
+      button.click();
+      const menu = await waitFor(() => el.shadowRoot!.querySelector('[role="menu"]'), 'the menu');
+      [...menu.querySelectorAll<HTMLElement>('[role="menuitem"]')].find((i) => i.textContent === 'Edit')!.click();
+      return waitFor(() => el.shadowRoot!.querySelector<HTMLTextAreaElement>('[part~="edit-input"]'), 'the editor');
+    };
+    const input = await edit();
+    expect(input.value).to.equal('helo');
+    expect(deepActive()).to.equal(input);
+    await expect(el).to.be.accessible();
+    await sendKeys({ press: 'Escape' });
+    await waitFor(() => !el.shadowRoot!.querySelector('[part~="edit-dialog"]'), 'the dialog to close');
+    expect(deepActive()).to.equal(button);
+
+    const again = await edit();
+    await sendKeys({ press: 'Backspace' });
+    await sendKeys({ type: 'lo there' });
+    const action = oneEvent(el, 'rtm-message-action') as unknown as Promise<RtmMessageActionEvent>;
+    await sendKeys({ press: 'Enter' });
+    expect((await action).action).to.deep.equal({ kind: 'edit', text: 'hello there' });
+    expect(again.isConnected).to.equal(false);
+  });
+});
+
+describe('<rtm-channel> messages that change, against the server', () => {
+  it('alice retracts, bob reacts, alice edits: both views show it; a refused action says why under the composer', async () => {
+    const [aliceId, bobId] = [uniqueId('alice'), uniqueId('bob')];
+    const [aliceToken, bobToken] = await Promise.all([devToken(aliceId), devToken(bobId)]);
+    const wrapper = await fixture<HTMLDivElement>(html`<div>
+      <rtm-chat id="a" server=${serverUrl()} app-id=${appId()} user-id=${aliceId} token=${aliceToken}><rtm-channel peer=${bobId}></rtm-channel></rtm-chat>
+      <rtm-chat id="b" server=${serverUrl()} app-id=${appId()} user-id=${bobId} token=${bobToken}><rtm-channel peer=${aliceId}></rtm-channel></rtm-chat>
+    </div>`);
+    const [alice, bob] = [...wrapper.querySelectorAll<HTMLElement>('rtm-channel')] as HTMLElement[];
+    const aliceSession = wrapper.querySelector<RtmChatElement>('#a')!.session!;
+    await waitFor(() => aliceSession.$connection.get().state === 'CONNECTED', 'alice to connect');
+    const key = aliceSession.conversationKey('peer', bobId);
+    await aliceSession.send(key, 'oops');
+    await aliceSession.send(key, 'helo');
+    const bubbles = (view: HTMLElement) => deepQueryAll(view, '[part~="bubble"]').map((b) => b.textContent!.trim());
+    await waitFor(() => bubbles(bob!).length === 2, 'bob to see both');
+
+    const menuOf = async (view: HTMLElement, index: number) => {
+      deepQueryAll<HTMLButtonElement>(view, '[part~="actions-button"]')[index]!.click();
+      return waitFor(() => deepQuery(view, '[role="menu"]'), 'the menu');
+    };
+    const choose = (menu: Element, label: string) =>
+      [...menu.querySelectorAll<HTMLElement>('[role="menuitem"]')].find((i) => i.textContent === label)!.click();
+
+    choose(await menuOf(alice!, 0), 'Retract');
+    await waitFor(() => bubbles(bob!)[0] === `${aliceId} retracted a message`, 'bob to see the retraction');
+    expect(bubbles(alice!)[0]).to.equal('You retracted a message');
+
+    choose(await menuOf(bob!, 0), 'React');
+    const picker = await waitFor(() => deepQuery(bob!, '[part~="emoji-picker"]'), 'the picker');
+    picker.querySelector<HTMLButtonElement>('[part~="emoji-button"]')!.click();
+    await waitFor(() => deepQuery(alice!, '[part~="reaction"]')?.textContent?.trim() === '👍 1', 'alice to see the reaction');
+
+    choose(await menuOf(alice!, 0), 'Edit');
+    const input = await waitFor(() => deepQuery<HTMLTextAreaElement>(alice!, '[part~="edit-input"]'), 'the editor');
+    input.value = 'hello';
+    deepQuery<HTMLButtonElement>(alice!, '[part~="save-button"]')!.click();
+    await waitFor(() => bubbles(bob!)[1] === 'hello' && deepQuery(bob!, '[part~="edited"]'), 'bob to see the edit');
+
+    // Bob's copy of alice's message has no Edit; asking the session directly is refused, and said so.
+    const bobSession = wrapper.querySelector<RtmChatElement>('#b')!.session!;
+    const theirs = bobSession.messagesOf(bobSession.conversationKey('peer', aliceId)).get()[1]!;
+    bob!.shadowRoot!.querySelector('rtm-message-list')!.dispatchEvent(new RtmMessageActionEvent(theirs, { kind: 'retract' }));
+    await waitFor(() => deepQuery(bob!, '[role="alert"]')?.textContent?.includes('Only the sender'), 'the refusal under the composer');
+  });
+});
