@@ -18,7 +18,13 @@ import { minifyLitLiterals } from './scripts/vite-minify-literals.mjs';
  *     conversations that show an image or a file;
  *   - dist/rtm-chat.media.js: uploads, downloads and the media requests, for a page's first media call;
  *   - dist/rtm-chat.actions.js: a message's actions menu, reaction picker and edit dialog;
- *   - dist/rtm-chat.popup.js: the launcher and panel of `<rtm-chat mode="popup">`.
+ *   - dist/rtm-chat.popup.js: the launcher and panel of `<rtm-chat mode="popup">`;
+ *   - dist/rtm-chat.inbox.js: the conversation list of the inbox (pages showing one conversation skip it);
+ *   - dist/rtm-chat.check.js: the full check of a message with a reply, mentions, extras, a location
+ *     or a custom type (text, files and media are checked by the bundle itself);
+ *   - dist/rtm-chat.upload.js: a session's upload of file messages (progress, preview, send);
+ *   - dist/rtm-chat.changes.js: the requests that retract, edit, react to and delete messages;
+ *   - dist/rtm-chat.session-actions.js: the session's side of them (showing the result at once).
  *   Companion files use the bundle's own lit-html, RtmError and media-message module rather than
  *   copies (src/companion-bridge/).
  */
@@ -31,6 +37,11 @@ const companionLoaders = [
   'src/client/media/load-media-transfers',
   'src/elements/rtm-message-list/load-message-actions',
   'src/elements/rtm-chat/load-popup-view',
+  'src/elements/rtm-conversation-list/load-conversation-list-view',
+  'src/client/load-wire-check',
+  'src/store/session/load-media-upload',
+  'src/client/load-change-requests',
+  'src/store/session/load-change-actions',
 ].map((path) => ({
   find: new RegExp(`^\\./${path.slice(path.lastIndexOf('/') + 1)}\\.js$`),
   replacement: fileURLToPath(new URL(`./${path}.iife.ts`, import.meta.url)),
@@ -63,6 +74,11 @@ export default defineConfig(({ mode }) => {
                 'rtm-chat.media': 'src/client/media/media-transfers.ts',
                 'rtm-chat.actions': 'src/elements/rtm-message-list/message-actions.ts',
                 'rtm-chat.popup': 'src/elements/rtm-chat/popup-view.ts',
+                'rtm-chat.inbox': 'src/elements/rtm-conversation-list/conversation-list-view.ts',
+                'rtm-chat.check': 'src/protocol/wire-message.ts',
+                'rtm-chat.upload': 'src/store/session/media-upload.ts',
+                'rtm-chat.changes': 'src/client/change-requests.ts',
+                'rtm-chat.session-actions': 'src/store/session/change-actions.ts',
               },
               formats: ['es'],
               fileName: (_format, name) => `${name}.js`,

@@ -23,6 +23,11 @@ const companions = {
   'dist/rtm-chat.media.js': 'the first upload or download',
   'dist/rtm-chat.actions.js': 'opening a message’s actions menu',
   'dist/rtm-chat.popup.js': '<rtm-chat mode="popup">',
+  'dist/rtm-chat.inbox.js': 'the inbox’s conversation list',
+  'dist/rtm-chat.check.js': 'the first reply, mention, location or custom message sent',
+  'dist/rtm-chat.upload.js': 'the first file a session sends',
+  'dist/rtm-chat.changes.js': 'the first retract, edit, reaction or delete',
+  'dist/rtm-chat.session-actions.js': 'the same, through a chat session',
 };
 for (const [companion, when] of Object.entries(companions)) {
   const size = sizes(companion);

@@ -7,7 +7,16 @@ export { RtmChannelElement } from './elements/rtm-channel/rtm-channel.js';
 export { RtmAttachmentElement } from './elements/rtm-attachment/rtm-attachment.js';
 export { RtmComposerElement, RtmComposerFilesEvent, RtmComposerSubmitEvent } from './elements/rtm-composer/rtm-composer.js';
 export { RtmConversationListElement, RtmConversationSelectEvent } from './elements/rtm-conversation-list/rtm-conversation-list.js';
-export { RtmMessageListElement, RtmMessageRetryEvent } from './elements/rtm-message-list/rtm-message-list.js';
+export {
+  RtmMessageActionEvent,
+  RtmMessageListElement,
+  RtmMessageRetryEvent,
+  RtmQuoteActivateEvent,
+  registerMessageRenderer,
+  setMapLink,
+  type CustomMessageRenderer,
+  type MessageAction,
+} from './elements/rtm-message-list/rtm-message-list.js';
 export {
   RtmConnectionChangeEvent,
   RtmMessageEvent,

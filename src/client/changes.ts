@@ -1,18 +1,10 @@
-import {
-  RtmError,
-  checkClientMessageId,
-  checkMessageId,
-  parseReaction,
-  type MessageChange,
-  type StoredMessage,
-  type WireTextMessage,
-} from '../protocol/index.js';
+import { RtmError, type MessageChange, type StoredMessage } from '../protocol/index.js';
 import { attempt } from './attempt.js';
 import type { ChannelHost } from './channel.js';
 import { conversationRef, type ConversationTarget } from './conversation-target.js';
 import { checkLimit, checkSeq } from './history.js';
-import { createClientMessageId } from './ids.js';
-import { toWireMessage, type ReceivedMessage } from './messages.js';
+import { importChangeRequests, type ChangeRequestsModule } from './load-change-requests.js';
+import type { ReceivedMessage } from './messages.js';
 
 /**
  * Our additions for messages that change after they are sent — retract, edit, reactions, delete
@@ -73,12 +65,6 @@ export interface ChangeHost {
   received(stored: StoredMessage[]): ReceivedMessage[];
 }
 
-function requireMessageId(messageId: unknown): string {
-  const invalid = checkMessageId(messageId);
-  if (invalid) throw new RtmError('INVALID_ARGUMENT', `messageId must be a server message id, got ${JSON.stringify(messageId)}.`);
-  return messageId as string;
-}
-
 /** The requests behind the client's change methods (documented there). */
 export class MessageChangeRequests {
   readonly #host: ChangeHost;
@@ -87,47 +73,24 @@ export class MessageChangeRequests {
     this.#host = host;
   }
 
-  retract(messageId: string): Promise<ReceivedMessage> {
-    return attempt(() => {
-      const id = requireMessageId(messageId);
-      return this.#host.request<'message.retract'>((requestId) => ({ t: 'message.retract', id: requestId, messageId: id })).then(
-        (result) => this.#one(result.message),
-      );
-    });
+  /** The action requests, loaded with the first one (change-requests.ts). */
+  #actions: Promise<ChangeRequestsModule> | undefined;
+
+  #load(): Promise<ChangeRequestsModule> {
+    return (this.#actions ??= importChangeRequests().catch((error: unknown) => {
+      this.#actions = undefined;
+      throw new RtmError('INTERNAL_ERROR', `Could not load the message actions: ${String(error)}`);
+    }));
   }
 
-  edit(messageId: string, init: { text: string }, clientMessageId?: string): Promise<ReceivedMessage> {
-    return attempt(() => {
-      const id = requireMessageId(messageId);
-      const message = toWireMessage({ messageType: 'TEXT', text: (init as { text?: unknown })?.text as string }) as WireTextMessage;
-      // One id for every transmission of this edit: a retransmit after a reconnect changes nothing.
-      const cmid = clientMessageId ?? createClientMessageId();
-      const invalid = checkClientMessageId(cmid);
-      if (invalid) throw invalid;
-      return this.#host
-        .request<'message.edit'>((requestId) => ({ t: 'message.edit', id: requestId, messageId: id, cmid, message }))
-        .then((result) => this.#one(result.message));
-    });
-  }
-
-  react(messageId: string, emoji: string, add: boolean): Promise<ReceivedMessage> {
-    return attempt(() => {
-      const id = requireMessageId(messageId);
-      const reaction = parseReaction(emoji);
-      const t = add ? 'reaction.add' : 'reaction.remove';
-      return this.#host
-        .request<typeof t>((requestId) => ({ t, id: requestId, messageId: id, emoji: reaction }))
-        .then((result) => this.#one(result.message));
-    });
-  }
-
-  delete(messageId: string): Promise<void> {
-    return attempt(() => {
-      const id = requireMessageId(messageId);
-      return this.#host
-        .request<'message.delete'>((requestId) => ({ t: 'message.delete', id: requestId, messageId: id }))
-        .then(() => undefined);
-    });
+  /** Runs one of the action requests of change-requests.ts (loading it first). */
+  call<K extends 'retract' | 'edit' | 'react' | 'remove'>(
+    name: K,
+    ...args: ChangeRequestsModule[K] extends (host: ChangeHost, ...rest: infer A) => unknown ? A : never
+  ): ReturnType<ChangeRequestsModule[K]> {
+    return this.#load().then((actions) => (actions[name] as (host: ChangeHost, ...rest: unknown[]) => unknown)(this.#host, ...args)) as ReturnType<
+      ChangeRequestsModule[K]
+    >;
   }
 
   changes(query: ChangesQuery): Promise<RtmChangesPage> {
@@ -139,12 +102,6 @@ export class MessageChangeRequests {
         .request<'changes'>((id) => ({ t: 'changes', id, afterChangeSeq, limit, ...ref }))
         .then((page) => ({ changes: this.#changes(page.changes), hasMore: page.hasMore, changeSeq: page.changeSeq }));
     });
-  }
-
-  #one(stored: StoredMessage): ReceivedMessage {
-    const [message] = this.#host.received([stored]);
-    if (!message) throw new RtmError('INVALID_MESSAGE', 'The server sent a message this version cannot read.');
-    return message;
   }
 
   #changes(changes: MessageChange[]): RtmMessageChange[] {

@@ -1,8 +1,8 @@
-import { RtmError, type ClientFrame, type ReplyResults, type WireMessage } from '../protocol/index.js';
+import { RtmError, type ClientFrame, type MessageQuote, type ReplyResults, type WireMessage } from '../protocol/index.js';
 import { attempt } from './attempt.js';
 import { TypedEmitter } from './emitter.js';
 import { rememberThumbnail, unreadThumbnail } from './media/media-message.js';
-import type { RtmMessage, RtmMessageInit } from './messages.js';
+import { fullCheckFor, type RtmMessage, type RtmMessageInit } from './messages.js';
 import type { RequestOptions } from './outbox.js';
 
 /** Server data of a channel message, passed to `ChannelMessage` listeners. */
@@ -15,6 +15,8 @@ export interface ChannelMessageProps {
   seq: number;
   /** The sender's client message id (our addition; handy for deduplicating). */
   clientMessageId: string;
+  /** Our addition: for a reply, the message it quotes as it is now. */
+  quote?: MessageQuote;
 }
 
 /** Events of an {@link RtmChannel}. */
@@ -160,6 +162,8 @@ export class RtmChannel extends TypedEmitter<RtmChannelEvents> {
   sendMessage(message: RtmMessageInit, options: ChannelSendOptions = {}): Promise<ChannelSendResult> {
     const unread = unreadThumbnail(message);
     if (unread) return rememberThumbnail(unread).then(() => this.sendMessage(message, options));
+    const check = fullCheckFor(message);
+    if (check) return check.then(() => this.sendMessage(message, options));
     return attempt(() => {
       const { wire, cmid } = this.#host.prepareSend(message, options.clientMessageId);
       if (this.#state === 'left') throw notJoined(this.channelId);

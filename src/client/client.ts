@@ -21,9 +21,9 @@ import type { RtmClientEvents } from './events.js';
 import { checkLimit, checkSeq, receivedMessages, type HistoryPage, type HistoryQuery } from './history.js';
 import { createClientMessageId } from './ids.js';
 import { createLogger, type LogFilter, type Logger } from './log.js';
-import { createMessage, toWireMessage, type ReceivedMessage, type RtmMessageInit, type RtmSendableMessage } from './messages.js';
+import { createMessage, fullCheckFor, toWireMessage, type ReceivedMessage, type RtmMessageInit, type RtmSendableMessage } from './messages.js';
 import { MediaClient, type MediaMessageParams, type MediaTransferHandler, type MediaUploadHandler } from './media/media-client.js';
-import { rememberThumbnail, unreadThumbnail, type RtmFileMessage, type RtmImageMessage } from './media/media-message.js';
+import { rememberThumbnail, unreadThumbnail, type RtmMediaMessage } from './media/media-message.js';
 import { Outbox, type RequestOptions } from './outbox.js';
 import { PresenceRequests, type PeersOnlineStatus, type PresenceHost } from './presence.js';
 import { routeFrame, type PushHost } from './push-router.js';
@@ -278,6 +278,8 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
   sendMessageToPeer(message: RtmMessageInit, peerId: string, options: PeerSendOptions = {}): Promise<PeerSendResult> {
     const unread = unreadThumbnail(message);
     if (unread) return rememberThumbnail(unread).then(() => this.sendMessageToPeer(message, peerId, options));
+    const check = fullCheckFor(message);
+    if (check) return check.then(() => this.sendMessageToPeer(message, peerId, options));
     return attempt(() => {
       const invalidPeer = checkUserId(peerId, 'Peer id');
       if (invalidPeer) throw invalidPeer;
@@ -425,7 +427,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    * await client.retractMessage(messageId);
    */
   retractMessage(messageId: string): Promise<ReceivedMessage> {
-    return this.#changes.retract(messageId);
+    return this.#changes.call('retract', messageId);
   }
 
   /**
@@ -435,7 +437,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    * MESSAGE_NOT_EDITABLE, MESSAGE_NOT_FOUND, or at once with MESSAGE_EMPTY / MESSAGE_TOO_LARGE.
    */
   editMessage(messageId: string, message: { text: string }, options: { clientMessageId?: string } = {}): Promise<ReceivedMessage> {
-    return this.#changes.edit(messageId, message, options.clientMessageId);
+    return this.#changes.call('edit', messageId, message, options.clientMessageId);
   }
 
   /**
@@ -444,12 +446,12 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    * MESSAGE_RETRACTED, MESSAGE_NOT_FOUND (in a channel: only members react) from the server.
    */
   addReaction(messageId: string, emoji: string): Promise<ReceivedMessage> {
-    return this.#changes.react(messageId, emoji, true);
+    return this.#changes.call('react', messageId, emoji, true);
   }
 
   /** Our addition: removes this user's reaction with `emoji` (idempotent). Errors as `addReaction`. */
   removeReaction(messageId: string, emoji: string): Promise<ReceivedMessage> {
-    return this.#changes.react(messageId, emoji, false);
+    return this.#changes.call('react', messageId, emoji, false);
   }
 
   /**
@@ -458,7 +460,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    * Idempotent. Rejects with MESSAGE_NOT_FOUND for a message outside this user's conversations.
    */
   deleteMessage(messageId: string): Promise<void> {
-    return this.#changes.delete(messageId);
+    return this.#changes.call('remove', messageId);
   }
 
   /**
@@ -552,7 +554,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
     blob: Blob,
     params: MediaMessageParams,
     transHandler?: MediaUploadHandler,
-  ): Promise<RtmImageMessage | RtmFileMessage> {
+  ): Promise<RtmMediaMessage> {
     return this.#mediaCall(() => this.#media.upload(blob, params, transHandler));
   }
 

@@ -1,3 +1,4 @@
+import type { MessageQuote } from '../protocol/index.js';
 import type { ChangeEvents } from './changes.js';
 import type { ReceivedMessage, RtmMessage } from './messages.js';
 import type { PresenceEvents } from './presence.js';
@@ -22,6 +23,8 @@ export interface PeerMessageProps {
   seq: number;
   /** The sender's client message id (our addition; handy for deduplicating). */
   clientMessageId: string;
+  /** Our addition: for a reply, the message it quotes as it is now. */
+  quote?: MessageQuote;
 }
 
 /** Where a message this user sent from another tab or device went, and what the server assigned. */
@@ -34,6 +37,8 @@ export interface SyncedMessageProps {
   seq: number;
   serverReceivedTs: number;
   clientMessageId: string;
+  /** For a reply, the message it quotes. */
+  quote?: MessageQuote;
 }
 
 /** The offline messages of one peer conversation, delivered at login (event `OfflineMessagesReceived`). */

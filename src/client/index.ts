@@ -58,6 +58,9 @@ export {
   type ReceivedMessage,
   type RtmMessage,
   type RtmMessageInit,
+  type RtmCustomMessage,
+  type RtmLocationMessage,
+  type RtmMessageFields,
   type RtmRawMessage,
   type RtmRetractedMessage,
   type RtmSendableMessage,
@@ -71,8 +74,11 @@ export {
 } from './media/media-client.js';
 export {
   thumbnailDataUrl,
+  type RtmAudioMessage,
   type RtmFileMessage,
   type RtmImageMessage,
+  type RtmMediaMessage,
+  type RtmVideoMessage,
   type RtmMediaMessageFields,
   type RtmMediaMessageInit,
 } from './media/media-message.js';

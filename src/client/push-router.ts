@@ -91,6 +91,7 @@ export function routeFrame(frame: ServerFrame, host: PushHost): void {
 function onStoredMessage(host: PushHost, stored: StoredMessage, offline: boolean): void {
   const message = decodeStored(stored, (s) => fromWireMessage(s.message), host.log);
   if (!message) return;
+  const quote = stored.quote && { quote: stored.quote };
   if (stored.from === host.uid()) {
     // Our own message: echoed to this very connection (already known from the ack), or sent
     // from another tab or device (worth syncing).
@@ -100,6 +101,7 @@ function onStoredMessage(host: PushHost, stored: StoredMessage, offline: boolean
       seq: stored.seq,
       serverReceivedTs: stored.ts,
       clientMessageId: stored.cmid,
+      ...quote,
     };
     if (stored.channel !== undefined) props.channelId = stored.channel;
     else props.peerId = stored.to;
@@ -114,6 +116,7 @@ function onStoredMessage(host: PushHost, stored: StoredMessage, offline: boolean
       messageId: stored.id,
       seq: stored.seq,
       clientMessageId: stored.cmid,
+      ...quote,
     });
     return;
   }
@@ -123,6 +126,7 @@ function onStoredMessage(host: PushHost, stored: StoredMessage, offline: boolean
     messageId: stored.id,
     seq: stored.seq,
     clientMessageId: stored.cmid,
+    ...quote,
   });
 }
 

@@ -87,6 +87,8 @@ export const ErrorCodes = {
   MESSAGE_NOT_EDITABLE: 421,
   /** A reaction that is not exactly one emoji, or one too many on a message. */
   INVALID_REACTION: 422,
+  /** A reply to a message that is not in the same conversation (or does not exist). */
+  INVALID_REPLY: 423,
   /**
    * Too many requests in a short time: a typing notice within TYPING_MIN_INTERVAL_MS, a send over
    * the per-connection limit (SENDS_PER_SECOND / SEND_BURST), any frame over FRAMES_PER_SECOND /

@@ -2,7 +2,8 @@ import { RtmError, type ErrorBody } from './errors.js';
 import { checkChannelName, checkClientMessageId, checkUserId } from './ids.js';
 import { MAX_HISTORY_PAGE, MAX_PRESENCE_QUERY } from './limits.js';
 import { checkMessageId, parseReaction, type MessageChange } from './changes.js';
-import { parseWireMessage, type StoredMessage, type WireMessage, type WireTextMessage } from './messages.js';
+import type { StoredMessage, WireMessage, WireTextMessage } from './messages.js';
+import { parseWireMessage } from './wire-message.js';
 
 /**
  * WebSocket frames: one JSON object per text frame, discriminated by `t`. Requests from the client

@@ -6,6 +6,7 @@ export * from './limits.js';
 export * from './errors.js';
 export * from './ids.js';
 export * from './messages.js';
+export * from './wire-message.js';
 export * from './media.js';
 export { imageTypeOf, type SniffedImageType } from './image-type.js';
 export * from './image-size.js';

@@ -88,6 +88,21 @@ export const LOGIN_DEADLINE_MS = 15_000;
 /** A sender may retract their own message within this window. */
 export const RETRACT_WINDOW_MS = 3 * 60 * 1000;
 
+/** Users one message can mention (`mentions`); `mentionAll` mentions everyone in a channel. */
+export const MAX_MENTIONS = 50;
+
+/** Key-value attributes (`extras`) on one message; keys are 1–64 of `[A-Za-z0-9_.-]`. */
+export const MAX_EXTRAS = 32;
+
+/** Longest voice or video message, in milliseconds. */
+export const MAX_MEDIA_DURATION_MS = 60 * 60 * 1000;
+
+/** Characters of the original a reply's quote carries. */
+export const QUOTE_EXCERPT_LENGTH = 120;
+
+/** Longest address or place name on a location message, in characters. */
+export const MAX_ADDRESS_LENGTH = 512;
+
 /** Distinct emoji reactions one message can carry; one more is refused with INVALID_REACTION. */
 export const MAX_REACTIONS_PER_MESSAGE = 32;
 

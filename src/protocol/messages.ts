@@ -1,5 +1,12 @@
 import { RtmError } from './errors.js';
-import { MAX_IMAGE_EDGE_PX, MAX_MEDIA_BYTES, MAX_MESSAGE_BYTES, MIN_MEDIA_BYTES } from './limits.js';
+import {
+  MAX_IMAGE_EDGE_PX,
+  MAX_MEDIA_BYTES,
+  MAX_MEDIA_DURATION_MS,
+  MAX_MESSAGE_BYTES,
+  MIN_MEDIA_BYTES,
+  QUOTE_EXCERPT_LENGTH,
+} from './limits.js';
 import type { ReactionSummary } from './changes.js';
 import { checkFileName, checkMediaId, normalizeMediaType } from './media.js';
 
@@ -11,8 +18,37 @@ import { checkFileName, checkMediaId, normalizeMediaType } from './media.js';
  * - `RAW`: `data` is the payload, base64-encoded; `description` is optional text about it.
  * - `IMAGE` / `FILE`: an uploaded media object by id, with its display name, size, and an
  *   optional small thumbnail (base64) shown before anything is downloaded.
+ * - `AUDIO` (a voice message) / `VIDEO`: media objects with their duration; a video's thumbnail is
+ *   its poster frame.
+ * - `LOCATION`: a point (latitude, longitude) with an optional place name and address.
+ * - `CUSTOM`: an app-defined type (`customType`) with a JSON payload; views render it through a
+ *   registered renderer, or as "unsupported message".
+ *
+ * Every type may carry the {@link WireMessageFields}: a reply, mentions, extras.
  */
-export type WireMessage = WireTextMessage | WireRawMessage | WireImageMessage | WireFileMessage;
+export type WireMessage = (
+  | WireTextMessage
+  | WireRawMessage
+  | WireImageMessage
+  | WireFileMessage
+  | WireAudioMessage
+  | WireVideoMessage
+  | WireLocationMessage
+  | WireCustomMessage
+) &
+  WireMessageFields;
+
+/** What any message may carry besides its content. */
+export interface WireMessageFields {
+  /** Server id of the message (of the same conversation) this one replies to. */
+  replyTo?: string;
+  /** Users mentioned with `@uid`, without duplicates, at most MAX_MENTIONS. */
+  mentions?: string[];
+  /** `@all`: mentions everyone of a channel. */
+  mentionAll?: true;
+  /** Key-value attributes (seed 003 `addExtraValue`): at most MAX_EXTRAS keys of `[A-Za-z0-9_.-]{1,64}`. */
+  extras?: Record<string, string | number | boolean>;
+}
 
 export interface WireTextMessage {
   type: 'TEXT';
@@ -55,8 +91,44 @@ export interface WireFileMessage extends WireMediaFields {
   type: 'FILE';
 }
 
+/** A voice message: recorded audio and how long it plays. */
+export interface WireAudioMessage extends WireMediaFields {
+  type: 'AUDIO';
+  /** 1 … MAX_MEDIA_DURATION_MS. */
+  durationMs: number;
+}
+
+/** A video with its duration; `thumbnail` is the poster frame shown before it plays. */
+export interface WireVideoMessage extends WireMediaFields {
+  type: 'VIDEO';
+  durationMs: number;
+  width?: number;
+  height?: number;
+}
+
+export interface WireLocationMessage {
+  type: 'LOCATION';
+  /** Degrees, −90 … 90. */
+  latitude: number;
+  /** Degrees, −180 … 180. */
+  longitude: number;
+  /** A place name, e.g. "Blue Bottle Coffee". */
+  name?: string;
+  address?: string;
+}
+
+/** An app-defined message: `customType` names how to render it; `payload` is any JSON value. */
+export interface WireCustomMessage {
+  type: 'CUSTOM';
+  /** A letter, then up to 63 of `[A-Za-z0-9_.-]`, e.g. `order.shipped`. */
+  customType: string;
+  payload: unknown;
+  /** What views that cannot render the type show, and what previews say. */
+  description?: string;
+}
+
 /** The message types this version understands. */
-export const MESSAGE_TYPES = ['TEXT', 'RAW', 'IMAGE', 'FILE'] as const;
+export const MESSAGE_TYPES = ['TEXT', 'RAW', 'IMAGE', 'FILE', 'AUDIO', 'VIDEO', 'LOCATION', 'CUSTOM'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
 const utf8 = new TextEncoder();
@@ -98,31 +170,54 @@ export function describeTextProblem(value: string): string | undefined {
   return undefined;
 }
 
-function requireText(value: string, what: string): string {
+export function requireText(value: string, what: string): string {
   const problem = describeTextProblem(value);
   if (problem) throw new RtmError('INVALID_MESSAGE', `${what} ${problem}.`);
   return value;
 }
 
+/** Whether a message needs the full check ({@link parseWireMessage} in wire-message.ts): a LOCATION or CUSTOM message, or any reply, mention or extra. */
+export function needsFullCheck(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return (
+    record.type === 'LOCATION' ||
+    record.type === 'CUSTOM' ||
+    record.replyTo !== undefined ||
+    record.mentions !== undefined ||
+    record.mentionAll !== undefined ||
+    record.extras !== undefined
+  );
+}
+
 /**
- * Validates an untrusted value as a wire message. Returns the message (with only known fields kept)
- * or throws an {@link RtmError}: INVALID_MESSAGE for an unknown type or wrong field types,
- * MESSAGE_EMPTY for no content, MESSAGE_TOO_LARGE over {@link MAX_MESSAGE_BYTES}.
+ * Validates an untrusted value as a TEXT, RAW or media message without reply, mentions or extras
+ * (what a browser checks at once; the rest is {@link needsFullCheck}). Returns the message (with
+ * only known fields kept) or throws an {@link RtmError}: INVALID_MESSAGE for an unknown type or
+ * wrong field types, MESSAGE_EMPTY for no content, MESSAGE_TOO_LARGE over {@link MAX_MESSAGE_BYTES}.
  */
-export function parseWireMessage(value: unknown): WireMessage {
+export function parseBasicWireMessage(value: unknown): WireMessage {
+  const message = parseContent(value, undefined);
+  checkMessageSize(message);
+  return message;
+}
+
+/** Richer content types, parsed by wire-message.ts; absent: refused as unknown. */
+export type RichContentParser = (record: Record<string, unknown>) => WireMessage | undefined;
+
+/** The content of a message of any type `rich` knows besides the basic ones (no size check, no fields). */
+export function parseContent(value: unknown, rich: RichContentParser | undefined): WireMessage {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new RtmError('INVALID_MESSAGE', 'Message must be an object like {"type":"TEXT","text":"hi"}.');
   }
   const record = value as Record<string, unknown>;
-  let message: WireMessage;
   switch (record.type) {
     case 'TEXT': {
       if (typeof record.text !== 'string') {
         throw new RtmError('INVALID_MESSAGE', 'A TEXT message needs a string "text".');
       }
       if (record.text.length === 0) throw new RtmError('MESSAGE_EMPTY', 'Message text must not be empty.');
-      message = { type: 'TEXT', text: requireText(record.text, 'Message text') };
-      break;
+      return { type: 'TEXT', text: requireText(record.text, 'Message text') };
     }
     case 'RAW': {
       if (typeof record.data !== 'string' || !BASE64.test(record.data) || record.data.length % 4 !== 0) {
@@ -132,24 +227,23 @@ export function parseWireMessage(value: unknown): WireMessage {
         throw new RtmError('INVALID_MESSAGE', 'A RAW message "description" must be a string.');
       }
       if (record.data.length === 0) throw new RtmError('MESSAGE_EMPTY', 'Raw message data must not be empty.');
-      message = { type: 'RAW', data: record.data };
+      const message: WireMessage = { type: 'RAW', data: record.data };
       if (record.description) message.description = requireText(record.description, 'The "description"');
-      break;
+      return message;
     }
     case 'IMAGE':
     case 'FILE':
-      message = parseMediaMessage(record, record.type);
-      break;
-    default:
-      throw new RtmError(
-        'INVALID_MESSAGE',
-        `Unknown message type ${JSON.stringify(record.type)}; expected one of ${MESSAGE_TYPES.join(', ')}.`,
-      );
+    case 'AUDIO':
+    case 'VIDEO':
+      return parseMediaMessage(record, record.type);
   }
-  checkMessageSize(message);
-  return message;
+  const message = rich?.(record);
+  if (message) return message;
+  throw new RtmError(
+    'INVALID_MESSAGE',
+    `Unknown message type ${JSON.stringify(record.type)}; expected one of ${MESSAGE_TYPES.join(', ')}.`,
+  );
 }
-
 
 function optionalDimension(record: Record<string, unknown>, key: string): number | undefined {
   const value = record[key];
@@ -160,14 +254,16 @@ function optionalDimension(record: Record<string, unknown>, key: string): number
   return value as number;
 }
 
-function optionalString(record: Record<string, unknown>, key: string): string | undefined {
+export function optionalString(record: Record<string, unknown>, key: string): string | undefined {
   const value = record[key];
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new RtmError('INVALID_MESSAGE', `"${key}" must be a string.`);
   return value;
 }
 
-function parseMediaMessage(record: Record<string, unknown>, type: 'IMAGE' | 'FILE'): WireImageMessage | WireFileMessage {
+type WireMediaMessage = WireImageMessage | WireFileMessage | WireAudioMessage | WireVideoMessage;
+
+function parseMediaMessage(record: Record<string, unknown>, type: WireMediaMessage['type']): WireMediaMessage {
   const invalidId = checkMediaId(record.mediaId);
   if (invalidId) throw invalidId;
   const size = record.size;
@@ -176,9 +272,7 @@ function parseMediaMessage(record: Record<string, unknown>, type: 'IMAGE' | 'FIL
   }
   const invalidName = checkFileName(record.fileName);
   if (invalidName) throw invalidName;
-  const message = { type, mediaId: record.mediaId as string, size: size as number, fileName: record.fileName as string } as
-    | WireImageMessage
-    | WireFileMessage;
+  const message = { type, mediaId: record.mediaId as string, size: size as number, fileName: record.fileName as string } as WireMediaMessage;
   const mimeType = optionalString(record, 'mimeType');
   if (mimeType !== undefined) {
     const normalized = normalizeMediaType(mimeType);
@@ -200,11 +294,18 @@ function parseMediaMessage(record: Record<string, unknown>, type: 'IMAGE' | 'FIL
   const thumbnailHeight = optionalDimension(record, 'thumbnailHeight');
   if (thumbnailWidth !== undefined) message.thumbnailWidth = thumbnailWidth;
   if (thumbnailHeight !== undefined) message.thumbnailHeight = thumbnailHeight;
-  if (type === 'IMAGE') {
+  if (type === 'IMAGE' || type === 'VIDEO') {
     const width = optionalDimension(record, 'width');
     const height = optionalDimension(record, 'height');
     if (width !== undefined) (message as WireImageMessage).width = width;
     if (height !== undefined) (message as WireImageMessage).height = height;
+  }
+  if (type === 'AUDIO' || type === 'VIDEO') {
+    const duration = record.durationMs;
+    if (!Number.isInteger(duration) || (duration as number) < 1 || (duration as number) > MAX_MEDIA_DURATION_MS) {
+      throw new RtmError('INVALID_MESSAGE', `A${type === 'AUDIO' ? 'n AUDIO' : ' VIDEO'} message needs "durationMs", an integer from 1 to ${MAX_MEDIA_DURATION_MS}.`);
+    }
+    (message as WireAudioMessage).durationMs = duration as number;
   }
   return message;
 }
@@ -256,4 +357,38 @@ export interface StoredMessage {
   changeSeq?: number;
   /** Emoji reactions, in the order each emoji was first used. */
   reactions?: ReactionSummary[];
+  /** What `message.replyTo` names, as it is now (a retracted original says so, with no content). */
+  quote?: MessageQuote;
+}
+
+/** The message a reply quotes: who sent it, its type and a short excerpt of its current content. */
+export interface MessageQuote {
+  id: string;
+  seq: number;
+  from: string;
+  type: StoredBody['type'];
+  /** Up to QUOTE_EXCERPT_LENGTH characters: the text, a file name, a place, a description. */
+  excerpt?: string;
+  /** The original was retracted. */
+  retracted?: true;
+}
+
+/** The quote of `original`, as a reply to it shows it. */
+export function quoteOf(original: Pick<StoredMessage, 'id' | 'seq' | 'from' | 'message'>): MessageQuote {
+  const body = original.message;
+  const quote: MessageQuote = { id: original.id, seq: original.seq, from: original.from, type: body.type };
+  if (body.type === 'RETRACTED') {
+    quote.retracted = true;
+    return quote;
+  }
+  const text =
+    body.type === 'TEXT'
+      ? body.text
+      : body.type === 'RAW' || body.type === 'CUSTOM'
+        ? body.description
+        : body.type === 'LOCATION'
+          ? (body.name ?? body.address)
+          : body.fileName;
+  if (text) quote.excerpt = [...text].slice(0, QUOTE_EXCERPT_LENGTH).join('');
+  return quote;
 }

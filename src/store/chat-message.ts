@@ -1,5 +1,5 @@
 import { thumbnailDataUrl, type ReceivedMessage, type RtmMessage } from '../client/index.js';
-import type { ReactionSummary, RtmError } from '../protocol/index.js';
+import type { MessageQuote, ReactionSummary, RtmError } from '../protocol/index.js';
 import type { ConversationKey } from './keys.js';
 
 /**
@@ -11,7 +11,8 @@ export type ChatMessageStatus = 'uploading' | 'sending' | 'sent' | 'failed';
 
 /** The image or file of a message, as the views show it. */
 export interface ChatAttachment {
-  readonly kind: 'image' | 'file';
+  /** `audio` is a voice message; `video` shows its thumbnail as the poster. */
+  readonly kind: 'image' | 'file' | 'audio' | 'video';
   readonly fileName: string;
   /** Bytes. */
   readonly size: number;
@@ -27,6 +28,8 @@ export interface ChatAttachment {
   readonly thumbnailHeight?: number;
   /** The caption. */
   readonly description?: string;
+  /** How long a voice or video message plays, in ms. */
+  readonly durationMs?: number;
 }
 
 /**
@@ -68,6 +71,10 @@ export interface ChatMessage {
   readonly changeSeq?: number;
   /** Emoji reactions, in the order each emoji was first used. */
   readonly reactions?: readonly ChatReaction[];
+  /** For a reply: the message it replies to, as it is now. */
+  readonly quote?: MessageQuote;
+  /** The session's own user is mentioned (`@uid`, or `@all` in a channel). */
+  readonly mentionsMe?: boolean;
 }
 
 /** One emoji reaction on a message as the views show it. */
@@ -86,6 +93,7 @@ export interface ChangeFields {
   retractedAt?: number;
   changeSeq?: number;
   reactions?: readonly ReactionSummary[];
+  quote?: MessageQuote;
 }
 
 /** The text of a message object, when it is a text message. */
@@ -95,9 +103,9 @@ export function textOf(message: RtmMessage): string | undefined {
 
 /** The attachment of an image or file message (fields without a value are left out). */
 export function attachmentOf(message: RtmMessage): ChatAttachment | undefined {
-  if (message.messageType !== 'IMAGE' && message.messageType !== 'FILE') return undefined;
+  if (!('mediaId' in message)) return undefined;
   const attachment: Record<string, unknown> = {
-    kind: message.messageType === 'IMAGE' ? 'image' : 'file',
+    kind: message.messageType.toLowerCase(),
     fileName: message.fileName,
     size: message.size,
     mimeType: message.mimeType || undefined,
@@ -107,7 +115,8 @@ export function attachmentOf(message: RtmMessage): ChatAttachment | undefined {
     thumbnailHeight: message.thumbnailHeight || undefined,
     description: message.description || undefined,
   };
-  if (message.messageType === 'IMAGE') Object.assign(attachment, { width: message.width, height: message.height });
+  if (message.messageType === 'IMAGE' || message.messageType === 'VIDEO') Object.assign(attachment, { width: message.width, height: message.height });
+  if (message.messageType === 'AUDIO' || message.messageType === 'VIDEO') attachment.durationMs = message.durationMs;
   return withoutUndefined(attachment) as unknown as ChatAttachment;
 }
 
@@ -131,9 +140,12 @@ export function storedChatMessage(
   ownUid: string,
 ): ChatMessage {
   const attachment = attachmentOf(message);
-  const { editedAt, retractedAt, changeSeq, reactions } = stored;
+  const { editedAt, retractedAt, changeSeq, reactions, quote } = stored;
+  const mentioned = 'mentions' in message && (message.mentions?.includes(ownUid) || (message.mentionAll && conversation.startsWith('channel:')));
   return {
     ...(attachment && { attachment }),
+    ...(quote && { quote }),
+    ...(mentioned && stored.from !== ownUid && { mentionsMe: true }),
     ...(editedAt !== undefined && { editedAt }),
     ...(retractedAt !== undefined && { retractedAt }),
     ...(changeSeq !== undefined && { changeSeq }),

@@ -38,6 +38,16 @@ export interface ChatSessionOptions {
  * Stored messages and the offline outbox are kept in IndexedDB, one database per server origin,
  * app and user; without IndexedDB (private mode, a Worker without it) it all stays in memory.
  */
+/** Options of `send`. */
+export interface SendOptions {
+  /** The stored message of the same conversation this one replies to (it shows as a quote). */
+  replyTo?: ChatMessage;
+  /** User ids mentioned (`@uid`). */
+  mentions?: readonly string[];
+  /** `@all`, in a channel. */
+  mentionAll?: boolean;
+}
+
 export interface ChatSession {
   /** The session's user id. */
   readonly userId: string;
@@ -140,7 +150,7 @@ export interface ChatSession {
    * reload, say) shows it as `sending` and sends it again with the same client message id, so
    * the server stores it once. Files are not kept: an upload does not survive a reload.
    */
-  send(key: ConversationKey, text: string): Promise<ChatMessage>;
+  send(key: ConversationKey, text: string, options?: SendOptions): Promise<ChatMessage>;
   /**
    * Sends a failed message again with the same client message id (the server stores it once);
    * a message whose upload failed uploads again first. Resolves like `send`; rejects with

@@ -1,7 +1,7 @@
 import type { ReadableAtom } from 'nanostores';
 import type { PeerStatus, RtmError } from '../protocol/index.js';
 import type { ChatMessage } from './chat-message.js';
-import type { ChatSession, ChatSessionOptions } from './chat-session.js';
+import type { ChatSession, ChatSessionOptions, SendOptions } from './chat-session.js';
 import type { ConversationSummary } from './conversation-list.js';
 import type { ChatStoreListener, ConnectionSnapshot } from './events.js';
 import { firstUnreadSeq } from './first-unread.js';
@@ -18,7 +18,7 @@ import { Sending } from './session/sending.js';
 import { Sync } from './session/sync.js';
 import type { ChatDownload, TransferSnapshot } from './transfer.js';
 
-export type { ChatSession, ChatSessionOptions } from './chat-session.js';
+export type { ChatSession, ChatSessionOptions, SendOptions } from './chat-session.js';
 
 /**
  * Creates a chat session. Nothing happens on the network until `start()`.
@@ -165,8 +165,8 @@ class Session implements ChatSession {
     return this.#sending.validateDraft(key, text);
   }
 
-  send(key: ConversationKey, text: string): Promise<ChatMessage> {
-    return this.#sending.send(key, text);
+  send(key: ConversationKey, text: string, options?: SendOptions): Promise<ChatMessage> {
+    return this.#sending.send(key, text, options);
   }
 
   retry(key: ConversationKey, localId: string): Promise<ChatMessage> {
@@ -176,19 +176,19 @@ class Session implements ChatSession {
   // ---- messages that change -------------------------------------------------------------------
 
   retract(message: ChatMessage): Promise<void> {
-    return this.#changes.retract(message);
+    return this.#changes.actions().then((actions) => actions.retract(message));
   }
 
   edit(message: ChatMessage, text: string): Promise<void> {
-    return this.#changes.edit(message, text);
+    return this.#changes.actions().then((actions) => actions.edit(message, text));
   }
 
   toggleReaction(message: ChatMessage, emoji: string): Promise<void> {
-    return this.#changes.toggleReaction(message, emoji);
+    return this.#changes.actions().then((actions) => actions.toggleReaction(message, emoji));
   }
 
   deleteForMe(message: ChatMessage): Promise<void> {
-    return this.#changes.deleteForMe(message);
+    return this.#changes.actions().then((actions) => actions.deleteForMe(message));
   }
 
   // ---- files ----------------------------------------------------------------------------------

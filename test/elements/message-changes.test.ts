@@ -63,7 +63,7 @@ describe('<rtm-message-list> messages that change', () => {
     const buttons = [...reacted!.querySelectorAll<HTMLButtonElement>('[part~="reaction"]')];
     expect(buttons.map((b) => b.textContent!.trim())).to.deep.equal(['👍 3', '🎉 1']);
     expect(buttons.map((b) => b.getAttribute('aria-pressed'))).to.deep.equal(['true', 'false']);
-    expect(buttons[0]!.getAttribute('aria-label')).to.equal('👍 3: bob, me and 1 more. Remove your reaction');
+    expect(buttons[0]!.getAttribute('aria-label')).to.equal('👍 3: bob, me…');
     expect(buttons[0]!.getAttribute('part')).to.contain('reaction-mine');
     setTimeout(() => buttons[1]!.click());
     const event = (await oneEvent(el, 'rtm-message-action')) as unknown as RtmMessageActionEvent;
@@ -83,14 +83,14 @@ describe('<rtm-message-list> messages that change', () => {
     const menu = await waitFor(() => el.shadowRoot!.querySelector('[role="menu"]'), 'the menu');
     expect(button.getAttribute('aria-expanded')).to.equal('true');
     const items = [...menu.querySelectorAll('[role="menuitem"]')].map((item) => item.textContent);
-    expect(items).to.deep.equal(['React', 'Edit', 'Retract', 'Delete for me', 'Copy text']);
-    expect(deepActive()?.textContent).to.equal('React');
+    expect(items).to.deep.equal(['Reply', 'React', 'Edit', 'Retract', 'Delete for me', 'Copy text']);
+    expect(deepActive()?.textContent).to.equal('Reply');
     await sendKeys({ press: 'ArrowDown' });
-    expect(deepActive()?.textContent).to.equal('Edit');
+    expect(deepActive()?.textContent).to.equal('React');
     await sendKeys({ press: 'End' });
     expect(deepActive()?.textContent).to.equal('Copy text');
     await sendKeys({ press: 'ArrowDown' });
-    expect(deepActive()?.textContent).to.equal('React');
+    expect(deepActive()?.textContent).to.equal('Reply');
     await expect(el).to.be.accessible();
     await sendKeys({ press: 'Escape' });
     expect(el.shadowRoot!.querySelector('[role="menu"]')).to.equal(null);
@@ -100,7 +100,7 @@ describe('<rtm-message-list> messages that change', () => {
     // Someone else's message: no Edit, no Retract.
     rows(el)[0]!.querySelector<HTMLButtonElement>('[part~="actions-button"]')!.click();
     const other = await waitFor(() => el.shadowRoot!.querySelector('[role="menu"]'), 'the other menu');
-    expect([...other.querySelectorAll('[role="menuitem"]')].map((item) => item.textContent)).to.deep.equal(['React', 'Delete for me', 'Copy text']);
+    expect([...other.querySelectorAll('[role="menuitem"]')].map((item) => item.textContent)).to.deep.equal(['Reply', 'React', 'Delete for me', 'Copy text']);
   });
 
   it('reacts from the picker (a common emoji or one typed), retracts and deletes through rtm-message-action', async () => {
@@ -213,5 +213,36 @@ describe('<rtm-channel> messages that change, against the server', () => {
     const theirs = bobSession.messagesOf(bobSession.conversationKey('peer', aliceId)).get()[1]!;
     bob!.shadowRoot!.querySelector('rtm-message-list')!.dispatchEvent(new RtmMessageActionEvent(theirs, { kind: 'retract' }));
     await waitFor(() => deepQuery(bob!, '[role="alert"]')?.textContent?.includes('Only the sender'), 'the refusal under the composer');
+  });
+});
+
+describe('<rtm-message-list> replies, mentions and other message types', () => {
+  it('shows a quote that asks for its original, a mention of you, a location link and an unsupported type', async () => {
+    const { registerMessageRenderer } = await import('../../src/elements/rtm-message-list/rtm-message-list.js');
+    registerMessageRenderer('poll.created', (m) => `Poll: ${((m.message as { payload: { question: string } }).payload).question}`);
+    const el = await list([
+      message({ text: 'sure', quote: { id: 'x1', seq: 7, from: 'alice', type: 'TEXT', excerpt: 'lunch?' } }),
+      message({ text: 'gone?', quote: { id: 'x2', seq: 8, from: 'alice', type: 'RETRACTED', retracted: true } }),
+      message({ text: '@me look', mentionsMe: true }),
+      message({ text: undefined, message: { messageType: 'LOCATION', latitude: 48.85, longitude: 2.29, name: 'Eiffel Tower' } }),
+      message({ text: undefined, message: { messageType: 'CUSTOM', customType: 'poll.created', payload: { question: 'Pizza?' } } }),
+      message({ text: undefined, message: { messageType: 'CUSTOM', customType: 'unknown.thing', payload: 1 } }),
+    ]);
+    const [reply, retracted, mention, location, poll, unknown] = rows(el);
+    const quote = reply!.querySelector<HTMLButtonElement>('[part~="quote"]')!;
+    expect(quote.textContent!.replace(/\s+/g, ' ').trim()).to.equal('alice lunch?');
+    expect(retracted!.querySelector('[part~="quote"]')!.textContent).to.contain('Message retracted');
+    setTimeout(() => quote.click());
+    const asked = (await oneEvent(el, 'rtm-quote-activate')) as unknown as { seq: number };
+    expect(asked.seq).to.equal(7);
+    expect(mention!.getAttribute('part')).to.contain('mention');
+    expect(reply!.getAttribute('part')).to.not.contain('mention');
+    const link = location!.querySelector<HTMLAnchorElement>('a[part~="location"]')!;
+    expect(link.textContent).to.contain('Eiffel Tower');
+    expect(link.href).to.equal('https://www.openstreetmap.org/?mlat=48.85&mlon=2.29#map=16/48.85/2.29');
+    expect(link.rel).to.equal('noopener noreferrer');
+    expect(poll!.querySelector('[part~="bubble"]')!.textContent!.trim()).to.equal('Poll: Pizza?');
+    expect(unknown!.querySelector('[part~="unsupported"]')!.textContent).to.equal('Unsupported message');
+    await expect(el).to.be.accessible();
   });
 });

@@ -105,4 +105,26 @@ describe('ChatSession messages that change', function () {
     expect(all).to.not.include('secret');
     expect(all).to.not.include('draft');
   });
+
+  it('a reply shows its quote at once, the receiver gets it with the quote, and a mention of the receiver is marked', async () => {
+    const [aliceId, bobId] = [uniqueId('alice'), uniqueId('bob')];
+    const alice = await startedSession(aliceId);
+    const bob = await startedSession(bobId);
+    const aliceKey = alice.conversationKey('peer', bobId);
+    const bobKey = bob.conversationKey('peer', aliceId);
+    const $alice = mount(alice.messagesOf(aliceKey));
+    const $bob = mount(bob.messagesOf(bobKey));
+    await bob.send(bobKey, 'dinner at 8?');
+    await waitFor(() => $alice.get().length === 1, 'alice to get the question');
+    const question = $alice.get()[0]!;
+
+    const sending = alice.send(aliceKey, `@${bobId} yes`, { replyTo: question, mentions: [bobId] });
+    expect($alice.get()[1]!.quote).to.deep.equal({ id: question.id, seq: question.seq, from: bobId, type: 'TEXT', excerpt: 'dinner at 8?' });
+    await sending;
+    await waitFor(() => $bob.get().length === 2, 'bob to get the reply');
+    const reply = $bob.get()[1]!;
+    expect(reply.quote?.excerpt).to.equal('dinner at 8?');
+    expect(reply.mentionsMe).to.equal(true);
+    expect($alice.get()[1]!.mentionsMe).to.equal(undefined);
+  });
 });

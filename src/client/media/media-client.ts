@@ -9,7 +9,7 @@ import {
 import { importMediaTransfers } from './load-media-transfers.js';
 import type { MediaEndpoint } from './http.js';
 import type { MediaTransfers } from './media-transfers.js';
-import type { RtmFileMessage, RtmImageMessage, RtmMediaMessageInit } from './media-message.js';
+import type { RtmMediaMessage, RtmMediaMessageInit } from './media-message.js';
 import type { ImageThumbnail } from './thumbnail.js';
 import type { MediaOperationProgress } from './upload.js';
 import { notify } from './notify.js';
@@ -39,7 +39,10 @@ export interface MediaUploadHandler extends MediaTransferHandler {
 
 /** The parameters of `createMediaMessageByUploading`. */
 export interface MediaMessageParams {
-  messageType: 'IMAGE' | 'FILE';
+  /** AUDIO (a voice message) and VIDEO are our additions; they need `durationMs`. */
+  messageType: 'IMAGE' | 'FILE' | 'AUDIO' | 'VIDEO';
+  /** How long a voice or video message plays, in ms. */
+  durationMs?: number;
   /** Display name; default: the File's name, else "image" / "file". */
   fileName?: string;
   description?: string;
@@ -79,7 +82,7 @@ export class MediaClient {
   }
 
   /** Uploads `blob` and resolves with the image or file message that names it. */
-  upload(blob: Blob, params: MediaMessageParams, handler: MediaUploadHandler = {}): Promise<RtmImageMessage | RtmFileMessage> {
+  upload(blob: Blob, params: MediaMessageParams, handler: MediaUploadHandler = {}): Promise<RtmMediaMessage> {
     let draft: RtmMediaMessageInit;
     try {
       draft = uploadDraft(blob, params);
@@ -155,8 +158,8 @@ export class MediaClient {
 function uploadDraft(blob: Blob, params: MediaMessageParams): RtmMediaMessageInit {
   if (!(blob instanceof Blob)) throw new RtmError('INVALID_ARGUMENT', 'Upload a Blob or File.');
   const messageType = params?.messageType;
-  if (messageType !== 'IMAGE' && messageType !== 'FILE') {
-    throw new RtmError('INVALID_ARGUMENT', 'messageType must be "IMAGE" or "FILE".');
+  if (messageType !== 'IMAGE' && messageType !== 'FILE' && messageType !== 'AUDIO' && messageType !== 'VIDEO') {
+    throw new RtmError('INVALID_ARGUMENT', 'messageType must be "IMAGE", "FILE", "AUDIO" or "VIDEO".');
   }
   const refused = checkMediaSize(blob.size);
   if (refused) throw refused;

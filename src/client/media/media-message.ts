@@ -1,4 +1,12 @@
-import { RtmError, imageTypeOf, parseWireMessage, type WireImageMessage, type WireFileMessage } from '../../protocol/index.js';
+import {
+  RtmError,
+  imageTypeOf,
+  parseBasicWireMessage,
+  type WireAudioMessage,
+  type WireFileMessage,
+  type WireImageMessage,
+  type WireVideoMessage,
+} from '../../protocol/index.js';
 import { base64ToBytes, bytesToBase64 } from '../base64.js';
 
 /** Fields of image and file messages (Agora's `RtmImageMessage` / `RtmFileMessage`). */
@@ -33,9 +41,28 @@ export interface RtmFileMessage extends RtmMediaMessageFields {
   messageType: 'FILE';
 }
 
-/** What `createMessage` accepts to build an image or file message from an uploaded media id. */
+/** A voice message (our addition): recorded audio and how long it plays. */
+export interface RtmAudioMessage extends RtmMediaMessageFields {
+  messageType: 'AUDIO';
+  durationMs: number;
+}
+
+/** A video message (our addition); its thumbnail is the poster frame. */
+export interface RtmVideoMessage extends RtmMediaMessageFields {
+  messageType: 'VIDEO';
+  durationMs: number;
+  width?: number;
+  height?: number;
+}
+
+/** Every message that names an uploaded media object. */
+export type RtmMediaMessage = RtmImageMessage | RtmFileMessage | RtmAudioMessage | RtmVideoMessage;
+
+type WireMedia = WireImageMessage | WireFileMessage | WireAudioMessage | WireVideoMessage;
+
+/** What `createMessage` accepts to build a media message from an uploaded media id. */
 export interface RtmMediaMessageInit {
-  messageType: 'IMAGE' | 'FILE';
+  messageType: RtmMediaMessage['messageType'];
   mediaId: string;
   size: number;
   fileName: string;
@@ -44,9 +71,11 @@ export interface RtmMediaMessageInit {
   thumbnail?: Blob | Uint8Array;
   thumbnailWidth?: number;
   thumbnailHeight?: number;
-  /** Images only. */
+  /** Images and videos. */
   width?: number;
   height?: number;
+  /** Voice and video messages: how long they play (required for them). */
+  durationMs?: number;
 }
 
 /**
@@ -89,13 +118,13 @@ export function thumbnailDataUrl(message: { thumbnail?: Blob } | undefined): str
 const asNumber = (value: number | undefined): number => value ?? 0;
 
 /** Builds an image or file message; throws INVALID_MEDIA_ID, INVALID_FILE_NAME or INVALID_MESSAGE. */
-export function createMediaMessage(init: RtmMediaMessageInit): RtmImageMessage | RtmFileMessage {
+export function createMediaMessage(init: RtmMediaMessageInit): RtmMediaMessage {
   const { thumbnail } = init;
   if (thumbnail !== undefined && !(thumbnail instanceof Blob) && !(thumbnail instanceof Uint8Array)) {
     throw new RtmError('INVALID_MESSAGE', '"thumbnail" must be a Blob or a Uint8Array.');
   }
   // The protocol's checks, on everything but the thumbnail (its size is checked at send).
-  const wire = parseWireMessage(wireFields(init, undefined)) as WireImageMessage | WireFileMessage;
+  const wire = parseBasicWireMessage(wireFields(init, undefined)) as WireMedia;
   const message = fromWireFields(wire);
   if (thumbnail !== undefined) {
     message.thumbnail = thumbnail instanceof Blob ? thumbnail : thumbnailBlob(thumbnail);
@@ -120,23 +149,24 @@ export function wireFields(message: RtmMediaMessageInit, thumbnail: string | und
     wire.thumbnailWidth = message.thumbnailWidth || undefined;
     wire.thumbnailHeight = message.thumbnailHeight || undefined;
   }
-  if (message.messageType === 'IMAGE') {
+  if (message.messageType === 'IMAGE' || message.messageType === 'VIDEO') {
     wire.width = message.width;
     wire.height = message.height;
   }
+  if (message.messageType === 'AUDIO' || message.messageType === 'VIDEO') wire.durationMs = message.durationMs;
   return wire;
 }
 
 /** The wire form of a media message, validated (with its thumbnail, whose Blob must have been read). */
-export function mediaToWire(message: RtmMediaMessageInit): WireImageMessage | WireFileMessage {
+export function mediaToWire(message: RtmMediaMessageInit): WireMedia {
   const thumbnail = message.thumbnail;
   const base64 =
     thumbnail instanceof Uint8Array ? bytesToBase64(thumbnail) : thumbnail ? thumbnailBase64.get(thumbnail) : undefined;
-  return parseWireMessage(wireFields(message, base64)) as WireImageMessage | WireFileMessage;
+  return parseBasicWireMessage(wireFields(message, base64)) as WireMedia;
 }
 
 /** The Agora-style object of a wire image or file message (thumbnail base64 → Blob). */
-export function mediaFromWire(wire: WireImageMessage | WireFileMessage): RtmImageMessage | RtmFileMessage {
+export function mediaFromWire(wire: WireMedia): RtmMediaMessage {
   const message = fromWireFields(wire);
   if (wire.thumbnail) {
     let bytes: Uint8Array;
@@ -152,7 +182,7 @@ export function mediaFromWire(wire: WireImageMessage | WireFileMessage): RtmImag
   return message;
 }
 
-function fromWireFields(wire: WireImageMessage | WireFileMessage): RtmImageMessage | RtmFileMessage {
+function fromWireFields(wire: WireMedia): RtmMediaMessage {
   const fields: RtmMediaMessageFields = {
     mediaId: wire.mediaId,
     size: wire.size,
@@ -163,8 +193,10 @@ function fromWireFields(wire: WireImageMessage | WireFileMessage): RtmImageMessa
     thumbnailHeight: 0,
   };
   if (wire.type === 'FILE') return { messageType: 'FILE', ...fields };
-  const image: RtmImageMessage = { messageType: 'IMAGE', ...fields };
-  if (wire.width !== undefined) image.width = wire.width;
-  if (wire.height !== undefined) image.height = wire.height;
-  return image;
+  if (wire.type === 'AUDIO') return { messageType: 'AUDIO', ...fields, durationMs: wire.durationMs };
+  const sized: RtmImageMessage | RtmVideoMessage =
+    wire.type === 'VIDEO' ? { messageType: 'VIDEO', ...fields, durationMs: wire.durationMs } : { messageType: 'IMAGE', ...fields };
+  if (wire.width !== undefined) sized.width = wire.width;
+  if (wire.height !== undefined) sized.height = wire.height;
+  return sized;
 }

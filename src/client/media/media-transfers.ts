@@ -19,8 +19,7 @@ import {
   mediaToWire,
   rememberThumbnail,
   wireFields,
-  type RtmFileMessage,
-  type RtmImageMessage,
+  type RtmMediaMessage,
   type RtmMediaMessageInit,
 } from './media-message.js';
 import { notify } from './notify.js';
@@ -39,7 +38,7 @@ const PLACEHOLDER_EDGE = MAX_IMAGE_EDGE_PX;
  * dist/rtm-chat.media.js.
  */
 export interface MediaTransfers {
-  upload(blob: Blob, draft: RtmMediaMessageInit, handler: MediaUploadHandler, signal: AbortSignal): Promise<RtmImageMessage | RtmFileMessage>;
+  upload(blob: Blob, draft: RtmMediaMessageInit, handler: MediaUploadHandler, signal: AbortSignal): Promise<RtmMediaMessage>;
   download(mediaId: string, handler: MediaTransferHandler, signal: AbortSignal): Promise<Blob>;
   info(mediaId: string): Promise<MediaInfo>;
   signedUrl(mediaId: string, fileName: string | undefined): Promise<string>;
@@ -53,7 +52,7 @@ export function createMediaTransfers(endpoint: MediaEndpoint): MediaTransfers {
     draft: RtmMediaMessageInit,
     handler: MediaUploadHandler,
     signal: AbortSignal,
-  ): Promise<RtmImageMessage | RtmFileMessage> {
+  ): Promise<RtmMediaMessage> {
     const image = draft.messageType === 'IMAGE';
     // Without the image work (it could not be loaded) the image goes without a thumbnail.
     const work = image ? await imageWork() : undefined;

@@ -61,6 +61,10 @@ export const strings = {
   retracted: (who: string) => `${who} retracted a message`,
   edited: 'edited',
   messageActions: 'Message actions',
-  reaction: (emoji: string, count: number, uids: readonly string[], mine: boolean) =>
-    `${emoji} ${count}: ${uids.join(', ')}${count > uids.length ? ` and ${count - uids.length} more` : ''}. ${mine ? 'Remove your reaction' : 'React with it too'}`,
+  replyingTo: (who: string) => `Replying to ${who}`,
+  cancelReply: 'Cancel reply',
+  quoteRetracted: 'Message retracted',
+  location: 'Location',
+  unsupported: 'Unsupported message',
+  reaction: (emoji: string, count: number, uids: readonly string[]) => `${emoji} ${count}: ${uids.join(', ')}${count > uids.length ? '…' : ''}`,
 } as const;

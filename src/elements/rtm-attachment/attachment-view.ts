@@ -31,7 +31,7 @@ export interface AttachmentHost {
   followDownload(transfer: ReadableAtom<TransferSnapshot> | undefined): void;
   readonly downloadTransfer: TransferSnapshot | undefined;
   requestUpdate(): void;
-  /** The error as the core's RtmError (this module may hold its own copy of the class). */
+  /** The error as an RtmError (a failure that is not one becomes MEDIA_TRANSFER_FAILED). */
   toRtmError(error: unknown): RtmError;
   /** Fires `rtm-error` from the element. */
   reportError(error: RtmError): void;

@@ -134,11 +134,8 @@ export class RtmAttachmentElement extends LitElement implements AttachmentHost {
 
   /** @internal */
   toRtmError(error: unknown): RtmError {
-    if (error instanceof RtmError) return error;
-    const body = error as { reason?: unknown; message?: unknown } | null;
-    // An RtmError from a copy of the class in a companion file: the same reason and message.
-    if (body && typeof body.reason === 'string') return RtmError.fromBody(body);
-    return new RtmError('MEDIA_TRANSFER_FAILED', String(error));
+    // Companion files use this bundle's RtmError (src/companion-bridge), so `instanceof` holds.
+    return error instanceof RtmError ? error : new RtmError('MEDIA_TRANSFER_FAILED', String(error));
   }
 
   /** @internal */

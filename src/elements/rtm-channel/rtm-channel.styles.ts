@@ -70,5 +70,12 @@ export const channelStyles = [
       font-weight: 600;
       pointer-events: none;
     }
+  
+    .reply-bar {
+      display: flex;
+      gap: 0.5rem;
+      align-items: center;
+      font-style: normal;
+    }
   `,
 ];

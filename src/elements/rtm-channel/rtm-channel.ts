@@ -13,6 +13,7 @@ import type {
   RtmListPinnedEvent,
   RtmMessageActionEvent,
   RtmMessageListElement,
+  RtmQuoteActivateEvent,
   RtmMessageRetryEvent,
 } from '../rtm-message-list/rtm-message-list.js';
 import { sharedStyles } from '../internal/shared.styles.js';
@@ -56,7 +57,11 @@ export class RtmChannelElement extends LitElement {
     noHeader: { type: Boolean, attribute: 'no-header', reflect: true },
     session: { attribute: false },
     dragging: { state: true, attribute: false },
+    replyTo: { state: true, attribute: false },
   };
+
+  /** The message the next send replies to (chosen with Reply in its actions menu). */
+  private replyTo: ChatMessage | undefined;
 
   /** User id of the peer for a one-to-one conversation. */
   peer: string | undefined;
@@ -175,7 +180,9 @@ export class RtmChannelElement extends LitElement {
       return;
     }
     this.composer?.clear();
-    this.session.send(key, text).catch((error: unknown) => this.reportError(error, key));
+    const replyTo = this.replyTo;
+    this.replyTo = undefined;
+    this.session.send(key, text, { replyTo }).catch((error: unknown) => this.reportError(error, key));
   }
 
   /**
@@ -267,6 +274,11 @@ export class RtmChannelElement extends LitElement {
     const session = this.session;
     if (!session) return;
     const { message, action } = event;
+    if (action.kind === 'reply') {
+      this.replyTo = message;
+      this.composer?.focus();
+      return;
+    }
     const done =
       action.kind === 'react'
         ? session.toggleReaction(message, action.emoji)
@@ -279,6 +291,16 @@ export class RtmChannelElement extends LitElement {
       this.reportError(error, message.conversation);
       this.composer?.showError(error instanceof Error ? error.message : String(error));
     });
+  }
+
+  /** A reply's quote was activated: show the original, paging back through history until it is loaded. */
+  private async onQuote(event: RtmQuoteActivateEvent): Promise<void> {
+    const key = this.conversation;
+    const session = this.session;
+    if (!key || !session) return;
+    const loaded = () => session.messagesOf(key).get().some((m) => m.seq === event.seq);
+    while (!loaded() && (await session.loadOlder(key)));
+    if (loaded()) this.list?.scrollToSeq(event.seq);
   }
 
   private reportError(error: unknown, conversation: ConversationKey): void {
@@ -303,17 +325,26 @@ export class RtmChannelElement extends LitElement {
         : html`<div part="header">${this.renderPresence()}<h2 part="title">${this.conversationTitle}</h2></div>`}
       <rtm-message-list
         part="messages"
-        exportparts="log, message, message-own, message-other, meta, sender, time, bubble, attachment-bubble, status, retry-button, empty, attachment, caption, receipt-button, receipt-details, new-divider, new-messages-button, jump-button, retracted, edited, actions-button, actions-menu, actions-item, emoji-picker, emoji-button, emoji-input, edit-dialog, edit-input, save-button, cancel-button, reactions, reaction, reaction-mine"
+        exportparts="log, message, message-own, message-other, meta, sender, time, bubble, attachment-bubble, status, retry-button, empty, attachment, caption, receipt-button, receipt-details, new-divider, new-messages-button, jump-button, retracted, edited, actions-button, actions-menu, actions-item, emoji-picker, emoji-button, emoji-input, edit-dialog, edit-input, save-button, cancel-button, reactions, reaction, reaction-mine, quote, quote-sender, mention, location, unsupported"
         .messages=${this.messages.value ?? []}
         label=${strings.messages(this.conversationTitle)}
         .receiptOf=${this.receiptOf}
         .firstUnreadSeq=${this.firstUnread.value}
         @rtm-message-retry=${this.onRetry}
         @rtm-message-action=${this.onMessageAction}
+        @rtm-quote-activate=${this.onQuote}
         @rtm-list-pinned=${this.onPinned}
         @rtm-load-older=${this.onLoadOlder}
       ></rtm-message-list>
       <div part="typing" class="typing" aria-live="polite">${typing.length ? strings.typing(typing) : ''}</div>
+      ${this.replyTo
+        ? html`<div part="reply-bar" class="typing reply-bar">
+            <span>${strings.replyingTo(this.replyTo.own ? strings.you : this.replyTo.from)}</span>
+            <button part="cancel-reply-button" class="pill" type="button" aria-label=${strings.cancelReply} @click=${() => (this.replyTo = undefined)}>
+              ${strings.cancel}
+            </button>
+          </div>`
+        : nothing}
       <rtm-composer
         part="composer"
         exportparts="form, input, send-button, attach-button, error"

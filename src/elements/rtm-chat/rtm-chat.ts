@@ -322,6 +322,10 @@ export class RtmChatElement extends LitElement {
 
   /** Resolves once rendered with the popup view loaded (in popup mode). */
   protected override async getUpdateComplete(): Promise<boolean> {
+    // The first render in popup mode starts the load: let it happen, then wait for the load and
+    // the render it brings.
+    const done = await super.getUpdateComplete();
+    if (!this.#popupReady || this.#popup) return done;
     await this.#popupReady;
     return super.getUpdateComplete();
   }

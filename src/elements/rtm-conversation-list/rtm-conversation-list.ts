@@ -1,9 +1,10 @@
-import { LitElement, html, nothing } from 'lit';
-import { repeat } from 'lit/directives/repeat.js';
-import type { ChatMessage, ConversationKey, ConversationSummary } from '../../store/index.js';
-import { formatMessageTime } from '../internal/format.js';
-import { strings } from '../internal/strings.js';
+import { LitElement, adoptStyles, nothing, unsafeCSS } from 'lit';
+import type { ConversationKey, ConversationSummary } from '../../store/index.js';
+import type { ConversationListHost } from './conversation-list-view.js';
+import { importConversationListView, type ConversationListViewModule } from './load-conversation-list-view.js';
 import { conversationListStyles } from './rtm-conversation-list.styles.js';
+
+let viewModule: Promise<ConversationListViewModule> | undefined;
 
 /** Fired (not composed) when the user opens a conversation from the list. */
 export class RtmConversationSelectEvent extends Event {
@@ -11,19 +12,6 @@ export class RtmConversationSelectEvent extends Event {
   constructor(readonly conversation: ConversationKey) {
     super(RtmConversationSelectEvent.eventName, { bubbles: true });
   }
-}
-
-/** The one-line preview of a conversation's latest message. */
-function preview(message: ChatMessage | undefined): string {
-  if (!message) return '';
-  const attachment = message.attachment;
-  const body = attachment
-    ? attachment.kind === 'image'
-      ? strings.previewImage(attachment.fileName)
-      : strings.previewFile(attachment.fileName)
-    : (message.text ?? '');
-  const line = body.replace(/\s+/g, ' ').trim();
-  return message.own ? strings.previewOwn(line) : line;
 }
 
 /**
@@ -45,7 +33,7 @@ function preview(message: ChatMessage | undefined): string {
  *
  * @tagname rtm-conversation-list
  */
-export class RtmConversationListElement extends LitElement {
+export class RtmConversationListElement extends LitElement implements ConversationListHost {
   static override styles = conversationListStyles;
 
   static override properties = {
@@ -59,44 +47,39 @@ export class RtmConversationListElement extends LitElement {
   /** The open conversation, marked with aria-current. */
   selected: ConversationKey | undefined;
 
+  #view: ConversationListViewModule | undefined;
+  #viewReady: Promise<unknown> | undefined;
+
+  /** @internal */
+  select(key: ConversationKey): void {
+    this.dispatchEvent(new RtmConversationSelectEvent(key));
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#viewReady ??= (viewModule ??= importConversationListView()).then(
+      (module) => {
+        adoptStyles(this.renderRoot as ShadowRoot, [...conversationListStyles, unsafeCSS(module.conversationListCss)]);
+        this.#view = module;
+        this.requestUpdate();
+      },
+      (error: unknown) => {
+        // Retried when the list is shown again.
+        viewModule = undefined;
+        this.#viewReady = undefined;
+        console.warn('rtm-chat: could not load the conversation list.', error);
+      },
+    );
+  }
+
+  /** Resolves once rendered with the view loaded. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    await this.#viewReady;
+    return super.getUpdateComplete();
+  }
+
   override render() {
-    if (this.conversations.length === 0) return html`<p part="empty">${strings.noConversations}</p>`;
-    return html`<ul part="list" role="list">
-      ${repeat(
-        this.conversations,
-        (entry) => entry.key,
-        (entry, index) => {
-          const detailsId = `details-${index}`;
-          const name = entry.kind === 'channel' ? `#${entry.id}` : entry.id;
-          const last = entry.lastMessage;
-          // The button holds only the name, so its accessible name is exactly the peer or channel;
-          // its ::after stretches over the whole row, so the row is the click target.
-          return html`<li part="conversation-row" class=${entry.key === this.selected ? 'current' : ''}>
-            <span class="top">
-              ${entry.kind === 'peer' && entry.online !== undefined
-                ? html`<span part="presence" class=${entry.online ? 'online' : 'offline'} aria-hidden="true"></span>`
-                : nothing}
-              <button
-                part="conversation"
-                type="button"
-                aria-describedby=${detailsId}
-                aria-current=${entry.key === this.selected ? 'true' : 'false'}
-                @click=${() => this.dispatchEvent(new RtmConversationSelectEvent(entry.key))}
-              >
-                <span part="name">${name}</span>
-              </button>
-              ${last ? html`<time part="time" datetime=${new Date(last.ts).toISOString()}>${formatMessageTime(last.ts)}</time>` : nothing}
-            </span>
-            <span class="bottom" id=${detailsId}>
-              <span part="preview">${preview(last)}</span>
-              ${entry.unread > 0
-                ? html`<span part="badge">${entry.unread}<span class="visually-hidden">${strings.unreadSuffix}</span></span>`
-                : nothing}
-            </span>
-          </li>`;
-        },
-      )}
-    </ul>`;
+    return this.#view ? this.#view.renderConversationList(this) : nothing;
   }
 }
 

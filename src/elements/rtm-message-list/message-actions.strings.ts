@@ -3,6 +3,7 @@
  * with it; the rest are in internal/strings.ts.
  */
 export const actionStrings = {
+  reply: 'Reply',
   react: 'React',
   edit: 'Edit',
   retract: 'Retract',

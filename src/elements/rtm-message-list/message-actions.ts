@@ -136,6 +136,7 @@ export function openMessageActions(request: ActionsRequest): void {
 
   const items: Item[] = [];
   const stored = message.id !== undefined && message.retractedAt === undefined;
+  if (stored) items.push({ label: actionStrings.reply, run: () => choose({ kind: 'reply' }) });
   if (stored) items.push({ label: actionStrings.react, run: () => showPicker() });
   if (stored && message.own && message.text !== undefined) items.push({ label: actionStrings.edit, run: () => showEditor() });
   // The server decides with its clock; this only hides what is clearly too late.

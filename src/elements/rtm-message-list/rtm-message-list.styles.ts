@@ -198,6 +198,29 @@ export const messageListStyles = [
       font-style: italic;
     }
 
+    [part~='quote'] {
+      max-width: 100%;
+      border: 0;
+      border-inline-start: 3px solid var(--_accent);
+      background: var(--_surface);
+      color: var(--_text);
+      font: inherit;
+      font-size: 0.8125em;
+      text-align: start;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+      cursor: pointer;
+    }
+
+    [part~='quote-sender'] {
+      font-weight: 600;
+    }
+
+    [part~='mention'] [part~='bubble'] {
+      outline: 2px solid var(--_accent);
+    }
+
     [part~='reactions'] {
       display: flex;
       flex-wrap: wrap;

@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
+import type { MessageQuote } from '../../protocol/index.js';
 import type { ChatMessage } from '../../store/index.js';
 import { formatMessageTime } from '../internal/format.js';
 import { strings } from '../internal/strings.js';
@@ -19,6 +20,7 @@ export class RtmMessageRetryEvent extends Event {
 
 /** What the reader asked to do with a message (its actions menu or a reaction button). */
 export type MessageAction =
+  | { kind: 'reply' }
   | { kind: 'react'; emoji: string }
   | { kind: 'edit'; text: string }
   | { kind: 'retract' }
@@ -33,6 +35,38 @@ export class RtmMessageActionEvent extends Event {
   ) {
     super(RtmMessageActionEvent.eventName, { bubbles: true });
   }
+}
+
+/** Fired (not composed) when the reader activates a reply's quote: show the original (by seq). */
+export class RtmQuoteActivateEvent extends Event {
+  static readonly eventName = 'rtm-quote-activate';
+  constructor(readonly seq: number) {
+    super(RtmQuoteActivateEvent.eventName, { bubbles: true });
+  }
+}
+
+/** How a page renders its CUSTOM messages: text, a Lit template or a DOM node. */
+export type CustomMessageRenderer = (message: ChatMessage) => unknown;
+
+const customRenderers = new Map<string, CustomMessageRenderer>();
+
+/**
+ * Registers how the message list shows CUSTOM messages of `customType` (the last registration
+ * wins). Types without one show their `description`, or "Unsupported message".
+ *
+ * @example
+ * registerMessageRenderer('order.shipped', (m) => `📦 Order ${(m.message as RtmCustomMessage).payload.id} shipped`);
+ */
+export function registerMessageRenderer(customType: string, render: CustomMessageRenderer): void {
+  customRenderers.set(customType, render);
+}
+
+/** The map link of a location message; `{lat}` and `{lng}` are replaced. */
+let mapLink = 'https://www.openstreetmap.org/?mlat={lat}&mlon={lng}#map=16/{lat}/{lng}';
+
+/** Sets where location messages link to (any map the page prefers; no map script is loaded). */
+export function setMapLink(template: string): void {
+  mapLink = template;
 }
 
 /** What a sent message's status line says beyond "Sent": receipts and, in channels, who read it. */
@@ -93,11 +127,16 @@ const PINNED_THRESHOLD_PX = 48;
  * @csspart actions-menu - the actions menu (also `actions-item` for each entry)
  * @csspart emoji-picker - the reaction picker (also `emoji-button` for each emoji)
  * @csspart edit-dialog - the dialog that edits a message (also `edit-input`, `save-button`, `cancel-button`)
+ * @csspart quote - what a reply quotes (also `quote-sender`); activating it shows the original
+ * @csspart mention - added to `message` when it mentions you
+ * @csspart location - a location message: a link to a map (`setMapLink`)
+ * @csspart unsupported - a message type this page cannot show
  * @csspart reactions - the reactions under a message (also `reaction`, and `reaction-mine` for yours)
  * @csspart new-divider - the "New" line before the first unread message
  * @csspart new-messages-button - "N new messages", shown when you scrolled up
  * @csspart jump-button - "Jump to first unread", shown while the first unread is above the view
  * @fires rtm-message-action - the reader picked an action for a message (detail on the event: message, action)
+ * @fires rtm-quote-activate - a reply's quote was activated (seq of the original on the event)
  * @fires rtm-list-pinned - the newest message came into view or left it
  * @fires rtm-load-older - the reader scrolled near the oldest message shown
  *
@@ -284,6 +323,21 @@ export class RtmMessageListElement extends LitElement {
     });
   }
 
+  private renderQuote(quote: MessageQuote) {
+    const excerpt = quote.retracted ? strings.quoteRetracted : (quote.excerpt ?? '');
+    return html`<button part="quote" type="button" @click=${() => this.dispatchEvent(new RtmQuoteActivateEvent(quote.seq))}>
+      <span part="quote-sender">${quote.from}</span> ${excerpt}
+    </button>`;
+  }
+
+  /** Scrolls a loaded message (by seq) into view. */
+  scrollToSeq(seq: number): void {
+    const index = this.messages.findIndex((m) => m.seq === seq);
+    if (index < 0) return;
+    if (this.rows.active) this.rows.scrollToIndex(index);
+    this.renderRoot.querySelector(`[data-index="${index}"]`)?.scrollIntoView({ block: 'center' });
+  }
+
   private renderReactions(message: ChatMessage) {
     if (!message.reactions) return nothing;
     return html`<div part="reactions">
@@ -292,7 +346,7 @@ export class RtmMessageListElement extends LitElement {
           part=${r.mine ? 'reaction reaction-mine' : 'reaction'}
           type="button"
           aria-pressed=${r.mine ? 'true' : 'false'}
-          aria-label=${strings.reaction(r.emoji, r.count, r.uids, r.mine)}
+          aria-label=${strings.reaction(r.emoji, r.count, r.uids)}
           @click=${() => this.dispatchEvent(new RtmMessageActionEvent(message, { kind: 'react', emoji: r.emoji }))}
         >
           ${r.emoji} ${r.count}
@@ -317,7 +371,14 @@ export class RtmMessageListElement extends LitElement {
     if (message.text !== undefined) return message.text;
     const raw = message.message;
     if (raw.messageType === 'RAW') return raw.description || `(${raw.rawMessage.byteLength} bytes of data)`;
-    return '';
+    if (raw.messageType === 'LOCATION') {
+      const href = mapLink.replaceAll('{lat}', String(raw.latitude)).replaceAll('{lng}', String(raw.longitude));
+      // A link to the page's map of choice (no map script): the place's name and address are its text.
+      return html`<a part="location" href=${href} target="_blank" rel="noopener noreferrer">${raw.name || strings.location} ${raw.address ?? ''}</a>`;
+    }
+    const render = raw.messageType === 'CUSTOM' ? customRenderers.get(raw.customType) : undefined;
+    if (render) return render(message);
+    return html`<span part="unsupported">${(raw as { description?: string }).description || strings.unsupported}</span>`;
   }
 
   /** One message, with the "New" divider before it when it is the first unread. */
@@ -330,7 +391,7 @@ export class RtmMessageListElement extends LitElement {
         : nothing}
       <div
         class="message ${message.own ? 'own' : 'other'}"
-        part="message ${message.own ? 'message-own' : 'message-other'}"
+        part="message ${message.own ? 'message-own' : 'message-other'}${message.mentionsMe ? ' mention' : ''}"
         data-status=${message.status}
       >
         <div part="meta">
@@ -350,6 +411,7 @@ export class RtmMessageListElement extends LitElement {
               </button>`
             : nothing}
         </div>
+        ${message.quote ? this.renderQuote(message.quote) : nothing}
         <div part=${message.attachment ? 'bubble attachment-bubble' : 'bubble'}>${this.renderBody(message)}</div>
         ${this.renderReactions(message)}
         ${this.renderStatus(message)}
@@ -401,6 +463,7 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'rtm-message-retry': RtmMessageRetryEvent;
     'rtm-message-action': RtmMessageActionEvent;
+    'rtm-quote-activate': RtmQuoteActivateEvent;
     'rtm-list-pinned': RtmListPinnedEvent;
     'rtm-load-older': RtmLoadOlderEvent;
   }

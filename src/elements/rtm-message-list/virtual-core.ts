@@ -66,3 +66,25 @@ export function createRowVirtualizer(
     },
   });
 }
+
+/**
+ * After the host rendered: sizes the sizer, moves the rendered rows to their place and measures
+ * them (what framework adapters do after rendering).
+ */
+export function placeRows(virtualizer: RowVirtualizer, items: HTMLElement): void {
+  // Set through the CSSOM, which a Content-Security-Policy without 'unsafe-inline' allows.
+  // (Before the log's size is known nothing is rendered, and "undefinedpx" is ignored.)
+  items.parentElement!.style.height = `${virtualizer.getTotalSize()}px`;
+  const shown = virtualizer.getVirtualItems();
+  items.style.transform = `translateY(${shown[0]?.start}px)`;
+  // A row kept for the focus (rangeExtractor) may be far from the others: a margin fills the gap.
+  shown.forEach((item, i) => ((items.children[i] as HTMLElement).style.marginTop = `${i && item.start - shown[i - 1]!.end}px`));
+  // What framework adapters call after rendering: observes the log, applies scroll anchoring.
+  virtualizer._willUpdate();
+  for (const row of items.children) virtualizer.measureElement(row as HTMLElement);
+}
+
+/** Tells the virtualizer the current messages (count and keys). */
+export function setRows(virtualizer: RowVirtualizer, messages: readonly ChatMessage[]): void {
+  virtualizer.setOptions({ ...virtualizer.options, count: messages.length, getItemKey: (index) => messages[index]!.localId });
+}

@@ -105,19 +105,8 @@ export class VirtualRowsController implements ReactiveController {
   }
 
   hostUpdated(): void {
-    const virtualizer = this.#virtualizer;
     const items = this.#host.renderRoot.querySelector<HTMLElement>('.items');
-    if (!virtualizer || !items) return;
-    // Set through the CSSOM, which a Content-Security-Policy without 'unsafe-inline' allows.
-    // (Before the log's size is known nothing is rendered, and "undefinedpx" is ignored.)
-    items.parentElement!.style.height = `${virtualizer.getTotalSize()}px`;
-    const shown = virtualizer.getVirtualItems();
-    items.style.transform = `translateY(${shown[0]?.start}px)`;
-    // A row kept for the focus (rangeExtractor) may be far from the others: a margin fills the gap.
-    shown.forEach((item, i) => ((items.children[i] as HTMLElement).style.marginTop = `${i && item.start - shown[i - 1]!.end}px`));
-    // What framework adapters call after rendering: observes the log, applies scroll anchoring.
-    virtualizer._willUpdate();
-    for (const row of items.children) virtualizer.measureElement(row as HTMLElement);
+    if (this.#virtualizer && items) loadedCore!.placeRows(this.#virtualizer, items);
   }
 
   /**
@@ -142,8 +131,6 @@ export class VirtualRowsController implements ReactiveController {
 
   /** Tells the virtualizer the current messages (count and keys). */
   #syncMessages(): void {
-    const virtualizer = this.#virtualizer!;
-    const messages = this.#host.messages;
-    virtualizer.setOptions({ ...virtualizer.options, count: messages.length, getItemKey: (index) => messages[index]!.localId });
+    loadedCore!.setRows(this.#virtualizer!, this.#host.messages);
   }
 }

@@ -1,8 +1,9 @@
 import type { ReceivedMessage, RtmClient, RtmClientEvents, RtmDeletedMessage } from '../../client/index.js';
-import { RtmError } from '../../protocol/index.js';
-import { historyChatMessage, type ChatMessage } from '../chat-message.js';
+import { historyChatMessage } from '../chat-message.js';
 import { conversationKey, targetOf, type ConversationKey } from '../keys.js';
 import type { SessionContext } from './context.js';
+import type { ChangeActions } from './change-actions.js';
+import { importChangeActions } from './load-change-actions.js';
 
 /**
  * Messages that change after they are sent, in the session's stores: this user's retract, edit,
@@ -27,25 +28,9 @@ export class Changes {
     };
   }
 
-  retract(message: ChatMessage): Promise<void> {
-    return this.#act(message, (client, id) => client.retractMessage(id));
-  }
-
-  edit(message: ChatMessage, text: string): Promise<void> {
-    return this.#act(message, (client, id) => client.editMessage(id, { text }));
-  }
-
-  /** Adds this user's reaction with `emoji`, or removes it when they already reacted with it. */
-  toggleReaction(message: ChatMessage, emoji: string): Promise<void> {
-    const mine = message.reactions?.some((r) => r.emoji === emoji && r.mine) ?? false;
-    return this.#act(message, (client, id) => (mine ? client.removeReaction(id, emoji) : client.addReaction(id, emoji)));
-  }
-
-  deleteForMe(message: ChatMessage): Promise<void> {
-    return this.#act(message, async (client, id) => {
-      await client.deleteMessage(id);
-      this.#drop({ ...targetOf(message.conversation)!, messageId: id, seq: message.seq ?? 0 });
-    });
+  /** This user's actions (retract, edit, reactions, delete for me), loaded with the first one. */
+  actions(): Promise<ChangeActions> {
+    return importChangeActions().then((module) => new module.ChangeActions(this.#session, (message) => this.#apply(message), (deleted) => this.#drop(deleted)));
   }
 
   /**
@@ -77,15 +62,6 @@ export class Changes {
     if (cursor === undefined || client !== session.client || !session.active) return;
     conversation.changeCursor = cursor;
     await session.cache.setChangeCursor(key, cursor);
-  }
-
-  async #act(message: ChatMessage, call: (client: RtmClient, messageId: string) => Promise<ReceivedMessage | void>): Promise<void> {
-    const client = this.#session.client;
-    if (!client) throw new RtmError('NOT_LOGGED_IN', 'Call start() first.');
-    if (message.id === undefined) throw new RtmError('INVALID_ARGUMENT', 'The message is not stored yet; wait until it is sent.');
-    const changed = await call(client, message.id);
-    // The acting connection gets the result instead of a push.
-    if (changed) this.#apply(changed);
   }
 
   /** A changed message: replaces the copy shown, the conversation preview and the cached copy. */

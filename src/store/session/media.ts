@@ -1,11 +1,11 @@
 import { atom, type ReadableAtom, type WritableAtom } from 'nanostores';
-import { checkMediaSize, createClientMessageId, thumbnailDataUrl, type RtmFileMessage, type RtmImageMessage } from '../../client/index.js';
+import { checkMediaSize, createClientMessageId, type RtmFileMessage, type RtmImageMessage } from '../../client/index.js';
 import { INLINE_IMAGE_TYPES, MEDIA_URL_TTL_MS, RtmError, checkFileName, normalizeMediaType } from '../../protocol/index.js';
 import { attachmentOf, withoutError, type ChatMessage } from '../chat-message.js';
-import { asRtmError } from '../errors.js';
 import { checkConversationKey, compositeKey, type ConversationKey } from '../keys.js';
 import type { ChatDownload, TransferSnapshot } from '../transfer.js';
 import type { SessionContext } from './context.js';
+import { importMediaUpload, type MediaUploadModule } from './load-media-upload.js';
 import type { Sending } from './sending.js';
 
 /**
@@ -93,27 +93,16 @@ export class Media {
     this.#running.get(localId)?.abort();
   }
 
-  /** Downloads a media object (see ChatSession.download). */
+  /** Downloads a media object (see ChatSession.download); the download itself loads with the upload's module. */
   download(mediaId: string): ChatDownload {
     const $transfer = atom<TransferSnapshot>({ direction: 'download', state: 'queued', currentSize: 0, totalSize: 0 });
-    const set = (change: Partial<TransferSnapshot>): void => $transfer.set({ ...$transfer.get(), ...change });
     const controller = new AbortController();
     const client = this.#session.client;
-    const result = (
-      client
-        ? client.downloadMedia(mediaId, {
-            cancelSignal: controller.signal,
-            onOperationProgress: (p) => set({ state: 'active', ...p }),
-          })
-        : Promise.reject(new RtmError('NOT_LOGGED_IN', 'Call start() first.'))
-    ).then(
-      (blob) => {
-        set({ state: 'done', currentSize: blob.size, totalSize: blob.size });
-        return blob;
-      },
+    const result = importMediaUpload().then(
+      (module) => module.download(client, mediaId, $transfer, controller.signal),
       (caught: unknown) => {
-        const error = asRtmError(caught, 'INTERNAL_ERROR');
-        set({ state: error.reason === 'CANCELLED' ? 'cancelled' : 'failed', error });
+        const error = new RtmError('MEDIA_TRANSFER_FAILED', `Could not load the download: ${String(caught)}`);
+        $transfer.set({ ...$transfer.get(), state: 'failed', error });
         throw error;
       },
     );
@@ -145,66 +134,24 @@ export class Media {
 
   /** Uploads the file of an own `uploading` message, then sends it; settles its status. */
   async #upload(key: ConversationKey, localId: string): Promise<ChatMessage> {
-    const session = this.#session;
-    const conversation = session.conversation(key);
-    const file = this.#files.get(localId)!;
-    const update = (change: (m: ChatMessage) => ChatMessage): ChatMessage => {
-      const updated = conversation.update(session.userId, localId, change)!;
-      session.list.touch(conversation);
-      return updated;
+    const deps = {
+      session: this.#session,
+      sending: this.#sending,
+      file: this.#files.get(localId)!,
+      transfer: this.#transfer(localId),
+      running: this.#running,
+      done: () => this.#files.delete(localId),
     };
-    const controller = new AbortController();
-    this.#running.set(localId, controller);
-    const $transfer = this.#transfer(localId);
-    const progress = (state: TransferSnapshot['state'], currentSize: number, totalSize = file.size): TransferSnapshot => ({
-      direction: 'upload',
-      state,
-      currentSize,
-      totalSize,
-    });
-    $transfer.set(progress('queued', 0));
+    let module: MediaUploadModule;
     try {
-      const client = session.client;
-      if (!client) throw new RtmError('NOT_LOGGED_IN', 'Call start() first.');
-      const pending = conversation.get(session.userId, localId)!.message as RtmImageMessage | RtmFileMessage;
-      const message = await client.createMediaMessageByUploading(
-        file,
-        { messageType: pending.messageType, fileName: file.name },
-        {
-          cancelSignal: controller.signal,
-          onOperationProgress: (p) => $transfer.set(progress('active', p.currentSize, p.totalSize)),
-          // The local preview: the thumbnail the message will carry, shown while the upload runs.
-          onThumbnail: ({ thumbnail, width, height, thumbnailWidth, thumbnailHeight }) =>
-            update((m) =>
-              m.status === 'uploading' && m.attachment
-                ? {
-                    ...m,
-                    attachment: {
-                      ...m.attachment,
-                      width,
-                      height,
-                      thumbnailWidth,
-                      thumbnailHeight,
-                      thumbnailUrl: thumbnailDataUrl({ thumbnail }),
-                    },
-                  }
-                : m,
-            ),
-        },
-      );
-      $transfer.set(progress('done', file.size));
-      this.#files.delete(localId);
-      return this.#sending.transmit(key, update((m) => ({ ...m, message, attachment: attachmentOf(message), status: 'sending' })));
+      module = await importMediaUpload();
     } catch (caught) {
-      const error = asRtmError(caught, 'INTERNAL_ERROR');
-      const cancel = error.reason === 'CANCELLED';
-      const last = $transfer.get();
-      $transfer.set({ ...progress(cancel ? 'cancelled' : 'failed', last?.currentSize ?? 0), error });
-      // Cancelling is the user's own doing, and after stop() nobody is listening.
-      if (session.active && !cancel) session.report(error, key);
-      return update((m) => ({ ...m, status: 'failed', error }));
-    } finally {
-      if (this.#running.get(localId) === controller) this.#running.delete(localId);
+      const error = new RtmError('MEDIA_TRANSFER_FAILED', `Could not load the upload: ${String(caught)}`);
+      const conversation = this.#session.conversation(key);
+      const failed = conversation.update(this.#session.userId, localId, (m) => ({ ...m, status: 'failed', error }))!;
+      this.#session.list.touch(conversation);
+      return failed;
     }
+    return module.uploadFile(deps, key, localId);
   }
 }

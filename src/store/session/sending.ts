@@ -1,6 +1,7 @@
 import { createClientMessageId, type RtmMessage } from '../../client/index.js';
-import { RtmError, parseWireMessage } from '../../protocol/index.js';
+import { QUOTE_EXCERPT_LENGTH, RtmError, parseBasicWireMessage, type MessageQuote } from '../../protocol/index.js';
 import { textOf, withoutError, type ChatMessage } from '../chat-message.js';
+import type { SendOptions } from '../chat-session.js';
 import { asRtmError } from '../errors.js';
 import { checkConversationKey, parseConversationKey, type ConversationKey } from '../keys.js';
 import type { SessionContext } from './context.js';
@@ -26,7 +27,7 @@ export class Sending {
     const badKey = checkConversationKey(key);
     if (badKey) return badKey;
     try {
-      parseWireMessage({ type: 'TEXT', text });
+      parseBasicWireMessage({ type: 'TEXT', text });
     } catch (error) {
       return asRtmError(error, 'INVALID_MESSAGE');
     }
@@ -34,12 +35,20 @@ export class Sending {
   }
 
   /** Sends a text message (see ChatSession.send). */
-  send(key: ConversationKey, text: string): Promise<ChatMessage> {
+  send(key: ConversationKey, text: string, options: SendOptions = {}): Promise<ChatMessage> {
     const invalid = this.validateDraft(key, text);
     if (invalid) throw invalid;
-    const message: RtmMessage = { messageType: 'TEXT', text };
+    const { replyTo, mentions, mentionAll } = options;
+    const message: RtmMessage = {
+      messageType: 'TEXT',
+      text,
+      ...(replyTo?.id !== undefined && { replyTo: replyTo.id }),
+      ...(mentions?.length && { mentions: [...mentions] }),
+      ...(mentionAll && { mentionAll: true }),
+    };
     const session = this.#session;
     const chat: ChatMessage = {
+      ...(replyTo?.id !== undefined && { quote: localQuote(replyTo) }),
       localId: createClientMessageId(),
       conversation: key,
       from: session.userId,
@@ -161,4 +170,17 @@ export class Sending {
     session.list.touch(conversation, [settled]);
     return settled;
   }
+}
+
+/** What a reply shows of the message it quotes until the server's copy (with its quote) arrives. */
+function localQuote(original: ChatMessage): MessageQuote {
+  const excerpt = original.text ?? original.attachment?.fileName;
+  return {
+    id: original.id!,
+    seq: original.seq ?? 0,
+    from: original.from,
+    type: original.message.messageType,
+    ...(excerpt && { excerpt: [...excerpt].slice(0, QUOTE_EXCERPT_LENGTH).join('') }),
+    ...(original.retractedAt !== undefined && { retracted: true as const }),
+  };
 }

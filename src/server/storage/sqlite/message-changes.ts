@@ -1,16 +1,27 @@
-import { MAX_REACTIONS_PER_MESSAGE, RtmError, type MessageChange, type StoredMessage } from '../../../protocol/index.js';
+import { MAX_REACTIONS_PER_MESSAGE, RtmError, type MessageChange, type StoredMessage, type WireMessage } from '../../../protocol/index.js';
 import type { MessageStore, MessageUpdate } from '../types.js';
 import type { SqliteDatabase } from './driver.js';
 import { JOIN_CHANGE, MESSAGE_COLUMNS, type MessageRow } from './message-rows.js';
 
 /** What the change operations share with the rest of the message store. */
 export interface ChangeStatements {
-  readRows(rows: readonly MessageRow[]): StoredMessage[];
+  readRows(rows: readonly MessageRow[], appId: string): StoredMessage[];
   /** `(appId, conv)` → the conversation's newest change number (0 when none). */
   lastChangeSeq: { get(appId: string, conv: string): unknown };
 }
 
 const RETRACTED_BODY = JSON.stringify({ type: 'RETRACTED' });
+
+/**
+ * An edit replaces the text (and mentions); the message stays a reply to what it replied to, and
+ * keeps its extras unless the edit brings its own.
+ */
+function editedBody(original: WireMessage, edit: WireMessage): WireMessage {
+  const body: WireMessage = { ...edit };
+  if (original.replyTo !== undefined) body.replyTo = original.replyTo;
+  if (edit.extras === undefined && original.extras !== undefined) body.extras = original.extras;
+  return body;
+}
 
 interface ChangeRow extends MessageRow {
   ch_seq: number;
@@ -73,7 +84,7 @@ export function createSqliteMessageChanges(
         if (row.retracted_at != null) throw retracted();
         if (editApplied.get(appId, update.editor, update.cmid) !== undefined) return false;
         recordEdit.run(appId, update.editor, update.cmid, row.pk);
-        edit.run(JSON.stringify(update.message), now, row.pk);
+        edit.run(JSON.stringify(editedBody(JSON.parse(row.body) as WireMessage, update.message)), now, row.pk);
         return true;
       case 'reaction':
         if (row.retracted_at != null) throw retracted();
@@ -107,7 +118,7 @@ export function createSqliteMessageChanges(
       changeSeq = deletedFor ? (deletionOf.get(row.pk, deletedFor) as number) : (row.change_seq ?? 0);
     }
     const after = byId.get(messageId, appId) as MessageRow;
-    return { message: readRows([after])[0] as StoredMessage, changed, changeSeq };
+    return { message: readRows([after], appId)[0] as StoredMessage, changed, changeSeq };
   });
 
   const changesTx = db.transaction((appId: string, conv: string, viewer: string, after: number, limit: number) => {
@@ -116,7 +127,7 @@ export function createSqliteMessageChanges(
     const rows = changesAfter.all({ appId, conv, viewer, after, limit: limit + 1 }) as ChangeRow[];
     const page = rows.slice(0, limit);
     const current = new Map(
-      readRows(page.filter((row) => row.ch_deleted_for === '')).map((message) => [message.id, message]),
+      readRows(page.filter((row) => row.ch_deleted_for === ''), appId).map((message) => [message.id, message]),
     );
     const changes: MessageChange[] = page.map((row) =>
       row.ch_deleted_for === ''
@@ -131,7 +142,7 @@ export function createSqliteMessageChanges(
     async find(appId, messageId, viewer) {
       const row = byId.get(messageId, appId) as MessageRow | undefined;
       if (!row || (viewer !== undefined && deletionOf.get(row.pk, viewer) !== undefined)) return undefined;
-      return { conv: row.conv, message: readRows([row])[0] as StoredMessage };
+      return { conv: row.conv, message: readRows([row], appId)[0] as StoredMessage };
     },
     async change(appId, messageId, update, now) {
       return changeTx.immediate(appId, messageId, update, now);

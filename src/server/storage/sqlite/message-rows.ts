@@ -1,4 +1,4 @@
-import type { ReactionSummary, StoredBody, StoredMessage } from '../../../protocol/index.js';
+import { quoteOf, type MessageQuote, type ReactionSummary, type StoredBody, type StoredMessage } from '../../../protocol/index.js';
 import type { SqliteDatabase } from './driver.js';
 
 /** A `messages` row, with the change number its reads join in (`change_seq`, NULL when never changed). */
@@ -56,8 +56,26 @@ export function createMessageReader(db: SqliteDatabase, usersListed: number) {
   const reactionRows = db.prepare(`
     SELECT message_pk, emoji, uid FROM message_reactions
     WHERE message_pk IN (SELECT value FROM json_each(?)) ORDER BY pk`);
+  // The originals replies quote, by server id (UNIQUE messages.id), in their current state.
+  const originals = db.prepare(`
+    SELECT id, seq, sender, body FROM messages WHERE app_id = ? AND id IN (SELECT value FROM json_each(?))`);
 
-  return function read(rows: readonly MessageRow[]): StoredMessage[] {
+  /** Adds the quote of every reply among `messages` (one statement for all of them). */
+  function withQuotes(appId: string, messages: StoredMessage[]): StoredMessage[] {
+    const wanted = messages.map((m) => ('replyTo' in m.message ? m.message.replyTo : undefined)).filter((id) => id !== undefined);
+    if (wanted.length === 0) return messages;
+    const found = new Map<string, MessageQuote>();
+    for (const row of originals.all(appId, JSON.stringify(wanted)) as { id: string; seq: number; sender: string; body: string }[]) {
+      found.set(row.id, quoteOf({ id: row.id, seq: row.seq, from: row.sender, message: JSON.parse(row.body) as StoredBody }));
+    }
+    for (const message of messages) {
+      const quote = 'replyTo' in message.message && message.message.replyTo !== undefined ? found.get(message.message.replyTo) : undefined;
+      if (quote) message.quote = quote;
+    }
+    return messages;
+  }
+
+  return function read(rows: readonly MessageRow[], appId: string): StoredMessage[] {
     if (rows.length === 0) return [];
     const byMessage = new Map<number, ReactionSummary[]>();
     const rowsRead = reactionRows.all(JSON.stringify(rows.map((row) => row.pk))) as {
@@ -73,6 +91,7 @@ export function createMessageReader(db: SqliteDatabase, usersListed: number) {
       summary.count += 1;
       if (summary.uids.length < usersListed) summary.uids.push(uid);
     }
-    return rows.map((row) => toStored(row, byMessage.get(row.pk)));
+    const messages = rows.map((row) => toStored(row, byMessage.get(row.pk)));
+    return withQuotes(appId, messages);
   };
 }

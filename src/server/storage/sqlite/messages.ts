@@ -1,4 +1,4 @@
-import { REACTION_USERS_LISTED, RtmError, type StoredMessage } from '../../../protocol/index.js';
+import { REACTION_USERS_LISTED, RtmError, quoteOf, type MessageQuote, type StoredMessage } from '../../../protocol/index.js';
 import type { MessageStore, NewMessage, StoreResult } from '../types.js';
 import type { SqliteDatabase } from './driver.js';
 import { createSqliteMessageChanges, type ChangeStatements } from './message-changes.js';
@@ -15,6 +15,7 @@ export { toStored, type MessageRow } from './message-rows.js';
 
 export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
   const byCmid = db.prepare('SELECT * FROM messages WHERE app_id = ? AND sender = ? AND cmid = ?');
+  const originalOf = db.prepare('SELECT * FROM messages WHERE app_id = ? AND id = ?');
   // Served by UNIQUE (app_id, conv, seq): an index seek, not a scan.
   const nextSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM messages WHERE app_id = ? AND conv = ?');
   const insertMessage = db.prepare(`
@@ -71,10 +72,20 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
         );
       }
       return {
-        message: toStored(existing),
+        message: readRows([existing], input.appId)[0]!,
         duplicate: true,
         ack: { peerReceived: existing.ack_peer_received === 1, storedOffline: existing.ack_stored_offline === 1 },
       };
+    }
+    // A reply quotes a message of the same conversation, as it is now.
+    const replyTo = 'replyTo' in input.message ? input.message.replyTo : undefined;
+    let quote: MessageQuote | undefined;
+    if (replyTo !== undefined) {
+      const original = originalOf.get(input.appId, replyTo) as MessageRow | undefined;
+      if (!original || original.conv !== input.conv) {
+        throw new RtmError('INVALID_REPLY', `"replyTo" must name a message of this conversation; "${replyTo}" is not one.`);
+      }
+      quote = quoteOf(toStored(original));
     }
     const { seq } = nextSeq.get(input.appId, input.conv) as { seq: number };
     const inserted = insertMessage.run({
@@ -111,6 +122,7 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
     };
     if (input.to !== undefined) message.to = input.to;
     if (input.channel !== undefined) message.channel = input.channel;
+    if (quote) message.quote = quote;
     return { message, duplicate: false, ack: input.ack };
   });
 
@@ -120,7 +132,7 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
     const changeSeq = lastChangeSeq.get(appId, conv) as number;
     // One extra row tells whether an older page exists.
     const rows = history.all({ appId, conv, viewer, before: beforeSeq ?? Number.MAX_SAFE_INTEGER, limit: limit + 1 }) as MessageRow[];
-    return { messages: readRows(rows.slice(0, limit)), hasMore: rows.length > limit, changeSeq };
+    return { messages: readRows(rows.slice(0, limit), appId), hasMore: rows.length > limit, changeSeq };
   });
 
   // One read transaction: the newest seq and the page come from the same snapshot.
@@ -130,11 +142,11 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
     // seq is gapless (MAX + 1 inside the insert transaction), so newest − afterSeq messages follow.
     if (afterSeq > newest || newest - afterSeq > maxGap) {
       const newestPage = history.all({ appId, conv, viewer, before: Number.MAX_SAFE_INTEGER, limit }) as MessageRow[];
-      return { messages: readRows(newestPage.reverse()), hasMore: false, reset: true, changeSeq };
+      return { messages: readRows(newestPage.reverse(), appId), hasMore: false, reset: true, changeSeq };
     }
     // One extra row tells whether more follow.
     const rows = after.all({ appId, conv, viewer, after: afterSeq, limit: limit + 1 }) as MessageRow[];
-    return { messages: readRows(rows.slice(0, limit)), hasMore: rows.length > limit, reset: false, changeSeq };
+    return { messages: readRows(rows.slice(0, limit), appId), hasMore: rows.length > limit, reset: false, changeSeq };
   });
 
   const deleteOfflineTx = db.transaction((handles: number[]) => {
@@ -156,7 +168,7 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
     async offlineFor(appId, receiver, now) {
       purgeExpiredFor.run(appId, receiver, now);
       const rows = offlineFor.all(appId, receiver, now) as (MessageRow & { handle: number })[];
-      return { handles: rows.map((row) => row.handle), messages: readRows(rows) };
+      return { handles: rows.map((row) => row.handle), messages: readRows(rows, appId) };
     },
     async deleteOffline(handles) {
       if (handles.length > 0) deleteOfflineTx.immediate(handles);

@@ -1,0 +1,74 @@
+import {
+  RtmError,
+  checkClientMessageId,
+  checkMessageId,
+  parseReaction,
+  type StoredMessage,
+  type WireTextMessage,
+} from '../protocol/index.js';
+import { attempt } from './attempt.js';
+import type { ChangeHost } from './changes.js';
+import { createClientMessageId } from './ids.js';
+import { toWireMessage, type ReceivedMessage } from './messages.js';
+
+/**
+ * The requests behind `retractMessage`, `editMessage`, `addReaction`, `removeReaction` and
+ * `deleteMessage` (documented there), loaded with the first of them (changes.ts): in the
+ * script-tag build, the companion file dist/rtm-chat.changes.js. Pushes of changes and catching
+ * up on them need none of this.
+ */
+
+function requireMessageId(messageId: unknown): string {
+  const invalid = checkMessageId(messageId);
+  if (invalid) throw new RtmError('INVALID_ARGUMENT', `messageId must be a server message id, got ${JSON.stringify(messageId)}.`);
+  return messageId as string;
+}
+
+export function retract(host: ChangeHost, messageId: string): Promise<ReceivedMessage> {
+  return attempt(() => {
+    const id = requireMessageId(messageId);
+    return host.request<'message.retract'>((requestId) => ({ t: 'message.retract', id: requestId, messageId: id })).then(
+      (result) => one(host, result.message),
+    );
+  });
+}
+
+export function edit(host: ChangeHost, messageId: string, init: { text: string }, clientMessageId?: string): Promise<ReceivedMessage> {
+  return attempt(() => {
+    const id = requireMessageId(messageId);
+    const message = toWireMessage({ messageType: 'TEXT', text: (init as { text?: unknown })?.text as string }) as WireTextMessage;
+    // One id for every transmission of this edit: a retransmit after a reconnect changes nothing.
+    const cmid = clientMessageId ?? createClientMessageId();
+    const invalid = checkClientMessageId(cmid);
+    if (invalid) throw invalid;
+    return host
+      .request<'message.edit'>((requestId) => ({ t: 'message.edit', id: requestId, messageId: id, cmid, message }))
+      .then((result) => one(host, result.message));
+  });
+}
+
+export function react(host: ChangeHost, messageId: string, emoji: string, add: boolean): Promise<ReceivedMessage> {
+  return attempt(() => {
+    const id = requireMessageId(messageId);
+    const reaction = parseReaction(emoji);
+    const t = add ? 'reaction.add' : 'reaction.remove';
+    return host
+      .request<typeof t>((requestId) => ({ t, id: requestId, messageId: id, emoji: reaction }))
+      .then((result) => one(host, result.message));
+  });
+}
+
+export function remove(host: ChangeHost, messageId: string): Promise<void> {
+  return attempt(() => {
+    const id = requireMessageId(messageId);
+    return host
+      .request<'message.delete'>((requestId) => ({ t: 'message.delete', id: requestId, messageId: id }))
+      .then(() => undefined);
+  });
+}
+
+function one(host: ChangeHost, stored: StoredMessage): ReceivedMessage {
+  const [message] = host.received([stored]);
+  if (!message) throw new RtmError('INVALID_MESSAGE', 'The server sent a message this version cannot read.');
+  return message;
+}

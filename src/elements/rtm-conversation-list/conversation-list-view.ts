@@ -1,0 +1,180 @@
+import { html, nothing } from 'lit/html.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ChatMessage, ConversationKey, ConversationSummary } from '../../store/index.js';
+import { css } from '../internal/css-text.js';
+import { formatMessageTime } from '../internal/format.js';
+import { strings } from '../internal/strings.js';
+
+/**
+ * What `<rtm-conversation-list>` draws: one row per conversation with its name, time, preview and
+ * unread badge. Loaded when an inbox is first shown (a companion file of the script-tag build, a
+ * chunk of the ESM build): pages that embed single conversations never need it.
+ */
+export interface ConversationListHost {
+  readonly conversations: readonly ConversationSummary[];
+  readonly selected: ConversationKey | undefined;
+  select(key: ConversationKey): void;
+}
+
+export const conversationListCss = css`
+    ul {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+    }
+
+    [part~='empty'] {
+      margin: 0;
+      padding: calc(var(--_gap) * 1.5);
+      color: var(--_muted);
+    }
+
+    li {
+      position: relative;
+      display: flex;
+      flex-direction: column;
+      gap: 0.25rem;
+      padding: 0.625rem 0.75rem;
+      border-bottom: 1px solid var(--_border);
+    }
+
+    li:hover {
+      background: color-mix(in srgb, var(--_accent) 6%, transparent);
+    }
+
+    li.current {
+      background: var(--_bg);
+    }
+
+    [part~='conversation'] {
+      flex: 1;
+      min-width: 0;
+      padding: 0;
+      border: none;
+      background: none;
+      color: inherit;
+      font: inherit;
+      text-align: start;
+      cursor: pointer;
+    }
+
+    [part~='conversation']::after {
+      content: '';
+      position: absolute;
+      inset: 0;
+    }
+
+    [part~='conversation']:focus-visible {
+      outline: none;
+    }
+
+    [part~='conversation']:focus-visible::after {
+      outline: 2px solid var(--_focus);
+      outline-offset: -2px;
+    }
+
+    .top,
+    .bottom {
+      display: flex;
+      align-items: center;
+      gap: 0.5rem;
+      min-width: 0;
+    }
+
+    [part~='name'] {
+      display: block;
+      font-weight: 600;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+
+    [part~='time'],
+    [part~='preview'] {
+      color: var(--_muted);
+      font-size: 0.8125em;
+    }
+
+    [part~='preview'] {
+      flex: 1;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+
+    [part~='badge'] {
+      min-width: 1.25rem;
+      padding: 0 0.375rem;
+      border-radius: 999px;
+      background: var(--_accent);
+      color: var(--_on-accent);
+      font-size: 0.75em;
+      font-weight: 700;
+      line-height: 1.25rem;
+      text-align: center;
+    }
+
+    [part~='presence'] {
+      width: 0.5rem;
+      height: 0.5rem;
+      border-radius: 50%;
+      background: var(--_muted);
+    }
+
+    [part~='presence'].online {
+      background: var(--rtm-color-online, #1a7f37);
+    }
+`;
+
+/** The one-line preview of a conversation's latest message. */
+function preview(message: ChatMessage | undefined): string {
+  if (!message) return '';
+  const attachment = message.attachment;
+  const body = attachment
+    ? attachment.kind === 'image'
+      ? strings.previewImage(attachment.fileName)
+      : strings.previewFile(attachment.fileName)
+    : (message.text ?? '');
+  const line = body.replace(/\s+/g, ' ').trim();
+  return message.own ? strings.previewOwn(line) : line;
+}
+
+export function renderConversationList(host: ConversationListHost) {
+  if (host.conversations.length === 0) return html`<p part="empty">${strings.noConversations}</p>`;
+  return html`<ul part="list" role="list">
+    ${repeat(
+      host.conversations,
+      (entry) => entry.key,
+      (entry, index) => {
+        const detailsId = `details-${index}`;
+        const name = entry.kind === 'channel' ? `#${entry.id}` : entry.id;
+        const last = entry.lastMessage;
+        // The button holds only the name, so its accessible name is exactly the peer or channel;
+        // its ::after stretches over the whole row, so the row is the click target.
+        return html`<li part="conversation-row" class=${entry.key === host.selected ? 'current' : ''}>
+          <span class="top">
+            ${entry.kind === 'peer' && entry.online !== undefined
+              ? html`<span part="presence" class=${entry.online ? 'online' : 'offline'} aria-hidden="true"></span>`
+              : nothing}
+            <button
+              part="conversation"
+              type="button"
+              aria-describedby=${detailsId}
+              aria-current=${entry.key === host.selected ? 'true' : 'false'}
+              @click=${() => host.select(entry.key)}
+            >
+              <span part="name">${name}</span>
+            </button>
+            ${last ? html`<time part="time" datetime=${new Date(last.ts).toISOString()}>${formatMessageTime(last.ts)}</time>` : nothing}
+          </span>
+          <span class="bottom" id=${detailsId}>
+            <span part="preview">${preview(last)}</span>
+            ${entry.unread > 0
+              ? html`<span part="badge">${entry.unread}<span class="visually-hidden">${strings.unreadSuffix}</span></span>`
+              : nothing}
+          </span>
+        </li>`;
+      },
+    )}
+  </ul>`;
+}

@@ -1,0 +1,53 @@
+import type { ReceivedMessage, RtmClient, RtmDeletedMessage } from '../../client/index.js';
+import { RtmError } from '../../protocol/index.js';
+import type { ChatMessage } from '../chat-message.js';
+import { targetOf } from '../keys.js';
+import type { SessionContext } from './context.js';
+
+/**
+ * This user's changes to stored messages — retract, edit, toggle a reaction, delete for me —
+ * through the client, with the result shown at once (the acting connection gets no push). Loaded
+ * with the first of them (changes.ts): in the script-tag build, the companion file
+ * dist/rtm-chat.session-actions.js.
+ */
+export class ChangeActions {
+  readonly #session: SessionContext;
+  readonly #apply: (message: ReceivedMessage) => void;
+  readonly #drop: (deleted: RtmDeletedMessage) => void;
+
+  constructor(session: SessionContext, apply: (message: ReceivedMessage) => void, drop: (deleted: RtmDeletedMessage) => void) {
+    this.#session = session;
+    this.#apply = apply;
+    this.#drop = drop;
+  }
+
+  retract(message: ChatMessage): Promise<void> {
+    return this.#act(message, (client, id) => client.retractMessage(id));
+  }
+
+  edit(message: ChatMessage, text: string): Promise<void> {
+    return this.#act(message, (client, id) => client.editMessage(id, { text }));
+  }
+
+  /** Adds this user's reaction with `emoji`, or removes it when they already reacted with it. */
+  toggleReaction(message: ChatMessage, emoji: string): Promise<void> {
+    const mine = message.reactions?.some((r) => r.emoji === emoji && r.mine) ?? false;
+    return this.#act(message, (client, id) => (mine ? client.removeReaction(id, emoji) : client.addReaction(id, emoji)));
+  }
+
+  deleteForMe(message: ChatMessage): Promise<void> {
+    return this.#act(message, async (client, id) => {
+      await client.deleteMessage(id);
+      this.#drop({ ...targetOf(message.conversation)!, messageId: id, seq: message.seq ?? 0 });
+    });
+  }
+
+  async #act(message: ChatMessage, call: (client: RtmClient, messageId: string) => Promise<ReceivedMessage | void>): Promise<void> {
+    const client = this.#session.client;
+    if (!client) throw new RtmError('NOT_LOGGED_IN', 'Call start() first.');
+    if (message.id === undefined) throw new RtmError('INVALID_ARGUMENT', 'The message is not stored yet; wait until it is sent.');
+    const changed = await call(client, message.id);
+    // The acting connection gets the result instead of a push.
+    if (changed) this.#apply(changed);
+  }
+}

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { MAX_EXTRAS, MAX_MENTIONS } from '../../src/protocol/index.js';
+import { fullHistory, startTestServer, text, type TestClient, type TestServer } from './helpers.js';
+
+let counter = 0;
+const cmid = () => `rich${++counter}`;
+
+function send(from: TestClient, to: string, message: Record<string, unknown>) {
+  return from.request({ t: 'peer.send', to, cmid: cmid(), message, offline: true });
+}
+
+describe('replies, mentions, extras and the location and custom types', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  it('a reply carries a quote of its original as it is now: pushed, in history, after an edit and a retraction', async () => {
+    const alice = await server.connect('q-alice');
+    const bob = await server.connect('q-bob');
+    const original = await alice.requestOk({ t: 'peer.send', to: 'q-bob', cmid: cmid(), message: text('lunch at noon?'), offline: true });
+    await bob.next('peer.message');
+    await bob.requestOk({ t: 'peer.send', to: 'q-alice', cmid: cmid(), message: { ...text('yes!'), replyTo: original.messageId }, offline: true });
+    const pushed = await alice.next('peer.message');
+    assert.deepEqual(pushed.message.quote, { id: original.messageId, seq: original.seq, from: 'q-alice', type: 'TEXT', excerpt: 'lunch at noon?' });
+    assert.equal((pushed.message.message as { replyTo?: string }).replyTo, original.messageId);
+
+    await alice.requestOk({ t: 'message.edit', messageId: original.messageId, cmid: cmid(), message: text('lunch at one?') });
+    let [, reply] = await fullHistory(bob, { peer: 'q-alice' });
+    assert.equal(reply!.quote?.excerpt, 'lunch at one?');
+    await alice.requestOk({ t: 'message.retract', messageId: original.messageId });
+    [, reply] = await fullHistory(bob, { peer: 'q-alice' });
+    assert.deepEqual(reply!.quote, { id: original.messageId, seq: original.seq, from: 'q-alice', type: 'RETRACTED', retracted: true });
+  });
+
+  it('refuses a reply to a message of another conversation, or to no message, storing nothing', async () => {
+    const alice = await server.connect('r2-alice');
+    await server.connect('r2-bob');
+    const elsewhere = await alice.requestOk({ t: 'peer.send', to: 'r2-carol', cmid: cmid(), message: text('to carol'), offline: true });
+    for (const replyTo of [elsewhere.messageId, 'no-such-message']) {
+      const reply = await send(alice, 'r2-bob', { ...text('hi'), replyTo });
+      assert.equal(reply.ok ? 'ok' : reply.error.reason, 'INVALID_REPLY');
+    }
+    const malformed = await send(alice, 'r2-bob', { ...text('hi'), replyTo: 'bad id!' });
+    assert.equal(malformed.ok ? 'ok' : malformed.error.reason, 'INVALID_MESSAGE');
+    assert.deepEqual(await fullHistory(alice, { peer: 'r2-bob' }), []);
+  });
+
+  it('an edit keeps the reply and the extras of the message', async () => {
+    const alice = await server.connect('k-alice');
+    const first = await alice.requestOk({ t: 'peer.send', to: 'k-bob', cmid: cmid(), message: text('first'), offline: true });
+    const reply = await alice.requestOk({
+      t: 'peer.send',
+      to: 'k-bob',
+      cmid: cmid(),
+      message: { ...text('second'), replyTo: first.messageId, extras: { priority: 'high' } },
+      offline: true,
+    });
+    const { message } = await alice.requestOk({ t: 'message.edit', messageId: reply.messageId, cmid: cmid(), message: text('second!') });
+    assert.deepEqual(message.message, { type: 'TEXT', text: 'second!', replyTo: first.messageId, extras: { priority: 'high' } });
+  });
+
+  it('stores mentions and extras as sent; refuses too many, bad user ids and bad keys or values', async () => {
+    const alice = await server.connect('m-alice');
+    await alice.requestOk({ t: 'channel.join', channel: 'm-room' });
+    const sent = await alice.requestOk({
+      t: 'channel.send',
+      channel: 'm-room',
+      cmid: cmid(),
+      message: { ...text('@m-bob @all see this'), mentions: ['m-bob', 'm-bob'], mentionAll: true, extras: { ticket: 42, urgent: true, tag: 'ops' } },
+    });
+    const [stored] = await fullHistory(alice, { channel: 'm-room' });
+    assert.equal(stored!.id, sent.messageId);
+    assert.deepEqual(stored!.message, { type: 'TEXT', text: '@m-bob @all see this', mentions: ['m-bob'], mentionAll: true, extras: { ticket: 42, urgent: true, tag: 'ops' } });
+
+    const refused = [
+      { mentions: Array.from({ length: MAX_MENTIONS + 1 }, (_, i) => `u${i}`) },
+      { mentions: ['bad/id'] },
+      { mentions: 'm-bob' },
+      { mentionAll: 'yes' },
+      { extras: Object.fromEntries(Array.from({ length: MAX_EXTRAS + 1 }, (_, i) => [`k${i}`, i])) },
+      { extras: { 'bad key': 1 } },
+      { extras: { nested: { a: 1 } } },
+      { extras: { n: Number.NaN } },
+      { extras: ['a'] },
+    ];
+    for (const fields of refused) {
+      const reply = await alice.request({ t: 'channel.send', channel: 'm-room', cmid: cmid(), message: { ...text('x'), ...fields } });
+      assert.equal(reply.ok ? 'ok' : reply.error.reason, 'INVALID_MESSAGE', JSON.stringify(fields).slice(0, 80));
+    }
+    assert.equal((await fullHistory(alice, { channel: 'm-room' })).length, 1);
+  });
+
+  it('location and custom messages: stored as sent, refused out of range or outside the type-name charset', async () => {
+    const alice = await server.connect('t-alice');
+    const location = { type: 'LOCATION', latitude: 48.8584, longitude: 2.2945, name: 'Eiffel Tower', address: 'Champ de Mars, Paris' };
+    const custom = { type: 'CUSTOM', customType: 'order.shipped', payload: { id: 'A-17', items: [1, 2] }, description: 'Order A-17 shipped' };
+    for (const message of [location, custom]) assert.equal((await send(alice, 't-bob', message)).ok, true);
+    const history = await fullHistory(alice, { peer: 't-bob' });
+    assert.deepEqual(history.map((m) => m.message), [location, custom]);
+
+    const refused: [Record<string, unknown>, string][] = [
+      [{ ...location, latitude: 91 }, 'INVALID_MESSAGE'],
+      [{ ...location, longitude: -180.5 }, 'INVALID_MESSAGE'],
+      [{ ...location, latitude: '48' }, 'INVALID_MESSAGE'],
+      [{ ...location, address: 'x'.repeat(513) }, 'INVALID_MESSAGE'],
+      [{ ...custom, customType: '1order' }, 'INVALID_MESSAGE'],
+      [{ ...custom, customType: 'order shipped' }, 'INVALID_MESSAGE'],
+      [{ type: 'CUSTOM', customType: 'ping' }, 'MESSAGE_EMPTY'],
+      [{ ...custom, payload: 'x'.repeat(33_000) }, 'MESSAGE_TOO_LARGE'],
+      [{ type: 'AUDIO', mediaId: 'A'.repeat(22), size: 10, fileName: 'voice.webm' }, 'INVALID_MESSAGE'],
+      [{ type: 'VIDEO', mediaId: 'A'.repeat(22), size: 10, fileName: 'clip.mp4', durationMs: 0 }, 'INVALID_MESSAGE'],
+    ];
+    for (const [message, reason] of refused) {
+      const reply = await send(alice, 't-bob', message);
+      assert.equal(reply.ok ? 'ok' : reply.error.reason, reason, JSON.stringify(message).slice(0, 80));
+    }
+    assert.equal((await fullHistory(alice, { peer: 't-bob' })).length, 2);
+  });
+});
