@@ -13,6 +13,7 @@ export function companionBridge() {
     [path('node_modules/lit-html/lit-html.js'), path('src/companion-bridge/lit-html.ts')],
     [path('node_modules/lit-html/development/lit-html.js'), path('src/companion-bridge/lit-html.ts')],
     [path('src/client/media/media-message.ts'), path('src/companion-bridge/media-message.ts')],
+    [path('src/elements/internal/context.ts'), path('src/companion-bridge/session-context.ts')],
   ]);
   const bridgeFiles = new Set(bridges.values());
   return {

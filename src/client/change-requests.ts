@@ -9,11 +9,12 @@ import {
 import { attempt } from './attempt.js';
 import type { ChangeHost } from './changes.js';
 import { createClientMessageId } from './ids.js';
-import { toWireMessage, type ReceivedMessage } from './messages.js';
+import { conversationRef, type ConversationTarget } from './conversation-target.js';
+import { toWireMessage, type ReceivedMessage, type RtmMessage, type RtmSendableMessage } from './messages.js';
 
 /**
- * The requests behind `retractMessage`, `editMessage`, `addReaction`, `removeReaction` and
- * `deleteMessage` (documented there), loaded with the first of them (changes.ts): in the
+ * The requests behind `retractMessage`, `editMessage`, `addReaction`, `removeReaction`,
+ * `deleteMessage`, `forwardMessage` and `sendCommand` (documented there), loaded with the first of them (changes.ts): in the
  * script-tag build, the companion file dist/rtm-chat.changes.js. Pushes of changes and catching
  * up on them need none of this.
  */
@@ -71,4 +72,32 @@ function one(host: ChangeHost, stored: StoredMessage): ReceivedMessage {
   const [message] = host.received([stored]);
   if (!message) throw new RtmError('INVALID_MESSAGE', 'The server sent a message this version cannot read.');
   return message;
+}
+
+/** What `forwardMessage` sends: the content of `message` without its reply and mentions (media by id, no upload). */
+export function forwardable(message: RtmMessage): RtmSendableMessage {
+  if (message.messageType === 'RETRACTED') throw new RtmError('INVALID_ARGUMENT', 'A retracted message cannot be forwarded.');
+  const { replyTo: _reply, mentions: _mentions, mentionAll: _all, ...content } = message;
+  return content;
+}
+
+/** Sends the content of `message` to `target` (see `forwardMessage`). */
+export function forward(
+  _host: ChangeHost,
+  message: RtmMessage,
+  target: ConversationTarget,
+  send: (content: RtmSendableMessage, target: ConversationTarget) => Promise<{ messageId: string; seq: number; serverReceivedTs: number }>,
+): Promise<{ messageId: string; seq: number; serverReceivedTs: number }> {
+  return attempt(() => {
+    conversationRef(target, 'forwardMessage');
+    return send(forwardable(message), target);
+  });
+}
+
+/** Sends a transparent command (see `sendCommand`): never retried, so never delivered twice. */
+export function command(host: ChangeHost, target: ConversationTarget, payload: string): Promise<void> {
+  return attempt(() => {
+    const ref = conversationRef(target, 'sendCommand');
+    return host.request<'command'>((id) => ({ t: 'command', id, payload, ...ref }), { now: true }).then(() => undefined);
+  });
 }

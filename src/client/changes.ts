@@ -57,7 +57,12 @@ export type ChangeEvents = {
   ReactionChanged: (message: ReceivedMessage, change: RtmReactionChange) => void;
   /** This user deleted a message for themself on another tab or device. */
   MessageDeleted: (deleted: RtmDeletedMessage) => void;
+  /** A command from another user (`sendCommand`): never stored, never shown. */
+  CommandReceived: (command: RtmCommand) => void;
 };
+
+/** A transparent command (event `CommandReceived`): `peerId` is the sender for a peer command. */
+export type RtmCommand = ConversationTarget & { from: string; payload: string };
 
 /** What {@link MessageChangeRequests} needs of the client. */
 export interface ChangeHost {
@@ -84,7 +89,7 @@ export class MessageChangeRequests {
   }
 
   /** Runs one of the action requests of change-requests.ts (loading it first). */
-  call<K extends 'retract' | 'edit' | 'react' | 'remove'>(
+  call<K extends 'retract' | 'edit' | 'react' | 'remove' | 'forward' | 'command'>(
     name: K,
     ...args: ChangeRequestsModule[K] extends (host: ChangeHost, ...rest: infer A) => unknown ? A : never
   ): ReturnType<ChangeRequestsModule[K]> {

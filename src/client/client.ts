@@ -21,7 +21,7 @@ import type { RtmClientEvents } from './events.js';
 import { checkLimit, checkSeq, receivedMessages, type HistoryPage, type HistoryQuery } from './history.js';
 import { createClientMessageId } from './ids.js';
 import { createLogger, type LogFilter, type Logger } from './log.js';
-import { createMessage, fullCheckFor, toWireMessage, type ReceivedMessage, type RtmMessageInit, type RtmSendableMessage } from './messages.js';
+import { createMessage, fullCheckFor, toWireMessage, type ReceivedMessage, type RtmMessage, type RtmMessageInit, type RtmSendableMessage } from './messages.js';
 import { MediaClient, type MediaMessageParams, type MediaTransferHandler, type MediaUploadHandler } from './media/media-client.js';
 import { rememberThumbnail, unreadThumbnail, type RtmMediaMessage } from './media/media-message.js';
 import { Outbox, type RequestOptions } from './outbox.js';
@@ -461,6 +461,41 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    */
   deleteMessage(messageId: string): Promise<void> {
     return this.#changes.call('remove', messageId);
+  }
+
+  /**
+   * Our addition (seed 003): sends `message` — one received or sent — to another peer or a joined
+   * channel as a new message of this user: its content without its reply and mentions; media by
+   * media id, never uploaded again (within the 7 days a media object lives). Resolves like a send;
+   * NOT_JOINED for a channel this client has not joined, INVALID_ARGUMENT for a retracted message.
+   *
+   * @example
+   * await client.forwardMessage(received.message, { channelId: 'team' });
+   */
+  forwardMessage(
+    message: RtmMessage,
+    target: ConversationTarget,
+    options: { clientMessageId?: string } = {},
+  ): Promise<{ messageId: string; seq: number; serverReceivedTs: number }> {
+    return this.#changes.call('forward', message, target, (content, to) =>
+      to.peerId !== undefined
+        ? this.sendMessageToPeer(content, to.peerId, { ...options, enableOfflineMessaging: true })
+        : this.createChannel(to.channelId!).sendMessage(content, options),
+    );
+  }
+
+  /**
+   * Our addition (seed 003's transparent messages): sends `payload` (text, up to 32 KB; stringify
+   * JSON yourself) to whoever of the conversation is connected now, as `CommandReceived`. Never
+   * stored, never shown, not delivered to this user's other tabs and devices; not retried (a late
+   * command means nothing). Rejects with MESSAGE_WEBSOCKET_DISCONNECTED while the connection is
+   * down, NOT_JOINED for a channel not joined, TOO_OFTEN past the send rate.
+   *
+   * @example
+   * await client.sendCommand({ peerId: 'bob' }, JSON.stringify({ op: 'call.ring' }));
+   */
+  sendCommand(target: ConversationTarget, payload: string): Promise<void> {
+    return this.#changes.call('command', target, payload);
   }
 
   /**

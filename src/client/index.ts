@@ -40,6 +40,7 @@ export type {
   ChangeEvents,
   ChangesQuery,
   RtmChangesPage,
+  RtmCommand,
   RtmDeletedMessage,
   RtmMessageChange,
   RtmReactionChange,

@@ -46,6 +46,13 @@ export function routeFrame(frame: ServerFrame, host: PushHost): void {
       else host.emit(change.kind === 'retracted' ? 'MessageRetracted' : 'MessageEdited', message);
       break;
     }
+    case 'command':
+      // A command is for the other side, never for this user's own tabs and devices.
+      if (frame.from !== host.uid()) {
+        const where = frame.channel !== undefined ? { channelId: frame.channel } : { peerId: frame.from };
+        host.emit('CommandReceived', { ...where, from: frame.from, payload: frame.payload });
+      }
+      break;
     case 'message.deleted': {
       const where = frame.channel !== undefined ? { channelId: frame.channel } : { peerId: frame.peer as string };
       host.emit('MessageDeleted', { ...where, messageId: frame.messageId, seq: frame.seq });

@@ -4,8 +4,9 @@
  */
 import * as litHtml from 'lit/html.js';
 import * as mediaMessage from '../client/media/media-message.js';
+import * as sessionContext from '../elements/internal/context.js';
 import * as errors from '../protocol/errors.js';
 import { CORE_KEY, type CompanionCore } from './core.js';
 
-const core: CompanionCore = { errors, litHtml, mediaMessage };
+const core: CompanionCore = { errors, litHtml, mediaMessage, sessionContext };
 (globalThis as { [CORE_KEY]?: CompanionCore })[CORE_KEY] = core;

@@ -1,8 +1,8 @@
 import { RtmError, type ErrorBody } from './errors.js';
 import { checkChannelName, checkClientMessageId, checkUserId } from './ids.js';
-import { MAX_HISTORY_PAGE, MAX_PRESENCE_QUERY } from './limits.js';
+import { MAX_HISTORY_PAGE, MAX_MESSAGE_BYTES, MAX_PRESENCE_QUERY } from './limits.js';
 import { checkMessageId, parseReaction, type MessageChange } from './changes.js';
-import type { StoredMessage, WireMessage, WireTextMessage } from './messages.js';
+import { describeTextProblem, utf8ByteLength, type StoredMessage, type WireMessage, type WireTextMessage } from './messages.js';
 import { parseWireMessage } from './wire-message.js';
 
 /**
@@ -171,7 +171,14 @@ export interface MessageDeleteFrame {
  */
 export type ChangesFrame = { t: 'changes'; id: number; afterChangeSeq: number; limit: number } & ConversationRef;
 
+/**
+ * A transparent command (seed 003): an app's signal to the other side of a conversation, relayed
+ * to whoever is connected now and never stored or shown — not even on the sender's other devices.
+ */
+export type CommandFrame = { t: 'command'; id: number; payload: string } & ConversationRef;
+
 export type ClientFrame =
+  | CommandFrame
   | MessageRetractFrame
   | MessageEditFrame
   | ReactionFrame
@@ -226,6 +233,7 @@ export interface ReplyResults {
   'reaction.add': { message: StoredMessage };
   'reaction.remove': { message: StoredMessage };
   'message.delete': { changeSeq: number };
+  command: Record<string, never>;
   conversations: { conversations: ConversationState[]; totalUnread: number };
   read: ReadState;
   'channel.receipts': { channel: string; members: MemberReadState[] };
@@ -388,7 +396,11 @@ export interface MessageChangedFrame {
 /** The caller deleted a message for themself on another connection: drop it. */
 export type MessageDeletedFrame = { t: 'message.deleted'; messageId: string; seq: number; changeSeq: number } & ConversationRef;
 
+/** A command from `from` (see CommandFrame); `peer` is the sender for peer commands. */
+export type CommandPushFrame = { t: 'command'; from: string; payload: string } & ConversationRef;
+
 export type ServerFrame =
+  | CommandPushFrame
   | MessageChangedFrame
   | MessageDeletedFrame
   | OfflineBatchFrame
@@ -548,6 +560,8 @@ function parseKnownFrame(frame: Record<string, unknown>, id: number): ClientFram
     case 'reaction.add':
     case 'reaction.remove':
       return { t: frame.t, id, messageId: requireMessageId(frame), emoji: parseReaction(frame.emoji) };
+    case 'command':
+      return { t: 'command', id, payload: parseCommandPayload(frame.payload), ...parseConversationRef(frame, 'A command') };
     case 'changes':
       return {
         t: 'changes',
@@ -562,6 +576,17 @@ function parseKnownFrame(frame: Record<string, unknown>, id: number): ClientFram
     default:
       throw new RtmError('UNKNOWN_FRAME', `Unknown frame type ${JSON.stringify(frame.t)}.`);
   }
+}
+
+/** A command's payload: text of 1 … MAX_MESSAGE_BYTES UTF-8 bytes (an app's own JSON, usually). */
+function parseCommandPayload(value: unknown): string {
+  if (typeof value !== 'string') throw field('INVALID_FIELD', '"payload" must be a string (stringify JSON yourself).');
+  if (value.length === 0) throw new RtmError('MESSAGE_EMPTY', 'A command needs a non-empty "payload".');
+  const problem = describeTextProblem(value);
+  if (problem) throw new RtmError('INVALID_MESSAGE', `The "payload" ${problem}.`);
+  const size = utf8ByteLength(value);
+  if (size > MAX_MESSAGE_BYTES) throw new RtmError('MESSAGE_TOO_LARGE', `A command payload is at most ${MAX_MESSAGE_BYTES} bytes; this one is ${size}.`);
+  return value;
 }
 
 function requireMessageId(frame: Record<string, unknown>): string {

@@ -169,6 +169,12 @@ export interface ChatSession {
   toggleReaction(message: ChatMessage, emoji: string): Promise<void>;
   /** Deletes a stored message for this user only, on every device (the others keep it). Rejects with the RtmError. */
   deleteForMe(message: ChatMessage): Promise<void>;
+  /**
+   * Forwards a stored message to another conversation (a channel must be joined): its content as a
+   * new message of this user, media by id without uploading again. Resolves with the new message
+   * once stored (it shows in `to` then); rejects with the RtmError.
+   */
+  forward(message: ChatMessage, to: ConversationKey): Promise<ChatMessage>;
   /** Why `text` cannot be sent to `key` (MESSAGE_EMPTY, MESSAGE_TOO_LARGE, INVALID_USER_ID, …), or undefined. */
   validateDraft(key: ConversationKey, text: string): RtmError | undefined;
   /**

@@ -191,6 +191,10 @@ class Session implements ChatSession {
     return this.#changes.actions().then((actions) => actions.deleteForMe(message));
   }
 
+  forward(message: ChatMessage, to: ConversationKey): Promise<ChatMessage> {
+    return this.#changes.actions().then((actions) => actions.forward(message, to));
+  }
+
   // ---- files ----------------------------------------------------------------------------------
 
   validateFiles(key: ConversationKey, files: readonly File[]): (RtmError | undefined)[] {

@@ -43,3 +43,49 @@ describe('RtmClient locations, custom messages, replies, mentions and extras', (
     expect(reply.reason).to.equal('INVALID_REPLY');
   });
 });
+
+describe('RtmClient forwardMessage and sendCommand', () => {
+  afterEach(logoutAll);
+
+  it('forwards a received file by its media id to another peer and a joined channel; a channel not joined is NOT_JOINED', async () => {
+    const [aliceId, bobId, carolId] = [uniqueId('alice'), uniqueId('bob'), uniqueId('carol')];
+    const alice = await loggedInClient(aliceId);
+    const bob = await loggedInClient(bobId);
+    const carol = await loggedInClient(carolId);
+    const atBob = record(bob, 'MessageFromPeer');
+    const atCarol = record(carol, 'MessageFromPeer');
+    const file = await alice.createMediaMessageByUploading(new Blob(['quarterly numbers']), { messageType: 'FILE', fileName: 'q3.txt' });
+    await alice.sendMessageToPeer(file, bobId);
+    await waitFor(() => atBob.length === 1, 'bob to get the file');
+    const tap = socketTap();
+    const bobAgain = await loggedInClient(bobId, { WebSocket: tap.WebSocket });
+    await bobAgain.forwardMessage(atBob[0]![0], { peerId: carolId });
+    await waitFor(() => atCarol.length === 1, 'carol to get it');
+    const forwarded = atCarol[0]![0] as { messageType: string; mediaId: string; fileName: string };
+    expect([forwarded.messageType, forwarded.mediaId, forwarded.fileName]).to.deep.equal(['FILE', file.mediaId, 'q3.txt']);
+    expect(sentOfType(tap, 'peer.send')[0]!.message).to.include({ type: 'FILE', mediaId: file.mediaId });
+
+    const notJoined = await rejectionOf(bobAgain.forwardMessage(atBob[0]![0], { channelId: uniqueId('room') }));
+    expect(notJoined.reason).to.equal('NOT_JOINED');
+    const room = bobAgain.createChannel(uniqueId('room'));
+    await room.join();
+    const ack = await bobAgain.forwardMessage({ messageType: 'TEXT', text: 'fyi', replyTo: 'x' } as never, { channelId: room.channelId });
+    const { messages } = await bobAgain.getHistory({ channelId: room.channelId });
+    expect(messages.map((m) => [m.messageId, m.message])).to.deep.equal([[ack.messageId, { messageType: 'TEXT', text: 'fyi' }]]);
+  });
+
+  it('sendCommand reaches the other side as CommandReceived, not this user’s other clients, and is never in history', async () => {
+    const [aliceId, bobId] = [uniqueId('alice'), uniqueId('bob')];
+    const alice = await loggedInClient(aliceId);
+    const aliceOther = await loggedInClient(aliceId);
+    const bob = await loggedInClient(bobId);
+    const atBob = record(bob, 'CommandReceived');
+    const atAlice = record(aliceOther, 'CommandReceived');
+    await alice.sendCommand({ peerId: bobId }, JSON.stringify({ op: 'call.ring' }));
+    await waitFor(() => atBob.length === 1, 'bob to get the command');
+    expect(atBob[0]![0]).to.deep.equal({ peerId: aliceId, from: aliceId, payload: '{"op":"call.ring"}' });
+    expect(atAlice).to.deep.equal([]);
+    expect((await bob.getHistory({ peerId: aliceId })).messages).to.deep.equal([]);
+    expect((await rejectionOf(alice.sendCommand({ peerId: bobId }, ''))).reason).to.equal('MESSAGE_EMPTY');
+  });
+});

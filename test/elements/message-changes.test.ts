@@ -83,7 +83,7 @@ describe('<rtm-message-list> messages that change', () => {
     const menu = await waitFor(() => el.shadowRoot!.querySelector('[role="menu"]'), 'the menu');
     expect(button.getAttribute('aria-expanded')).to.equal('true');
     const items = [...menu.querySelectorAll('[role="menuitem"]')].map((item) => item.textContent);
-    expect(items).to.deep.equal(['Reply', 'React', 'Edit', 'Retract', 'Delete for me', 'Copy text']);
+    expect(items).to.deep.equal(['Reply', 'React', 'Edit', 'Retract', 'Forward', 'Delete for me', 'Copy text']);
     expect(deepActive()?.textContent).to.equal('Reply');
     await sendKeys({ press: 'ArrowDown' });
     expect(deepActive()?.textContent).to.equal('React');
@@ -100,7 +100,7 @@ describe('<rtm-message-list> messages that change', () => {
     // Someone else's message: no Edit, no Retract.
     rows(el)[0]!.querySelector<HTMLButtonElement>('[part~="actions-button"]')!.click();
     const other = await waitFor(() => el.shadowRoot!.querySelector('[role="menu"]'), 'the other menu');
-    expect([...other.querySelectorAll('[role="menuitem"]')].map((item) => item.textContent)).to.deep.equal(['Reply', 'React', 'Delete for me', 'Copy text']);
+    expect([...other.querySelectorAll('[role="menuitem"]')].map((item) => item.textContent)).to.deep.equal(['Reply', 'React', 'Forward', 'Delete for me', 'Copy text']);
   });
 
   it('reacts from the picker (a common emoji or one typed), retracts and deletes through rtm-message-action', async () => {
@@ -195,7 +195,8 @@ describe('<rtm-channel> messages that change, against the server', () => {
 
     choose(await menuOf(alice!, 0), 'Retract');
     await waitFor(() => bubbles(bob!)[0] === `${aliceId} retracted a message`, 'bob to see the retraction');
-    expect(bubbles(alice!)[0]).to.equal('You retracted a message');
+    // (The server pushes to bob before it answers alice.)
+    await waitFor(() => bubbles(alice!)[0] === 'You retracted a message', 'alice to see her retraction');
 
     choose(await menuOf(bob!, 0), 'React');
     const picker = await waitFor(() => deepQuery(bob!, '[part~="emoji-picker"]'), 'the picker');
@@ -244,5 +245,43 @@ describe('<rtm-message-list> replies, mentions and other message types', () => {
     expect(poll!.querySelector('[part~="bubble"]')!.textContent!.trim()).to.equal('Poll: Pizza?');
     expect(unknown!.querySelector('[part~="unsupported"]')!.textContent).to.equal('Unsupported message');
     await expect(el).to.be.accessible();
+  });
+});
+
+describe('<rtm-channel> forwarding', () => {
+  it('Forward lists the user’s other conversations and sends the message there', async () => {
+    const [aliceId, bobId, carolId] = [uniqueId('alice'), uniqueId('bob'), uniqueId('carol')];
+    const [aliceToken, bobToken, carolToken] = await Promise.all([devToken(aliceId), devToken(bobId), devToken(carolId)]);
+    const wrapper = await fixture<HTMLDivElement>(html`<div>
+      <rtm-chat id="a" server=${serverUrl()} app-id=${appId()} user-id=${aliceId} token=${aliceToken}><rtm-channel peer=${bobId}></rtm-channel></rtm-chat>
+      <rtm-chat id="b" server=${serverUrl()} app-id=${appId()} user-id=${bobId} token=${bobToken}></rtm-chat>
+      <rtm-chat id="c" server=${serverUrl()} app-id=${appId()} user-id=${carolId} token=${carolToken}></rtm-chat>
+    </div>`);
+    const [alice, bob, carol] = ['#a', '#b', '#c'].map((id) => wrapper.querySelector<RtmChatElement>(id)!.session!);
+    for (const s of [alice!, bob!, carol!]) await waitFor(() => s.$connection.get().state === 'CONNECTED', 'all to connect');
+    // Alice has a conversation with carol too, so carol is a place to forward to.
+    await carol!.send(carol!.conversationKey('peer', aliceId), 'hi alice');
+    await bob!.send(bob!.conversationKey('peer', aliceId), 'the plan is ready');
+    const view = wrapper.querySelector<HTMLElement>('#a rtm-channel')!;
+    await waitFor(() => deepQueryAll(view, '[part~="actions-button"]').length === 1, 'bob’s message in alice’s view');
+    await waitFor(() => alice!.$conversations.get().some((c) => c.id === carolId), 'carol in alice’s list');
+
+    deepQueryAll<HTMLButtonElement>(view, '[part~="actions-button"]')[0]!.click();
+    const menu = await waitFor(() => deepQuery(view, '[role="menu"]'), 'the menu');
+    [...menu.querySelectorAll<HTMLElement>('[role="menuitem"]')].find((i) => i.textContent === 'Forward')!.click();
+    const targets = await waitFor(() => deepQuery(view, '[role="menu"][aria-label="Forward to"]'), 'the targets');
+    const items = [...targets.querySelectorAll<HTMLElement>('[role="menuitem"]')];
+    expect(items.map((i) => i.textContent!.trim())).to.deep.equal([carolId]);
+    items[0]!.click();
+
+    const $carol = carol!.messagesOf(carol!.conversationKey('peer', aliceId));
+    const stop = $carol.listen(() => {});
+    try {
+      await waitFor(() => $carol.get().some((m) => m.text === 'the plan is ready' && m.from === aliceId), 'carol to get the forward');
+      const $aliceToCarol = alice!.messagesOf(alice!.conversationKey('peer', carolId));
+      expect($aliceToCarol.get().some((m) => m.text === 'the plan is ready' && m.own)).to.equal(true);
+    } finally {
+      stop();
+    }
   });
 });

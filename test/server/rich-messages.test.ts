@@ -120,3 +120,36 @@ describe('replies, mentions, extras and the location and custom types', () => {
     assert.equal((await fullHistory(alice, { peer: 't-bob' })).length, 2);
   });
 });
+
+describe('transparent commands', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  it('reach the peer’s connections and the channel’s other members, never the sender’s other devices, and are never stored', async () => {
+    const alice = await server.connect('c-alice');
+    const alicePhone = await server.connect('c-alice');
+    const bob = await server.connect('c-bob');
+    const bobTab = await server.connect('c-bob');
+    await alice.requestOk({ t: 'command', peer: 'c-bob', payload: '{"op":"ring"}' });
+    for (const c of [bob, bobTab]) assert.deepEqual(await c.next('command'), { t: 'command', from: 'c-alice', peer: 'c-alice', payload: '{"op":"ring"}' });
+    await alicePhone.expectNone('command', 100);
+    assert.deepEqual(await fullHistory(bob, { peer: 'c-alice' }), []);
+    assert.deepEqual((await bob.requestOk({ t: 'conversations' })).conversations, []);
+
+    for (const c of [alice, bob]) await c.requestOk({ t: 'channel.join', channel: 'c-room' });
+    await alice.requestOk({ t: 'command', channel: 'c-room', payload: 'refresh' });
+    assert.deepEqual(await bob.next('command'), { t: 'command', from: 'c-alice', channel: 'c-room', payload: 'refresh' });
+    await alice.expectNone('command', 100);
+    assert.deepEqual(await fullHistory(bob, { channel: 'c-room' }), []);
+
+    const eve = await server.connect('c-eve');
+    assert.equal((await eve.requestError({ t: 'command', channel: 'c-room', payload: 'x' })).reason, 'NOT_JOINED');
+    assert.equal((await alice.requestError({ t: 'command', peer: 'c-bob', payload: '' })).reason, 'MESSAGE_EMPTY');
+    assert.equal((await alice.requestError({ t: 'command', peer: 'c-bob', payload: { op: 1 } })).reason, 'INVALID_FIELD');
+    // 16,385 two-byte characters: 32,770 UTF-8 bytes, over the 32,768 a command may carry.
+    assert.equal((await alice.requestError({ t: 'command', peer: 'c-bob', payload: 'é'.repeat(16 * 1024 + 1) })).reason, 'MESSAGE_TOO_LARGE');
+  });
+});

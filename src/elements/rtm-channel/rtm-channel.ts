@@ -286,7 +286,9 @@ export class RtmChannelElement extends LitElement {
           ? session.edit(message, action.text)
           : action.kind === 'retract'
             ? session.retract(message)
-            : session.deleteForMe(message);
+            : action.kind === 'forward'
+              ? session.forward(message, action.to)
+              : session.deleteForMe(message);
     done.catch((error: unknown) => {
       this.reportError(error, message.conversation);
       this.composer?.showError(error instanceof Error ? error.message : String(error));

@@ -5,6 +5,8 @@
 export const actionStrings = {
   reply: 'Reply',
   react: 'React',
+  forward: 'Forward',
+  forwardTo: 'Forward to',
   edit: 'Edit',
   retract: 'Retract',
   deleteForMe: 'Delete for me',

@@ -1,6 +1,8 @@
 import { html, render } from 'lit/html.js';
 import { RETRACT_WINDOW_MS, parseReaction } from '../../protocol/index.js';
-import type { ChatMessage } from '../../store/index.js';
+import { ContextEvent } from '@lit/context';
+import type { ChatMessage, ChatSession } from '../../store/index.js';
+import { sessionContext } from '../internal/context.js';
 import { css } from '../internal/css-text.js';
 import { strings } from '../internal/strings.js';
 import { actionStrings } from './message-actions.strings.js';
@@ -141,6 +143,7 @@ export function openMessageActions(request: ActionsRequest): void {
   if (stored && message.own && message.text !== undefined) items.push({ label: actionStrings.edit, run: () => showEditor() });
   // The server decides with its clock; this only hides what is clearly too late.
   if (stored && message.own && Date.now() - message.ts < RETRACT_WINDOW_MS) items.push({ label: actionStrings.retract, run: () => choose({ kind: 'retract' }) });
+  if (stored) items.push({ label: actionStrings.forward, run: () => showTargets() });
   if (message.id !== undefined) items.push({ label: actionStrings.deleteForMe, run: () => choose({ kind: 'delete' }) });
   if (message.text !== undefined) {
     items.push({ label: actionStrings.copyText, run: () => (close(true), void navigator.clipboard?.writeText(message.text ?? '')) });
@@ -192,6 +195,21 @@ export function openMessageActions(request: ActionsRequest): void {
       <input part="emoji-input" aria-label=${actionStrings.otherEmoji} placeholder=${actionStrings.otherEmoji} @keydown=${typed} @input=${(e: Event) => (e.target as HTMLInputElement).setCustomValidity('')} />
     </div>`);
     layer.querySelector<HTMLElement>('[part~="emoji-button"]')?.focus();
+  }
+
+  /** The conversations to forward to: this user's others, from the session of the enclosing `<rtm-chat>`. */
+  function showTargets(): void {
+    let session: ChatSession | undefined;
+    anchor.dispatchEvent(new ContextEvent(sessionContext, anchor, (value: ChatSession | undefined) => (session = value)));
+    const targets = (session?.$conversations.get() ?? []).filter((entry) => entry.key !== message.conversation);
+    draw(html`<div part="actions-menu" role="menu" aria-label=${actionStrings.forwardTo} style=${position} @keydown=${keys('[role="menuitem"]')}>
+      ${targets.map(
+        (entry) => html`<button part="actions-item" role="menuitem" type="button" tabindex="-1" @click=${() => choose({ kind: 'forward', to: entry.key })}>
+          ${entry.kind === 'channel' ? `#${entry.id}` : entry.id}
+        </button>`,
+      )}
+    </div>`);
+    layer.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
   }
 
   function showEditor(): void {

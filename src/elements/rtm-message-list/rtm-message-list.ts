@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { MessageQuote } from '../../protocol/index.js';
-import type { ChatMessage } from '../../store/index.js';
+import type { ChatMessage, ConversationKey } from '../../store/index.js';
 import { formatMessageTime } from '../internal/format.js';
 import { strings } from '../internal/strings.js';
 import { messageListStyles } from './rtm-message-list.styles.js';
@@ -24,7 +24,8 @@ export type MessageAction =
   | { kind: 'react'; emoji: string }
   | { kind: 'edit'; text: string }
   | { kind: 'retract' }
-  | { kind: 'delete' };
+  | { kind: 'delete' }
+  | { kind: 'forward'; to: ConversationKey };
 
 /** Fired (not composed) when the reader picks an action for a stored message. */
 export class RtmMessageActionEvent extends Event {

@@ -37,6 +37,7 @@ const SENDS: ReadonlySet<ClientFrameType> = new Set<ClientFrameType>([
   'reaction.add',
   'reaction.remove',
   'message.delete',
+  'command',
 ]);
 
 /**

@@ -1,7 +1,8 @@
-import type { ReceivedMessage, RtmClient, RtmDeletedMessage } from '../../client/index.js';
+import { createClientMessageId, type ReceivedMessage, type RtmClient, type RtmDeletedMessage } from '../../client/index.js';
+import { forwardable } from '../../client/change-requests.js';
 import { RtmError } from '../../protocol/index.js';
-import type { ChatMessage } from '../chat-message.js';
-import { targetOf } from '../keys.js';
+import { storedChatMessage, type ChatMessage } from '../chat-message.js';
+import { targetOf, type ConversationKey } from '../keys.js';
 import type { SessionContext } from './context.js';
 
 /**
@@ -49,5 +50,22 @@ export class ChangeActions {
     const changed = await call(client, message.id);
     // The acting connection gets the result instead of a push.
     if (changed) this.#apply(changed);
+  }
+
+  /** Sends the message's content to `to` as this user's (a channel this session has not joined: NOT_JOINED); shown there once stored. */
+  async forward(message: ChatMessage, to: ConversationKey): Promise<ChatMessage> {
+    const session = this.#session;
+    const client = session.client;
+    const target = targetOf(to);
+    if (!client) throw new RtmError('NOT_LOGGED_IN', 'Call start() first.');
+    if (!target) throw new RtmError('INVALID_ARGUMENT', `${JSON.stringify(to)} is not a conversation.`);
+    const clientMessageId = createClientMessageId();
+    const ack = await client.forwardMessage(message.message, target, { clientMessageId });
+    const content = forwardable(message.message);
+    const chat = storedChatMessage(to, content, { ...ack, from: session.userId, clientMessageId }, session.userId);
+    const conversation = session.conversation(to);
+    conversation.upsert(chat);
+    session.list.touch(conversation, [chat]);
+    return chat;
   }
 }

@@ -1,5 +1,5 @@
 import { createClientMessageId, type RtmMessage } from '../../client/index.js';
-import { QUOTE_EXCERPT_LENGTH, RtmError, parseBasicWireMessage, type MessageQuote } from '../../protocol/index.js';
+import { RtmError, parseBasicWireMessage } from '../../protocol/index.js';
 import { textOf, withoutError, type ChatMessage } from '../chat-message.js';
 import type { SendOptions } from '../chat-session.js';
 import { asRtmError } from '../errors.js';
@@ -48,7 +48,11 @@ export class Sending {
     };
     const session = this.#session;
     const chat: ChatMessage = {
-      ...(replyTo?.id !== undefined && { quote: localQuote(replyTo) }),
+      // What the reply quotes (history brings the server's quote later); a retracted
+      // message offers no Reply. The view cuts the excerpt to one line.
+      ...(replyTo?.id !== undefined && {
+        quote: { id: replyTo.id, seq: replyTo.seq ?? 0, from: replyTo.from, type: replyTo.message.messageType, excerpt: replyTo.text ?? replyTo.attachment?.fileName },
+      }),
       localId: createClientMessageId(),
       conversation: key,
       from: session.userId,
@@ -170,17 +174,4 @@ export class Sending {
     session.list.touch(conversation, [settled]);
     return settled;
   }
-}
-
-/** What a reply shows of the message it quotes until the server's copy (with its quote) arrives. */
-function localQuote(original: ChatMessage): MessageQuote {
-  const excerpt = original.text ?? original.attachment?.fileName;
-  return {
-    id: original.id!,
-    seq: original.seq ?? 0,
-    from: original.from,
-    type: original.message.messageType,
-    ...(excerpt && { excerpt: [...excerpt].slice(0, QUOTE_EXCERPT_LENGTH).join('') }),
-    ...(original.retractedAt !== undefined && { retracted: true as const }),
-  };
 }

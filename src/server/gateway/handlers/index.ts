@@ -1,3 +1,4 @@
+import { command } from './command.js';
 import { changes, messageDelete, messageEdit, messageRetract, reaction } from './changes.js';
 import { channelJoin, channelLeave, channelMembers, channelSend } from './channel.js';
 import { history, sync } from './history.js';
@@ -31,6 +32,7 @@ export const handlers: FrameHandlers = {
   read,
   'channel.receipts': channelReceipts,
   typing,
+  command,
   'presence.query': presenceQuery,
   'presence.subscribe': presenceSubscribe,
   'presence.unsubscribe': presenceSubscribe,
