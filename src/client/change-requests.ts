@@ -3,10 +3,12 @@ import {
   checkClientMessageId,
   checkMessageId,
   parseReaction,
+  type MessageType,
   type StoredMessage,
   type WireTextMessage,
 } from '../protocol/index.js';
 import { attempt } from './attempt.js';
+import { checkLimit } from './history.js';
 import type { ChangeHost } from './changes.js';
 import { createClientMessageId } from './ids.js';
 import { conversationRef, type ConversationTarget } from './conversation-target.js';
@@ -14,7 +16,7 @@ import { toWireMessage, type ReceivedMessage, type RtmMessage, type RtmSendableM
 
 /**
  * The requests behind `retractMessage`, `editMessage`, `addReaction`, `removeReaction`,
- * `deleteMessage`, `forwardMessage` and `sendCommand` (documented there), loaded with the first of them (changes.ts): in the
+ * `deleteMessage`, `forwardMessage`, `sendCommand` and `searchMessages` (documented there), loaded with the first of them (changes.ts): in the
  * script-tag build, the companion file dist/rtm-chat.changes.js. Pushes of changes and catching
  * up on them need none of this.
  */
@@ -99,5 +101,45 @@ export function command(host: ChangeHost, target: ConversationTarget, payload: s
   return attempt(() => {
     const ref = conversationRef(target, 'sendCommand');
     return host.request<'command'>((id) => ({ t: 'command', id, payload, ...ref }), { now: true }).then(() => undefined);
+  });
+}
+
+/** Options of `searchMessages`: one conversation (or all of this user's), types, a time range, paging. */
+export type SearchQuery = Partial<ConversationTarget> & {
+  query: string;
+  types?: MessageType[];
+  /** ms since the epoch: only messages at or after it. */
+  after?: number;
+  /** ms since the epoch: only messages before it. */
+  before?: number;
+  /** `cursor` of the previous page, for older results. */
+  cursor?: number;
+  limit?: number;
+};
+
+/** One result of `searchMessages`. */
+export interface RtmSearchHit {
+  message: ReceivedMessage;
+  /** The text that matched: the message's text, file name and caption, place, or description. */
+  text: string;
+  /** `[start, end)` ranges of the query's words in `text`, to highlight. */
+  highlights: [number, number][];
+}
+
+/** Searches messages on the server (see `searchMessages`). */
+export function search(
+  host: ChangeHost,
+  query: SearchQuery,
+): Promise<{ results: RtmSearchHit[]; hasMore: boolean; cursor?: number }> {
+  return attempt(() => {
+    const { peerId, channelId, limit, ...rest } = query ?? ({} as SearchQuery);
+    const ref = peerId !== undefined || channelId !== undefined ? conversationRef({ peerId, channelId } as ConversationTarget, 'searchMessages') : {};
+    return host
+      .request<'search'>((id) => ({ t: 'search', id, ...rest, ...ref, limit: checkLimit(limit) }))
+      .then((page) => ({
+        results: page.results.flatMap(({ message, text, highlights }) => host.received([message]).map((received) => ({ message: received, text, highlights }))),
+        hasMore: page.hasMore,
+        ...(page.cursor !== undefined && { cursor: page.cursor }),
+      }));
   });
 }

@@ -89,7 +89,7 @@ export class MessageChangeRequests {
   }
 
   /** Runs one of the action requests of change-requests.ts (loading it first). */
-  call<K extends 'retract' | 'edit' | 'react' | 'remove' | 'forward' | 'command'>(
+  call<K extends 'retract' | 'edit' | 'react' | 'remove' | 'forward' | 'command' | 'search'>(
     name: K,
     ...args: ChangeRequestsModule[K] extends (host: ChangeHost, ...rest: infer A) => unknown ? A : never
   ): ReturnType<ChangeRequestsModule[K]> {

@@ -12,6 +12,7 @@ import {
   type WireMessage,
 } from '../protocol/index.js';
 import { attempt } from './attempt.js';
+import type { RtmSearchHit, SearchQuery } from './change-requests.js';
 import { MessageChangeRequests, type ChangesQuery, type RtmChangesPage } from './changes.js';
 import { RtmChannel, channelInternals, type ChannelHost } from './channel.js';
 import { Connection } from './connection.js';
@@ -496,6 +497,20 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    */
   sendCommand(target: ConversationTarget, payload: string): Promise<void> {
     return this.#changes.call('command', target, payload);
+  }
+
+  /**
+   * Our addition (seed 002): the messages with every word of `query` (Chinese included: the
+   * server splits words), in one conversation (`peerId` / `channelId`) or in all of this user's,
+   * newest first, each with the text that matched and the ranges to highlight. Filter with
+   * `types` and `after` / `before`; page with the `cursor` returned while `hasMore`. Retracted
+   * messages and the ones this user deleted never match.
+   *
+   * @example
+   * const { results } = await client.searchMessages({ query: '北京', peerId: 'bob' });
+   */
+  searchMessages(query: SearchQuery): Promise<{ results: RtmSearchHit[]; hasMore: boolean; cursor?: number }> {
+    return this.#changes.call('search', query);
   }
 
   /**

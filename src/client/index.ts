@@ -45,6 +45,7 @@ export type {
   RtmMessageChange,
   RtmReactionChange,
 } from './changes.js';
+export type { RtmSearchHit, SearchQuery } from './change-requests.js';
 export type { PeerStatus, PeersOnlineStatus } from './presence.js';
 export type { RtmTypingIndicator } from './typing.js';
 export {

@@ -1,8 +1,8 @@
 import { RtmError, type ErrorBody } from './errors.js';
 import { checkChannelName, checkClientMessageId, checkUserId } from './ids.js';
-import { MAX_HISTORY_PAGE, MAX_MESSAGE_BYTES, MAX_PRESENCE_QUERY } from './limits.js';
+import { MAX_HISTORY_PAGE, MAX_MESSAGE_BYTES, MAX_PRESENCE_QUERY, MAX_SEARCH_QUERY_LENGTH } from './limits.js';
 import { checkMessageId, parseReaction, type MessageChange } from './changes.js';
-import { describeTextProblem, utf8ByteLength, type StoredMessage, type WireMessage, type WireTextMessage } from './messages.js';
+import { MESSAGE_TYPES, describeTextProblem, utf8ByteLength, type MessageType, type StoredMessage, type WireMessage, type WireTextMessage } from './messages.js';
 import { parseWireMessage } from './wire-message.js';
 
 /**
@@ -177,7 +177,35 @@ export type ChangesFrame = { t: 'changes'; id: number; afterChangeSeq: number; l
  */
 export type CommandFrame = { t: 'command'; id: number; payload: string } & ConversationRef;
 
+/**
+ * Messages matching every word of `query`, newest first: in one conversation (`peer` / `channel`)
+ * or in all of the caller's. `types` keeps only those message types; `after` / `before` (ms since
+ * the epoch) a time range; `cursor` continues from the previous page.
+ */
+export interface SearchFrame {
+  t: 'search';
+  id: number;
+  query: string;
+  peer?: string;
+  channel?: string;
+  types?: MessageType[];
+  after?: number;
+  before?: number;
+  cursor?: number;
+  limit: number;
+}
+
+/** One search result: the message, the text that matched and where in it the words are. */
+export interface SearchHit {
+  message: StoredMessage;
+  /** The searchable text of the message: its text, file name and caption, place, or description. */
+  text: string;
+  /** `[start, end)` character ranges of the query's words in `text`. */
+  highlights: [number, number][];
+}
+
 export type ClientFrame =
+  | SearchFrame
   | CommandFrame
   | MessageRetractFrame
   | MessageEditFrame
@@ -234,6 +262,8 @@ export interface ReplyResults {
   'reaction.remove': { message: StoredMessage };
   'message.delete': { changeSeq: number };
   command: Record<string, never>;
+  /** `cursor`: pass it to get the next (older) page while `hasMore`. */
+  search: { results: SearchHit[]; hasMore: boolean; cursor?: number };
   conversations: { conversations: ConversationState[]; totalUnread: number };
   read: ReadState;
   'channel.receipts': { channel: string; members: MemberReadState[] };
@@ -560,6 +590,8 @@ function parseKnownFrame(frame: Record<string, unknown>, id: number): ClientFram
     case 'reaction.add':
     case 'reaction.remove':
       return { t: frame.t, id, messageId: requireMessageId(frame), emoji: parseReaction(frame.emoji) };
+    case 'search':
+      return parseSearchFrame(frame, id);
     case 'command':
       return { t: 'command', id, payload: parseCommandPayload(frame.payload), ...parseConversationRef(frame, 'A command') };
     case 'changes':
@@ -576,6 +608,26 @@ function parseKnownFrame(frame: Record<string, unknown>, id: number): ClientFram
     default:
       throw new RtmError('UNKNOWN_FRAME', `Unknown frame type ${JSON.stringify(frame.t)}.`);
   }
+}
+
+function parseSearchFrame(frame: Record<string, unknown>, id: number): SearchFrame {
+  const query = frame.query;
+  if (typeof query !== 'string' || query.trim().length === 0 || query.length > MAX_SEARCH_QUERY_LENGTH) {
+    throw field('INVALID_FIELD', `"query" must be text of 1 to ${MAX_SEARCH_QUERY_LENGTH} characters.`);
+  }
+  const result: SearchFrame = { t: 'search', id, query, limit: optionalLimit(frame) };
+  if (frame.peer !== undefined || frame.channel !== undefined) Object.assign(result, parseConversationRef(frame, 'Search'));
+  if (frame.types !== undefined) {
+    const types = frame.types;
+    if (!Array.isArray(types) || types.length === 0 || types.some((type) => !(MESSAGE_TYPES as readonly unknown[]).includes(type))) {
+      throw field('INVALID_FIELD', `"types" must be a non-empty array of ${MESSAGE_TYPES.join(', ')}.`);
+    }
+    result.types = [...new Set(types as MessageType[])];
+  }
+  for (const key of ['after', 'before', 'cursor'] as const) {
+    if (frame[key] !== undefined) result[key] = requireSeq(frame, key);
+  }
+  return result;
 }
 
 /** A command's payload: text of 1 … MAX_MESSAGE_BYTES UTF-8 bytes (an app's own JSON, usually). */

@@ -97,6 +97,9 @@ export const MAX_EXTRAS = 32;
 /** Longest voice or video message, in milliseconds. */
 export const MAX_MEDIA_DURATION_MS = 60 * 60 * 1000;
 
+/** Longest search query, in characters. */
+export const MAX_SEARCH_QUERY_LENGTH = 256;
+
 /** Characters of the original a reply's quote carries. */
 export const QUOTE_EXCERPT_LENGTH = 120;
 

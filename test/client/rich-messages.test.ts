@@ -89,3 +89,18 @@ describe('RtmClient forwardMessage and sendCommand', () => {
     expect((await rejectionOf(alice.sendCommand({ peerId: bobId }, ''))).reason).to.equal('MESSAGE_EMPTY');
   });
 });
+
+describe('RtmClient searchMessages', () => {
+  afterEach(logoutAll);
+
+  it('finds a Chinese word in one conversation, with the text and where the word is', async () => {
+    const [aliceId, bobId] = [uniqueId('alice'), uniqueId('bob')];
+    const alice = await loggedInClient(aliceId);
+    const { messageId } = await alice.sendMessageToPeer({ text: '下周一开会讨论预算' }, bobId);
+    await alice.sendMessageToPeer({ text: 'unrelated' }, bobId);
+    const { results, hasMore } = await alice.searchMessages({ query: '预算', peerId: bobId });
+    expect(hasMore).to.equal(false);
+    expect(results.map((r) => [r.message.messageId, r.text, r.highlights])).to.deep.equal([[messageId, '下周一开会讨论预算', [[7, 9]]]]);
+    expect((await rejectionOf(alice.searchMessages({ query: '   ' }))).reason).to.equal('INVALID_FIELD');
+  });
+});

@@ -153,3 +153,61 @@ describe('transparent commands', () => {
     assert.equal((await alice.requestError({ t: 'command', peer: 'c-bob', payload: 'é'.repeat(16 * 1024 + 1) })).reason, 'MESSAGE_TOO_LARGE');
   });
 });
+
+describe('search', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  it('finds Chinese and Latin words in one conversation or all of mine, newest first, with the words highlighted', async () => {
+    const alice = await server.connect('s-alice');
+    const bob = await server.connect('s-bob');
+    const sent = async (to: string, message: Record<string, unknown>) =>
+      (await alice.requestOk({ t: 'peer.send', to, cmid: cmid(), message: message as never, offline: true })).messageId;
+    const beijing = await sent('s-bob', text('我们明天去北京吃烤鸭'));
+    const report = await sent('s-bob', { type: 'FILE', mediaId: 'A'.repeat(22), size: 1, fileName: 'Beijing-report.pdf' }).catch(() => undefined);
+    const other = await sent('s-carol', text('Beijing in the spring'));
+    await bob.requestOk({ t: 'peer.send', to: 's-alice', cmid: cmid(), message: text('北京 is far'), offline: true });
+
+    const inBob = await alice.requestOk({ t: 'search', peer: 's-bob', query: '北京', limit: 10 });
+    assert.deepEqual(inBob.results.map((r) => r.text), ['北京 is far', '我们明天去北京吃烤鸭']);
+    assert.deepEqual(inBob.results[1]!.highlights, [[5, 7]]);
+    assert.equal(inBob.results[1]!.message.id, beijing);
+
+    const everywhere = await alice.requestOk({ t: 'search', query: 'beijing', limit: 10 });
+    assert.deepEqual(everywhere.results.map((r) => r.message.id), [other]);
+    assert.deepEqual(everywhere.results[0]!.highlights, [[0, 7]]);
+    assert.equal(report, undefined, 'the FILE with an unknown media id was refused');
+    // Bob cannot find alice's messages to carol.
+    assert.deepEqual((await bob.requestOk({ t: 'search', query: 'spring', limit: 10 })).results, []);
+  });
+
+  it('leaves out retracted and deleted-for-me messages, follows edits, filters by type and time, and pages', async () => {
+    const alice = await server.connect('s2-alice');
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push((await alice.requestOk({ t: 'peer.send', to: 's2-bob', cmid: cmid(), message: text(`release note ${i}`), offline: true })).messageId);
+    }
+    await alice.requestOk({ t: 'message.retract', messageId: ids[0]! });
+    await alice.requestOk({ t: 'message.delete', messageId: ids[1]! });
+    await alice.requestOk({ t: 'message.edit', messageId: ids[2]!, cmid: cmid(), message: text('changelog entry') });
+    const found = await alice.requestOk({ t: 'search', peer: 's2-bob', query: 'release', limit: 10 });
+    assert.deepEqual(found.results.map((r) => r.message.id), [ids[4], ids[3]]);
+    assert.deepEqual((await alice.requestOk({ t: 'search', query: 'changelog', limit: 10 })).results.map((r) => r.message.id), [ids[2]]);
+
+    const first = await alice.requestOk({ t: 'search', peer: 's2-bob', query: 'note', limit: 1 });
+    assert.equal(first.hasMore, true);
+    const second = await alice.requestOk({ t: 'search', peer: 's2-bob', query: 'note', limit: 1, cursor: first.cursor! });
+    assert.deepEqual([...first.results, ...second.results].map((r) => r.message.id), [ids[4], ids[3]]);
+    assert.equal(second.hasMore, false);
+
+    assert.deepEqual((await alice.requestOk({ t: 'search', query: 'note', types: ['FILE'], limit: 10 })).results, []);
+    const ts = found.results[0]!.message.ts;
+    assert.deepEqual((await alice.requestOk({ t: 'search', query: 'note', after: ts + 1, limit: 10 })).results, []);
+    for (const bad of [{ query: '' }, { query: 'x'.repeat(257) }, { query: 'x', types: ['TEXT', 'NOPE'] }, { query: 'x', after: -1 }]) {
+      assert.equal((await alice.requestError({ t: 'search', limit: 10, ...bad })).reason, 'INVALID_FIELD', JSON.stringify(bad).slice(0, 60));
+    }
+  });
+});

@@ -71,7 +71,7 @@ describe('the SQLite database', () => {
     db.close();
   });
 
-  it('migration 5 keeps the messages of a version-4 database as they were: readable, unchanged, no change sequence', async () => {
+  it('migrations 5 and 6 keep the messages of a version-4 database as they were: readable, unchanged, no change sequence, searchable', async () => {
     const dataDir = join(dir, 'v4');
     mkdirSync(dataDir);
     const db = openSqliteFile(join(dataDir, DATABASE_FILE));
@@ -112,6 +112,11 @@ describe('the SQLite database', () => {
       assert.deepEqual(await storage.messages.changes('a', 'p:x/y', 'x', 0, 10), { changes: [], hasMore: false, changeSeq: 0 });
       assert.deepEqual((await storage.messages.find('a', 'm2'))?.message, expected[1]);
       assert.deepEqual((await storage.messages.offlineFor('a', 'y', 500)).messages, [expected[2]]);
+
+      // Migration 6 indexes what was stored before search existed, when the store opens.
+      const away = await storage.messages.search('a', 'x', { query: 'away', conv: 'p:x/y', limit: 10 });
+      assert.deepEqual(away.hits.map((hit) => [hit.message.id, hit.text]), [['m3', 'while you were away']]);
+      assert.deepEqual((await storage.messages.search('a', 'x', { query: 'a.png', conv: 'p:x/y', limit: 10 })).hits.map((h) => h.message.id), ['m2']);
 
       // The migrated messages take changes like new ones: the first is change 1 of its conversation.
       const edit = await storage.messages.change('a', 'm1', { kind: 'edit', editor: 'x', cmid: 'e1', message: { type: 'TEXT', text: 'hi, y' } }, 600);

@@ -85,6 +85,29 @@ export interface ChangeResult {
   changeSeq: number;
 }
 
+export interface SearchQuery {
+  query: string;
+  /** One conversation; absent: every conversation of the viewer. */
+  conv?: string;
+  types?: readonly string[];
+  /** ms since the epoch: `after` ≤ ts < `before`. */
+  after?: number;
+  before?: number;
+  /** From the previous page: only older results. */
+  cursor?: number;
+  limit: number;
+}
+
+export interface SearchPage {
+  hits: { message: StoredMessage; text: string }[];
+  hasMore: boolean;
+  cursor?: number;
+}
+
+export interface MessageSearch {
+  search(appId: string, viewer: string, query: SearchQuery): Promise<SearchPage>;
+}
+
 export interface ChangesPage {
   /** Ascending change number. */
   changes: MessageChange[];
@@ -140,6 +163,8 @@ export interface MessageStore {
    * changes nothing (`changed: false`).
    */
   change(appId: string, messageId: string, update: MessageUpdate, now: number): Promise<ChangeResult>;
+  /** Messages of `viewer`'s conversations (or of `query.conv`) matching every word of the query, newest first. */
+  search: MessageSearch['search'];
   /** Changes visible to `viewer` after `afterChangeSeq`, ascending, at most `limit`. */
   changes(appId: string, conv: string, viewer: string, afterChangeSeq: number, limit: number): Promise<ChangesPage>;
   /** The receiver's unexpired offline messages, oldest first. Expired ones are purged. */

@@ -1,4 +1,5 @@
 import { command } from './command.js';
+import { search } from './search.js';
 import { changes, messageDelete, messageEdit, messageRetract, reaction } from './changes.js';
 import { channelJoin, channelLeave, channelMembers, channelSend } from './channel.js';
 import { history, sync } from './history.js';
@@ -33,6 +34,7 @@ export const handlers: FrameHandlers = {
   'channel.receipts': channelReceipts,
   typing,
   command,
+  search,
   'presence.query': presenceQuery,
   'presence.subscribe': presenceSubscribe,
   'presence.unsubscribe': presenceSubscribe,

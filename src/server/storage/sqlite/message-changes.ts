@@ -1,4 +1,4 @@
-import { MAX_REACTIONS_PER_MESSAGE, RtmError, type MessageChange, type StoredMessage, type WireMessage } from '../../../protocol/index.js';
+import { MAX_REACTIONS_PER_MESSAGE, RtmError, type MessageChange, type StoredBody, type StoredMessage, type WireMessage } from '../../../protocol/index.js';
 import type { MessageStore, MessageUpdate } from '../types.js';
 import type { SqliteDatabase } from './driver.js';
 import { JOIN_CHANGE, MESSAGE_COLUMNS, type MessageRow } from './message-rows.js';
@@ -8,6 +8,8 @@ export interface ChangeStatements {
   readRows(rows: readonly MessageRow[], appId: string): StoredMessage[];
   /** `(appId, conv)` → the conversation's newest change number (0 when none). */
   lastChangeSeq: { get(appId: string, conv: string): unknown };
+  /** The search index, kept in step with edits and retractions. */
+  search: { index(pk: number, body: StoredBody): void; unindex(pk: number): void };
 }
 
 const RETRACTED_BODY = JSON.stringify({ type: 'RETRACTED' });
@@ -37,7 +39,7 @@ interface ChangeRow extends MessageRow {
  */
 export function createSqliteMessageChanges(
   db: SqliteDatabase,
-  { readRows, lastChangeSeq }: ChangeStatements,
+  { readRows, lastChangeSeq, search }: ChangeStatements,
 ): Pick<MessageStore, 'find' | 'change' | 'changes'> {
   const byId = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m ${JOIN_CHANGE} WHERE m.id = ? AND m.app_id = ?`);
   const deletionOf = db
@@ -79,12 +81,16 @@ export function createSqliteMessageChanges(
         if (row.retracted_at != null) return false;
         retract.run(RETRACTED_BODY, now, row.pk);
         dropReactions.run(row.pk);
+        search.unindex(row.pk);
         return true;
       case 'edit':
         if (row.retracted_at != null) throw retracted();
         if (editApplied.get(appId, update.editor, update.cmid) !== undefined) return false;
         recordEdit.run(appId, update.editor, update.cmid, row.pk);
-        edit.run(JSON.stringify(editedBody(JSON.parse(row.body) as WireMessage, update.message)), now, row.pk);
+        const body = editedBody(JSON.parse(row.body) as WireMessage, update.message);
+        edit.run(JSON.stringify(body), now, row.pk);
+        search.unindex(row.pk);
+        search.index(row.pk, body);
         return true;
       case 'reaction':
         if (row.retracted_at != null) throw retracted();

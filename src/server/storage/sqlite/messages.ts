@@ -2,6 +2,7 @@ import { REACTION_USERS_LISTED, RtmError, quoteOf, type MessageQuote, type Store
 import type { MessageStore, NewMessage, StoreResult } from '../types.js';
 import type { SqliteDatabase } from './driver.js';
 import { createSqliteMessageChanges, type ChangeStatements } from './message-changes.js';
+import { createSqliteSearch } from './search.js';
 import {
   createMessageReader,
   JOIN_CHANGE,
@@ -102,6 +103,7 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
       peerReceived: input.ack.peerReceived ? 1 : 0,
       storedOffline: input.ack.storedOffline ? 1 : 0,
     });
+    search.index(Number(inserted.lastInsertRowid), input.message);
     if (input.to !== undefined) {
       takePart.run(input.appId, input.from, input.conv, input.to);
       takePart.run(input.appId, input.to, input.conv, input.from);
@@ -153,9 +155,11 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
     for (const handle of handles) deleteOffline.run(handle);
   });
 
-  const statements: ChangeStatements = { readRows, lastChangeSeq };
+  const search = createSqliteSearch(db, readRows);
+  const statements: ChangeStatements = { readRows, lastChangeSeq, search };
   return {
     ...createSqliteMessageChanges(db, statements),
+    search: search.search,
     async store(input, now) {
       return storeTx.immediate(input, now);
     },

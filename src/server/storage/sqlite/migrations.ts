@@ -235,6 +235,27 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 6,
+    name: 'message search',
+    sql: `
+      -- The words of each message's searchable text (segmented by the server, so Chinese splits
+      -- into words), rowid = messages.pk. Contentless: the text itself stays in messages.body;
+      -- a retraction or an edit deletes the row (contentless_delete), an edit writes it again.
+      CREATE VIRTUAL TABLE message_search USING fts5(
+        words, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
+      );
+      -- How far messages stored before this version have been indexed (by pk); see search.ts.
+      -- Messages stored before this version are indexed when the store opens, from done_pk up to
+      -- until_pk (later ones are indexed as they are stored).
+      CREATE TABLE search_backfill (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        done_pk INTEGER NOT NULL,
+        until_pk INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO search_backfill (id, done_pk, until_pk) SELECT 1, 0, COALESCE(MAX(pk), 0) FROM messages;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version. Returns the versions applied. */
