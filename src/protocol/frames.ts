@@ -302,6 +302,8 @@ export interface ConversationState {
   peerReadSeq?: number;
   /** Peer conversations: how far messages reached a device of the other user (delivery receipts). */
   peerDeliveredSeq?: number;
+  /** An unread message mentions the caller (`@uid`, or `@all` in a channel): the inbox shows "@". */
+  mentioned?: true;
 }
 
 export interface MemberReadState {

@@ -23,6 +23,8 @@ export interface ConversationSummary {
   readonly peerDeliveredSeq?: number;
   /** Peer conversations: whether the peer is online, once known (while `presenceOf(id)` is mounted). */
   readonly online?: boolean;
+  /** An unread message mentions this user: the inbox shows "@" beside the count. */
+  readonly mentioned?: boolean;
 }
 
 /** A conversation as the server listed it, with its last message converted for the views. */
@@ -34,6 +36,7 @@ export interface ServerConversation {
   unread: number;
   peerReadSeq?: number;
   peerDeliveredSeq?: number;
+  mentioned?: boolean;
 }
 
 interface Entry {
@@ -104,6 +107,7 @@ export class ConversationList {
       this.#change(entry, {
         readSeq: c.readSeq,
         unread: c.unread,
+        mentioned: c.mentioned,
         ...(kind === 'peer' && { peerReadSeq: c.peerReadSeq ?? 0, peerDeliveredSeq: c.peerDeliveredSeq ?? 0 }),
         ...lastOf(local(c.key), entry.serverLast),
       });
@@ -121,13 +125,14 @@ export class ConversationList {
     let entry = this.#entries.get(conversation.key);
     if (!entry && !last) return;
     entry ??= this.#entry(conversation.key);
-    let { unread, readSeq } = entry.summary;
+    let { unread, readSeq, mentioned } = entry.summary;
     for (const message of arrived) {
       if (message.seq === undefined || message.seq <= entry.lastSeq) continue;
       entry.lastSeq = message.seq;
       if (!message.own && message.seq > readSeq) unread++;
+      if (message.mentionsMe && message.seq > readSeq) mentioned = true;
     }
-    if (this.#change(entry, { unread, readSeq, ...lastOf(last, entry.serverLast) })) this.#publish();
+    if (this.#change(entry, { unread, readSeq, mentioned, ...lastOf(last, entry.serverLast) })) this.#publish();
   }
 
   /** A message changed (edited, retracted, reacted to): the preview shows the new copy when it is that message. */
@@ -163,7 +168,8 @@ export class ConversationList {
   read(key: ConversationKey, readSeq: number, unread: number): void {
     const entry = this.#entry(key);
     if (readSeq < entry.summary.readSeq) return;
-    if (this.#change(entry, { readSeq, unread })) this.#publish();
+    // (Read up to the newest: no mention is left unread; the server's list says so at the next load.)
+    if (this.#change(entry, { readSeq, unread, ...(unread === 0 && { mentioned: undefined }) })) this.#publish();
   }
 
   /** Shows a read marker set here before the server confirms it: nothing unread up to `readSeq`. */
@@ -209,6 +215,7 @@ export class ConversationList {
     if (Object.entries(change).every(([field, value]) => current[field] === value)) return false;
     const next: Mutable<ConversationSummary> = { ...entry.summary, ...change };
     if (next.lastMessage === undefined) delete next.lastMessage;
+    if (!next.mentioned) delete next.mentioned;
     entry.summary = next;
     return true;
   }

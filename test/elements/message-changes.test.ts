@@ -285,3 +285,19 @@ describe('<rtm-channel> forwarding', () => {
     }
   });
 });
+
+describe('<rtm-conversation-list> mentions', () => {
+  it('shows "@" beside the unread count of a conversation with an unread mention', async () => {
+    const el = await fixture<HTMLElement & { conversations: unknown; updateComplete: Promise<boolean> }>(html`<rtm-conversation-list
+      .conversations=${[
+        { key: 'channel:team', kind: 'channel', id: 'team', lastActivity: 2, unread: 2, readSeq: 1, mentioned: true },
+        { key: 'peer:bob', kind: 'peer', id: 'bob', lastActivity: 1, unread: 1, readSeq: 0 },
+      ]}
+    ></rtm-conversation-list>`);
+    await el.updateComplete;
+    const rows = [...el.shadowRoot!.querySelectorAll('[part~="conversation-row"]')];
+    expect(rows[0]!.querySelector('[part~="mention-badge"]')!.textContent).to.equal('@ (mentions you)');
+    expect(rows[1]!.querySelector('[part~="mention-badge"]')).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+});

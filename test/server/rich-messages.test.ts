@@ -211,3 +211,30 @@ describe('search', () => {
     }
   });
 });
+
+describe('mentions in the conversation list', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  it('marks a conversation while an unread message mentions me (@uid, or @all in a channel); reading clears it', async () => {
+    const alice = await server.connect('l-alice');
+    const bob = await server.connect('l-bob');
+    for (const c of [alice, bob]) await c.requestOk({ t: 'channel.join', channel: 'l-room' });
+    await alice.requestOk({ t: 'channel.send', channel: 'l-room', cmid: cmid(), message: text('no mention') });
+    const mentionedOf = async () =>
+      Object.fromEntries((await bob.requestOk({ t: 'conversations' })).conversations.map((c) => [c.id, c.mentioned ?? false]));
+    assert.deepEqual(await mentionedOf(), { 'l-room': false });
+
+    const all = await alice.requestOk({ t: 'channel.send', channel: 'l-room', cmid: cmid(), message: { ...text('@all standup'), mentionAll: true } });
+    await alice.requestOk({ t: 'peer.send', to: 'l-bob', cmid: cmid(), message: { ...text('@l-bob hi'), mentions: ['l-bob'] }, offline: true });
+    assert.deepEqual(await mentionedOf(), { 'l-room': true, 'l-alice': true });
+    // Alice mentioned herself nowhere: her own list shows no mention.
+    assert.ok((await alice.requestOk({ t: 'conversations' })).conversations.every((c) => c.mentioned === undefined));
+
+    await bob.requestOk({ t: 'read', channel: 'l-room', seq: all.seq });
+    assert.deepEqual(await mentionedOf(), { 'l-room': false, 'l-alice': true });
+  });
+});

@@ -376,4 +376,26 @@ describe('ConversationList', () => {
       expect(list.lastSeqOf(BOB)).to.equal(8);
     });
   });
+
+  describe('mentions', () => {
+    it('marks a conversation when a message that mentions this user arrives unread, and clears it once read to the end', () => {
+      const { list } = newList();
+      const { of, local } = conversations();
+      list.load([server(LOBBY, { lastSeq: 2, readSeq: 2, mentioned: false })], local);
+      const plain = msg(LOBBY, { localId: 'p', seq: 3, from: 'bob' });
+      of(LOBBY).upsert(plain);
+      list.touch(of(LOBBY), [plain]);
+      expect(list.get(LOBBY)!.mentioned).to.equal(undefined);
+      const mention = msg(LOBBY, { localId: 'm', seq: 4, from: 'bob', mentionsMe: true });
+      of(LOBBY).upsert(mention);
+      list.touch(of(LOBBY), [mention]);
+      expect(list.get(LOBBY)!.mentioned).to.equal(true);
+      list.read(LOBBY, 3, 1);
+      expect(list.get(LOBBY)!.mentioned, 'one unread left').to.equal(true);
+      list.read(LOBBY, 4, 0);
+      expect(list.get(LOBBY)!.mentioned).to.equal(undefined);
+      list.load([server(LOBBY, { lastSeq: 4, readSeq: 2, unread: 2, mentioned: true })], local);
+      expect(list.get(LOBBY)!.mentioned, 'the server says so').to.equal(true);
+    });
+  });
 });

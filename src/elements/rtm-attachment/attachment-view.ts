@@ -5,6 +5,7 @@ import type { ChatAttachment, ChatMessage, ChatSession, TransferSnapshot } from 
 import { formatBytes } from '../internal/format.js';
 import { previewBox } from './preview-box.js';
 import { strings } from '../internal/strings.js';
+import { attachmentStrings } from './attachment-view.strings.js';
 import { attachmentCss } from './rtm-attachment.styles.js';
 
 export { attachmentCss };
@@ -188,7 +189,7 @@ export class AttachmentView {
     const current = transfer?.currentSize ?? 0;
     const percent = Math.min(100, Math.floor((current / total) * 100));
     return html`<div class="transfer">
-      <progress part="progress" max="100" .value=${percent} aria-label=${strings.transferProgress(name)}></progress>
+      <progress part="progress" max="100" .value=${percent} aria-label=${attachmentStrings.transferProgress(name)}></progress>
       <span part="percent">${percent}%</span>
       <button part="cancel-button" class="pill" type="button" aria-label=${cancelLabel} @click=${onCancel}>${strings.cancel}</button>
     </div>`;
@@ -215,12 +216,12 @@ export class AttachmentView {
       <div class="facts">
         ${this.renderFacts(attachment)}
         ${failed
-          ? html`<span part="error" class="error">${message.error?.reason === 'CANCELLED' ? strings.cancelled : strings.uploadFailed}</span>
+          ? html`<span part="error" class="error">${message.error?.reason === 'CANCELLED' ? attachmentStrings.cancelled : attachmentStrings.uploadFailed}</span>
               <button
                 part="retry-button"
                 class="pill"
                 type="button"
-                aria-label=${strings.retryUpload(attachment.fileName)}
+                aria-label=${attachmentStrings.retryUpload(attachment.fileName)}
                 @click=${() => this.host.session?.retry(message.conversation, message.localId)}
               >
                 ${strings.retry}
@@ -230,7 +231,7 @@ export class AttachmentView {
                 transfer,
                 attachment.fileName,
                 () => this.host.session?.cancelUpload(message.conversation, message.localId),
-                strings.cancelUploadOf(attachment.fileName),
+                attachmentStrings.cancelUploadOf(attachment.fileName),
               )
             : nothing}
       </div>
@@ -243,16 +244,16 @@ export class AttachmentView {
         this.host.downloadTransfer,
         attachment.fileName,
         () => this.cancelDownload(),
-        strings.cancelDownloadOf(attachment.fileName),
+        attachmentStrings.cancelDownloadOf(attachment.fileName),
       );
     }
     if (this.downloadError) {
-      return html`<span part="error" class="error" role="alert">${strings.downloadFailed}: ${this.downloadError.message}</span>
+      return html`<span part="error" class="error" role="alert">${attachmentStrings.downloadFailed}: ${this.downloadError.message}</span>
         <button
           part="retry-button"
           class="pill"
           type="button"
-          aria-label=${strings.retryDownload(attachment.fileName)}
+          aria-label=${attachmentStrings.retryDownload(attachment.fileName)}
           @click=${() => this.startDownload(purpose)}
         >
           ${strings.retry}
@@ -263,7 +264,7 @@ export class AttachmentView {
 
   renderRemoteImage(attachment: ChatAttachment) {
     return html`<div class="card remote image">
-        <button part="preview" type="button" aria-label=${strings.openImage(attachment.fileName)} aria-haspopup="dialog" @click=${() => this.openLightbox()}>
+        <button part="preview" type="button" aria-label=${attachmentStrings.openImage(attachment.fileName)} aria-haspopup="dialog" @click=${() => this.openLightbox()}>
           ${this.renderPreviewImage(attachment)}
         </button>
       </div>
@@ -271,7 +272,7 @@ export class AttachmentView {
         ? html`<dialog part="lightbox" aria-label=${attachment.fileName} @close=${() => this.onDialogClose()} @click=${(event: MouseEvent) => this.onDialogClick(event)}>
             <div class="lightbox-bar">
               ${this.renderFacts(attachment)}
-              <button part="close-button" class="pill" type="button" @click=${() => this.closeLightbox()}>${strings.close}</button>
+              <button part="close-button" class="pill" type="button" @click=${() => this.closeLightbox()}>${attachmentStrings.close}</button>
             </div>
             <div class="lightbox-body">
               ${this.originalUrl
@@ -294,7 +295,7 @@ export class AttachmentView {
               part="download-button"
               class="pill"
               type="button"
-              aria-label=${strings.downloadFile(attachment.fileName)}
+              aria-label=${attachmentStrings.downloadFile(attachment.fileName)}
               ?disabled=${!this.host.session || !attachment.mediaId}
               @click=${() => this.startDownload('save')}
             >

@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit/html.js';
 import { css } from '../internal/css-text.js';
 import { strings } from '../internal/strings.js';
+import { popupStrings } from './popup-view.strings.js';
 
 /**
  * `<rtm-chat mode="popup">`: the floating launcher (with the unread total) and the panel it opens,
@@ -113,12 +114,12 @@ export function renderPopup(host: PopupHost, content: unknown) {
       class="panel"
       ?hidden=${!host.open}
       role="dialog"
-      aria-label=${strings.chat}
+      aria-label=${popupStrings.chat}
       @keydown=${(event: KeyboardEvent) => onPanelKeyDown(host, event)}
     >
       <div part="panel-header" class="panel-header">
-        <span part="panel-title">${strings.chat}</span>
-        <button part="close-button" class="close" type="button" aria-label=${strings.closeChat} @click=${() => togglePanel(host, false)}>
+        <span part="panel-title">${popupStrings.chat}</span>
+        <button part="close-button" class="close" type="button" aria-label=${popupStrings.closeChat} @click=${() => togglePanel(host, false)}>
           <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
             <path fill="currentColor" d="M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z" />
           </svg>
@@ -131,7 +132,7 @@ export function renderPopup(host: PopupHost, content: unknown) {
         part="launcher"
         class="launcher"
         type="button"
-        aria-label=${strings.openChat}
+        aria-label=${popupStrings.openChat}
         aria-expanded=${host.open ? 'true' : 'false'}
         aria-controls="panel"
         aria-describedby=${total > 0 ? 'launcher-badge' : nothing}

@@ -4,6 +4,7 @@ import type { ChatMessage, ConversationKey, ConversationSummary } from '../../st
 import { css } from '../internal/css-text.js';
 import { formatMessageTime } from '../internal/format.js';
 import { strings } from '../internal/strings.js';
+import { listStrings } from './conversation-list-view.strings.js';
 
 /**
  * What `<rtm-conversation-list>` draws: one row per conversation with its name, time, preview and
@@ -17,6 +18,11 @@ export interface ConversationListHost {
 }
 
 export const conversationListCss = css`
+    .mention {
+      color: var(--_accent);
+      font-weight: 700;
+    }
+
     ul {
       list-style: none;
       margin: 0;
@@ -132,15 +138,15 @@ function preview(message: ChatMessage | undefined): string {
   const attachment = message.attachment;
   const body = attachment
     ? attachment.kind === 'image'
-      ? strings.previewImage(attachment.fileName)
-      : strings.previewFile(attachment.fileName)
+      ? listStrings.previewImage(attachment.fileName)
+      : listStrings.previewFile(attachment.fileName)
     : (message.text ?? '');
   const line = body.replace(/\s+/g, ' ').trim();
-  return message.own ? strings.previewOwn(line) : line;
+  return message.own ? listStrings.previewOwn(line) : line;
 }
 
 export function renderConversationList(host: ConversationListHost) {
-  if (host.conversations.length === 0) return html`<p part="empty">${strings.noConversations}</p>`;
+  if (host.conversations.length === 0) return html`<p part="empty">${listStrings.noConversations}</p>`;
   return html`<ul part="list" role="list">
     ${repeat(
       host.conversations,
@@ -169,6 +175,9 @@ export function renderConversationList(host: ConversationListHost) {
           </span>
           <span class="bottom" id=${detailsId}>
             <span part="preview">${preview(last)}</span>
+            ${entry.mentioned
+              ? html`<span part="mention-badge" class="mention">@<span class="visually-hidden">${listStrings.mentioned}</span></span>`
+              : nothing}
             ${entry.unread > 0
               ? html`<span part="badge">${entry.unread}<span class="visually-hidden">${strings.unreadSuffix}</span></span>`
               : nothing}

@@ -26,6 +26,7 @@ export class RtmConversationSelectEvent extends Event {
  * @csspart conversation - the entry's button (its name; it covers the whole row)
  * @csspart name - the peer or channel name
  * @csspart badge - the unread count
+ * @csspart mention-badge - "@" when an unread message mentions you
  * @csspart preview - the latest message
  * @csspart time - the time of the latest message
  * @csspart presence - the online dot of a peer

@@ -228,15 +228,10 @@ export const messageListStyles = [
       margin-top: 0.25rem;
     }
 
+    /* A .pill (shared styles), a little tighter. */
     [part~='reaction'] {
-      border: 1px solid var(--_border);
-      border-radius: 999px;
       background: var(--_surface);
-      color: var(--_text);
-      font: inherit;
-      font-size: 0.8125em;
       padding: 0.05rem 0.5rem;
-      cursor: pointer;
     }
 
     [part~='reaction-mine'] {

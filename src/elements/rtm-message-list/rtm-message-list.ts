@@ -345,6 +345,7 @@ export class RtmMessageListElement extends LitElement {
       ${message.reactions.map(
         (r) => html`<button
           part=${r.mine ? 'reaction reaction-mine' : 'reaction'}
+          class="pill"
           type="button"
           aria-pressed=${r.mine ? 'true' : 'false'}
           aria-label=${strings.reaction(r.emoji, r.count, r.uids)}

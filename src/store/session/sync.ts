@@ -113,7 +113,7 @@ export class Sync {
       const { conversations } = await client.getConversations();
       if (!session.active || client !== session.client) return;
       session.list.load(
-        conversations.map(({ kind, id, lastMessage, lastSeq, readSeq, unread, peerReadSeq, peerDeliveredSeq }) => {
+        conversations.map(({ kind, id, lastMessage, lastSeq, readSeq, unread, peerReadSeq, peerDeliveredSeq, mentioned }) => {
           const key = conversationKey(kind, id);
           return {
             key,
@@ -123,6 +123,7 @@ export class Sync {
             unread,
             peerReadSeq,
             peerDeliveredSeq,
+            mentioned,
           };
         }),
         (key) => session.existing(key)?.last,

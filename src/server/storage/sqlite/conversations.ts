@@ -29,6 +29,13 @@ const UNREAD = `(
   SELECT COUNT(*) FROM messages u
   WHERE u.app_id = uc.app_id AND u.conv = uc.conv AND u.seq > uc.read_seq AND u.sender <> uc.uid)`;
 
+/** Whether an unread message of the conversation mentions the user (a scan of the unread ones only). */
+const MENTIONED = `EXISTS (
+  SELECT 1 FROM messages u
+  WHERE u.app_id = uc.app_id AND u.conv = uc.conv AND u.seq > uc.read_seq AND u.sender <> uc.uid
+    AND (EXISTS (SELECT 1 FROM json_each(u.body, '$.mentions') j WHERE j.value = uc.uid)
+      OR (uc.kind = 'channel' AND json_extract(u.body, '$.mentionAll') = 1)))`;
+
 interface ListRow extends Partial<MessageRow> {
   kind: 'peer' | 'channel';
   target: string;
@@ -36,6 +43,7 @@ interface ListRow extends Partial<MessageRow> {
   unread: number;
   peer_read_seq: number | null;
   peer_delivered_seq: number | null;
+  mentioned: number;
 }
 
 export function createSqliteConversationStore(db: SqliteDatabase): ConversationStore {
@@ -70,7 +78,7 @@ export function createSqliteConversationStore(db: SqliteDatabase): ConversationS
     SELECT COALESCE(SUM(${UNREAD}), 0) ${MINE}
     WHERE uc.app_id = ? AND uc.uid = ? AND (uc.kind = 'peer' OR cm.uid IS NOT NULL)`).pluck();
   const list = db.prepare(`
-    SELECT uc.kind, uc.target, uc.read_seq, ${UNREAD} AS unread,
+    SELECT uc.kind, uc.target, uc.read_seq, ${UNREAD} AS unread, ${MENTIONED} AS mentioned,
       other.read_seq AS peer_read_seq, other.delivered_seq AS peer_delivered_seq,
       m.pk, m.id, m.conv, m.seq, m.ts, m.sender, m.receiver, m.channel, m.cmid, m.body, m.edited_at, m.retracted_at,
       (SELECT c.change_seq FROM message_changes c WHERE c.message_pk = m.pk AND c.deleted_for = '') AS change_seq
@@ -152,6 +160,7 @@ function toState(row: ListRow): ConversationState {
     unread: row.unread,
   };
   if (row.pk != null) state.lastMessage = toStored(row as MessageRow);
+  if (row.mentioned) state.mentioned = true;
   if (row.kind === 'peer') {
     state.peerReadSeq = row.peer_read_seq ?? 0;
     state.peerDeliveredSeq = row.peer_delivered_seq ?? 0;
