@@ -301,3 +301,29 @@ describe('<rtm-conversation-list> mentions', () => {
     await expect(el).to.be.accessible();
   });
 });
+
+describe('<rtm-channel> mentions', () => {
+  it('"@bob" in a channel message mentions bob: his view marks it, the others do not', async () => {
+    const [aliceId, bobId, carolId] = [uniqueId('alice'), uniqueId('bob'), uniqueId('carol')];
+    const room = uniqueId('room');
+    const tokens = await Promise.all([aliceId, bobId, carolId].map((id) => devToken(id)));
+    const wrapper = await fixture<HTMLDivElement>(html`<div>
+      ${[aliceId, bobId, carolId].map(
+        (id, i) => html`<rtm-chat server=${serverUrl()} app-id=${appId()} user-id=${id} token=${tokens[i]}><rtm-channel channel=${room}></rtm-channel></rtm-chat>`,
+      )}
+    </div>`);
+    const chats = [...wrapper.querySelectorAll<RtmChatElement>('rtm-chat')];
+    for (const chat of chats) await waitFor(() => chat.session?.$connection.get().state === 'CONNECTED', 'all to connect');
+    const [alice, bob, carol] = chats.map((chat) => chat.querySelector<HTMLElement>('rtm-channel')!);
+    // Every member joined (the first message reaches all of them).
+    const box = deepQuery<HTMLTextAreaElement>(alice!, 'textarea[aria-label="Message"]')!;
+    box.value = `@${bobId} can you review?`;
+    box.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    await waitFor(() => !deepQueryAll<HTMLButtonElement>(alice!, 'button').find((b) => b.textContent?.trim() === 'Send')!.disabled, 'Send');
+    deepQueryAll<HTMLButtonElement>(alice!, 'button').find((b) => b.textContent?.trim() === 'Send')!.click();
+    const messageIn = (view: HTMLElement) => deepQueryAll(view, '[part~="message"]').find((m) => m.textContent?.includes('can you review?'));
+    await waitFor(() => messageIn(bob!) && messageIn(carol!), 'bob and carol to get it');
+    expect(messageIn(bob!)!.getAttribute('part')).to.contain('mention');
+    expect(messageIn(carol!)!.getAttribute('part')).to.not.contain('mention');
+  });
+});

@@ -1,8 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import type { ChatMessage, ChatReceipt, ChatSession, ConversationKey } from '../../store/index.js';
-import type { PeerStatus } from '../../protocol/index.js';
-import { RtmError } from '../../protocol/index.js';
+import { RtmError, isValidUserId, type PeerStatus } from '../../protocol/index.js';
 import { sessionContext } from '../internal/context.js';
 import { RtmErrorEvent } from '../events.js';
 import { StoreController } from '../internal/store-controller.js';
@@ -182,7 +181,11 @@ export class RtmChannelElement extends LitElement {
     this.composer?.clear();
     const replyTo = this.replyTo;
     this.replyTo = undefined;
-    this.session.send(key, text, { replyTo }).catch((error: unknown) => this.reportError(error, key));
+    // "@bob" mentions bob, "@all" everyone of a channel (the server drops ids that are not user ids).
+    const named = [...text.matchAll(/(?:^|\s)@([^\s@]+)/g)].map((match) => match[1]!);
+    const mentionAll = key.startsWith('channel:') && named.includes('all');
+    const mentions = named.filter((uid) => uid !== 'all' && isValidUserId(uid));
+    this.session.send(key, text, { replyTo, mentions, mentionAll }).catch((error: unknown) => this.reportError(error, key));
   }
 
   /**
