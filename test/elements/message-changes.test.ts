@@ -327,3 +327,56 @@ describe('<rtm-channel> mentions', () => {
     expect(messageIn(carol!)!.getAttribute('part')).to.not.contain('mention');
   });
 });
+
+describe('<rtm-attachment> voice and video messages', () => {
+  it('plays a voice message and a video in the browser’s own player, named with file and duration', async () => {
+    const { loggedInClient } = await import('../client/helpers.js');
+    const [aliceId, bobId] = [uniqueId('alice'), uniqueId('bob')];
+    const alice = await loggedInClient(aliceId);
+    const bobToken = await devToken(bobId);
+    const wrapper = await fixture<HTMLDivElement>(html`<div>
+      <rtm-chat server=${serverUrl()} app-id=${appId()} user-id=${bobId} token=${bobToken}><rtm-channel peer=${aliceId}></rtm-channel></rtm-chat>
+    </div>`);
+    const view = wrapper.querySelector<HTMLElement>('rtm-channel')!;
+    await waitFor(() => wrapper.querySelector<RtmChatElement>('rtm-chat')!.session?.$connection.get().state === 'CONNECTED', 'bob to connect');
+    const voice = await alice.createMediaMessageByUploading(new Blob([new Uint8Array(64)], { type: 'audio/webm' }), {
+      messageType: 'AUDIO',
+      fileName: 'voice.webm',
+      durationMs: 65_000,
+    });
+    await alice.sendMessageToPeer(voice, bobId);
+    const video = await alice.createMediaMessageByUploading(new Blob([new Uint8Array(64)], { type: 'video/mp4' }), {
+      messageType: 'VIDEO',
+      fileName: 'clip.mp4',
+      durationMs: 4_000,
+      width: 320,
+      height: 180,
+    });
+    await alice.sendMessageToPeer(video, bobId);
+    const audioEl = await waitFor(() => deepQuery<HTMLAudioElement>(view, 'audio[part~="player"]')?.src && deepQuery<HTMLAudioElement>(view, 'audio[part~="player"]'), 'the audio player with its URL');
+    expect(audioEl.controls).to.equal(true);
+    expect(audioEl.getAttribute('aria-label')).to.equal('voice.webm, 1:05');
+    const videoEl = await waitFor(() => deepQuery<HTMLVideoElement>(view, 'video[part~="player"]')?.src && deepQuery<HTMLVideoElement>(view, 'video[part~="player"]'), 'the video player');
+    expect(videoEl.getAttribute('aria-label')).to.equal('clip.mp4, 0:04');
+    expect(videoEl.getAttribute('style')).to.contain('aspect-ratio:320 / 180');
+    await alice.logout();
+  });
+});
+
+describe('<rtm-conversation-list> previews of the new kinds', () => {
+  it('says who retracted, "Voice message", the place of a location and a custom message’s description', async () => {
+    const base = { conversation: 'peer:bob', from: 'bob', own: false, ts: 1, status: 'sent', text: undefined, id: 'x', seq: 1, localId: 'l' };
+    const entry = (id: string, lastMessage: Record<string, unknown>) => ({ key: `peer:${id}`, kind: 'peer', id, lastActivity: 1, unread: 0, readSeq: 1, lastMessage: { ...base, ...lastMessage } });
+    const el = await fixture<HTMLElement & { updateComplete: Promise<boolean> }>(html`<rtm-conversation-list
+      .conversations=${[
+        entry('a', { message: { messageType: 'RETRACTED' }, retractedAt: 1 }),
+        entry('b', { message: { messageType: 'AUDIO' }, attachment: { kind: 'audio', fileName: 'v.webm', size: 1 } }),
+        entry('c', { message: { messageType: 'LOCATION', latitude: 1, longitude: 2, name: 'Café' } }),
+        entry('d', { message: { messageType: 'CUSTOM', customType: 'x', payload: 1, description: 'A poll' } }),
+      ]}
+    ></rtm-conversation-list>`);
+    await el.updateComplete;
+    const previews = [...el.shadowRoot!.querySelectorAll('[part~="preview"]')].map((p) => p.textContent);
+    expect(previews).to.deep.equal(['bob retracted a message', 'Voice message', 'Location: Café', 'A poll']);
+  });
+});

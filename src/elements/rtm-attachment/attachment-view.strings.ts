@@ -13,4 +13,5 @@ export const attachmentStrings = {
   uploadFailed: 'Upload failed',
   downloadFailed: 'Download failed',
   cancelled: 'Cancelled',
+  play: (name: string, duration: string) => `${name}, ${duration}`,
 } as const;

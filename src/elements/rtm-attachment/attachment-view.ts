@@ -3,6 +3,12 @@ import type { ReadableAtom } from 'nanostores';
 import type { RtmError } from '../../protocol/index.js';
 import type { ChatAttachment, ChatMessage, ChatSession, TransferSnapshot } from '../../store/index.js';
 import { formatBytes } from '../internal/format.js';
+
+/** m:ss of a duration in ms. */
+function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
 import { previewBox } from './preview-box.js';
 import { strings } from '../internal/strings.js';
 import { attachmentStrings } from './attachment-view.strings.js';
@@ -305,9 +311,38 @@ export class AttachmentView {
     </div>`;
   }
 
+  /** A voice message or a video: the browser's own player (seek bar, keyboard, captions), on a signed URL. */
+  renderPlayer(attachment: ChatAttachment) {
+    const mediaId = attachment.mediaId;
+    if (mediaId && this.#playerUrl === undefined && this.host.session) {
+      this.#playerUrl = '';
+      this.host.session.mediaUrl(mediaId).then(
+        (url) => {
+          this.#playerUrl = url;
+          this.host.requestUpdate();
+        },
+        (error: unknown) => {
+          this.#playerUrl = undefined;
+          this.downloadError = this.host.toRtmError(error);
+        },
+      );
+    }
+    const url = this.#playerUrl || undefined;
+    const label = attachmentStrings.play(attachment.fileName, formatDuration(attachment.durationMs ?? 0));
+    return html`<div class="card remote ${attachment.kind}">
+      ${attachment.kind === 'video'
+        ? html`<video part="player" controls preload="metadata" aria-label=${label} poster=${attachment.thumbnailUrl ?? nothing} src=${url ?? nothing} style=${previewBox(attachment)}></video>`
+        : html`<audio part="player" controls preload="metadata" aria-label=${label} src=${url ?? nothing}></audio>`}
+      ${this.downloadError ? html`<span part="error" class="error" role="alert">${attachmentStrings.downloadFailed}: ${this.downloadError.message}</span>` : nothing}
+    </div>`;
+  }
+
+  #playerUrl: string | undefined;
+
   render() {
     const attachment = this.host.attachment;
     if (this.host.isLocal) return this.renderLocal(attachment);
+    if (attachment.kind === 'audio' || attachment.kind === 'video') return this.renderPlayer(attachment);
     return attachment.kind === 'image' ? this.renderRemoteImage(attachment) : this.renderRemoteFile(attachment);
   }
 }

@@ -46,6 +46,7 @@ let viewModule: Promise<AttachmentViewModule> | undefined;
  * @csspart lightbox - the image dialog
  * @csspart lightbox-image - the original image in the dialog
  * @csspart close-button - Close of the dialog
+ * @csspart player - the audio player of a voice message, the video player of a video
  * @cssprop --rtm-attachment-max-width - widest preview (default 240px)
  *
  * @tagname rtm-attachment
@@ -184,7 +185,7 @@ export class RtmAttachmentElement extends LitElement implements AttachmentHost {
     // nothing in the list moves when it arrives.
     const attachment = this.attachment;
     const style = previewBox(attachment);
-    if (attachment.kind === 'image' && !this.isLocal) {
+    if ((attachment.kind === 'image' || attachment.kind === 'video') && !this.isLocal) {
       return html`<div class="card">
         ${attachment.thumbnailUrl
           ? html`<img part="thumbnail" src=${attachment.thumbnailUrl} alt="" style=${style} />`

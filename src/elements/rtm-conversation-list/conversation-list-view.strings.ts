@@ -3,8 +3,13 @@
  */
 export const listStrings = {
   noConversations: 'No conversations yet.',
-  previewImage: (name: string) => `Image: ${name}`,
-  previewFile: (name: string) => `File: ${name}`,
   previewOwn: (text: string) => `You: ${text}`,
   mentioned: ' (mentions you)',
+  preview: {
+    image: (name: string) => `Image: ${name}`,
+    file: (name: string) => `File: ${name}`,
+    audio: (_name: string) => 'Voice message',
+    video: (name: string) => `Video: ${name}`,
+  },
+  previewLocation: (place: string) => `Location: ${place}`,
 } as const;

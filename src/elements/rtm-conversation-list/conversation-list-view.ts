@@ -135,12 +135,16 @@ export const conversationListCss = css`
 /** The one-line preview of a conversation's latest message. */
 function preview(message: ChatMessage | undefined): string {
   if (!message) return '';
+  if (message.retractedAt !== undefined) return strings.retracted(message.own ? strings.you : message.from);
   const attachment = message.attachment;
+  const content = message.message;
   const body = attachment
-    ? attachment.kind === 'image'
-      ? listStrings.previewImage(attachment.fileName)
-      : listStrings.previewFile(attachment.fileName)
-    : (message.text ?? '');
+    ? listStrings.preview[attachment.kind](attachment.fileName)
+    : content.messageType === 'LOCATION'
+      ? listStrings.previewLocation(content.name ?? content.address ?? '')
+      : content.messageType === 'CUSTOM'
+        ? (content.description ?? strings.unsupported)
+        : (message.text ?? '');
   const line = body.replace(/\s+/g, ' ').trim();
   return message.own ? listStrings.previewOwn(line) : line;
 }
