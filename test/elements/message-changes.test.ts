@@ -353,10 +353,14 @@ describe('<rtm-attachment> voice and video messages', () => {
       height: 180,
     });
     await alice.sendMessageToPeer(video, bobId);
-    const audioEl = await waitFor(() => deepQuery<HTMLAudioElement>(view, 'audio[part~="player"]')?.src && deepQuery<HTMLAudioElement>(view, 'audio[part~="player"]'), 'the audio player with its URL');
+    const player = <T extends HTMLMediaElement>(selector: string) => {
+      const found = deepQuery<T>(view, selector);
+      return found?.src ? found : undefined;
+    };
+    const audioEl = await waitFor(() => player<HTMLAudioElement>('audio[part~="player"]'), 'the audio player with its URL');
     expect(audioEl.controls).to.equal(true);
     expect(audioEl.getAttribute('aria-label')).to.equal('voice.webm, 1:05');
-    const videoEl = await waitFor(() => deepQuery<HTMLVideoElement>(view, 'video[part~="player"]')?.src && deepQuery<HTMLVideoElement>(view, 'video[part~="player"]'), 'the video player');
+    const videoEl = await waitFor(() => player<HTMLVideoElement>('video[part~="player"]'), 'the video player');
     expect(videoEl.getAttribute('aria-label')).to.equal('clip.mp4, 0:04');
     expect(videoEl.getAttribute('style')).to.contain('aspect-ratio:320 / 180');
     await alice.logout();
