@@ -43,7 +43,8 @@ const companionLoaders = [
   'src/client/load-change-requests',
   'src/store/session/load-change-actions',
 ].map((path) => ({
-  find: new RegExp(`^\\./${path.slice(path.lastIndexOf('/') + 1)}\\.js$`),
+  // Any relative import of the loader (`./load-x.js`, `../dir/load-x.js`): the names are unique.
+  find: new RegExp(`^\\.\\.?/(?:.*/)?${path.slice(path.lastIndexOf('/') + 1)}\\.js$`),
   replacement: fileURLToPath(new URL(`./${path}.iife.ts`, import.meta.url)),
 }));
 

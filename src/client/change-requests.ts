@@ -143,3 +143,13 @@ export function search(
       }));
   });
 }
+
+/** Deletes a conversation for this user (see `deleteConversation`). */
+export function deleteConversation(host: ChangeHost, target: ConversationTarget, options: { history?: boolean } = {}): Promise<{ clearedSeq: number }> {
+  return attempt(() => {
+    const ref = conversationRef(target, 'deleteConversation');
+    return host
+      .request<'conversation.delete'>((id) => ({ t: 'conversation.delete', id, history: options.history === true, ...ref }))
+      .then(({ clearedSeq }) => ({ clearedSeq }));
+  });
+}

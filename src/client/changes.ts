@@ -57,6 +57,8 @@ export type ChangeEvents = {
   ReactionChanged: (message: ReceivedMessage, change: RtmReactionChange) => void;
   /** This user deleted a message for themself on another tab or device. */
   MessageDeleted: (deleted: RtmDeletedMessage) => void;
+  /** This user deleted a conversation on another tab or device (`clearedSeq` > 0: with its history up to it). */
+  ConversationDeleted: (deleted: ConversationTarget & { clearedSeq: number }) => void;
   /** A command from another user (`sendCommand`): never stored, never shown. */
   CommandReceived: (command: RtmCommand) => void;
 };
@@ -89,7 +91,7 @@ export class MessageChangeRequests {
   }
 
   /** Runs one of the action requests of change-requests.ts (loading it first). */
-  call<K extends 'retract' | 'edit' | 'react' | 'remove' | 'forward' | 'command' | 'search'>(
+  call<K extends 'retract' | 'edit' | 'react' | 'remove' | 'forward' | 'command' | 'search' | 'deleteConversation'>(
     name: K,
     ...args: ChangeRequestsModule[K] extends (host: ChangeHost, ...rest: infer A) => unknown ? A : never
   ): ReturnType<ChangeRequestsModule[K]> {

@@ -500,6 +500,16 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
   }
 
   /**
+   * Our addition (seeds 002, 003): deletes a conversation for this user only — off their
+   * conversation list until a newer message arrives, and with `history: true` every message so
+   * far gone from their history, sync and search on every device (`clearedSeq` is the last one
+   * cleared). Their other tabs and devices get `ConversationDeleted`; the other side keeps all.
+   */
+  deleteConversation(target: ConversationTarget, options: { history?: boolean } = {}): Promise<{ clearedSeq: number }> {
+    return this.#changes.call('deleteConversation', target, options);
+  }
+
+  /**
    * Our addition (seed 002): the messages with every word of `query` (Chinese included: the
    * server splits words), in one conversation (`peerId` / `channelId`) or in all of this user's,
    * newest first, each with the text that matched and the ranges to highlight. Filter with

@@ -53,6 +53,9 @@ export function routeFrame(frame: ServerFrame, host: PushHost): void {
         host.emit('CommandReceived', { ...where, from: frame.from, payload: frame.payload });
       }
       break;
+    case 'conversation.deleted':
+      host.emit('ConversationDeleted', { ...(frame.channel !== undefined ? { channelId: frame.channel } : { peerId: frame.peer! }), clearedSeq: frame.clearedSeq });
+      break;
     case 'message.deleted': {
       const where = frame.channel !== undefined ? { channelId: frame.channel } : { peerId: frame.peer as string };
       host.emit('MessageDeleted', { ...where, messageId: frame.messageId, seq: frame.seq });

@@ -204,7 +204,14 @@ export interface SearchHit {
   highlights: [number, number][];
 }
 
+/**
+ * Deletes a conversation for the caller only: off their list until a newer message, and with
+ * `history`, every message so far gone from their history on every device.
+ */
+export type ConversationDeleteFrame = { t: 'conversation.delete'; id: number; history: boolean } & ConversationRef;
+
 export type ClientFrame =
+  | ConversationDeleteFrame
   | SearchFrame
   | CommandFrame
   | MessageRetractFrame
@@ -262,6 +269,8 @@ export interface ReplyResults {
   'reaction.remove': { message: StoredMessage };
   'message.delete': { changeSeq: number };
   command: Record<string, never>;
+  /** `clearedSeq`: every message up to it is gone from the caller's history (0: history kept). */
+  'conversation.delete': { clearedSeq: number; totalUnread: number };
   /** `cursor`: pass it to get the next (older) page while `hasMore`. */
   search: { results: SearchHit[]; hasMore: boolean; cursor?: number };
   conversations: { conversations: ConversationState[]; totalUnread: number };
@@ -431,7 +440,11 @@ export type MessageDeletedFrame = { t: 'message.deleted'; messageId: string; seq
 /** A command from `from` (see CommandFrame); `peer` is the sender for peer commands. */
 export type CommandPushFrame = { t: 'command'; from: string; payload: string } & ConversationRef;
 
+/** The caller deleted a conversation on another connection (see ConversationDeleteFrame). */
+export type ConversationDeletedFrame = { t: 'conversation.deleted'; clearedSeq: number } & ConversationRef;
+
 export type ServerFrame =
+  | ConversationDeletedFrame
   | CommandPushFrame
   | MessageChangedFrame
   | MessageDeletedFrame
@@ -594,6 +607,10 @@ function parseKnownFrame(frame: Record<string, unknown>, id: number): ClientFram
       return { t: frame.t, id, messageId: requireMessageId(frame), emoji: parseReaction(frame.emoji) };
     case 'search':
       return parseSearchFrame(frame, id);
+    case 'conversation.delete': {
+      if (frame.history !== undefined && typeof frame.history !== 'boolean') throw field('INVALID_FIELD', '"history" must be a boolean.');
+      return { t: 'conversation.delete', id, history: frame.history === true, ...parseConversationRef(frame, 'Deleting a conversation') };
+    }
     case 'command':
       return { t: 'command', id, payload: parseCommandPayload(frame.payload), ...parseConversationRef(frame, 'A command') };
     case 'changes':

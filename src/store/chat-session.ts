@@ -175,6 +175,12 @@ export interface ChatSession {
    * once stored (it shows in `to` then); rejects with the RtmError.
    */
   forward(message: ChatMessage, to: ConversationKey): Promise<ChatMessage>;
+  /**
+   * Deletes a conversation for this user only (seeds 002, 003): off `$conversations` until a newer
+   * message arrives; with `history: true` its messages so far are gone from every device of the
+   * user (and this cache). Rejects with the RtmError.
+   */
+  deleteConversation(key: ConversationKey, options?: { history?: boolean }): Promise<void>;
   /** Why `text` cannot be sent to `key` (MESSAGE_EMPTY, MESSAGE_TOO_LARGE, INVALID_USER_ID, …), or undefined. */
   validateDraft(key: ConversationKey, text: string): RtmError | undefined;
   /**

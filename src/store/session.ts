@@ -191,6 +191,10 @@ class Session implements ChatSession {
     return this.#changes.actions().then((actions) => actions.deleteForMe(message));
   }
 
+  deleteConversation(key: ConversationKey, options: { history?: boolean } = {}): Promise<void> {
+    return this.#changes.actions().then((actions) => actions.deleteConversation(key, options.history === true));
+  }
+
   forward(message: ChatMessage, to: ConversationKey): Promise<ChatMessage> {
     return this.#changes.actions().then((actions) => actions.forward(message, to));
   }

@@ -238,3 +238,42 @@ describe('mentions in the conversation list', () => {
     assert.deepEqual(await mentionedOf(), { 'l-room': false, 'l-alice': true });
   });
 });
+
+describe('deleting a conversation for me', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  it('takes it off my list until a newer message, optionally with its history, on my other devices too; the other side keeps all', async () => {
+    const alice = await server.connect('dc-alice');
+    const alicePhone = await server.connect('dc-alice');
+    const bob = await server.connect('dc-bob');
+    const say = (from: TestClient, to: string, words: string) =>
+      from.requestOk({ t: 'peer.send', to, cmid: cmid(), message: text(words), offline: true });
+    await say(bob, 'dc-alice', 'old news');
+    await say(bob, 'dc-alice', 'older secret');
+    const listed = async () => (await alice.requestOk({ t: 'conversations' })).conversations.map((c) => [c.id, c.unread]);
+    assert.deepEqual(await listed(), [['dc-bob', 2]]);
+
+    const kept = await alice.requestOk({ t: 'conversation.delete', peer: 'dc-bob', history: false });
+    assert.deepEqual(kept, { clearedSeq: 0, totalUnread: 0 });
+    assert.deepEqual(await alicePhone.next('conversation.deleted'), { t: 'conversation.deleted', peer: 'dc-bob', clearedSeq: 0 });
+    assert.deepEqual(await listed(), []);
+    assert.equal((await fullHistory(alice, { peer: 'dc-bob' })).length, 2, 'history kept');
+
+    const cleared = await alice.requestOk({ t: 'conversation.delete', peer: 'dc-bob', history: true });
+    assert.equal(cleared.clearedSeq, 2);
+    assert.deepEqual(await fullHistory(alice, { peer: 'dc-bob' }), []);
+    assert.equal((await alice.requestOk({ t: 'sync', peer: 'dc-bob', afterSeq: 0, limit: 10 })).messages.length, 0);
+    assert.deepEqual((await alice.requestOk({ t: 'search', query: 'secret', limit: 10 })).results, []);
+    assert.equal((await fullHistory(bob, { peer: 'dc-alice' })).length, 2, 'bob keeps everything');
+
+    // A newer message brings the conversation back, with only what came after.
+    await say(bob, 'dc-alice', 'fresh start');
+    assert.deepEqual(await listed(), [['dc-bob', 1]]);
+    assert.deepEqual((await fullHistory(alice, { peer: 'dc-bob' })).map((m) => (m.message as { text: string }).text), ['fresh start']);
+    assert.equal((await alice.requestError({ t: 'conversation.delete', peer: 'dc-bob', history: 'yes' })).reason, 'INVALID_FIELD');
+  });
+});

@@ -127,4 +127,29 @@ describe('ChatSession messages that change', function () {
     expect(reply.mentionsMe).to.equal(true);
     expect($alice.get()[1]!.mentionsMe).to.equal(undefined);
   });
+
+  it('deletes a conversation for this user: off the list, with its history gone here and on another device', async () => {
+    const [aliceId, bobId] = [uniqueId('alice'), uniqueId('bob')];
+    const bob = await loggedInClient(bobId);
+    await bob.sendMessageToPeer({ text: 'one' }, aliceId);
+    await bob.sendMessageToPeer({ text: 'two' }, aliceId);
+    const alice = await startedSession(aliceId);
+    const other = await loggedInClient(aliceId);
+    const heard = record(other, 'ConversationDeleted');
+    const key = alice.conversationKey('peer', bobId);
+    const $messages = mount(alice.messagesOf(key));
+    const $list = mount(alice.$conversations);
+    await waitFor(() => $messages.get().length === 2 && $list.get().some((c) => c.key === key), 'the conversation');
+
+    await alice.deleteConversation(key, { history: true });
+    expect($list.get().some((c) => c.key === key)).to.equal(false);
+    expect($messages.get()).to.deep.equal([]);
+    await waitFor(() => heard.length === 1, 'the other device to hear it');
+    expect(heard[0]![0]).to.deep.equal({ peerId: bobId, clearedSeq: 2 });
+    expect((await bob.getHistory({ peerId: aliceId })).messages.length, 'bob keeps it').to.equal(2);
+
+    await bob.sendMessageToPeer({ text: 'three' }, aliceId);
+    await waitFor(() => $list.get().some((c) => c.key === key), 'back with a new message');
+    expect($messages.get().map((m) => m.text)).to.deep.equal(['three']);
+  });
 });

@@ -34,8 +34,6 @@ export const strings = {
   delivered: 'Delivered',
   read: 'Read',
   readBy: (count: number) => `Read by ${count}`,
-  readers: 'Read by',
-  notReadYet: 'Not read yet',
   typing: (names: readonly string[]) =>
     names.length === 1 ? `${names[0]} is typing…` : names.length === 2 ? `${names[0]} and ${names[1]} are typing…` : 'Several people are typing…',
   online: 'online',
@@ -46,8 +44,6 @@ export const strings = {
   retracted: (who: string) => `${who} retracted a message`,
   edited: 'edited',
   messageActions: 'Message actions',
-  replyingTo: (who: string) => `Replying to ${who}`,
-  cancelReply: 'Cancel reply',
   quoteRetracted: 'Message retracted',
   location: 'Location',
   unsupported: 'Unsupported message',

@@ -15,6 +15,9 @@ import type {
   RtmQuoteActivateEvent,
   RtmMessageRetryEvent,
 } from '../rtm-message-list/rtm-message-list.js';
+import { importMessageActions, type MessageActionsModule } from '../rtm-message-list/load-message-actions.js';
+
+let replyBar: MessageActionsModule['renderReplyBar'] | undefined;
 import { sharedStyles } from '../internal/shared.styles.js';
 import { channelStyles } from './rtm-channel.styles.js';
 
@@ -278,8 +281,12 @@ export class RtmChannelElement extends LitElement {
     if (!session) return;
     const { message, action } = event;
     if (action.kind === 'reply') {
-      this.replyTo = message;
-      this.composer?.focus();
+      // The reply bar is drawn by the actions module, loaded already (Reply is one of its items).
+      void importMessageActions().then((module) => {
+        replyBar = module.renderReplyBar;
+        this.replyTo = message;
+        this.composer?.focus();
+      });
       return;
     }
     const done =
@@ -342,14 +349,7 @@ export class RtmChannelElement extends LitElement {
         @rtm-load-older=${this.onLoadOlder}
       ></rtm-message-list>
       <div part="typing" class="typing" aria-live="polite">${typing.length ? strings.typing(typing) : ''}</div>
-      ${this.replyTo
-        ? html`<div part="reply-bar" class="typing reply-bar">
-            <span>${strings.replyingTo(this.replyTo.own ? strings.you : this.replyTo.from)}</span>
-            <button part="cancel-reply-button" class="pill" type="button" aria-label=${strings.cancelReply} @click=${() => (this.replyTo = undefined)}>
-              ${strings.cancel}
-            </button>
-          </div>`
-        : nothing}
+      ${this.replyTo && replyBar ? replyBar(this.replyTo, () => (this.replyTo = undefined)) : nothing}
       <rtm-composer
         part="composer"
         exportparts="form, input, send-button, attach-button, error"

@@ -15,4 +15,8 @@ export const actionStrings = {
   save: 'Save',
   chooseReaction: 'Choose a reaction',
   otherEmoji: 'Other emoji',
+  readers: 'Read by',
+  notReadYet: 'Not read yet',
+  replyingTo: (who: string) => `Replying to ${who}`,
+  cancelReply: 'Cancel reply',
 } as const;

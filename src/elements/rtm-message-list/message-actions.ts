@@ -6,7 +6,7 @@ import { sessionContext } from '../internal/context.js';
 import { css } from '../internal/css-text.js';
 import { strings } from '../internal/strings.js';
 import { actionStrings } from './message-actions.strings.js';
-import type { MessageAction } from './rtm-message-list.js';
+import type { MessageAction, MessageReceipt } from './rtm-message-list.js';
 
 /**
  * A message's actions menu — react (with a small picker: common emoji, or any one emoji typed),
@@ -240,3 +240,18 @@ export function openMessageActions(request: ActionsRequest): void {
   }
 }
 
+/** The readers and non-readers of one of this user's channel messages ("Read by N", opened). */
+export function renderReceiptDetails(id: string, receipt: MessageReceipt) {
+  return html`<div part="receipt-details" id=${id}>
+    <p>${actionStrings.readers}: ${receipt.readers?.length ? receipt.readers.join(', ') : '—'}</p>
+    <p>${actionStrings.notReadYet}: ${receipt.nonReaders?.length ? receipt.nonReaders.join(', ') : '—'}</p>
+  </div>`;
+}
+
+/** "Replying to bob" with Cancel, above the composer while a reply is being written. */
+export function renderReplyBar(original: ChatMessage, cancel: () => void) {
+  return html`<div part="reply-bar" class="typing reply-bar">
+    <span>${actionStrings.replyingTo(original.own ? strings.you : original.from)}</span>
+    <button part="cancel-reply-button" class="pill" type="button" aria-label=${actionStrings.cancelReply} @click=${cancel}>${strings.cancel}</button>
+  </div>`;
+}

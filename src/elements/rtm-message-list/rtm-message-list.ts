@@ -5,7 +5,7 @@ import type { ChatMessage, ConversationKey } from '../../store/index.js';
 import { formatMessageTime } from '../internal/format.js';
 import { strings } from '../internal/strings.js';
 import { messageListStyles } from './rtm-message-list.styles.js';
-import { importMessageActions } from './load-message-actions.js';
+import { importMessageActions, type MessageActionsModule } from './load-message-actions.js';
 import { VirtualRowsController } from './virtual-rows-controller.js';
 
 export { VIRTUALIZE_ABOVE } from './virtual-rows-controller.js';
@@ -94,6 +94,8 @@ export class RtmLoadOlderEvent extends Event {
     super(RtmLoadOlderEvent.eventName, { bubbles: true });
   }
 }
+
+let receiptDetails: MessageActionsModule['renderReceiptDetails'] | undefined;
 
 /** How close to the top (px) starts loading the page before the oldest message. */
 const LOAD_OLDER_THRESHOLD_PX = 200;
@@ -281,16 +283,15 @@ export class RtmMessageListElement extends LitElement {
         type="button"
         aria-expanded=${open ? 'true' : 'false'}
         aria-controls=${detailsId}
-        @click=${() => (this.openReceipt = open ? undefined : message.localId)}
+        @click=${async () => {
+          // Who has read it and who not: drawn by the actions module (loaded on first use).
+          receiptDetails ??= (await importMessageActions()).renderReceiptDetails;
+          this.openReceipt = open ? undefined : message.localId;
+        }}
       >
         ${receipt.text}
       </button>
-      ${open
-        ? html`<div part="receipt-details" id=${detailsId}>
-            <p>${strings.readers}: ${receipt.readers.length ? receipt.readers.join(', ') : '—'}</p>
-            <p>${strings.notReadYet}: ${receipt.nonReaders?.length ? receipt.nonReaders.join(', ') : '—'}</p>
-          </div>`
-        : nothing}`;
+      ${open && receiptDetails ? receiptDetails(detailsId, receipt) : nothing}`;
   }
 
   private renderStatus(message: ChatMessage) {

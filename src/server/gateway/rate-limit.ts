@@ -38,6 +38,7 @@ const SENDS: ReadonlySet<ClientFrameType> = new Set<ClientFrameType>([
   'reaction.remove',
   'message.delete',
   'command',
+  'conversation.delete',
 ]);
 
 /**

@@ -221,6 +221,17 @@ export interface ConversationStore {
   markDelivered(appId: string, uid: string, conversation: UserConversation, seq: number): Promise<number | undefined>;
   /** The user's conversations (newest activity first) and the unread total. */
   list(appId: string, uid: string): Promise<{ conversations: ConversationState[]; totalUnread: number }>;
+  /**
+   * Deletes a conversation for `uid` only: read up to its newest message and off their list until
+   * a newer one arrives; `withHistory` also clears every message up to it from their history,
+   * sync, changes and search. The other side keeps everything. Returns the cleared seq (0: none).
+   */
+  deleteConversation(
+    appId: string,
+    uid: string,
+    conversation: UserConversation,
+    withHistory: boolean,
+  ): Promise<{ clearedSeq: number; totalUnread: number }>;
 }
 
 export interface HealthStore {

@@ -68,4 +68,26 @@ export class ChangeActions {
     session.list.touch(conversation, [chat]);
     return chat;
   }
+
+  /** Deletes a conversation for this user (see ChatSession.deleteConversation). */
+  async deleteConversation(key: ConversationKey, history: boolean): Promise<void> {
+    const client = this.#session.client;
+    const target = targetOf(key);
+    if (!client) throw new RtmError('NOT_LOGGED_IN', 'Call start() first.');
+    if (!target) throw new RtmError('INVALID_ARGUMENT', `${JSON.stringify(key)} is not a conversation.`);
+    const { clearedSeq } = await client.deleteConversation(target, { history });
+    this.conversationDeleted(key, clearedSeq);
+  }
+
+  /** A conversation deleted here or on another device: off the list; its history up to `clearedSeq` gone. */
+  conversationDeleted(key: ConversationKey, clearedSeq: number): void {
+    const session = this.#session;
+    session.list.remove(key);
+    if (clearedSeq === 0) return;
+    const conversation = session.existing(key);
+    for (const message of conversation?.$messages.value ?? []) {
+      if (message.seq !== undefined && message.seq <= clearedSeq) void session.cache.forget(key, message.seq);
+    }
+    conversation?.reset(conversation.$messages.value!.filter((m) => m.seq !== undefined && m.seq > clearedSeq));
+  }
 }

@@ -25,6 +25,8 @@ export class Changes {
       MessageEdited: (message) => this.#apply(message),
       ReactionChanged: (message) => this.#apply(message),
       MessageDeleted: (deleted) => this.#drop(deleted),
+      ConversationDeleted: ({ peerId, channelId, clearedSeq }) =>
+        void this.actions().then((actions) => actions.conversationDeleted(peerId ? conversationKey('peer', peerId) : conversationKey('channel', channelId!), clearedSeq)),
     };
   }
 

@@ -1,4 +1,5 @@
 import { command } from './command.js';
+import { conversationDelete } from './conversation-delete.js';
 import { search } from './search.js';
 import { changes, messageDelete, messageEdit, messageRetract, reaction } from './changes.js';
 import { channelJoin, channelLeave, channelMembers, channelSend } from './channel.js';
@@ -35,6 +36,7 @@ export const handlers: FrameHandlers = {
   typing,
   command,
   search,
+  'conversation.delete': conversationDelete,
   'presence.query': presenceQuery,
   'presence.subscribe': presenceSubscribe,
   'presence.unsubscribe': presenceSubscribe,

@@ -89,6 +89,7 @@ export function createSqliteConversationStore(db: SqliteDatabase): ConversationS
     LEFT JOIN user_conversations other
       ON uc.kind = 'peer' AND other.app_id = uc.app_id AND other.uid = uc.target AND other.conv = uc.conv
     WHERE uc.app_id = ? AND uc.uid = ? AND ((uc.kind = 'peer' AND m.pk IS NOT NULL) OR cm.uid IS NOT NULL)
+      AND (uc.hidden_seq = 0 OR COALESCE(m.seq, 0) > uc.hidden_seq)
     ORDER BY COALESCE(m.ts, cm.joined_at) DESC, m.pk DESC, uc.conv`);
 
   const joinTx = db.transaction((appId: string, channel: string, uid: string, now: number, conv: string) => {
@@ -121,6 +122,23 @@ export function createSqliteConversationStore(db: SqliteDatabase): ConversationS
     return seq;
   });
 
+  // Deleting for one user: read up to the newest, hidden until a newer message, history cleared on request.
+  const hide = db.prepare(`
+    INSERT INTO user_conversations (app_id, uid, conv, kind, target, read_seq, delivered_seq, hidden_seq, cleared_seq)
+    VALUES (@appId, @uid, @conv, @kind, @target, @seq, @delivered, @seq, @cleared)
+    ON CONFLICT DO UPDATE SET
+      read_seq = MAX(read_seq, excluded.read_seq),
+      delivered_seq = MAX(delivered_seq, excluded.delivered_seq),
+      hidden_seq = MAX(hidden_seq, excluded.hidden_seq),
+      cleared_seq = MAX(cleared_seq, excluded.cleared_seq)`);
+  const clearedOf = db.prepare('SELECT cleared_seq FROM user_conversations WHERE app_id = ? AND uid = ? AND conv = ?').pluck();
+  const deleteTx = db.transaction((appId: string, uid: string, conversation: UserConversation, withHistory: boolean) => {
+    const { conv, kind, target } = conversation;
+    const seq = lastSeq.get(appId, conv) as number;
+    hide.run({ appId, uid, conv, kind, target, seq, delivered: kind === 'peer' ? seq : 0, cleared: withHistory ? seq : 0 });
+    return { clearedSeq: clearedOf.get(appId, uid, conv) as number, totalUnread: totalUnread.get(appId, uid) as number };
+  });
+
   const listTx = db.transaction((appId: string, uid: string) => {
     const conversations = (list.all(appId, uid) as ListRow[]).map(toState);
     return { conversations, totalUnread: conversations.reduce((sum, c) => sum + c.unread, 0) };
@@ -147,6 +165,9 @@ export function createSqliteConversationStore(db: SqliteDatabase): ConversationS
     },
     async list(appId, uid) {
       return listTx.deferred(appId, uid);
+    },
+    async deleteConversation(appId, uid, conversation, withHistory) {
+      return deleteTx.immediate(appId, uid, conversation, withHistory);
     },
   };
 }

@@ -256,6 +256,17 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO search_backfill (id, done_pk, until_pk) SELECT 1, 0, COALESCE(MAX(pk), 0) FROM messages;
     `,
   },
+  {
+    version: 7,
+    name: 'deleting a conversation for one user',
+    sql: `
+      -- A user deleted the conversation: it leaves their list until a message newer than
+      -- hidden_seq arrives; with its history, every message up to cleared_seq is gone for them
+      -- (history, sync, changes, search).
+      ALTER TABLE user_conversations ADD COLUMN hidden_seq INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE user_conversations ADD COLUMN cleared_seq INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version. Returns the versions applied. */
