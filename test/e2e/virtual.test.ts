@@ -47,6 +47,9 @@ describe('long conversations in the script-tag build', () => {
 
     const long = await openPage(`${server.url}/embed.html?user=alice&peer=bob`);
     const loaded = long.page.waitForResponse((response) => response.url().endsWith('/dist/rtm-chat.virtual.js'), { timeout: 30_000 });
+    // Awaited below; until then a failure in between must report itself, not this wait's
+    // "page closed" when the finally block closes the page.
+    loaded.catch(() => {});
     try {
       const log = long.page.getByRole('log');
       await log.getByText('m2000', { exact: true }).waitFor({ timeout: 15_000 });
