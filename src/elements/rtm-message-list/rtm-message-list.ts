@@ -365,7 +365,7 @@ export class RtmMessageListElement extends LitElement {
     if (message.attachment) {
       return html`<rtm-attachment
           part="attachment"
-          exportparts="preview, thumbnail, icon, name, size, progress, percent, cancel-button, download-button, retry-button: attachment-retry-button, error, lightbox, lightbox-image, close-button"
+          exportparts="preview, thumbnail, icon, name, size, progress, percent, cancel-button, download-button, retry-button: attachment-retry-button, error, lightbox, lightbox-image, close-button, player"
           .message=${message}
         ></rtm-attachment>${message.attachment.description
           ? html`<div part="caption">${message.attachment.description}</div>`
