@@ -384,3 +384,32 @@ describe('<rtm-conversation-list> previews of the new kinds', () => {
     expect(previews).to.deep.equal(['bob retracted a message', 'Voice message', 'Location: Café', 'A poll']);
   });
 });
+
+describe('<rtm-chat> inbox: deleting a conversation', () => {
+  it('a conversation’s menu deletes it for this user, from the keyboard', async () => {
+    const { loggedInClient } = await import('../client/helpers.js');
+    const [aliceId, bobId] = [uniqueId('alice'), uniqueId('bob')];
+    const bob = await loggedInClient(bobId);
+    await bob.sendMessageToPeer({ text: 'spam' }, aliceId);
+    const el = await fixture<RtmChatElement>(html`<rtm-chat server=${serverUrl()} app-id=${appId()} user-id=${aliceId} token=${await devToken(aliceId)}></rtm-chat>`);
+    const list = await waitFor(() => el.shadowRoot!.querySelector('rtm-conversation-list'), 'the inbox');
+    const button = await waitFor(
+      () => list.shadowRoot?.querySelector<HTMLButtonElement>(`[part~="conversation-actions-button"][aria-label="Actions for ${bobId}"]`),
+      'bob’s conversation with its menu button',
+    );
+    button.focus();
+    await sendKeys({ press: 'Enter' });
+    const menu = await waitFor(() => list.shadowRoot!.querySelector('[role="menu"]'), 'the menu');
+    expect([...menu.querySelectorAll('[role="menuitem"]')].map((i) => i.textContent)).to.deep.equal([
+      'Delete conversation',
+      'Delete conversation and its history',
+    ]);
+    expect(deepActive()?.textContent).to.equal('Delete conversation');
+    await sendKeys({ press: 'ArrowDown' });
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => !list.shadowRoot!.querySelector(`[aria-label="Actions for ${bobId}"]`), 'the conversation to leave the list');
+    expect((await bob.getHistory({ peerId: aliceId })).messages.length, 'bob keeps it').to.equal(1);
+    await expect(list).to.be.accessible();
+    await bob.logout();
+  });
+});

@@ -265,7 +265,7 @@ export class RtmChatElement extends LitElement {
     return html`
       <rtm-conversation-list
         part="conversations"
-        exportparts="conversation-row, conversation, name, badge, mention-badge, preview, time, presence"
+        exportparts="conversation-row, conversation, name, badge, mention-badge, preview, time, presence, conversation-actions-button, conversation-menu, conversation-menu-item"
         class=${opened ? 'has-open' : ''}
         .conversations=${list}
         .selected=${this.openedKey}

@@ -12,4 +12,8 @@ export const listStrings = {
     video: (name: string) => `Video: ${name}`,
   },
   previewLocation: (place: string) => `Location: ${place}`,
+  actionsFor: (name: string) => `Actions for ${name}`,
+  conversationActions: 'Conversation actions',
+  deleteConversation: 'Delete conversation',
+  deleteWithHistory: 'Delete conversation and its history',
 } as const;

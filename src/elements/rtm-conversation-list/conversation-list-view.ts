@@ -1,6 +1,8 @@
-import { html, nothing } from 'lit/html.js';
+import { ContextEvent } from '@lit/context';
+import { html, nothing, render } from 'lit/html.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ChatMessage, ConversationKey, ConversationSummary } from '../../store/index.js';
+import type { ChatMessage, ChatSession, ConversationKey, ConversationSummary } from '../../store/index.js';
+import { sessionContext } from '../internal/context.js';
 import { css } from '../internal/css-text.js';
 import { formatMessageTime } from '../internal/format.js';
 import { strings } from '../internal/strings.js';
@@ -18,6 +20,45 @@ export interface ConversationListHost {
 }
 
 export const conversationListCss = css`
+    .row-actions {
+      position: relative;
+      z-index: 1;
+      border: none;
+      background: none;
+      color: var(--_muted);
+      font: inherit;
+      line-height: 1;
+      padding: 0 0.25rem;
+      cursor: pointer;
+    }
+
+    [part~='conversation-menu'] {
+      position: fixed;
+      z-index: 10;
+      display: flex;
+      flex-direction: column;
+      padding: 0.25rem;
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      background: var(--_bg);
+      box-shadow: 0 4px 16px rgb(0 0 0 / 0.2);
+    }
+
+    [part~='conversation-menu-item'] {
+      border: none;
+      background: none;
+      color: var(--_text);
+      font: inherit;
+      text-align: start;
+      padding: 0.375rem 0.625rem;
+      cursor: pointer;
+    }
+
+    [part~='conversation-menu-item']:hover,
+    [part~='conversation-menu-item']:focus-visible {
+      background: var(--_surface);
+    }
+
     .mention {
       color: var(--_accent);
       font-weight: 700;
@@ -149,6 +190,56 @@ function preview(message: ChatMessage | undefined): string {
   return message.own ? listStrings.previewOwn(line) : line;
 }
 
+/**
+ * A conversation's menu: delete it for this user, with or without its history (seeds 002, 003).
+ * Arrow keys move, Escape closes and focus goes back to the button. The session comes from the
+ * enclosing `<rtm-chat>` (a context request from the button).
+ */
+function openRowMenu(button: HTMLElement, key: ConversationKey): void {
+  const root = button.getRootNode() as ShadowRoot;
+  root.querySelector('.row-menu')?.remove();
+  let session: ChatSession | undefined;
+  button.dispatchEvent(new ContextEvent(sessionContext, button, (value: ChatSession | undefined) => (session = value)));
+  const layer = document.createElement('div');
+  layer.className = 'row-menu';
+  root.append(layer);
+  button.setAttribute('aria-expanded', 'true');
+  const close = () => {
+    layer.remove();
+    button.setAttribute('aria-expanded', 'false');
+    document.removeEventListener('pointerdown', outside, true);
+    button.focus();
+  };
+  const outside = (event: Event) => {
+    if (!event.composedPath().includes(layer)) close();
+  };
+  document.addEventListener('pointerdown', outside, true);
+  const remove = (history: boolean) => {
+    close();
+    session?.deleteConversation(key, { history }).catch((error: unknown) => console.warn('rtm-chat: could not delete the conversation.', error));
+  };
+  const keys = (event: KeyboardEvent) => {
+    const items = [...layer.querySelectorAll<HTMLElement>('[role="menuitem"]')];
+    const at = items.indexOf(event.target as HTMLElement);
+    if (event.key === 'Escape' || event.key === 'Tab') {
+      event.preventDefault();
+      close();
+    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      items[(at + (event.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length]!.focus();
+    }
+  };
+  const rect = button.getBoundingClientRect();
+  render(
+    html`<div part="conversation-menu" role="menu" aria-label=${listStrings.conversationActions} style=${`top:${rect.bottom + 4}px;right:${Math.max(4, innerWidth - rect.right)}px`} @keydown=${keys}>
+      <button part="conversation-menu-item" role="menuitem" type="button" tabindex="-1" @click=${() => remove(false)}>${listStrings.deleteConversation}</button>
+      <button part="conversation-menu-item" role="menuitem" type="button" tabindex="-1" @click=${() => remove(true)}>${listStrings.deleteWithHistory}</button>
+    </div>`,
+    layer,
+  );
+  layer.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+}
+
 export function renderConversationList(host: ConversationListHost) {
   if (host.conversations.length === 0) return html`<p part="empty">${listStrings.noConversations}</p>`;
   return html`<ul part="list" role="list">
@@ -176,6 +267,17 @@ export function renderConversationList(host: ConversationListHost) {
               <span part="name">${name}</span>
             </button>
             ${last ? html`<time part="time" datetime=${new Date(last.ts).toISOString()}>${formatMessageTime(last.ts)}</time>` : nothing}
+            <button
+              part="conversation-actions-button"
+              class="row-actions"
+              type="button"
+              aria-label=${listStrings.actionsFor(name)}
+              aria-haspopup="menu"
+              aria-expanded="false"
+              @click=${(event: Event) => openRowMenu(event.currentTarget as HTMLElement, entry.key)}
+            >
+              ⋯
+            </button>
           </span>
           <span class="bottom" id=${detailsId}>
             <span part="preview">${preview(last)}</span>

@@ -27,6 +27,8 @@ export class RtmConversationSelectEvent extends Event {
  * @csspart name - the peer or channel name
  * @csspart badge - the unread count
  * @csspart mention-badge - "@" when an unread message mentions you
+ * @csspart conversation-actions-button - opens a conversation's menu (delete, with or without history)
+ * @csspart conversation-menu - that menu (also `conversation-menu-item`)
  * @csspart preview - the latest message
  * @csspart time - the time of the latest message
  * @csspart presence - the online dot of a peer
