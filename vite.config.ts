@@ -24,7 +24,8 @@ import { minifyLitLiterals } from './scripts/vite-minify-literals.mjs';
  *     or a custom type (text, files and media are checked by the bundle itself);
  *   - dist/rtm-chat.upload.js: a session's upload of file messages (progress, preview, send);
  *   - dist/rtm-chat.changes.js: the requests that retract, edit, react to and delete messages;
- *   - dist/rtm-chat.session-actions.js: the session's side of them (showing the result at once).
+ *   - dist/rtm-chat.session-actions.js: the session's side of them (showing the result at once);
+ *   - dist/rtm-chat.search.js: the search dialog.
  *   Companion files use the bundle's own lit-html, RtmError and media-message module rather than
  *   copies (src/companion-bridge/).
  */
@@ -42,6 +43,7 @@ const companionLoaders = [
   'src/store/session/load-media-upload',
   'src/client/load-change-requests',
   'src/store/session/load-change-actions',
+  'src/elements/rtm-channel/load-search-view',
 ].map((path) => ({
   // Any relative import of the loader (`./load-x.js`, `../dir/load-x.js`): the names are unique.
   find: new RegExp(`^\\.\\.?/(?:.*/)?${path.slice(path.lastIndexOf('/') + 1)}\\.js$`),
@@ -80,6 +82,7 @@ export default defineConfig(({ mode }) => {
                 'rtm-chat.upload': 'src/store/session/media-upload.ts',
                 'rtm-chat.changes': 'src/client/change-requests.ts',
                 'rtm-chat.session-actions': 'src/store/session/change-actions.ts',
+                'rtm-chat.search': 'src/elements/rtm-channel/search-view.ts',
               },
               formats: ['es'],
               fileName: (_format, name) => `${name}.js`,

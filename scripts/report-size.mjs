@@ -28,6 +28,7 @@ const companions = {
   'dist/rtm-chat.upload.js': 'the first file a session sends',
   'dist/rtm-chat.changes.js': 'the first retract, edit, reaction or delete',
   'dist/rtm-chat.session-actions.js': 'the same, through a chat session',
+  'dist/rtm-chat.search.js': 'the first search',
 };
 for (const [companion, when] of Object.entries(companions)) {
   const size = sizes(companion);

@@ -1,6 +1,6 @@
 import type { ReadableAtom } from 'nanostores';
 import type { RtmClientOptions, WebSocketConstructor } from '../client/index.js';
-import type { PeerStatus, RtmError } from '../protocol/index.js';
+import type { MessageType, PeerStatus, RtmError } from '../protocol/index.js';
 import type { ChatMessage } from './chat-message.js';
 import type { ConversationSummary } from './conversation-list.js';
 import type { ChatStoreListener, ConnectionSnapshot } from './events.js';
@@ -38,6 +38,25 @@ export interface ChatSessionOptions {
  * Stored messages and the offline outbox are kept in IndexedDB, one database per server origin,
  * app and user; without IndexedDB (private mode, a Worker without it) it all stays in memory.
  */
+/** What `search` looks for: words, in one conversation (`key`) or all, of some types, in a time range. */
+export interface ChatSearchQuery {
+  query: string;
+  key?: ConversationKey;
+  types?: MessageType[];
+  after?: number;
+  before?: number;
+  /** From the previous page, for older results. */
+  cursor?: number;
+  limit?: number;
+}
+
+/** One page of `search`: each message with the text that matched and the ranges to highlight. */
+export interface ChatSearchPage {
+  results: { message: ChatMessage; text: string; highlights: [number, number][] }[];
+  hasMore: boolean;
+  cursor?: number;
+}
+
 /** Options of `send`. */
 export interface SendOptions {
   /** The stored message of the same conversation this one replies to (it shows as a quote). */
@@ -181,6 +200,11 @@ export interface ChatSession {
    * user (and this cache). Rejects with the RtmError.
    */
   deleteConversation(key: ConversationKey, options?: { history?: boolean }): Promise<void>;
+  /**
+   * Searches this user's messages on the server (seed 002): every word of `query`, Chinese
+   * included, newest first, with the ranges to highlight. Rejects with the RtmError.
+   */
+  search(query: ChatSearchQuery): Promise<ChatSearchPage>;
   /** Why `text` cannot be sent to `key` (MESSAGE_EMPTY, MESSAGE_TOO_LARGE, INVALID_USER_ID, …), or undefined. */
   validateDraft(key: ConversationKey, text: string): RtmError | undefined;
   /**

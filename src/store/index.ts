@@ -3,7 +3,7 @@
  * connection, conversation list and per-conversation messages, and the actions views call.
  * Domain logic lives here; the elements only render these stores and call these actions.
  */
-export { createChatSession, type ChatSession, type ChatSessionOptions, type SendOptions } from './session.js';
+export { createChatSession, type ChatSearchPage, type ChatSearchQuery, type ChatSession, type ChatSessionOptions, type SendOptions } from './session.js';
 export type { ChatAttachment, ChatMessage, ChatMessageStatus } from './chat-message.js';
 export type { ChatDownload, TransferSnapshot } from './transfer.js';
 export type { ConversationSummary } from './conversation-list.js';

@@ -1,7 +1,7 @@
 import type { ReadableAtom } from 'nanostores';
 import type { PeerStatus, RtmError } from '../protocol/index.js';
 import type { ChatMessage } from './chat-message.js';
-import type { ChatSession, ChatSessionOptions, SendOptions } from './chat-session.js';
+import type { ChatSearchPage, ChatSearchQuery, ChatSession, ChatSessionOptions, SendOptions } from './chat-session.js';
 import type { ConversationSummary } from './conversation-list.js';
 import type { ChatStoreListener, ConnectionSnapshot } from './events.js';
 import { firstUnreadSeq } from './first-unread.js';
@@ -18,7 +18,7 @@ import { Sending } from './session/sending.js';
 import { Sync } from './session/sync.js';
 import type { ChatDownload, TransferSnapshot } from './transfer.js';
 
-export type { ChatSession, ChatSessionOptions, SendOptions } from './chat-session.js';
+export type { ChatSearchPage, ChatSearchQuery, ChatSession, ChatSessionOptions, SendOptions } from './chat-session.js';
 
 /**
  * Creates a chat session. Nothing happens on the network until `start()`.
@@ -189,6 +189,10 @@ class Session implements ChatSession {
 
   deleteForMe(message: ChatMessage): Promise<void> {
     return this.#changes.actions().then((actions) => actions.deleteForMe(message));
+  }
+
+  search(query: ChatSearchQuery): Promise<ChatSearchPage> {
+    return this.#changes.actions().then((actions) => actions.search(query));
   }
 
   deleteConversation(key: ConversationKey, options: { history?: boolean } = {}): Promise<void> {

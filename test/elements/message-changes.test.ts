@@ -413,3 +413,31 @@ describe('<rtm-chat> inbox: deleting a conversation', () => {
     await bob.logout();
   });
 });
+
+describe('<rtm-channel> search', () => {
+  it('searches the conversation from the header: results with the words marked, one chosen shows its message', async () => {
+    const { loggedInClient } = await import('../client/helpers.js');
+    const [aliceId, bobId] = [uniqueId('alice'), uniqueId('bob')];
+    const bob = await loggedInClient(bobId);
+    await bob.sendMessageToPeer({ text: '我们明天去北京吃烤鸭' }, aliceId);
+    for (let i = 0; i < 3; i++) await bob.sendMessageToPeer({ text: `filler ${i}` }, aliceId);
+    const el = await fixture<RtmChatElement>(html`<rtm-chat server=${serverUrl()} app-id=${appId()} user-id=${aliceId} token=${await devToken(aliceId)}><rtm-channel peer=${bobId}></rtm-channel></rtm-chat>`);
+    const view = el.querySelector<HTMLElement>('rtm-channel')!;
+    await waitFor(() => deepQueryAll(view, '[part~="bubble"]').length === 4, 'the conversation');
+    const button = deepQuery<HTMLButtonElement>(view, '[part~="search-button"]')!;
+    expect(button.getAttribute('aria-label')).to.equal('Search messages');
+    button.click();
+    const input = await waitFor(() => deepQuery<HTMLInputElement>(view, '[part~="search-input"]'), 'the search box');
+    expect(deepActive()).to.equal(input);
+    input.focus();
+    await sendKeys({ type: '北京' });
+    await sendKeys({ press: 'Enter' });
+    const result = await waitFor(() => deepQuery<HTMLButtonElement>(view, '[part~="search-result"]'), 'a result');
+    expect(result.querySelector('mark')!.textContent).to.equal('北京');
+    expect(result.textContent).to.contain('我们明天去北京吃烤鸭');
+    await expect(view.shadowRoot!.querySelector('.search-layer') as Element).to.be.accessible();
+    result.click();
+    await waitFor(() => !deepQuery(view, '[part~="search-dialog"]'), 'the dialog to close');
+    await bob.logout();
+  });
+});

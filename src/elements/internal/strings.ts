@@ -44,6 +44,7 @@ export const strings = {
   retracted: (who: string) => `${who} retracted a message`,
   edited: 'edited',
   messageActions: 'Message actions',
+  searchMessages: 'Search messages',
   quoteRetracted: 'Message retracted',
   location: 'Location',
   unsupported: 'Unsupported message',

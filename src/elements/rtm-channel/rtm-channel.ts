@@ -7,15 +7,17 @@ import { RtmErrorEvent } from '../events.js';
 import { StoreController } from '../internal/store-controller.js';
 import { strings } from '../internal/strings.js';
 import type { RtmComposerElement, RtmComposerFilesEvent, RtmComposerSubmitEvent } from '../rtm-composer/rtm-composer.js';
-import type {
-  MessageReceipt,
-  RtmListPinnedEvent,
-  RtmMessageActionEvent,
-  RtmMessageListElement,
+import {
   RtmQuoteActivateEvent,
+  type MessageReceipt,
+  type RtmListPinnedEvent,
+  type RtmMessageActionEvent,
+  type RtmMessageListElement,
   RtmMessageRetryEvent,
 } from '../rtm-message-list/rtm-message-list.js';
 import { importMessageActions, type MessageActionsModule } from '../rtm-message-list/load-message-actions.js';
+
+import { importSearchView } from './load-search-view.js';
 
 let replyBar: MessageActionsModule['renderReplyBar'] | undefined;
 import { sharedStyles } from '../internal/shared.styles.js';
@@ -33,6 +35,7 @@ import { channelStyles } from './rtm-channel.styles.js';
  *   <rtm-channel peer="bob"></rtm-channel>
  * </rtm-chat>
  *
+ * @csspart search-button - opens the search dialog (`search-dialog`, `search-input`, `search-results`, `search-result`, `search-more-button`)
  * @fires rtm-error - a message could not be sent (detail: { error, conversation })
  * @csspart header - the title bar
  * @csspart title - the conversation name
@@ -279,29 +282,34 @@ export class RtmChannelElement extends LitElement {
   private onMessageAction(event: RtmMessageActionEvent): void {
     const session = this.session;
     if (!session) return;
-    const { message, action } = event;
-    if (action.kind === 'reply') {
-      // The reply bar is drawn by the actions module, loaded already (Reply is one of its items).
-      void importMessageActions().then((module) => {
-        replyBar = module.renderReplyBar;
-        this.replyTo = message;
-        this.composer?.focus();
+    // Carried out by the actions module (loaded with the menu, or now for a reaction button).
+    void importMessageActions().then((module) => {
+      replyBar = module.renderReplyBar;
+      module.runAction(session, event.message, event.action, {
+        reply: (message) => {
+          this.replyTo = message;
+          this.composer?.focus();
+        },
+        refused: (error) => {
+          this.reportError(error, event.message.conversation);
+          this.composer?.showError(error.message);
+        },
       });
-      return;
-    }
-    const done =
-      action.kind === 'react'
-        ? session.toggleReaction(message, action.emoji)
-        : action.kind === 'edit'
-          ? session.edit(message, action.text)
-          : action.kind === 'retract'
-            ? session.retract(message)
-            : action.kind === 'forward'
-              ? session.forward(message, action.to)
-              : session.deleteForMe(message);
-    done.catch((error: unknown) => {
-      this.reportError(error, message.conversation);
-      this.composer?.showError(error instanceof Error ? error.message : String(error));
+    });
+  }
+
+  /** Opens the search dialog (loaded on first use); a result shows its message here. */
+  private async openSearch(event: Event): Promise<void> {
+    const key = this.conversation;
+    const session = this.session;
+    const opener = event.currentTarget as HTMLElement;
+    if (!key || !session) return;
+    (await importSearchView()).openSearch({
+      session,
+      key,
+      root: this.renderRoot as ShadowRoot,
+      opener,
+      show: (seq) => this.onQuote(new RtmQuoteActivateEvent(seq)),
     });
   }
 
@@ -334,7 +342,10 @@ export class RtmChannelElement extends LitElement {
     return html`
       ${this.noHeader
         ? nothing
-        : html`<div part="header">${this.renderPresence()}<h2 part="title">${this.conversationTitle}</h2></div>`}
+        : html`<div part="header">
+            ${this.renderPresence()}<h2 part="title">${this.conversationTitle}</h2>
+            <button part="search-button" class="pill" type="button" aria-label=${strings.searchMessages} @click=${this.openSearch}>⌕</button>
+          </div>`}
       <rtm-message-list
         part="messages"
         exportparts="log, message, message-own, message-other, meta, sender, time, bubble, attachment-bubble, status, retry-button, empty, attachment, caption, receipt-button, receipt-details, new-divider, new-messages-button, jump-button, retracted, edited, actions-button, actions-menu, actions-item, emoji-picker, emoji-button, emoji-input, edit-dialog, edit-input, save-button, cancel-button, reactions, reaction, reaction-mine, quote, quote-sender, mention, location, unsupported"

@@ -255,3 +255,27 @@ export function renderReplyBar(original: ChatMessage, cancel: () => void) {
     <button part="cancel-reply-button" class="pill" type="button" aria-label=${actionStrings.cancelReply} @click=${cancel}>${strings.cancel}</button>
   </div>`;
 }
+
+/** Carries out an action of the menu or of a reaction button through the session. */
+export function runAction(
+  session: ChatSession,
+  message: ChatMessage,
+  action: MessageAction,
+  on: { reply(message: ChatMessage): void; refused(error: Error): void },
+): void {
+  if (action.kind === 'reply') {
+    on.reply(message);
+    return;
+  }
+  const done =
+    action.kind === 'react'
+      ? session.toggleReaction(message, action.emoji)
+      : action.kind === 'edit'
+        ? session.edit(message, action.text)
+        : action.kind === 'retract'
+          ? session.retract(message)
+          : action.kind === 'forward'
+            ? session.forward(message, action.to)
+            : session.deleteForMe(message);
+  done.catch((error: unknown) => on.refused(error instanceof Error ? error : new Error(String(error))));
+}

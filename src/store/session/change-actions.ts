@@ -1,8 +1,9 @@
 import { createClientMessageId, type ReceivedMessage, type RtmClient, type RtmDeletedMessage } from '../../client/index.js';
 import { forwardable } from '../../client/change-requests.js';
 import { RtmError } from '../../protocol/index.js';
-import { storedChatMessage, type ChatMessage } from '../chat-message.js';
-import { targetOf, type ConversationKey } from '../keys.js';
+import { historyChatMessage, storedChatMessage, type ChatMessage } from '../chat-message.js';
+import type { ChatSearchPage, ChatSearchQuery } from '../chat-session.js';
+import { conversationKey, targetOf, type ConversationKey } from '../keys.js';
 import type { SessionContext } from './context.js';
 
 /**
@@ -89,5 +90,23 @@ export class ChangeActions {
       if (message.seq !== undefined && message.seq <= clearedSeq) void session.cache.forget(key, message.seq);
     }
     conversation?.reset(conversation.$messages.value!.filter((m) => m.seq !== undefined && m.seq > clearedSeq));
+  }
+
+  /** Searches this user's messages on the server (see ChatSession.search). */
+  async search(query: ChatSearchQuery): Promise<ChatSearchPage> {
+    const client = this.#session.client;
+    if (!client) throw new RtmError('NOT_LOGGED_IN', 'Call start() first.');
+    const { key, ...rest } = query;
+    const target = key === undefined ? {} : targetOf(key);
+    if (!target) throw new RtmError('INVALID_ARGUMENT', `${JSON.stringify(key)} is not a conversation.`);
+    const page = await client.searchMessages({ ...rest, ...target });
+    const userId = this.#session.userId;
+    return {
+      ...page,
+      results: page.results.map(({ message, text, highlights }) => {
+        const where = message.channelId !== undefined ? conversationKey('channel', message.channelId) : conversationKey('peer', message.peerId ?? '');
+        return { message: historyChatMessage(where, message, userId), text, highlights };
+      }),
+    };
   }
 }
