@@ -2,6 +2,7 @@ import { html, nothing, render } from 'lit/html.js';
 import type { ChatSearchPage, ChatSession, ConversationKey } from '../../store/index.js';
 import { css } from '../internal/css-text.js';
 import { formatMessageTime } from '../internal/format.js';
+import { menuItemCss } from '../internal/menu.styles.js';
 import { strings } from '../internal/strings.js';
 
 /**
@@ -49,20 +50,10 @@ const styles = css`
     max-height: 60vh;
     overflow-y: auto;
   }
+  ${menuItemCss}
   [part~='search-result'] {
     display: block;
     width: 100%;
-    border: none;
-    background: none;
-    color: inherit;
-    font: inherit;
-    text-align: start;
-    padding: 0.375rem 0.25rem;
-    cursor: pointer;
-  }
-  [part~='search-result']:hover,
-  [part~='search-result']:focus-visible {
-    background: var(--_surface);
   }
   [part~='search-result'] small {
     color: var(--_muted);
@@ -135,6 +126,7 @@ export function openSearch(request: SearchRequest): void {
                   ({ message, text, highlights }) => html`<li>
                     <button
                       part="search-result"
+                      class="menu-item"
                       type="button"
                       @click=${() => {
                         layer.remove();

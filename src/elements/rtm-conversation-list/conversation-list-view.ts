@@ -5,6 +5,7 @@ import type { ChatMessage, ChatSession, ConversationKey, ConversationSummary } f
 import { sessionContext } from '../internal/context.js';
 import { css } from '../internal/css-text.js';
 import { formatMessageTime } from '../internal/format.js';
+import { menuItemCss } from '../internal/menu.styles.js';
 import { strings } from '../internal/strings.js';
 import { listStrings } from './conversation-list-view.strings.js';
 
@@ -44,20 +45,7 @@ export const conversationListCss = css`
       box-shadow: 0 4px 16px rgb(0 0 0 / 0.2);
     }
 
-    [part~='conversation-menu-item'] {
-      border: none;
-      background: none;
-      color: var(--_text);
-      font: inherit;
-      text-align: start;
-      padding: 0.375rem 0.625rem;
-      cursor: pointer;
-    }
-
-    [part~='conversation-menu-item']:hover,
-    [part~='conversation-menu-item']:focus-visible {
-      background: var(--_surface);
-    }
+    ${menuItemCss}
 
     .mention {
       color: var(--_accent);
@@ -232,8 +220,8 @@ function openRowMenu(button: HTMLElement, key: ConversationKey): void {
   const rect = button.getBoundingClientRect();
   render(
     html`<div part="conversation-menu" role="menu" aria-label=${listStrings.conversationActions} style=${`top:${rect.bottom + 4}px;right:${Math.max(4, innerWidth - rect.right)}px`} @keydown=${keys}>
-      <button part="conversation-menu-item" role="menuitem" type="button" tabindex="-1" @click=${() => remove(false)}>${listStrings.deleteConversation}</button>
-      <button part="conversation-menu-item" role="menuitem" type="button" tabindex="-1" @click=${() => remove(true)}>${listStrings.deleteWithHistory}</button>
+      <button part="conversation-menu-item" class="menu-item" role="menuitem" type="button" tabindex="-1" @click=${() => remove(false)}>${listStrings.deleteConversation}</button>
+      <button part="conversation-menu-item" class="menu-item" role="menuitem" type="button" tabindex="-1" @click=${() => remove(true)}>${listStrings.deleteWithHistory}</button>
     </div>`,
     layer,
   );

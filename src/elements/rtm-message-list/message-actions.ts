@@ -4,6 +4,7 @@ import { ContextEvent } from '@lit/context';
 import type { ChatMessage, ChatSession } from '../../store/index.js';
 import { sessionContext } from '../internal/context.js';
 import { css } from '../internal/css-text.js';
+import { menuItemCss } from '../internal/menu.styles.js';
 import { strings } from '../internal/strings.js';
 import { actionStrings } from './message-actions.strings.js';
 import type { MessageAction, MessageReceipt } from './rtm-message-list.js';
@@ -47,27 +48,11 @@ const styles = css`
     gap: 0.125rem;
     min-width: 0;
   }
-  .layer [part~='actions-item'],
-  .layer [part~='emoji-button'] {
-    border: none;
-    border-radius: calc(var(--_radius) - 4px);
-    background: none;
-    color: inherit;
-    font: inherit;
-    text-align: start;
-    padding: 0.375rem 0.625rem;
-    cursor: pointer;
-  }
+  ${menuItemCss}
   .layer [part~='emoji-button'] {
     font-size: 1.25em;
     padding: 0.25rem;
     text-align: center;
-  }
-  .layer [part~='actions-item']:focus-visible,
-  .layer [part~='actions-item']:hover,
-  .layer [part~='emoji-button']:focus-visible,
-  .layer [part~='emoji-button']:hover {
-    background: var(--_surface);
   }
   .layer [part~='emoji-input'] {
     grid-column: 1 / -1;
@@ -172,7 +157,7 @@ export function openMessageActions(request: ActionsRequest): void {
   const draw = (content: unknown) => render(html`<style>${styles}</style>${content}`, layer);
 
   draw(html`<div part="actions-menu" role="menu" aria-label=${strings.messageActions} style=${position} @keydown=${keys('[role="menuitem"]')}>
-    ${items.map((item) => html`<button part="actions-item" role="menuitem" type="button" tabindex="-1" @click=${item.run}>${item.label}</button>`)}
+    ${items.map((item) => html`<button part="actions-item" class="menu-item" role="menuitem" type="button" tabindex="-1" @click=${item.run}>${item.label}</button>`)}
   </div>`);
   layer.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
 
@@ -190,7 +175,7 @@ export function openMessageActions(request: ActionsRequest): void {
     };
     draw(html`<div part="emoji-picker" role="group" aria-label=${actionStrings.chooseReaction} style=${position} @keydown=${keys('[part~="emoji-button"]', 6)}>
       ${COMMON_EMOJI.map(
-        (emoji) => html`<button part="emoji-button" type="button" aria-label=${emoji} @click=${() => react(emoji)}>${emoji}</button>`,
+        (emoji) => html`<button part="emoji-button" class="menu-item" type="button" aria-label=${emoji} @click=${() => react(emoji)}>${emoji}</button>`,
       )}
       <input part="emoji-input" aria-label=${actionStrings.otherEmoji} placeholder=${actionStrings.otherEmoji} @keydown=${typed} @input=${(e: Event) => (e.target as HTMLInputElement).setCustomValidity('')} />
     </div>`);
@@ -204,7 +189,7 @@ export function openMessageActions(request: ActionsRequest): void {
     const targets = (session?.$conversations.get() ?? []).filter((entry) => entry.key !== message.conversation);
     draw(html`<div part="actions-menu" role="menu" aria-label=${actionStrings.forwardTo} style=${position} @keydown=${keys('[role="menuitem"]')}>
       ${targets.map(
-        (entry) => html`<button part="actions-item" role="menuitem" type="button" tabindex="-1" @click=${() => choose({ kind: 'forward', to: entry.key })}>
+        (entry) => html`<button part="actions-item" class="menu-item" role="menuitem" type="button" tabindex="-1" @click=${() => choose({ kind: 'forward', to: entry.key })}>
           ${entry.kind === 'channel' ? `#${entry.id}` : entry.id}
         </button>`,
       )}
