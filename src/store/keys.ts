@@ -35,6 +35,11 @@ export function parseConversationKey(key: string): { kind: ConversationKind; id:
   return { kind, id: key.slice(colon + 1) };
 }
 
+/** The key of what a client event names: its channel, else its peer (the inverse of {@link targetOf}). */
+export function keyOfTarget(target: { peerId?: string; channelId?: string }): ConversationKey {
+  return target.channelId !== undefined ? conversationKey('channel', target.channelId) : conversationKey('peer', target.peerId ?? '');
+}
+
 /** The client's target of a key (undefined for a string that is not a key). */
 export function targetOf(key: ConversationKey): ConversationTarget | undefined {
   const parsed = parseConversationKey(key);

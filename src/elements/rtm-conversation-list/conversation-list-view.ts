@@ -6,6 +6,7 @@ import { sessionContext } from '../internal/context.js';
 import { css } from '../internal/css-text.js';
 import { formatMessageTime } from '../internal/format.js';
 import { menuItemCss } from '../internal/menu.styles.js';
+import { openPopover } from '../internal/popover.js';
 import { strings } from '../internal/strings.js';
 import { listStrings } from './conversation-list-view.strings.js';
 
@@ -184,42 +185,15 @@ function preview(message: ChatMessage | undefined): string {
  * enclosing `<rtm-chat>` (a context request from the button).
  */
 function openRowMenu(button: HTMLElement, key: ConversationKey): void {
-  const root = button.getRootNode() as ShadowRoot;
-  root.querySelector('.row-menu')?.remove();
   let session: ChatSession | undefined;
   button.dispatchEvent(new ContextEvent(sessionContext, button, (value: ChatSession | undefined) => (session = value)));
-  const layer = document.createElement('div');
-  layer.className = 'row-menu';
-  root.append(layer);
-  button.setAttribute('aria-expanded', 'true');
-  const close = () => {
-    layer.remove();
-    button.setAttribute('aria-expanded', 'false');
-    document.removeEventListener('pointerdown', outside, true);
-    button.focus();
-  };
-  const outside = (event: Event) => {
-    if (!event.composedPath().includes(layer)) close();
-  };
-  document.addEventListener('pointerdown', outside, true);
+  const { layer, position, close, keys } = openPopover(button, 'row-menu');
   const remove = (history: boolean) => {
-    close();
+    close(true);
     session?.deleteConversation(key, { history }).catch((error: unknown) => console.warn('rtm-chat: could not delete the conversation.', error));
   };
-  const keys = (event: KeyboardEvent) => {
-    const items = [...layer.querySelectorAll<HTMLElement>('[role="menuitem"]')];
-    const at = items.indexOf(event.target as HTMLElement);
-    if (event.key === 'Escape' || event.key === 'Tab') {
-      event.preventDefault();
-      close();
-    } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      event.preventDefault();
-      items[(at + (event.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length]!.focus();
-    }
-  };
-  const rect = button.getBoundingClientRect();
   render(
-    html`<div part="conversation-menu" role="menu" aria-label=${listStrings.conversationActions} style=${`top:${rect.bottom + 4}px;right:${Math.max(4, innerWidth - rect.right)}px`} @keydown=${keys}>
+    html`<div part="conversation-menu" role="menu" aria-label=${listStrings.conversationActions} style=${position} @keydown=${keys('[role="menuitem"]')}>
       <button part="conversation-menu-item" class="menu-item" role="menuitem" type="button" tabindex="-1" @click=${() => remove(false)}>${listStrings.deleteConversation}</button>
       <button part="conversation-menu-item" class="menu-item" role="menuitem" type="button" tabindex="-1" @click=${() => remove(true)}>${listStrings.deleteWithHistory}</button>
     </div>`,

@@ -7,6 +7,7 @@ import { css } from '../internal/css-text.js';
 import { menuItemCss } from '../internal/menu.styles.js';
 import { strings } from '../internal/strings.js';
 import { actionStrings } from './message-actions.strings.js';
+import { openPopover } from '../internal/popover.js';
 import type { MessageAction, MessageReceipt } from './rtm-message-list.js';
 
 /**
@@ -17,10 +18,8 @@ import type { MessageAction, MessageReceipt } from './rtm-message-list.js';
  */
 export interface ActionsRequest {
   message: ChatMessage;
-  /** The button that opened the menu; focus returns to it. */
+  /** The button that opened the menu; focus returns to it, and the menu is drawn in its shadow root (so its parts and theme apply). */
   anchor: HTMLElement;
-  /** Where the menu is drawn (the list's shadow root, so its parts and theme apply). */
-  root: ShadowRoot;
   act(action: MessageAction): void;
 }
 
@@ -85,36 +84,9 @@ interface Item {
   run(): void;
 }
 
-/** The one menu open in a root, so opening another (or the same again) replaces it. */
-const layers = new WeakMap<ShadowRoot, { layer: HTMLElement; close(returnFocus: boolean): void }>();
-
 export function openMessageActions(request: ActionsRequest): void {
-  const { root, anchor, message, act } = request;
-  layers.get(root)?.close(false);
-  const layer = document.createElement('div');
-  layer.className = 'layer';
-  root.append(layer);
-  const rect = anchor.getBoundingClientRect();
-  // Below the button, its right edges lined up; above it when there is no room below.
-  const below = rect.bottom + 4;
-  const position = `top:${below}px;right:${Math.max(4, innerWidth - rect.right)}px;`;
-
-  let closed = false;
-  const onPointerDown = (event: Event) => {
-    if (!event.composedPath().includes(layer)) close(false);
-  };
-  function close(returnFocus: boolean): void {
-    if (closed) return;
-    closed = true;
-    layers.delete(root);
-    document.removeEventListener('pointerdown', onPointerDown, true);
-    anchor.setAttribute('aria-expanded', 'false');
-    layer.remove();
-    if (returnFocus) anchor.focus();
-  }
-  layers.set(root, { layer, close });
-  document.addEventListener('pointerdown', onPointerDown, true);
-  anchor.setAttribute('aria-expanded', 'true');
+  const { anchor, message, act } = request;
+  const { layer, position, close, keys, stayOpen } = openPopover(anchor, 'layer');
 
   const choose = (action: MessageAction) => {
     close(true);
@@ -133,26 +105,6 @@ export function openMessageActions(request: ActionsRequest): void {
   if (message.text !== undefined) {
     items.push({ label: actionStrings.copyText, run: () => (close(true), void navigator.clipboard?.writeText(message.text ?? '')) });
   }
-
-  /** Arrow keys, Home and End move the focus among `selector` in the layer; Escape closes. */
-  const keys = (selector: string, columns = 1) => (event: KeyboardEvent) => {
-    const all = [...layer.querySelectorAll<HTMLElement>(selector)];
-    const at = all.indexOf(event.target as HTMLElement);
-    const step: Record<string, number> = { ArrowDown: columns, ArrowUp: -columns, ArrowRight: 1, ArrowLeft: -1 };
-    let next: number | undefined;
-    if (event.key in step && at >= 0 && (columns > 1 || event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
-      next = (at + step[event.key]! + all.length) % all.length;
-    } else if (event.key === 'Home') next = 0;
-    else if (event.key === 'End') next = all.length - 1;
-    else if (event.key === 'Escape' || event.key === 'Tab') {
-      event.preventDefault();
-      close(true);
-      return;
-    }
-    if (next === undefined) return;
-    event.preventDefault();
-    all[next]!.focus();
-  };
 
   const draw = (content: unknown) => render(html`<style>${styles}</style>${content}`, layer);
 
@@ -198,7 +150,7 @@ export function openMessageActions(request: ActionsRequest): void {
   }
 
   function showEditor(): void {
-    document.removeEventListener('pointerdown', onPointerDown, true);
+    stayOpen();
     const save = () => {
       const text = layer.querySelector('textarea')!.value;
       if (text.trim() && text !== message.text) choose({ kind: 'edit', text });

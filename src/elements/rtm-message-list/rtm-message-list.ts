@@ -320,7 +320,6 @@ export class RtmMessageListElement extends LitElement {
     openMessageActions({
       message,
       anchor: button,
-      root: this.renderRoot as ShadowRoot,
       act: (action) => this.dispatchEvent(new RtmMessageActionEvent(message, action)),
     });
   }

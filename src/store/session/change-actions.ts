@@ -3,7 +3,7 @@ import { forwardable } from '../../client/change-requests.js';
 import { RtmError } from '../../protocol/index.js';
 import { historyChatMessage, storedChatMessage, type ChatMessage } from '../chat-message.js';
 import type { ChatSearchPage, ChatSearchQuery } from '../chat-session.js';
-import { conversationKey, targetOf, type ConversationKey } from '../keys.js';
+import { keyOfTarget, targetOf, type ConversationKey } from '../keys.js';
 import type { SessionContext } from './context.js';
 
 /**
@@ -104,8 +104,7 @@ export class ChangeActions {
     return {
       ...page,
       results: page.results.map(({ message, text, highlights }) => {
-        const where = message.channelId !== undefined ? conversationKey('channel', message.channelId) : conversationKey('peer', message.peerId ?? '');
-        return { message: historyChatMessage(where, message, userId), text, highlights };
+        return { message: historyChatMessage(keyOfTarget(message), message, userId), text, highlights };
       }),
     };
   }

@@ -1,6 +1,6 @@
 import type { ReceivedMessage, RtmClient, RtmClientEvents, RtmDeletedMessage } from '../../client/index.js';
 import { historyChatMessage } from '../chat-message.js';
-import { conversationKey, targetOf, type ConversationKey } from '../keys.js';
+import { keyOfTarget, targetOf, type ConversationKey } from '../keys.js';
 import type { SessionContext } from './context.js';
 import type { ChangeActions } from './change-actions.js';
 import { importChangeActions } from './load-change-actions.js';
@@ -26,7 +26,7 @@ export class Changes {
       ReactionChanged: (message) => this.#apply(message),
       MessageDeleted: (deleted) => this.#drop(deleted),
       ConversationDeleted: ({ peerId, channelId, clearedSeq }) =>
-        void this.actions().then((actions) => actions.conversationDeleted(peerId ? conversationKey('peer', peerId) : conversationKey('channel', channelId!), clearedSeq)),
+        void this.actions().then((actions) => actions.conversationDeleted(keyOfTarget({ peerId, channelId }), clearedSeq)),
     };
   }
 
@@ -69,7 +69,7 @@ export class Changes {
   /** A changed message: replaces the copy shown, the conversation preview and the cached copy. */
   #apply(received: ReceivedMessage): void {
     const session = this.#session;
-    const key = received.channelId !== undefined ? conversationKey('channel', received.channelId) : conversationKey('peer', received.peerId ?? '');
+    const key = keyOfTarget(received);
     const chat = historyChatMessage(key, received, session.userId);
     const conversation = session.existing(key);
     if (conversation?.byId(received.messageId)) {
@@ -83,7 +83,7 @@ export class Changes {
   /** A message this user deleted for themself: gone from the view, the preview and the cache. */
   #drop(deleted: RtmDeletedMessage): void {
     const session = this.#session;
-    const key = deleted.channelId !== undefined ? conversationKey('channel', deleted.channelId) : conversationKey('peer', deleted.peerId);
+    const key = keyOfTarget(deleted);
     const conversation = session.existing(key);
     if (conversation?.remove(deleted.messageId)) session.list.touch(conversation);
     session.list.forget(key, deleted.messageId);

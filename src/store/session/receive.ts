@@ -1,7 +1,7 @@
 import type { ReceivedMessage, RtmClient, RtmClientEvents, RtmMessage } from '../../client/index.js';
 import type { ReadState } from '../../protocol/index.js';
 import { historyChatMessage, storedChatMessage } from '../chat-message.js';
-import { conversationKey, type ConversationKey } from '../keys.js';
+import { conversationKey, keyOfTarget, type ConversationKey } from '../keys.js';
 import type { SessionContext } from './context.js';
 
 /** A stored message as pushed: who sent it and where the server put it. */
@@ -31,8 +31,7 @@ export class Receiver {
         this.receive(conversationKey('peer', peerId), message, { ...props, from: peerId }, true);
       },
       MessageSynced: (message, props) => {
-        const key = props.channelId !== undefined ? conversationKey('channel', props.channelId) : conversationKey('peer', props.peerId ?? '');
-        this.receive(key, message, { ...props, from: userId }, false);
+        this.receive(keyOfTarget(props), message, { ...props, from: userId }, false);
       },
       OfflineMessagesReceived: ({ peerId, messages }) => this.#receiveBatch(conversationKey('peer', peerId), messages),
       ReadStateChanged: (state) => this.#onRead(state),

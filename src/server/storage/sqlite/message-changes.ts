@@ -1,7 +1,7 @@
 import { MAX_REACTIONS_PER_MESSAGE, RtmError, type MessageChange, type StoredBody, type StoredMessage, type WireMessage } from '../../../protocol/index.js';
 import type { MessageStore, MessageUpdate } from '../types.js';
 import type { SqliteDatabase } from './driver.js';
-import { JOIN_CHANGE, MESSAGE_COLUMNS, NOT_DELETED_FOR_VIEWER, type MessageRow } from './message-rows.js';
+import { JOIN_CHANGE, MESSAGE_COLUMNS, VISIBLE_TO_VIEWER, type MessageRow } from './message-rows.js';
 
 /** What the change operations share with the rest of the message store. */
 export interface ChangeStatements {
@@ -66,7 +66,7 @@ export function createSqliteMessageChanges(
     SELECT ${MESSAGE_COLUMNS}, ch.change_seq AS ch_seq, ch.deleted_for AS ch_deleted_for
     FROM message_changes ch JOIN messages m ON m.pk = ch.message_pk ${JOIN_CHANGE}
     WHERE ch.app_id = @appId AND ch.conv = @conv AND ch.change_seq > @after
-      AND (ch.deleted_for = @viewer OR (ch.deleted_for = '' AND ${NOT_DELETED_FOR_VIEWER}))
+      AND (ch.deleted_for = @viewer OR (ch.deleted_for = '' AND ${VISIBLE_TO_VIEWER}))
     ORDER BY ch.change_seq LIMIT @limit`);
 
   const notFound = (messageId: string) =>

@@ -30,7 +30,7 @@ export const JOIN_CHANGE = `LEFT JOIN message_changes c ON c.message_pk = m.pk A
  * Leaves out what `@viewer` deleted for themself, and the history they cleared by deleting the
  * conversation (primary-key seeks per row).
  */
-export const NOT_DELETED_FOR_VIEWER = `NOT EXISTS (SELECT 1 FROM message_changes d WHERE d.message_pk = m.pk AND d.deleted_for = @viewer)
+export const VISIBLE_TO_VIEWER = `NOT EXISTS (SELECT 1 FROM message_changes d WHERE d.message_pk = m.pk AND d.deleted_for = @viewer)
   AND m.seq > COALESCE((SELECT uc.cleared_seq FROM user_conversations uc WHERE uc.app_id = m.app_id AND uc.uid = @viewer AND uc.conv = m.conv), 0)`;
 
 export function toStored(row: MessageRow, reactions?: ReactionSummary[]): StoredMessage {

@@ -7,7 +7,7 @@ import {
   createMessageReader,
   JOIN_CHANGE,
   MESSAGE_COLUMNS,
-  NOT_DELETED_FOR_VIEWER,
+  VISIBLE_TO_VIEWER,
   toStored,
   type MessageRow,
 } from './message-rows.js';
@@ -36,7 +36,7 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
   const readRows = createMessageReader(db, REACTION_USERS_LISTED);
   const history = db.prepare(`
     SELECT ${MESSAGE_COLUMNS} FROM messages m ${JOIN_CHANGE}
-    WHERE m.app_id = @appId AND m.conv = @conv AND m.seq < @before AND ${NOT_DELETED_FOR_VIEWER}
+    WHERE m.app_id = @appId AND m.conv = @conv AND m.seq < @before AND ${VISIBLE_TO_VIEWER}
     ORDER BY m.seq DESC LIMIT @limit`);
   // Served by UNIQUE (app_id, conv, change_seq): one seek to the end of the range.
   const lastChangeSeq = db
@@ -58,7 +58,7 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
   const lastSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) FROM messages WHERE app_id = ? AND conv = ?').pluck();
   const after = db.prepare(`
     SELECT ${MESSAGE_COLUMNS} FROM messages m ${JOIN_CHANGE}
-    WHERE m.app_id = @appId AND m.conv = @conv AND m.seq > @after AND ${NOT_DELETED_FOR_VIEWER}
+    WHERE m.app_id = @appId AND m.conv = @conv AND m.seq > @after AND ${VISIBLE_TO_VIEWER}
     ORDER BY m.seq LIMIT @limit`);
   const purgeExpired = db.prepare('DELETE FROM offline_messages WHERE expires_at <= ?');
 

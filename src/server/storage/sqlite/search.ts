@@ -2,7 +2,7 @@ import type { StoredBody, StoredMessage } from '../../../protocol/index.js';
 import { matchQuery, searchableText, wordsOf } from '../../messaging/search-text.js';
 import type { MessageSearch, SearchPage } from '../types.js';
 import type { SqliteDatabase } from './driver.js';
-import { JOIN_CHANGE, MESSAGE_COLUMNS, NOT_DELETED_FOR_VIEWER, type MessageRow } from './message-rows.js';
+import { JOIN_CHANGE, MESSAGE_COLUMNS, VISIBLE_TO_VIEWER, type MessageRow } from './message-rows.js';
 
 /** Messages indexed per statement batch when the store opens on a database from before search. */
 const BACKFILL_BATCH = 1000;
@@ -19,6 +19,8 @@ export function createSqliteSearch(db: SqliteDatabase, readRows: (rows: readonly
   const backfillState = db.prepare('SELECT done_pk AS done, until_pk AS until FROM search_backfill WHERE id = 1');
   const backfillRows = db.prepare('SELECT pk, body FROM messages WHERE pk > ? AND pk <= ? ORDER BY pk LIMIT ?');
   const backfillDone = db.prepare('UPDATE search_backfill SET done_pk = ? WHERE id = 1');
+
+  const statements = new Map<string, ReturnType<SqliteDatabase['prepare']>>();
 
   function index(pk: number, body: StoredBody): void {
     const words = wordsOf(searchableText(body)).join(' ');
@@ -44,7 +46,7 @@ export function createSqliteSearch(db: SqliteDatabase, readRows: (rows: readonly
     const where = [
       'message_search MATCH @match',
       'm.app_id = @appId',
-      NOT_DELETED_FOR_VIEWER,
+      VISIBLE_TO_VIEWER,
       query.conv !== undefined
         ? 'm.conv = @conv'
         : 'm.conv IN (SELECT conv FROM user_conversations WHERE app_id = @appId AND uid = @viewer)',
@@ -53,12 +55,13 @@ export function createSqliteSearch(db: SqliteDatabase, readRows: (rows: readonly
     if (query.before !== undefined) where.push('m.ts < @before');
     if (query.cursor !== undefined) where.push('m.pk < @cursor');
     if (query.types) where.push(`json_extract(m.body, '$.type') IN (SELECT value FROM json_each(@types))`);
-    // Built from fixed fragments only; every value is a bound parameter.
-    const rows = db
-      .prepare(
-        `SELECT ${MESSAGE_COLUMNS} FROM message_search JOIN messages m ON m.pk = message_search.rowid ${JOIN_CHANGE}
-         WHERE ${where.join(' AND ')} ORDER BY m.pk DESC LIMIT @limit`,
-      )
+    // Built from fixed fragments only (every value is a bound parameter), so there are at most
+    // 2^5 shapes: each is prepared once.
+    const sql = `SELECT ${MESSAGE_COLUMNS} FROM message_search JOIN messages m ON m.pk = message_search.rowid ${JOIN_CHANGE}
+         WHERE ${where.join(' AND ')} ORDER BY m.pk DESC LIMIT @limit`;
+    let statement = statements.get(sql);
+    if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+    const rows = statement
       .all({
         match,
         appId,
