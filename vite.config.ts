@@ -25,7 +25,11 @@ import { minifyLitLiterals } from './scripts/vite-minify-literals.mjs';
  *   - dist/rtm-chat.upload.js: a session's upload of file messages (progress, preview, send);
  *   - dist/rtm-chat.changes.js: the requests that retract, edit, react to and delete messages;
  *   - dist/rtm-chat.session-actions.js: the session's side of them (showing the result at once);
- *   - dist/rtm-chat.search.js: the search dialog.
+ *   - dist/rtm-chat.search.js: the search dialog;
+ *   - dist/rtm-chat.rich.js: a message's quote and reactions, and the types beyond text and media;
+ *   - dist/rtm-chat.recorder.js: the composer's voice recorder;
+ *   - dist/rtm-chat.mentions.js: the composer's mention picker;
+ *   - dist/rtm-chat.files.js: files dragged into a conversation or picked (drop target, checks).
  *   Companion files use the bundle's own lit-html, RtmError and media-message module rather than
  *   copies (src/companion-bridge/).
  */
@@ -44,6 +48,10 @@ const companionLoaders = [
   'src/client/load-change-requests',
   'src/store/session/load-change-actions',
   'src/elements/rtm-channel/load-search-view',
+  'src/elements/rtm-message-list/load-rich-parts',
+  'src/elements/rtm-composer/load-voice-recorder',
+  'src/elements/rtm-composer/load-mention-picker',
+  'src/elements/rtm-channel/load-file-drop',
 ].map((path) => ({
   // Any relative import of the loader (`./load-x.js`, `../dir/load-x.js`): the names are unique.
   find: new RegExp(`^\\.\\.?/(?:.*/)?${path.slice(path.lastIndexOf('/') + 1)}\\.js$`),
@@ -83,6 +91,10 @@ export default defineConfig(({ mode }) => {
                 'rtm-chat.changes': 'src/client/change-requests.ts',
                 'rtm-chat.session-actions': 'src/store/session/change-actions.ts',
                 'rtm-chat.search': 'src/elements/rtm-channel/search-view.ts',
+                'rtm-chat.rich': 'src/elements/rtm-message-list/rich-parts.ts',
+                'rtm-chat.recorder': 'src/elements/rtm-composer/voice-recorder.ts',
+                'rtm-chat.mentions': 'src/elements/rtm-composer/mention-picker.ts',
+                'rtm-chat.files': 'src/elements/rtm-channel/file-drop.ts',
               },
               formats: ['es'],
               fileName: (_format, name) => `${name}.js`,

@@ -29,6 +29,10 @@ const companions = {
   'dist/rtm-chat.changes.js': 'the first retract, edit, reaction or delete',
   'dist/rtm-chat.session-actions.js': 'the same, through a chat session',
   'dist/rtm-chat.search.js': 'the first search',
+  'dist/rtm-chat.rich.js': 'the first quote, reaction, location or custom message shown',
+  'dist/rtm-chat.recorder.js': 'the first press of the microphone button',
+  'dist/rtm-chat.mentions.js': 'the first "@" typed in a channel',
+  'dist/rtm-chat.files.js': 'the first file dragged in or picked',
 };
 for (const [companion, when] of Object.entries(companions)) {
   const size = sizes(companion);

@@ -589,16 +589,19 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
   // ---- media ----------------------------------------------------------------------------------
 
   /**
-   * Uploads a file and resolves with the image or file message that names it, ready for
-   * `sendMessageToPeer` / `channel.sendMessage` (media is kept 7 days; the message can be sent
+   * Uploads a file and resolves with the image, file, voice or video message that names it, ready
+   * for `sendMessageToPeer` / `channel.sendMessage` (media is kept 7 days; the message can be sent
    * any number of times).
    *
    * Refused before anything is sent: INVALID_ARGUMENT (not a Blob, bad `messageType`), MEDIA_EMPTY,
-   * MEDIA_TOO_LARGE (over 30 MB), INVALID_FILE_NAME, INVALID_MESSAGE (bad dimensions), and
-   * MESSAGE_TOO_LARGE when the message (file name, description, thumbnail) cannot fit 32 KB.
+   * MEDIA_TOO_LARGE (over 30 MB), INVALID_FILE_NAME, INVALID_MESSAGE (bad dimensions; an AUDIO or
+   * VIDEO whose duration was not given and the browser cannot read), and MESSAGE_TOO_LARGE when
+   * the message (file name, description, thumbnail) cannot fit 32 KB.
    * For an IMAGE the pixel size is read from the file header (or by decoding it), unless you pass
    * `width`/`height`; without a `thumbnail` one is generated off the main thread (none when the
-   * image cannot be decoded). At most MAX_CONCURRENT_TRANSFERS uploads and downloads run at once;
+   * image cannot be decoded). For AUDIO and VIDEO a missing `durationMs` is read from the file in
+   * a detached media element; a VIDEO also gets its pixel size and, without a `thumbnail`, a poster
+   * frame from a little after its start (none when the browser cannot decode it). At most MAX_CONCURRENT_TRANSFERS uploads and downloads run at once;
    * the rest wait in order. Cancel with `transHandler.cancelSignal` or `cancelMediaUpload(requestId)`
    * (CANCELLED). Server refusals: INVALID_TOKEN, TOKEN_EXPIRED, ORIGIN_NOT_ALLOWED, MEDIA_TOO_LARGE;
    * network failures: MEDIA_TRANSFER_FAILED.

@@ -253,3 +253,9 @@ export const MAX_SEND_BUFFER_BYTES = 1024 * 1024;
  * (a client that stopped reading would otherwise hold the buffer for ws's 30 s close timeout).
  */
 export const SLOW_CONSUMER_CLOSE_GRACE_MS = 5_000;
+
+/** Longest voice message the composer records; recording stops (and the message is sent) there. */
+export const MAX_VOICE_RECORDING_MS = 5 * 60 * 1000;
+
+/** How many members the composer's mention picker lists at once (typing narrows them). */
+export const MAX_MENTION_SUGGESTIONS = 8;

@@ -300,14 +300,19 @@ function parseMediaMessage(record: Record<string, unknown>, type: WireMediaMessa
     if (width !== undefined) (message as WireImageMessage).width = width;
     if (height !== undefined) (message as WireImageMessage).height = height;
   }
-  if (type === 'AUDIO' || type === 'VIDEO') {
-    const duration = record.durationMs;
-    if (!Number.isInteger(duration) || (duration as number) < 1 || (duration as number) > MAX_MEDIA_DURATION_MS) {
-      throw new RtmError('INVALID_MESSAGE', `A${type === 'AUDIO' ? 'n AUDIO' : ' VIDEO'} message needs "durationMs", an integer from 1 to ${MAX_MEDIA_DURATION_MS}.`);
-    }
-    (message as WireAudioMessage).durationMs = duration as number;
-  }
+  if (type === 'AUDIO' || type === 'VIDEO') (message as WireAudioMessage).durationMs = requireDurationMs(record.durationMs, type);
   return message;
+}
+
+/**
+ * `durationMs` when it is how long a voice (AUDIO) or video message may play, an integer from 1
+ * to MAX_MEDIA_DURATION_MS; throws INVALID_MESSAGE otherwise.
+ */
+export function requireDurationMs(durationMs: unknown, type: 'AUDIO' | 'VIDEO'): number {
+  if (!Number.isInteger(durationMs) || (durationMs as number) < 1 || (durationMs as number) > MAX_MEDIA_DURATION_MS) {
+    throw new RtmError('INVALID_MESSAGE', `A${type === 'AUDIO' ? 'n AUDIO' : ' VIDEO'} message needs "durationMs", an integer from 1 to ${MAX_MEDIA_DURATION_MS}.`);
+  }
+  return durationMs as number;
 }
 
 /** Throws MESSAGE_TOO_LARGE when the message is over the cap. */

@@ -215,11 +215,26 @@ export interface ChatSession {
   /**
    * Sends files: each becomes its own message at once (status `uploading`, with an `attachment`),
    * uploads (images as IMAGE with pixel size and a generated thumbnail, shown as a local preview
-   * as soon as it exists; everything else as FILE), then is sent (peers: kept offline too).
+   * as soon as it exists; `video/*` as VIDEO with its duration, pixel size and a poster frame
+   * made in the browser (the local preview; none when the browser cannot decode the video);
+   * `audio/*` as AUDIO with its duration; an audio or video file whose duration the browser cannot
+   * read goes as FILE instead; everything else as FILE), then is sent (peers: kept offline too).
    * Follow an upload with `transferOf(localId)`. Throws the first RtmError of `validateFiles`
    * synchronously, adding nothing. A failed upload or send leaves the message `failed` (`retry`).
    */
   sendFiles(key: ConversationKey, files: readonly File[]): ChatMessage[];
+  /**
+   * Sends a voice message (AUDIO) whose duration the caller measured: MediaRecorder's WebM has no
+   * usable duration header, so the recorder times it. Like `sendFiles` for one file: the message
+   * exists at once (`uploading`, its `attachment` carrying `durationMs`), uploads, then is sent;
+   * a failed or cancelled upload stays `failed` for `retry`. A Blob is named `voice`. Throws,
+   * adding nothing: INVALID_MESSAGE unless `durationMs` is an integer from 1 to
+   * MAX_MEDIA_DURATION_MS, and the errors of `validateFiles`.
+   *
+   * @example
+   * recorder.onstop = () => session.sendVoice(key, new Blob(chunks, { type: recorder.mimeType }), Date.now() - startedAt);
+   */
+  sendVoice(key: ConversationKey, voice: Blob, durationMs: number): ChatMessage;
   /** The upload of an own message (by local id): undefined until it starts, kept after it ends. */
   transferOf(localId: string): ReadableAtom<TransferSnapshot | undefined>;
   /**

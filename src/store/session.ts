@@ -1,5 +1,5 @@
 import type { ReadableAtom } from 'nanostores';
-import type { PeerStatus, RtmError } from '../protocol/index.js';
+import { requireDurationMs, type PeerStatus, type RtmError } from '../protocol/index.js';
 import type { ChatMessage } from './chat-message.js';
 import type { ChatSearchPage, ChatSearchQuery, ChatSession, ChatSessionOptions, SendOptions } from './chat-session.js';
 import type { ConversationSummary } from './conversation-list.js';
@@ -211,6 +211,12 @@ class Session implements ChatSession {
 
   sendFiles(key: ConversationKey, files: readonly File[]): ChatMessage[] {
     return this.#media.sendFiles(key, files);
+  }
+
+  sendVoice(key: ConversationKey, voice: Blob, durationMs: number): ChatMessage {
+    // The duration is checked (it throws) before anything is added. A Blob's type becomes the
+    // File's: File reads `type` from its options bag.
+    return this.#media.sendFiles(key, [new File([voice], (voice as File).name || 'voice', voice)], requireDurationMs(durationMs, 'AUDIO'))[0]!;
   }
 
   transferOf(localId: string): ReadableAtom<TransferSnapshot | undefined> {

@@ -113,3 +113,65 @@ export async function jpegWithFarFrameHeader(width: number, height: number, padd
   segments.push(jpeg.subarray(2));
   return new Blob(segments as BlobPart[], { type: 'image/jpeg' });
 }
+
+/**
+ * A real WebM video made in the page: a canvas whose colour and frame number change, captured
+ * with `captureStream()` and recorded with MediaRecorder for about `ms`. Like any MediaRecorder
+ * WebM its header has no duration (a media element says Infinity until it has read to the end).
+ */
+export async function recordedVideo(ms = 1500, width = 640, height = 360): Promise<Blob> {
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext('2d')!;
+  let frame = 0;
+  const draw = (): void => {
+    context.fillStyle = `hsl(${(frame * 12) % 360} 70% 50%)`;
+    context.fillRect(0, 0, width, height);
+    context.fillStyle = '#fff';
+    context.font = `${Math.round(height / 4)}px sans-serif`;
+    context.fillText(String(frame++), width / 8, height / 2);
+  };
+  draw();
+  const stream = canvas.captureStream(30);
+  const recorder = new MediaRecorder(stream, { mimeType: 'video/webm' });
+  const chunks: Blob[] = [];
+  recorder.ondataavailable = (event) => chunks.push(event.data);
+  const timer = setInterval(draw, 33);
+  const stopped = new Promise((resolve) => (recorder.onstop = resolve));
+  recorder.start(100);
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  recorder.stop();
+  await stopped;
+  clearInterval(timer);
+  for (const track of stream.getTracks()) track.stop();
+  return new Blob(chunks, { type: 'video/webm' });
+}
+
+/**
+ * A WAV file of a sine tone lasting exactly `ms` (8 kHz mono, 16-bit PCM), written byte by byte:
+ * headless Chromium keeps an AudioContext suspended without a user gesture, so nothing can be
+ * recorded from one.
+ */
+export function toneWav(ms = 1500, name = 'tone.wav'): File {
+  const rate = 8000;
+  const samples = Math.round((rate * ms) / 1000);
+  const view = new DataView(new ArrayBuffer(44 + samples * 2));
+  const ascii = (at: number, text: string): void => {
+    for (let i = 0; i < text.length; i++) view.setUint8(at + i, text.charCodeAt(i));
+  };
+  ascii(0, 'RIFF');
+  view.setUint32(4, 36 + samples * 2, true);
+  ascii(8, 'WAVEfmt ');
+  view.setUint32(16, 16, true); // fmt chunk size
+  view.setUint16(20, 1, true); // PCM
+  view.setUint16(22, 1, true); // mono
+  view.setUint32(24, rate, true);
+  view.setUint32(28, rate * 2, true); // bytes per second
+  view.setUint16(32, 2, true); // block align
+  view.setUint16(34, 16, true); // bits per sample
+  ascii(36, 'data');
+  view.setUint32(40, samples * 2, true);
+  for (let i = 0; i < samples; i++) view.setInt16(44 + i * 2, Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), true);
+  return new File([view.buffer], name, { type: 'audio/wav' });
+}

@@ -9,9 +9,28 @@ import {
   RtmError,
   readImageSize,
 } from '../../src/protocol/index.js';
-import { createThumbnail, type RtmFileMessage, type RtmImageMessage, type RtmMessage } from '../../src/client/index.js';
+import {
+  createThumbnail,
+  type ImageThumbnail,
+  type RtmAudioMessage,
+  type RtmFileMessage,
+  type RtmImageMessage,
+  type RtmMessage,
+  type RtmVideoMessage,
+} from '../../src/client/index.js';
 import { loggedInClient, logoutAll, newClient, record, rejectionOf, uniqueId, waitFor } from './helpers.js';
-import { decodedSize, jpegWithFarFrameHeader, noiseImage, randomFile, sha256, smallPng, tapXhr, type XhrTap } from './media-helpers.js';
+import {
+  decodedSize,
+  jpegWithFarFrameHeader,
+  noiseImage,
+  randomFile,
+  recordedVideo,
+  sha256,
+  smallPng,
+  tapXhr,
+  toneWav,
+  type XhrTap,
+} from './media-helpers.js';
 
 const MB = 1024 * 1024;
 
@@ -377,6 +396,107 @@ describe('RtmClient media', function () {
       })) as RtmImageMessage;
       expect(message.description).to.equal(description);
       if (message.thumbnail) expect(message.thumbnail.size).to.be.below(1100);
+    });
+  });
+
+  describe('video and voice messages', () => {
+    it('makes a poster frame for a recorded WebM video and reads its duration and size', async () => {
+      const [aliceId, bobId] = [uniqueId('alice'), uniqueId('bob')];
+      const alice = await loggedInClient(aliceId);
+      const bob = await loggedInClient(bobId);
+      const atBob = record(bob, 'MessageFromPeer');
+      const video = new File([await recordedVideo(1500, 640, 360)], 'clip.webm', { type: 'video/webm' });
+      const posters: ImageThumbnail[] = [];
+      const message = (await alice.createMediaMessageByUploading(
+        video,
+        { messageType: 'VIDEO' },
+        { onThumbnail: (made) => posters.push(made) },
+      )) as RtmVideoMessage;
+
+      expect(message).to.deep.include({ messageType: 'VIDEO', fileName: 'clip.webm', mimeType: 'video/webm', width: 640, height: 360 });
+      // MediaRecorder's WebM says Infinity until read to the end: the duration is the real one.
+      expect(message.durationMs).to.be.within(1000, 3000);
+      expect(message.thumbnail).to.be.instanceOf(Blob);
+      expect(message.thumbnail!.type).to.match(/^image\/(webp|jpeg)$/);
+      expect(message.thumbnail!.size).to.be.at.most(THUMBNAIL_TARGET_BYTES);
+      const poster = await decodedSize(message.thumbnail!);
+      expect(poster).to.deep.equal({ width: message.thumbnailWidth, height: message.thumbnailHeight });
+      expect(Math.max(poster.width, poster.height)).to.be.at.most(THUMBNAIL_MAX_EDGE_PX);
+      expect(poster.width / poster.height).to.be.closeTo(16 / 9, 0.03);
+      // The local preview heard about it, with the video's own size.
+      expect(posters).to.have.length(1);
+      expect(posters[0]).to.deep.include({ width: 640, height: 360, thumbnailWidth: message.thumbnailWidth });
+
+      await alice.sendMessageToPeer(message, bobId);
+      await waitFor(() => atBob.length === 1, 'bob to get the video');
+      const got = atBob[0]![0] as RtmVideoMessage;
+      expect(got).to.deep.include({ messageType: 'VIDEO', durationMs: message.durationMs, width: 640, height: 360 });
+      expect(await sha256(got.thumbnail!)).to.equal(await sha256(message.thumbnail!));
+      expect(await sha256(await bob.downloadMedia(got.mediaId))).to.equal(await sha256(video));
+    });
+
+    it('keeps the caller’s duration and thumbnail of a video', async () => {
+      const alice = await loggedInClient(uniqueId('alice'));
+      const thumbnail = await smallPng(16, 9);
+      const message = (await alice.createMediaMessageByUploading(await recordedVideo(500, 320, 180), {
+        messageType: 'VIDEO',
+        fileName: 'v.webm',
+        durationMs: 4321,
+        thumbnail,
+        thumbnailWidth: 16,
+        thumbnailHeight: 9,
+      })) as RtmVideoMessage;
+      expect(message).to.deep.include({ durationMs: 4321, thumbnailWidth: 16, thumbnailHeight: 9 });
+      expect(await sha256(message.thumbnail!)).to.equal(await sha256(thumbnail));
+    });
+
+    it('reads an audio file’s duration for a voice message', async () => {
+      const alice = await loggedInClient(uniqueId('alice'));
+      const wav = toneWav(1500);
+      const message = (await alice.createMediaMessageByUploading(wav, { messageType: 'AUDIO' })) as RtmAudioMessage;
+      expect(message).to.deep.include({ messageType: 'AUDIO', fileName: 'tone.wav', mimeType: 'audio/wav', size: wav.size });
+      expect(message.durationMs).to.be.closeTo(1500, 5);
+      expect(message.thumbnail).to.equal(undefined);
+      // A duration of the caller's own wins.
+      const timed = (await alice.createMediaMessageByUploading(wav, { messageType: 'AUDIO', durationMs: 1499 })) as RtmAudioMessage;
+      expect(timed.durationMs).to.equal(1499);
+    });
+
+    it('a video the browser cannot decode: sent without a poster given its duration, refused before upload without', async () => {
+      const alice = await loggedInClient(uniqueId('alice'));
+      const garbage = randomFile(64 * 1024, 'x.mp4', 'video/mp4');
+      tap = tapXhr();
+      const error = await rejectionOf(alice.createMediaMessageByUploading(garbage, { messageType: 'VIDEO' }));
+      expect(error).to.be.instanceOf(RtmError);
+      expect(error.reason).to.equal('INVALID_MESSAGE');
+      expect(error.message).to.contain('durationMs');
+      expect(tap.sent).to.equal(0);
+      const audioError = await rejectionOf(alice.createMediaMessageByUploading(garbage, { messageType: 'AUDIO' }));
+      expect(audioError.reason).to.equal('INVALID_MESSAGE');
+      expect(tap.sent).to.equal(0);
+
+      const posters: ImageThumbnail[] = [];
+      const message = (await alice.createMediaMessageByUploading(
+        garbage,
+        { messageType: 'VIDEO', durationMs: 2000 },
+        { onThumbnail: (made) => posters.push(made) },
+      )) as RtmVideoMessage;
+      expect(message).to.deep.include({ messageType: 'VIDEO', durationMs: 2000, fileName: 'x.mp4', thumbnailWidth: 0, size: garbage.size });
+      expect(message.thumbnail).to.equal(undefined);
+      expect(message.width).to.equal(undefined);
+      expect(posters).to.deep.equal([]);
+      expect(tap.sent).to.equal(1);
+    });
+
+    it('cancelling while the video is probed rejects with CANCELLED, not a missing duration', async () => {
+      const alice = await loggedInClient(uniqueId('alice'));
+      const video = await recordedVideo(500, 320, 180);
+      tap = tapXhr();
+      const controller = new AbortController();
+      const uploading = alice.createMediaMessageByUploading(video, { messageType: 'VIDEO' }, { cancelSignal: controller.signal });
+      controller.abort();
+      expect((await rejectionOf(uploading)).reason).to.equal('CANCELLED');
+      expect(tap.sent).to.equal(0);
     });
   });
 

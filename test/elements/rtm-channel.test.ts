@@ -169,3 +169,47 @@ describe('<rtm-channel> history', () => {
     expect(top).to.be.within(-40, scroller.clientHeight);
   });
 });
+
+describe('<rtm-channel> voice messages and mentions', () => {
+  it('sends a recorded voice message that the other member can play, with its duration', async () => {
+    const { alice, bob } = await pair('peer');
+    const mic = deepQuery<HTMLButtonElement>(alice, '[part~="record-button"]')!;
+    mic.click();
+    await waitFor(() => deepQuery(alice, '[part~="recording"]'), 'alice to be recording');
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    deepQuery<HTMLButtonElement>(alice, '[part~="record-button"]')!.click();
+    const player = await waitFor(() => deepQuery<HTMLAudioElement>(bob, 'audio[part~="player"]'), 'bob’s player', 20_000);
+    const received = bob.session!.messagesOf(bob.conversation!).get().at(-1)!;
+    expect(received.message.messageType).to.equal('AUDIO');
+    expect(received.attachment!.kind).to.equal('audio');
+    expect(received.attachment!.durationMs).to.be.within(1000, 4000);
+    expect(player.getAttribute('aria-label')).to.match(/0:0[1-4]/);
+    await waitFor(() => player.src.startsWith('http'), 'a signed URL on the player');
+  });
+
+  it('offers the channel’s members after "@"; the chosen one is mentioned and sees the highlight', async () => {
+    const { alice, bob } = await pair('channel');
+    const bobId = bob.session!.userId;
+    // Both are members once bob has joined; alice's view learns the members with their read markers.
+    await typeAndSend(bob, 'here');
+    await waitFor(() => bubbles(alice).includes('here'), 'alice to see bob');
+    const box = composerBox(alice);
+    box.focus();
+    box.value = '@';
+    box.setSelectionRange(1, 1);
+    box.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+    const option = await waitFor(
+      () => deepQueryAll<HTMLElement>(alice, '[role="option"]').find((o) => o.textContent?.trim() === `@${bobId}`),
+      'bob among the options',
+    );
+    expect(deepQueryAll(alice, '[role="option"]').map((o) => o.textContent?.trim()), 'not alice herself').not.to.include(`@${alice.session!.userId}`);
+    option.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, cancelable: true }));
+    await waitFor(() => box.value === `@${bobId} `, 'the mention in the text');
+    box.value += 'look';
+    box.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+    await waitFor(() => !sendButton(alice).disabled, 'Send to be enabled');
+    sendButton(alice).click();
+    await waitFor(() => deepQuery(bob, '[part~="message"][part~="mention"]'), 'bob’s copy highlighted');
+    expect(deepQuery(bob, '[part~="mention"] [part~="bubble"]')!.textContent).to.equal(`@${bobId} look`);
+  });
+});

@@ -3,11 +3,13 @@ import { describe, it } from 'node:test';
 import {
   FrameError,
   MAX_FRAME_BYTES,
+  MAX_MEDIA_DURATION_MS,
   MAX_MESSAGE_BYTES,
   messageByteSize,
   parseClientFrame,
   parseWireMessage,
   RtmError,
+  requireDurationMs,
   type WireMessage,
 } from '../../src/protocol/index.js';
 
@@ -138,5 +140,26 @@ describe('empty and invalid messages', () => {
       () => parseClientFrame(text),
       (error: unknown) => error instanceof FrameError && error.reason === 'MESSAGE_EMPTY' && error.requestId === 3,
     );
+  });
+});
+
+describe('voice and video durations', () => {
+  const media = { mediaId: 'A'.repeat(22), size: 10, fileName: 'clip.webm' };
+
+  it('requireDurationMs passes an integer from 1 to MAX_MEDIA_DURATION_MS and refuses the rest with INVALID_MESSAGE', () => {
+    assert.equal(requireDurationMs(1, 'AUDIO'), 1);
+    assert.equal(requireDurationMs(MAX_MEDIA_DURATION_MS, 'VIDEO'), MAX_MEDIA_DURATION_MS);
+    for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, MAX_MEDIA_DURATION_MS + 1, '1000', undefined, null]) {
+      assert.equal(reasonOf(() => requireDurationMs(bad, 'AUDIO')), 'INVALID_MESSAGE', String(bad));
+    }
+    assert.throws(() => requireDurationMs(0, 'VIDEO'), /A VIDEO message needs "durationMs"/);
+    assert.throws(() => requireDurationMs(0, 'AUDIO'), /An AUDIO message needs "durationMs"/);
+  });
+
+  it('AUDIO and VIDEO messages need one; other media messages carry none', () => {
+    assert.deepEqual(parseWireMessage({ type: 'AUDIO', ...media, durationMs: 1200 }), { type: 'AUDIO', ...media, durationMs: 1200 });
+    assert.equal(reasonOf(() => parseWireMessage({ type: 'VIDEO', ...media })), 'INVALID_MESSAGE');
+    assert.equal(reasonOf(() => parseWireMessage({ type: 'AUDIO', ...media, durationMs: 0 })), 'INVALID_MESSAGE');
+    assert.deepEqual(parseWireMessage({ type: 'FILE', ...media, durationMs: 1200 }), { type: 'FILE', ...media });
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import type { ReadableAtom } from 'nanostores';
-import { MAX_MEDIA_BYTES, RtmError, THUMBNAIL_MAX_EDGE_PX } from '../../src/protocol/index.js';
-import type { RtmFileMessage, RtmImageMessage } from '../../src/client/index.js';
+import { MAX_MEDIA_BYTES, MAX_MEDIA_DURATION_MS, RtmError, THUMBNAIL_MAX_EDGE_PX } from '../../src/protocol/index.js';
+import type { RtmAudioMessage, RtmFileMessage, RtmImageMessage, RtmVideoMessage } from '../../src/client/index.js';
 import {
   type ChatMessage,
   type TransferSnapshot,
@@ -16,7 +16,7 @@ import {
   waitFor,
 } from '../client/helpers.js';
 import { collectEvents, sessionKit } from './helpers.js';
-import { noiseImage, randomFile, sha256 } from '../client/media-helpers.js';
+import { decodedSize, noiseImage, randomBytes, randomFile, recordedVideo, sha256, toneWav } from '../client/media-helpers.js';
 
 const MB = 1024 * 1024;
 const { mountedStores, startedSession, mount, cleanup } = sessionKit();
@@ -30,6 +30,16 @@ function history<T>($store: ReadableAtom<T>): T[] {
 }
 
 const byId = (messages: readonly ChatMessage[], localId: string) => messages.find((m) => m.localId === localId);
+
+/** What calling `send` threw (undefined when it returned). */
+function thrownBy(send: () => unknown): RtmError | undefined {
+  try {
+    send();
+  } catch (error) {
+    return error as RtmError;
+  }
+  return undefined;
+}
 
 async function photo(width = 400, height = 300, name = 'photo.jpg'): Promise<File> {
   return new File([await noiseImage(width, height)], name, { type: 'image/jpeg' });
@@ -249,6 +259,111 @@ describe('ChatSession files', function () {
     expect(events.some((e) => e.type === 'error' && e.conversation === key && e.error.reason === 'MEDIA_TRANSFER_FAILED')).to.equal(true);
     const sent = await session.retry(key, $messages.get()[0]!.localId);
     expect(sent.status).to.equal('sent');
+    expect(sent.attachment!.mediaId).to.be.a('string');
+  });
+
+  it('sends video/* as VIDEO with a poster and audio/* as AUDIO with their durations; one it cannot decode as FILE', async () => {
+    const [aliceId, bobId] = [uniqueId('alice'), uniqueId('bob')];
+    const bob = await loggedInClient(bobId);
+    const atBob = record(bob, 'MessageFromPeer');
+    const session = await startedSession(aliceId);
+    const key = session.conversationKey('peer', bobId);
+    const $messages = mount(session.messagesOf(key));
+    const video = new File([await recordedVideo(1500, 640, 360)], 'clip.webm', { type: 'video/webm' });
+    const audio = toneWav(1200);
+    // Random bytes named like a video: the browser cannot decode it, so no duration can be read.
+    const garbage = randomFile(32 * 1024, 'x.mp4', 'video/mp4');
+    const seen = history(session.messagesOf(key));
+
+    const chats = session.sendFiles(key, [video, audio, garbage]);
+    // Until the upload has read a duration, they are files being uploaded.
+    expect(chats.map((c) => c.attachment!.kind)).to.deep.equal(['file', 'file', 'file']);
+    await waitFor(() => $messages.get().length === 3 && $messages.get().every((m) => m.status === 'sent'), 'all three to be sent');
+
+    const [sentVideo, sentAudio, sentGarbage] = chats.map((c) => byId($messages.get(), c.localId)!);
+    expect(sentVideo!.message).to.deep.include({ messageType: 'VIDEO', width: 640, height: 360 });
+    expect(sentVideo!.attachment).to.deep.include({ kind: 'video', fileName: 'clip.webm', mimeType: 'video/webm', width: 640, height: 360 });
+    expect(sentVideo!.attachment!.durationMs).to.be.within(1000, 3000);
+    expect(sentVideo!.attachment!.thumbnailUrl).to.match(/^data:image\/(webp|jpeg);base64,/);
+    const poster = await decodedSize(await (await fetch(sentVideo!.attachment!.thumbnailUrl!)).blob());
+    expect(Math.max(poster.width, poster.height)).to.be.within(1, THUMBNAIL_MAX_EDGE_PX);
+    expect(poster).to.deep.equal({ width: sentVideo!.attachment!.thumbnailWidth, height: sentVideo!.attachment!.thumbnailHeight });
+    // The poster was the local preview while the video uploaded.
+    const preview = seen.map((list) => byId(list, chats[0]!.localId)).find((m) => m?.status === 'uploading' && m.attachment?.thumbnailUrl);
+    expect(preview?.attachment).to.deep.include({ width: 640, height: 360, thumbnailUrl: sentVideo!.attachment!.thumbnailUrl });
+
+    expect(sentAudio!.message.messageType).to.equal('AUDIO');
+    expect(sentAudio!.attachment).to.deep.include({ kind: 'audio', fileName: 'tone.wav', mimeType: 'audio/wav' });
+    expect(sentAudio!.attachment!.durationMs).to.be.closeTo(1200, 5);
+
+    expect(sentGarbage!.message.messageType).to.equal('FILE');
+    expect(sentGarbage!.attachment).to.deep.include({ kind: 'file', fileName: 'x.mp4', mimeType: 'video/mp4', size: garbage.size });
+    expect(sentGarbage!.attachment!.mediaId).to.be.a('string');
+    expect(sentGarbage!.error).to.equal(undefined);
+
+    await waitFor(() => atBob.length === 3, 'bob to get all three');
+    const byName = (name: string) => atBob.find(([m]) => (m as RtmFileMessage).fileName === name)![0];
+    expect(byName('clip.webm')).to.deep.include({ messageType: 'VIDEO', durationMs: sentVideo!.attachment!.durationMs });
+    expect((byName('clip.webm') as RtmVideoMessage).thumbnail).to.be.instanceOf(Blob);
+    expect(byName('tone.wav')).to.deep.include({ messageType: 'AUDIO', durationMs: sentAudio!.attachment!.durationMs });
+    expect(byName('x.mp4').messageType).to.equal('FILE');
+  });
+
+  it('sendVoice sends the duration the caller measured; a bad one throws INVALID_MESSAGE and adds nothing', async () => {
+    const [aliceId, bobId] = [uniqueId('alice'), uniqueId('bob')];
+    const bob = await loggedInClient(bobId);
+    const atBob = record(bob, 'MessageFromPeer');
+    const session = await startedSession(aliceId);
+    const key = session.conversationKey('peer', bobId);
+    const $messages = mount(session.messagesOf(key));
+    // What MediaRecorder hands over: a Blob without a name, whose WebM header has no duration.
+    const voice = new Blob([randomBytes(8 * 1024) as BlobPart], { type: 'audio/webm;codecs=opus' });
+
+    for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, MAX_MEDIA_DURATION_MS + 1, undefined, '1000']) {
+      const error = thrownBy(() => session.sendVoice(key, voice, bad as number));
+      expect(error, String(bad)).to.be.instanceOf(RtmError);
+      expect(error!.reason, String(bad)).to.equal('INVALID_MESSAGE');
+      expect(error!.message).to.contain('durationMs');
+    }
+    expect(thrownBy(() => session.sendVoice(key, new Blob([]), 1000))!.reason).to.equal('MEDIA_EMPTY');
+    expect(thrownBy(() => session.sendVoice(session.conversationKey('peer', ' bad'), voice, 1000))!.reason).to.equal('INVALID_USER_ID');
+    expect($messages.get()).to.deep.equal([]);
+
+    const chat = session.sendVoice(key, voice, 2345);
+    // The duration shows while the recording uploads.
+    expect(chat).to.deep.include({ own: true, status: 'uploading' });
+    expect(chat.attachment).to.deep.equal({ kind: 'audio', fileName: 'voice', size: voice.size, mimeType: 'audio/webm', durationMs: 2345 });
+    expect($messages.get()).to.have.length(1);
+    await waitFor(() => $messages.get()[0]?.status === 'sent', 'the voice message to be sent');
+    const sent = $messages.get()[0]!;
+    expect(sent.message).to.deep.include({ messageType: 'AUDIO', durationMs: 2345, fileName: 'voice' });
+    expect(sent.attachment).to.deep.include({ kind: 'audio', durationMs: 2345 });
+    await waitFor(() => atBob.length === 1, 'bob to get it');
+    const got = atBob[0]![0] as RtmAudioMessage;
+    expect(got).to.deep.include({ messageType: 'AUDIO', durationMs: 2345, size: voice.size, mimeType: 'audio/webm' });
+    expect(await sha256(await bob.downloadMedia(got.mediaId))).to.equal(await sha256(voice));
+    // A File keeps its name.
+    const named = session.sendVoice(key, new File([voice], 'memo.webm', { type: voice.type }), 10);
+    expect(named.attachment).to.deep.include({ fileName: 'memo.webm', durationMs: 10 });
+    await waitFor(() => byId($messages.get(), named.localId)?.status === 'sent', 'the named one to be sent');
+  });
+
+  it('a cancelled voice upload stays failed with its duration; retry sends it as AUDIO', async () => {
+    const session = await startedSession(uniqueId('alice'));
+    const key = session.conversationKey('peer', uniqueId('bob'));
+    const $messages = mount(session.messagesOf(key));
+    const voice = new File([randomBytes(20 * MB) as BlobPart], 'long.webm', { type: 'audio/webm' });
+    const chat = session.sendVoice(key, voice, 60_000);
+    const $transfer = session.transferOf(chat.localId);
+    await waitFor(() => $transfer.get()?.state === 'active', 'the upload to start');
+    session.cancelUpload(key, chat.localId);
+    await waitFor(() => $messages.get()[0]?.status === 'failed', 'the message to fail');
+    expect($messages.get()[0]!.error!.reason).to.equal('CANCELLED');
+    expect($messages.get()[0]!.attachment).to.deep.include({ kind: 'audio', durationMs: 60_000 });
+
+    const sent = await session.retry(key, chat.localId);
+    expect(sent.status).to.equal('sent');
+    expect(sent.message).to.deep.include({ messageType: 'AUDIO', durationMs: 60_000 });
     expect(sent.attachment!.mediaId).to.be.a('string');
   });
 });

@@ -1,7 +1,10 @@
 /**
- * What sending an image needs beyond uploading it: the header parser that reads its type and size,
- * and the thumbnail maker. Loaded on demand (load-image-work.ts): a page that never sends an image
- * never downloads it. In the script-tag build it is the companion file dist/rtm-chat.images.js.
+ * What sending an image, a video or a voice message needs beyond uploading it: the header parser
+ * that reads an image's type and size, the thumbnail maker, and the probe that reads a video's or
+ * a recording's duration and draws a video's poster frame. Loaded on demand (load-image-work.ts):
+ * a page that sends none of them never downloads it. In the script-tag build it is the companion
+ * file dist/rtm-chat.images.js.
  */
 export { sniffImage } from './image-header.js';
 export { thumbnailOf } from './thumbnail.js';
+export { probeMedia } from './media-probe.js';

@@ -33,27 +33,36 @@ export interface MediaTransferHandler {
 
 /** The upload's handler: a transfer handler that also hears about the generated thumbnail. */
 export interface MediaUploadHandler extends MediaTransferHandler {
-  /** Our addition: the thumbnail made for an image, as soon as it exists (for a local preview). */
+  /**
+   * Our addition: the thumbnail made for an image, or the poster frame made for a video, as soon
+   * as it exists (for a local preview).
+   */
   onThumbnail?: (thumbnail: ImageThumbnail) => void;
 }
 
 /** The parameters of `createMediaMessageByUploading`. */
 export interface MediaMessageParams {
-  /** AUDIO (a voice message) and VIDEO are our additions; they need `durationMs`. */
+  /** AUDIO (a voice message) and VIDEO are our additions; they carry `durationMs`. */
   messageType: 'IMAGE' | 'FILE' | 'AUDIO' | 'VIDEO';
-  /** How long a voice or video message plays, in ms. */
+  /**
+   * How long a voice or video message plays, in whole ms (1 … MAX_MEDIA_DURATION_MS). Default:
+   * read by the browser from the file (a detached media element; MediaRecorder's WebM included).
+   * When it cannot be read (a file the browser cannot decode, a Worker) the upload is refused with
+   * INVALID_MESSAGE before a byte is sent: pass it yourself, or send the file as FILE.
+   */
   durationMs?: number;
   /** Display name; default: the File's name, else "image" / "file". */
   fileName?: string;
   description?: string;
   /**
-   * A thumbnail of your own. Without one, an image gets a generated thumbnail (WebP or JPEG, at
-   * most THUMBNAIL_MAX_EDGE_PX and THUMBNAIL_TARGET_BYTES); a file gets none.
+   * A thumbnail of your own. Without one, an image gets a generated thumbnail and a video a poster
+   * frame from a little after its start (WebP or JPEG, at most THUMBNAIL_MAX_EDGE_PX and
+   * THUMBNAIL_TARGET_BYTES; a video the browser cannot decode goes without); a file gets none.
    */
   thumbnail?: Blob | Uint8Array;
   thumbnailWidth?: number;
   thumbnailHeight?: number;
-  /** Images: the pixel size to announce; default: read from the file. Yours wins. */
+  /** Images and videos: the pixel size to announce; default: read from the file. Yours wins. */
   width?: number;
   height?: number;
 }

@@ -21,8 +21,11 @@ const SHRINK = 0.7;
 /** Below this edge a thumbnail shows nothing worth the bytes: send none. */
 const MIN_EDGE_PX = 24;
 
-// Decoding a 12-megapixel photo takes ~50 MB: decode two at a time however many files are sent.
-const decoding = new TransferQueue(2);
+/**
+ * Decoding a 12-megapixel photo takes ~50 MB: decode two at a time however many files are sent
+ * (video posters take their turn here too).
+ */
+export const decoding = new TransferQueue(2);
 
 /**
  * Makes a thumbnail of at most `maxBytes` (THUMBNAIL_TARGET_BYTES at most): see createThumbnail in
@@ -42,41 +45,56 @@ async function generate(image: Blob, maxBytes: number, size: ImageSize | undefin
   // main thread (~17 ms for 12 megapixels), decoding a Blob does not.
   size ??= (await sniffImage(image)) ?? (await imageSize(image));
   if (!size) return undefined;
-  // Name only the longest edge: the other follows the decoded picture's own aspect ratio, which
-  // differs from the header's when EXIF rotates it.
-  const scale = Math.min(1, THUMBNAIL_MAX_EDGE_PX / Math.max(size.width, size.height));
-  const resize: ImageBitmapOptions =
-    size.width >= size.height
-      ? { resizeWidth: Math.max(1, Math.round(size.width * scale)) }
-      : { resizeHeight: Math.max(1, Math.round(size.height * scale)) };
-  const small = await decodeImage(image, { ...resize, resizeQuality: 'medium' });
+  const small = await decodeImage(image, { ...thumbnailResize(size), resizeQuality: 'medium' });
   if (!small) return undefined;
   // EXIF may turn the picture: report the size as shown.
   const rotated = (size.width - size.height) * (small.width - small.height) < 0;
-  const width = rotated ? size.height : size.width;
-  const height = rotated ? size.width : size.height;
   try {
-    let type = 'image/webp';
-    let edge = Math.min(THUMBNAIL_MAX_EDGE_PX, Math.max(small.width, small.height));
-    for (;;) {
-      const ratio = edge / Math.max(small.width, small.height);
-      const w = Math.max(1, Math.round(small.width * ratio));
-      const h = Math.max(1, Math.round(small.height * ratio));
-      const canvas = makeCanvas(w, h);
-      if (!canvas) return undefined;
-      canvas.draw(small);
-      for (const quality of QUALITIES) {
-        let blob = await canvas.encode(type, quality);
-        // A browser without a WebP encoder hands back PNG: use JPEG from then on.
-        if (blob && blob.type !== type) blob = await canvas.encode((type = 'image/jpeg'), quality);
-        if (!blob) return undefined;
-        if (blob.size <= maxBytes) return { thumbnail: blob, thumbnailWidth: w, thumbnailHeight: h, width, height };
-      }
-      if (edge <= MIN_EDGE_PX) return undefined;
-      edge = Math.max(MIN_EDGE_PX, Math.floor(edge * SHRINK));
-    }
+    return await encodeThumbnail(small, rotated ? { width: size.height, height: size.width } : size, maxBytes);
   } finally {
     small.close();
+  }
+}
+
+/**
+ * The decode options that scale a picture of `size` to THUMBNAIL_MAX_EDGE_PX at most. Only the
+ * longest edge is named: the other follows the decoded picture's own aspect ratio, which differs
+ * from the header's when EXIF rotates it.
+ */
+export function thumbnailResize(size: ImageSize): ImageBitmapOptions {
+  const scale = Math.min(1, THUMBNAIL_MAX_EDGE_PX / Math.max(size.width, size.height));
+  return size.width >= size.height
+    ? { resizeWidth: Math.max(1, Math.round(size.width * scale)) }
+    : { resizeHeight: Math.max(1, Math.round(size.height * scale)) };
+}
+
+/**
+ * Encodes a small bitmap (already at most THUMBNAIL_MAX_EDGE_PX, see thumbnailResize) as a
+ * thumbnail of at most `maxBytes`: WebP (JPEG where the browser has no WebP encoder) with falling
+ * quality, then falling size, until it fits. `size` is the original's, reported as width/height.
+ * Undefined when nothing fits. The caller closes `small`.
+ */
+export async function encodeThumbnail(small: ImageBitmap, size: ImageSize, maxBytes: number): Promise<ImageThumbnail | undefined> {
+  let type = 'image/webp';
+  let edge = Math.min(THUMBNAIL_MAX_EDGE_PX, Math.max(small.width, small.height));
+  for (;;) {
+    const ratio = edge / Math.max(small.width, small.height);
+    const w = Math.max(1, Math.round(small.width * ratio));
+    const h = Math.max(1, Math.round(small.height * ratio));
+    const canvas = makeCanvas(w, h);
+    if (!canvas) return undefined;
+    canvas.draw(small);
+    for (const quality of QUALITIES) {
+      let blob = await canvas.encode(type, quality);
+      // A browser without a WebP encoder hands back PNG: use JPEG from then on.
+      if (blob && blob.type !== type) blob = await canvas.encode((type = 'image/jpeg'), quality);
+      if (!blob) return undefined;
+      if (blob.size <= maxBytes) {
+        return { thumbnail: blob, thumbnailWidth: w, thumbnailHeight: h, width: size.width, height: size.height };
+      }
+    }
+    if (edge <= MIN_EDGE_PX) return undefined;
+    edge = Math.max(MIN_EDGE_PX, Math.floor(edge * SHRINK));
   }
 }
 

@@ -13,8 +13,8 @@ import { previewBox } from './preview-box.js';
 import { strings } from '../internal/strings.js';
 import { attachmentStrings } from './attachment-view.strings.js';
 import { attachmentCss } from './rtm-attachment.styles.js';
+import { adoptCss } from '../internal/css-text.js';
 
-export { attachmentCss };
 
 /** A download in progress: its transfer store, its result and how to stop it. */
 interface ActiveDownload {
@@ -59,6 +59,8 @@ export class AttachmentView {
 
   constructor(host: AttachmentHost) {
     this.host = host;
+    // After the element's own box styles.
+    adoptCss(host.renderRoot as ShadowRoot, attachmentCss);
   }
 
   // The view's state: every change renders the element again.

@@ -1,4 +1,4 @@
-import { LitElement, adoptStyles, html, unsafeCSS, type PropertyValues } from 'lit';
+import { LitElement, html, type PropertyValues } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import type { ReadableAtom } from 'nanostores';
 import type { ChatAttachment, ChatMessage, ChatSession, TransferSnapshot } from '../../store/index.js';
@@ -148,7 +148,6 @@ export class RtmAttachmentElement extends LitElement implements AttachmentHost {
     super.connectedCallback();
     this.#viewReady ??= (viewModule ??= importAttachmentView()).then(
       (module) => {
-        adoptStyles(this.renderRoot as ShadowRoot, [...attachmentBoxStyles, unsafeCSS(module.attachmentCss)]);
         this.#view = new module.AttachmentView(this);
         this.requestUpdate();
       },

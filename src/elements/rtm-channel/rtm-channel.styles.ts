@@ -58,19 +58,6 @@ export const channelStyles = [
       font-style: italic;
     }
 
-    .drop-hint {
-      position: absolute;
-      inset: 0;
-      display: grid;
-      place-items: center;
-      border: 2px dashed var(--_accent);
-      border-radius: var(--_radius);
-      background: color-mix(in srgb, var(--_bg) 85%, transparent);
-      color: var(--_accent);
-      font-weight: 600;
-      pointer-events: none;
-    }
-  
     .reply-bar {
       display: flex;
       gap: 0.5rem;

@@ -7,6 +7,7 @@ import { RtmErrorEvent } from '../events.js';
 import { StoreController } from '../internal/store-controller.js';
 import { strings } from '../internal/strings.js';
 import type { RtmComposerElement, RtmComposerFilesEvent, RtmComposerSubmitEvent } from '../rtm-composer/rtm-composer.js';
+import type { RtmComposerVoiceEvent } from '../rtm-composer/voice-recorder.js';
 import {
   RtmQuoteActivateEvent,
   type MessageReceipt,
@@ -18,6 +19,7 @@ import {
 import { importMessageActions, type MessageActionsModule } from '../rtm-message-list/load-message-actions.js';
 
 import { importSearchView } from './load-search-view.js';
+import { importFileDrop, type FileDropModule } from './load-file-drop.js';
 
 let replyBar: MessageActionsModule['renderReplyBar'] | undefined;
 import { sharedStyles } from '../internal/shared.styles.js';
@@ -61,7 +63,6 @@ export class RtmChannelElement extends LitElement {
     channel: { reflect: true },
     noHeader: { type: Boolean, attribute: 'no-header', reflect: true },
     session: { attribute: false },
-    dragging: { state: true, attribute: false },
     replyTo: { state: true, attribute: false },
   };
 
@@ -94,12 +95,10 @@ export class RtmChannelElement extends LitElement {
     return this.renderRoot.querySelector('rtm-message-list');
   }
 
-  /** Whether files are being dragged over the conversation (shows the drop hint). */
-  private dragging = false;
-  private dragDepth = 0;
-
   constructor() {
     super();
+    // The first file dragged in loads the file module, which then makes this a drop target.
+    this.addEventListener('dragenter', (event) => event.dataTransfer?.types.includes('Files') && void this.withFiles(event).catch(() => undefined));
     new ContextConsumer(this, { context: sessionContext, subscribe: true, callback: (session) => (this.session = session) });
   }
 
@@ -194,82 +193,66 @@ export class RtmChannelElement extends LitElement {
     this.session.send(key, text, { replyTo, mentions, mentionAll }).catch((error: unknown) => this.reportError(error, key));
   }
 
-  /**
-   * Sends picked, pasted or dropped files, each as its own message. All are checked first; if any
-   * is refused (empty, over 30 MB, bad name) nothing is uploaded and the composer says why.
-   */
-  private sendFiles(files: readonly File[]): void {
-    const key = this.conversation;
-    if (!key || !this.session || files.length === 0) return;
-    const problems = this.session
-      .validateFiles(key, files)
-      .map((error, index) => (error ? strings.fileProblem(files[index]!.name || 'file', error.message) : undefined))
-      .filter((problem): problem is string => problem !== undefined);
-    if (problems.length > 0) {
-      this.composer?.showError(problems.join(' '));
-      return;
-    }
-    try {
-      this.session.sendFiles(key, files);
-    } catch (error) {
-      this.composer?.showError(error instanceof Error ? error.message : String(error));
-    }
+  /** Files dragged in, picked or pasted: handled by the file module (loaded with the first). */
+  #files: InstanceType<FileDropModule['FileDrop']> | undefined;
+  #filesReady: Promise<InstanceType<FileDropModule['FileDrop']>> | undefined;
+
+  private withFiles(first?: DragEvent): Promise<InstanceType<FileDropModule['FileDrop']>> {
+    return (this.#filesReady ??= importFileDrop().then(
+      (module) => (this.#files = new module.FileDrop(this, first)),
+      (error: unknown) => {
+        this.#filesReady = undefined;
+        throw new RtmError('INTERNAL_ERROR', `Could not load the file handling: ${String(error)}`);
+      },
+    ));
+  }
+
+  /** @internal For the file module: why files were refused. */
+  showComposerError(message: string): void {
+    this.composer?.showError(message);
   }
 
   private onComposerFiles(event: RtmComposerFilesEvent): void {
-    this.sendFiles(event.files);
+    this.withFiles().then(
+      (files) => files.send(event.files),
+      (error: unknown) => this.showComposerError((error as Error).message),
+    );
   }
 
-  private static hasFiles(event: DragEvent): boolean {
-    return Boolean(event.dataTransfer?.types.includes('Files'));
+  /** Resolves once rendered with the file module loaded, when a drag or a pick asked for it. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    if (!this.#filesReady || this.#files) return done;
+    await this.#filesReady.catch(() => undefined);
+    return super.getUpdateComplete();
   }
 
-  private onDragEnter(event: DragEvent): void {
-    if (!RtmChannelElement.hasFiles(event) || !this.conversation) return;
-    event.preventDefault();
-    this.dragDepth++;
-    this.dragging = true;
+  private onVoice(event: RtmComposerVoiceEvent): void {
+    const key = this.conversation;
+    try {
+      if (key) this.session?.sendVoice(key, event.file, event.durationMs);
+    } catch (error) {
+      this.composer?.showError((error as Error).message);
+    }
   }
 
-  private onDragOver(event: DragEvent): void {
-    if (!RtmChannelElement.hasFiles(event) || !this.conversation) return;
-    // Accepting dragover is what makes the element a drop target.
-    event.preventDefault();
-    if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
-  }
-
-  private onDragLeave(): void {
-    // dragenter/dragleave fire for every child crossed; only the outermost leave ends the drag.
-    this.dragDepth = Math.max(0, this.dragDepth - 1);
-    if (this.dragDepth === 0) this.dragging = false;
-  }
-
-  private onDrop(event: DragEvent): void {
-    if (!RtmChannelElement.hasFiles(event)) return;
-    event.preventDefault();
-    this.dragDepth = 0;
-    this.dragging = false;
-    this.sendFiles([...(event.dataTransfer?.files ?? [])]);
-  }
+  /** A channel's members (other than you) for the composer's mention picker. */
+  private mentionCandidates = (): readonly string[] => {
+    const key = this.conversation;
+    const session = this.session;
+    return (key && session?.readersOf(key).get()?.members.map((member) => member.uid).filter((uid) => uid !== session.userId)) || [];
+  };
 
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('visibilitychange', this.markReadIfSeen);
     window.addEventListener('focus', this.markReadIfSeen);
-    this.addEventListener('dragenter', this.onDragEnter);
-    this.addEventListener('dragover', this.onDragOver);
-    this.addEventListener('dragleave', this.onDragLeave);
-    this.addEventListener('drop', this.onDrop);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('visibilitychange', this.markReadIfSeen);
     window.removeEventListener('focus', this.markReadIfSeen);
-    this.removeEventListener('dragenter', this.onDragEnter);
-    this.removeEventListener('dragover', this.onDragOver);
-    this.removeEventListener('dragleave', this.onDragLeave);
-    this.removeEventListener('drop', this.onDrop);
   }
 
   private onRetry(event: RtmMessageRetryEvent): void {
@@ -363,13 +346,15 @@ export class RtmChannelElement extends LitElement {
       ${this.replyTo && replyBar ? replyBar(this.replyTo, () => (this.replyTo = undefined)) : nothing}
       <rtm-composer
         part="composer"
-        exportparts="form, input, send-button, attach-button, error"
+        exportparts="form, input, send-button, attach-button, record-button, recording, recording-time, cancel-recording-button, mention-list, mention-option, error"
         ?disabled=${!ready}
+        .mentionCandidates=${this.channel && !this.peer ? this.mentionCandidates : undefined}
         @rtm-composer-submit=${this.onSubmit}
         @rtm-composer-files=${this.onComposerFiles}
+        @rtm-composer-voice=${this.onVoice}
         @input=${this.onComposerInput}
       ></rtm-composer>
-      ${this.dragging ? html`<div part="drop-hint" class="drop-hint" aria-hidden="true">${strings.dropFiles}</div>` : nothing}
+      ${this.#files?.render()}
     `;
   }
 }

@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit/html.js';
-import { css } from '../internal/css-text.js';
+import { adoptCss, css } from '../internal/css-text.js';
 import { strings } from '../internal/strings.js';
 import { popupStrings } from './popup-view.strings.js';
 
@@ -7,7 +7,7 @@ import { popupStrings } from './popup-view.strings.js';
  * `<rtm-chat mode="popup">`: the floating launcher (with the unread total) and the panel it opens,
  * Escape to close, focus into the panel and back to the launcher. Loaded when an element first
  * needs it (a companion file of the script-tag build, a chunk of the ESM build): inline chats
- * never do. The element adopts `popupCss` after its own styles.
+ * never do. Its styles go after the element's own (adoptCss) on the first render.
  */
 export interface PopupHost {
   open: boolean;
@@ -16,7 +16,7 @@ export interface PopupHost {
   readonly updateComplete: Promise<boolean>;
 }
 
-export const popupCss = css`
+const popupCss = css`
     .panel {
       position: relative;
       display: flex;
@@ -106,6 +106,7 @@ function onPanelKeyDown(host: PopupHost, event: KeyboardEvent): void {
 }
 
 export function renderPopup(host: PopupHost, content: unknown) {
+  adoptCss(host.renderRoot as ShadowRoot, popupCss);
   const total = host.totalUnread;
   return html`
     <div

@@ -1,4 +1,4 @@
-import { LitElement, adoptStyles, html, nothing, unsafeCSS, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { ContextProvider } from '@lit/context';
 import {
   createChatSession,
@@ -308,7 +308,6 @@ export class RtmChatElement extends LitElement {
   #loadPopup(): void {
     this.#popupReady ??= (popupModule ??= importPopupView()).then(
       (module) => {
-        adoptStyles(this.renderRoot as ShadowRoot, [...chatStyles, unsafeCSS(module.popupCss)]);
         this.#popup = module;
         this.requestUpdate();
       },

@@ -5,6 +5,7 @@ export const composerStyles = [
   themeStyles,
   css`
     :host {
+      position: relative;
       display: block;
       padding: var(--_gap);
       border-top: 1px solid var(--_border);
@@ -49,7 +50,8 @@ export const composerStyles = [
       cursor: pointer;
     }
 
-    [part~='attach-button'] {
+    [part~='attach-button'],
+    [part~='record-button'] {
       display: grid;
       place-items: center;
       width: 2.5rem;
@@ -59,7 +61,8 @@ export const composerStyles = [
       border: 1px solid var(--_border);
     }
 
-    [part~='attach-button']:hover:not(:disabled) {
+    [part~='attach-button']:hover:not(:disabled),
+    [part~='record-button']:hover:not(:disabled) {
       color: var(--_accent);
     }
 

@@ -1,6 +1,8 @@
 import { LitElement, html, nothing } from 'lit';
 import { strings } from '../internal/strings.js';
 import { composerStyles } from './rtm-composer.styles.js';
+import { importVoiceRecorder, type VoiceRecorderModule } from './load-voice-recorder.js';
+import { importMentionPicker, type MentionPickerModule } from './load-mention-picker.js';
 
 /** Fired (not composed) when the user asks to send; the owner validates and clears. */
 export class RtmComposerSubmitEvent extends Event {
@@ -20,10 +22,14 @@ export class RtmComposerSubmitEvent extends Event {
  *
  * @fires rtm-composer-submit - the user pressed Send or Enter
  * @fires rtm-composer-files - the user picked or pasted files
+ * @fires rtm-composer-voice - the user recorded a voice message (file and duration on the event)
  * @csspart form - the composer row
  * @csspart input - the textbox
  * @csspart send-button - the Send button
  * @csspart attach-button - the Attach file button
+ * @csspart record-button - the microphone button: tap to record and tap to send, or hold
+ * @csspart recording - the bar shown while recording (also `recording-time`, `cancel-recording-button`)
+ * @csspart mention-list - members offered after "@" in a channel (also `mention-option`)
  * @csspart error - the inline error under the textbox
  *
  * @tagname rtm-composer
@@ -37,7 +43,30 @@ export class RtmComposerElement extends LitElement {
     placeholder: {},
     text: { state: true, attribute: false },
     error: { state: true, attribute: false },
+    mentionCandidates: { attribute: false },
+    recording: { state: true, attribute: false },
   };
+
+  /** Who can be mentioned after "@" (a channel's members); unset, no picker is offered. */
+  mentionCandidates: (() => readonly string[]) | undefined;
+
+  /** @internal The voice recording in progress (the recorder module sets it). */
+  recording: InstanceType<VoiceRecorderModule['VoiceRecording']> | undefined;
+
+  private mentions: InstanceType<MentionPickerModule['MentionPicker']> | undefined;
+
+  /** The microphone button's presses, interpreted by the recorder (loaded on the first). */
+  private onRecordButton = (event: PointerEvent | MouseEvent): void => {
+    void importVoiceRecorder().then((module) => module.onRecordButton(this, event));
+  };
+
+  /** After typing "@" where mentions are offered: the picker (loaded then) looks at the caret. */
+  private findMention(): void {
+    const textarea = this.textarea;
+    if (this.mentionCandidates && (this.mentions || textarea.value.slice(0, textarea.selectionStart).includes('@'))) {
+      void importMentionPicker().then((module) => (this.mentions ??= new module.MentionPicker(this)).update());
+    }
+  }
 
   /** Disables typing and sending (e.g. no session yet). */
   disabled = false;
@@ -85,9 +114,11 @@ export class RtmComposerElement extends LitElement {
   private onInput(event: InputEvent): void {
     this.text = (event.target as HTMLTextAreaElement).value;
     this.error = '';
+    this.findMention();
   }
 
   private onKeyDown(event: KeyboardEvent): void {
+    if (this.mentions?.handleKey(event)) return;
     if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
     event.preventDefault();
     this.submit();
@@ -139,7 +170,7 @@ export class RtmComposerElement extends LitElement {
           </svg>
         </button>
         <input type="file" multiple hidden tabindex="-1" @change=${this.onFilesPicked} />
-        <textarea
+        ${this.recording?.render() ?? html`<textarea
           part="input"
           rows="1"
           aria-label=${strings.message}
@@ -151,8 +182,26 @@ export class RtmComposerElement extends LitElement {
           @input=${this.onInput}
           @keydown=${this.onKeyDown}
           @paste=${this.onPaste}
-        ></textarea>
-        <button part="send-button" type="submit" ?disabled=${!this.canSend}>${strings.send}</button>
+          @blur=${() => this.mentions?.close()}
+        ></textarea>`}
+        ${this.mentions?.render()}
+        ${typeof MediaRecorder === 'undefined'
+          ? nothing
+          : html`<button
+              part="record-button"
+              type="button"
+              aria-label=${this.recording ? strings.sendVoice : strings.recordVoice}
+              aria-pressed=${this.recording ? 'true' : 'false'}
+              ?disabled=${this.disabled}
+              @pointerdown=${this.onRecordButton}
+              @pointerup=${this.onRecordButton}
+              @click=${this.onRecordButton}
+            >
+              <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+                <path fill="currentColor" d="M12 15a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v7a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V22h2v-3.1a7 7 0 0 0 6-6.9z" />
+              </svg>
+            </button>`}
+        ${this.recording ? nothing : html`<button part="send-button" type="submit" ?disabled=${!this.canSend}>${strings.send}</button>`}
       </form>
       <div id=${errorId} part="error" role="alert">${this.error}</div>
     `;

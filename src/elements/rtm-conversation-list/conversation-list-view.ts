@@ -3,7 +3,7 @@ import { html, nothing, render } from 'lit/html.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatMessage, ChatSession, ConversationKey, ConversationSummary } from '../../store/index.js';
 import { sessionContext } from '../internal/context.js';
-import { css } from '../internal/css-text.js';
+import { adoptCss, css } from '../internal/css-text.js';
 import { formatMessageTime } from '../internal/format.js';
 import { menuItemCss } from '../internal/menu.styles.js';
 import { openPopover } from '../internal/popover.js';
@@ -16,12 +16,13 @@ import { listStrings } from './conversation-list-view.strings.js';
  * chunk of the ESM build): pages that embed single conversations never need it.
  */
 export interface ConversationListHost {
+  readonly renderRoot: HTMLElement | DocumentFragment;
   readonly conversations: readonly ConversationSummary[];
   readonly selected: ConversationKey | undefined;
   select(key: ConversationKey): void;
 }
 
-export const conversationListCss = css`
+const conversationListCss = css`
     .row-actions {
       position: relative;
       z-index: 1;
@@ -203,6 +204,7 @@ function openRowMenu(button: HTMLElement, key: ConversationKey): void {
 }
 
 export function renderConversationList(host: ConversationListHost) {
+  adoptCss(host.renderRoot as ShadowRoot, conversationListCss);
   if (host.conversations.length === 0) return html`<p part="empty">${listStrings.noConversations}</p>`;
   return html`<ul part="list" role="list">
     ${repeat(

@@ -1,4 +1,4 @@
-import { LitElement, adoptStyles, nothing, unsafeCSS } from 'lit';
+import { LitElement, nothing } from 'lit';
 import type { ConversationKey, ConversationSummary } from '../../store/index.js';
 import type { ConversationListHost } from './conversation-list-view.js';
 import { importConversationListView, type ConversationListViewModule } from './load-conversation-list-view.js';
@@ -62,7 +62,6 @@ export class RtmConversationListElement extends LitElement implements Conversati
     super.connectedCallback();
     this.#viewReady ??= (viewModule ??= importConversationListView()).then(
       (module) => {
-        adoptStyles(this.renderRoot as ShadowRoot, [...conversationListStyles, unsafeCSS(module.conversationListCss)]);
         this.#view = module;
         this.requestUpdate();
       },

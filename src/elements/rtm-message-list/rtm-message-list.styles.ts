@@ -198,45 +198,11 @@ export const messageListStyles = [
       font-style: italic;
     }
 
-    [part~='quote'] {
-      max-width: 100%;
-      border: 0;
-      border-inline-start: 3px solid var(--_accent);
-      background: var(--_surface);
-      color: var(--_text);
-      font: inherit;
-      font-size: 0.8125em;
-      text-align: start;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
-      cursor: pointer;
-    }
-
-    [part~='quote-sender'] {
-      font-weight: 600;
-    }
-
     [part~='mention'] [part~='bubble'] {
       outline: 2px solid var(--_accent);
     }
 
-    [part~='reactions'] {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.25rem;
-      margin-top: 0.25rem;
-    }
-
-    /* A .pill (shared styles), a little tighter. */
-    [part~='reaction'] {
-      background: var(--_surface);
-      padding: 0.05rem 0.5rem;
-    }
-
-    [part~='reaction-mine'] {
-      border-color: var(--_accent);
-    }
+    /* Quotes and reactions are styled by the parts module that draws them (rich-parts.ts). */
 
     [part~='status'] {
       font-size: 0.75em;

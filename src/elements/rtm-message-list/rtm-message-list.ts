@@ -1,11 +1,13 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { MessageQuote } from '../../protocol/index.js';
+import { RtmError } from '../../protocol/index.js';
 import type { ChatMessage, ConversationKey } from '../../store/index.js';
 import { formatMessageTime } from '../internal/format.js';
 import { strings } from '../internal/strings.js';
 import { messageListStyles } from './rtm-message-list.styles.js';
 import { importMessageActions, type MessageActionsModule } from './load-message-actions.js';
+import { importRichParts, type RichPartsModule } from './load-rich-parts.js';
+import { RtmErrorEvent } from '../events.js';
 import { VirtualRowsController } from './virtual-rows-controller.js';
 
 export { VIRTUALIZE_ABOVE } from './virtual-rows-controller.js';
@@ -96,6 +98,10 @@ export class RtmLoadOlderEvent extends Event {
 }
 
 let receiptDetails: MessageActionsModule['renderReceiptDetails'] | undefined;
+
+/** Quotes, reactions and the other message types: loaded when a list first shows one. */
+let richParts: RichPartsModule | undefined;
+let richLoad: Promise<RichPartsModule> | undefined;
 
 /** How close to the top (px) starts loading the page before the oldest message. */
 const LOAD_OLDER_THRESHOLD_PX = 200;
@@ -324,11 +330,40 @@ export class RtmMessageListElement extends LitElement {
     });
   }
 
-  private renderQuote(quote: MessageQuote) {
-    const excerpt = quote.retracted ? strings.quoteRetracted : (quote.excerpt ?? '');
-    return html`<button part="quote" type="button" @click=${() => this.dispatchEvent(new RtmQuoteActivateEvent(quote.seq))}>
-      <span part="quote-sender">${quote.from}</span> ${excerpt}
-    </button>`;
+  /**
+   * The rich parts module, once loaded and styled here; until then undefined, and asked for (the
+   * list renders again when it arrives).
+   */
+  private rich(): RichPartsModule | undefined {
+    if (!richParts) {
+      this.richReady ??= (richLoad ??= importRichParts()).then(
+        (module) => {
+          richParts = module;
+          this.requestUpdate();
+        },
+        (error: unknown) => {
+          // Asked for again by the next render that needs it.
+          richLoad = this.richReady = undefined;
+          this.dispatchEvent(new RtmErrorEvent({ error: new RtmError('INTERNAL_ERROR', `Could not load the message parts: ${String(error)}`) }));
+        },
+      );
+    } else if (!this.richStyled) {
+      this.richStyled = true;
+      richParts.styleList(this.renderRoot as ShadowRoot);
+    }
+    return richParts;
+  }
+
+  private richReady: Promise<void> | undefined;
+  private richStyled = false;
+
+  /** Resolves once rendered with the parts its messages need loaded. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    // A render may start the load: let it happen, then wait for the load and the render it brings.
+    const done = await super.getUpdateComplete();
+    if (!this.richReady || richParts) return done;
+    await this.richReady;
+    return super.getUpdateComplete();
   }
 
   /** Scrolls a loaded message (by seq) into view. */
@@ -337,24 +372,6 @@ export class RtmMessageListElement extends LitElement {
     if (index < 0) return;
     if (this.rows.active) this.rows.scrollToIndex(index);
     this.renderRoot.querySelector(`[data-index="${index}"]`)?.scrollIntoView({ block: 'center' });
-  }
-
-  private renderReactions(message: ChatMessage) {
-    if (!message.reactions) return nothing;
-    return html`<div part="reactions">
-      ${message.reactions.map(
-        (r) => html`<button
-          part=${r.mine ? 'reaction reaction-mine' : 'reaction'}
-          class="pill"
-          type="button"
-          aria-pressed=${r.mine ? 'true' : 'false'}
-          aria-label=${strings.reaction(r.emoji, r.count, r.uids)}
-          @click=${() => this.dispatchEvent(new RtmMessageActionEvent(message, { kind: 'react', emoji: r.emoji }))}
-        >
-          ${r.emoji} ${r.count}
-        </button>`,
-      )}
-    </div>`;
   }
 
   private renderBody(message: ChatMessage) {
@@ -372,15 +389,7 @@ export class RtmMessageListElement extends LitElement {
     }
     if (message.text !== undefined) return message.text;
     const raw = message.message;
-    if (raw.messageType === 'RAW') return raw.description || `(${raw.rawMessage.byteLength} bytes of data)`;
-    if (raw.messageType === 'LOCATION') {
-      const href = mapLink.replaceAll('{lat}', String(raw.latitude)).replaceAll('{lng}', String(raw.longitude));
-      // A link to the page's map of choice (no map script): the place's name and address are its text.
-      return html`<a part="location" href=${href} target="_blank" rel="noopener noreferrer">${raw.name || strings.location} ${raw.address ?? ''}</a>`;
-    }
-    const render = raw.messageType === 'CUSTOM' ? customRenderers.get(raw.customType) : undefined;
-    if (render) return render(message);
-    return html`<span part="unsupported">${(raw as { description?: string }).description || strings.unsupported}</span>`;
+    return this.rich()?.renderOtherBody(message, { mapLink, render: raw.messageType === 'CUSTOM' ? customRenderers.get(raw.customType) : undefined }) ?? '';
   }
 
   /** One message, with the "New" divider before it when it is the first unread. */
@@ -413,9 +422,13 @@ export class RtmMessageListElement extends LitElement {
               </button>`
             : nothing}
         </div>
-        ${message.quote ? this.renderQuote(message.quote) : nothing}
+        ${message.quote
+          ? this.rich()?.renderQuote(message.quote, () => this.dispatchEvent(new RtmQuoteActivateEvent(message.quote!.seq)))
+          : nothing}
         <div part=${message.attachment ? 'bubble attachment-bubble' : 'bubble'}>${this.renderBody(message)}</div>
-        ${this.renderReactions(message)}
+        ${message.reactions
+          ? this.rich()?.renderReactions(message, (emoji) => this.dispatchEvent(new RtmMessageActionEvent(message, { kind: 'react', emoji })))
+          : nothing}
         ${this.renderStatus(message)}
       </div>
     </div>`;

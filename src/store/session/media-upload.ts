@@ -1,4 +1,10 @@
-import { thumbnailDataUrl, type RtmClient, type RtmFileMessage, type RtmImageMessage } from '../../client/index.js';
+import {
+  thumbnailDataUrl,
+  type MediaMessageParams,
+  type MediaUploadHandler,
+  type RtmClient,
+  type RtmMediaMessage,
+} from '../../client/index.js';
 import { RtmError } from '../../protocol/index.js';
 import { attachmentOf, type ChatMessage } from '../chat-message.js';
 import { asRtmError } from '../errors.js';
@@ -9,8 +15,8 @@ import type { Sending } from './sending.js';
 
 /**
  * The transfers of the store: the upload of a file message (progress into its transfer store, the
- * local preview once the thumbnail exists, then the send; cancel and failure settle the message as
- * `failed`) and downloads. Loaded with a session's first file or download (media.ts keeps the
+ * local preview once the thumbnail or poster exists, then the send; cancel and failure settle the
+ * message as `failed`) and downloads. Loaded with a session's first file or download (media.ts keeps the
  * message, the file and the transfer store): in the script-tag build, the companion file
  * dist/rtm-chat.upload.js.
  */
@@ -47,32 +53,46 @@ const { session, file } = deps;
   try {
     const client = session.client;
     if (!client) throw new RtmError('NOT_LOGGED_IN', 'Call start() first.');
-    const pending = conversation.get(session.userId, localId)!.message as RtmImageMessage | RtmFileMessage;
-    const message = await client.createMediaMessageByUploading(
-      file,
-      { messageType: pending.messageType, fileName: file.name },
-      {
-        cancelSignal: controller.signal,
-        onOperationProgress: (p) => $transfer.set(progress('active', p.currentSize, p.totalSize)),
-        // The local preview: the thumbnail the message will carry, shown while the upload runs.
-        onThumbnail: ({ thumbnail, width, height, thumbnailWidth, thumbnailHeight }) =>
-          update((m) =>
-            m.status === 'uploading' && m.attachment
-              ? {
-                  ...m,
-                  attachment: {
-                    ...m.attachment,
-                    width,
-                    height,
-                    thumbnailWidth,
-                    thumbnailHeight,
-                    thumbnailUrl: thumbnailDataUrl({ thumbnail }),
-                  },
-                }
-              : m,
-          ),
-      },
-    );
+    const pending = conversation.get(session.userId, localId)!.message as RtmMediaMessage;
+    const handler: MediaUploadHandler = {
+      cancelSignal: controller.signal,
+      onOperationProgress: (p) => $transfer.set(progress('active', p.currentSize, p.totalSize)),
+      // The local preview: the thumbnail (a video's poster) the message will carry, shown while
+      // the upload runs.
+      onThumbnail: ({ thumbnail, width, height, thumbnailWidth, thumbnailHeight }) =>
+        update((m) =>
+          m.status === 'uploading' && m.attachment
+            ? {
+                ...m,
+                attachment: {
+                  ...m.attachment,
+                  width,
+                  height,
+                  thumbnailWidth,
+                  thumbnailHeight,
+                  thumbnailUrl: thumbnailDataUrl({ thumbnail }),
+                },
+              }
+            : m,
+        ),
+    };
+    const upload = (params: MediaMessageParams): Promise<RtmMediaMessage> => client.createMediaMessageByUploading(file, params, handler);
+    const { messageType, mimeType } = pending;
+    const fileName = file.name;
+    // sendFiles names all but images FILE, which keeps the always-loaded core small: an audio or
+    // video file is tried here as AUDIO or VIDEO, the client reading its duration (and making a
+    // video's poster frame) in the browser.
+    const media =
+      messageType === 'FILE' && /^(audio|video)\//.test(mimeType) ? (mimeType.slice(0, 5).toUpperCase() as 'AUDIO' | 'VIDEO') : undefined;
+    const message = await (media
+      ? upload({ messageType: media, fileName }).catch((caught: unknown) => {
+          // The browser could not read how long it plays (it cannot decode it, or it runs over
+          // MAX_MEDIA_DURATION_MS): refused before a byte was sent, it goes as a file instead.
+          if ((caught as RtmError | undefined)?.reason === 'INVALID_MESSAGE') return upload({ messageType, fileName });
+          throw caught;
+        })
+      : // A voice message carries the duration its recorder measured (sendVoice).
+        upload({ messageType, fileName, durationMs: (pending as { durationMs?: number }).durationMs }));
     $transfer.set(progress('done', file.size));
     deps.done();
     return deps.sending.transmit(key, update((m) => ({ ...m, message, attachment: attachmentOf(message), status: 'sending' })));

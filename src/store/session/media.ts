@@ -1,5 +1,5 @@
 import { atom, type ReadableAtom, type WritableAtom } from 'nanostores';
-import { checkMediaSize, createClientMessageId, type RtmFileMessage, type RtmImageMessage } from '../../client/index.js';
+import { checkMediaSize, createClientMessageId, type RtmMediaMessage } from '../../client/index.js';
 import { INLINE_IMAGE_TYPES, MEDIA_URL_TTL_MS, RtmError, checkFileName, normalizeMediaType } from '../../protocol/index.js';
 import { attachmentOf, withoutError, type ChatMessage } from '../chat-message.js';
 import { checkConversationKey, compositeKey, type ConversationKey } from '../keys.js';
@@ -34,17 +34,21 @@ export class Media {
     return Array.from(files, (file) => badKey ?? checkMediaSize(file.size) ?? checkFileName(file.name));
   }
 
-  /** Sends files, one message each (see ChatSession.sendFiles). */
-  sendFiles(key: ConversationKey, files: readonly File[]): ChatMessage[] {
+  /**
+   * Sends files, one message each (see ChatSession.sendFiles); with `durationMs` (checked by the
+   * caller), as voice messages (ChatSession.sendVoice).
+   */
+  sendFiles(key: ConversationKey, files: readonly File[], durationMs?: number): ChatMessage[] {
     const invalid = this.validateFiles(key, files).find(Boolean);
     if (invalid) throw invalid;
     const session = this.#session;
     const conversation = session.conversation(key);
     const chats = Array.from(files, (file): ChatMessage => {
-      // Only raster types a browser shows inline are images; SVG and the rest go as files.
+      // Only raster types a browser shows inline are images; SVG and the rest go as files (the
+      // upload tries audio and video files as AUDIO and VIDEO: media-upload.ts).
       const mimeType = normalizeMediaType(file.type) ?? '';
-      const message: RtmImageMessage | RtmFileMessage = {
-        messageType: INLINE_IMAGE_TYPES.includes(mimeType) ? 'IMAGE' : 'FILE',
+      const message = {
+        messageType: durationMs ? 'AUDIO' : INLINE_IMAGE_TYPES.includes(mimeType) ? 'IMAGE' : 'FILE',
         mediaId: '',
         size: file.size,
         fileName: file.name,
@@ -52,7 +56,8 @@ export class Media {
         mimeType,
         thumbnailWidth: 0,
         thumbnailHeight: 0,
-      };
+        durationMs,
+      } as RtmMediaMessage;
       const localId = createClientMessageId();
       this.#files.set(localId, file);
       return {
