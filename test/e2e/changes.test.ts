@@ -1,5 +1,6 @@
 // Messages that change, through the script-tag build and its companion files: two users edit,
-// retract, react and reply in a channel through the actions menu, while a third member is offline;
+// retract, react and reply in a channel through the actions menu, mention from the member picker
+// and send a voice message, while a third member is offline;
 // when the third comes back online (no reload) their view shows the final state.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -84,6 +85,21 @@ describe('messages that change, in the script-tag build', () => {
       await sendText(bobView!, 'agreed');
       await row(aliceView!, 'agreed').locator('[part~="quote"]').getByText('third').waitFor();
 
+      // A mention picked from the members after "@", then a voice message recorded by holding the
+      // microphone button (Chromium's fake microphone).
+      const box = aliceView!.getByRole('textbox', { name: 'Message' });
+      await box.pressSequentially(`@${users[1]!.slice(0, 3)}`);
+      await aliceView!.getByRole('option', { name: `@${users[1]}`, exact: true }).click();
+      await box.pressSequentially('see this');
+      await box.press('Enter');
+      await bobView!.locator('[part~="mention"] [part~="bubble"]').getByText(`@${users[1]} see this`).waitFor();
+      await aliceView!.getByRole('button', { name: 'Record voice message' }).hover();
+      await alice!.page.mouse.down();
+      await aliceView!.locator('[part~="recording"]').waitFor();
+      await alice!.page.waitForTimeout(1500);
+      await alice!.page.mouse.up();
+      await bobView!.locator('audio[part~="player"]').waitFor({ timeout: 20_000 });
+
       // Back online, no reload: the reconnect catches up on the changes.
       carol.goOnline();
       await expectInLog(carolView!, 'first, edited', 30_000);
@@ -92,6 +108,7 @@ describe('messages that change, in the script-tag build', () => {
       assert.equal(await carolView!.getByText('second', { exact: true }).count(), 0, 'the retracted text is gone');
       await row(carolView!, 'third').locator('[part~="reaction"]').getByText('👍 1').waitFor();
       await row(carolView!, 'agreed').locator('[part~="quote"]').getByText('third').waitFor();
+      await carolView!.locator('audio[part~="player"]').waitFor();
 
       // The companion files came from next to the bundle; the text-only first load needed none.
       assert.deepEqual([...alice!.errors, ...bob!.errors], []);

@@ -171,8 +171,9 @@ export async function onRecordButton(host: RecorderHost, event: PointerEvent | M
   if (event.type === 'pointerdown') {
     if ((event as PointerEvent).button !== 0 || recording || starting.has(host)) return;
     try {
-      // Keeps the release on the button, wherever the pointer went while holding.
-      (event.target as Element).setPointerCapture((event as PointerEvent).pointerId);
+      // Keeps the release on the button, wherever the pointer went while holding (the layout
+      // changes under it). The event has been dispatched by now: its target is no longer set.
+      host.renderRoot.querySelector('[part~="record-button"]')!.setPointerCapture((event as PointerEvent).pointerId);
     } catch {
       // A pointer that is already gone: its release, if any, comes as usual.
     }
