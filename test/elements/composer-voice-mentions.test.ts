@@ -35,7 +35,7 @@ async function type(el: RtmComposerElement, text: string): Promise<void> {
   textarea.value = text;
   textarea.setSelectionRange(text.length, text.length);
   textarea.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
-  await waitFor(() => el.updateComplete.then(() => true), 'an update');
+  // The picker loads on the first "@" and renders after it arrives.
   await sleep(50);
   await el.updateComplete;
 }

@@ -2,6 +2,7 @@ import { LitElement, html, nothing } from 'lit';
 import { strings } from '../internal/strings.js';
 import { composerStyles } from './rtm-composer.styles.js';
 import { importVoiceRecorder, type VoiceRecorderModule } from './load-voice-recorder.js';
+import type { RtmComposerVoiceEvent } from './voice-recorder.js';
 import { importMentionPicker, type MentionPickerModule } from './load-mention-picker.js';
 
 /** Fired (not composed) when the user asks to send; the owner validates and clears. */
@@ -223,5 +224,6 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'rtm-composer-submit': RtmComposerSubmitEvent;
     'rtm-composer-files': RtmComposerFilesEvent;
+    'rtm-composer-voice': RtmComposerVoiceEvent;
   }
 }
