@@ -3,15 +3,16 @@ import { attempt } from './attempt.js';
 import { TypedEmitter } from './emitter.js';
 import { rememberThumbnail, unreadThumbnail } from './media/media-message.js';
 import { fullCheckFor, type RtmMessage, type RtmMessageInit } from './messages.js';
+import type { MessageSendFlags } from './events.js';
 import type { RequestOptions } from './outbox.js';
 
 /** Server data of a channel message, passed to `ChannelMessage` listeners. */
-export interface ChannelMessageProps {
+export interface ChannelMessageProps extends MessageSendFlags {
   /** Server receive time, ms since the epoch. */
   serverReceivedTs: number;
   /** Server message id. */
   messageId: string;
-  /** Sequence number within the channel, from 1. */
+  /** Sequence number within the channel, from 1 (0 for a transient message). */
   seq: number;
   /** The sender's client message id (our addition; handy for deduplicating). */
   clientMessageId: string;
@@ -32,8 +33,11 @@ export type RtmChannelEvents = {
 /** What the server assigned to a channel message this client sent. */
 export interface ChannelSendResult {
   messageId: string;
+  /** 0 for a transient message (it has no place in the channel's sequence). */
   seq: number;
   serverReceivedTs: number;
+  /** Transient sends only: how many members other than the sender got it live. */
+  received?: number;
 }
 
 /** Options of `RtmChannel.sendMessage`. */
@@ -43,6 +47,10 @@ export interface ChannelSendOptions {
    * message and resolves with the original ack. Generated when omitted.
    */
   clientMessageId?: string;
+  /** Deliver to the joined connections now and store it nowhere (see `PeerSendOptions.transient`). */
+  transient?: boolean;
+  /** false: no delivered or read receipts for it on the sender's devices (see `PeerSendOptions`). */
+  needReadReceipt?: boolean;
 }
 
 /** What a channel needs from its client. @internal */
@@ -157,7 +165,8 @@ export class RtmChannel extends TypedEmitter<RtmChannelEvents> {
    * (INVALID_MESSAGE, MESSAGE_EMPTY, MESSAGE_TOO_LARGE) or client message id, with NOT_JOINED when
    * the channel was not joined, and with MESSAGE_WEBSOCKET_DISCONNECTED after the client gave up
    * reconnecting. Otherwise delivered with the outbox rules (queued while reconnecting, one retry,
-   * then SERVER_NOT_REACHABLE).
+   * then SERVER_NOT_REACHABLE). With `{ transient: true }` the server stores nothing and answers
+   * with `seq` 0 and `received`.
    */
   sendMessage(message: RtmMessageInit, options: ChannelSendOptions = {}): Promise<ChannelSendResult> {
     const unread = unreadThumbnail(message);
@@ -168,8 +177,16 @@ export class RtmChannel extends TypedEmitter<RtmChannelEvents> {
       const { wire, cmid } = this.#host.prepareSend(message, options.clientMessageId);
       if (this.#state === 'left') throw notJoined(this.channelId);
       return this.#host
-        .request<'channel.send'>((id) => ({ t: 'channel.send', id, channel: this.channelId, cmid, message: wire }))
-        .then((ack) => ({ messageId: ack.messageId, seq: ack.seq, serverReceivedTs: ack.ts }));
+        .request<'channel.send'>((id) => ({
+          t: 'channel.send',
+          id,
+          channel: this.channelId,
+          cmid,
+          message: wire,
+          transient: options.transient,
+          needReadReceipt: options.needReadReceipt,
+        }))
+        .then((ack) => ({ messageId: ack.messageId, seq: ack.seq, serverReceivedTs: ack.ts, received: ack.received }));
     });
   }
 

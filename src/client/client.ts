@@ -64,6 +64,19 @@ export interface PeerSendOptions {
   /** Keep the message for the peer when they are offline (delivered at their next login). */
   enableOfflineMessaging?: boolean;
   /**
+   * Our addition (seed 003 `noSaveOffline`): deliver it to the connections open now (the peer's,
+   * and this user's other tabs and devices) and store it nowhere — no history, sync, search,
+   * unread count, offline copy or webhook event. The ack has `seq` 0; `hasPeerReceived` says
+   * whether the peer got it. Not with `enableOfflineMessaging` (the server answers INVALID_FIELD).
+   * Editing, retracting, reacting to or replying to it is refused (MESSAGE_NOT_FOUND, INVALID_REPLY).
+   */
+  transient?: boolean;
+  /**
+   * Our addition (seed 003 `needReadReceipt`), default true: `false` is stored with the message, and
+   * this user's clients then show no delivered or read receipt for it (just "sent") on any device.
+   */
+  needReadReceipt?: boolean;
+  /**
    * The idempotency key (1–64 of `[A-Za-z0-9_-]`): sending again with the same id stores one
    * message and resolves with the original ack. Generated when omitted.
    */
@@ -76,7 +89,7 @@ export interface PeerSendResult {
   hasPeerReceived: boolean;
   /** Server message id. */
   messageId: string;
-  /** Sequence number within the peer conversation. */
+  /** Sequence number within the peer conversation (0 for a transient message). */
   seq: number;
   /** Server receive time, ms since the epoch. */
   serverReceivedTs: number;
@@ -286,7 +299,8 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
       if (invalidPeer) throw invalidPeer;
       const { wire, cmid } = this.#prepareSend(message, options?.clientMessageId);
       const offline = options?.enableOfflineMessaging === true;
-      return this.#request<'peer.send'>((id) => ({ t: 'peer.send', id, to: peerId, cmid, message: wire, offline })).then(
+      const { transient, needReadReceipt } = options;
+      return this.#request<'peer.send'>((id) => ({ t: 'peer.send', id, to: peerId, cmid, message: wire, offline, transient, needReadReceipt })).then(
         (ack) => ({
           hasPeerReceived: ack.hasPeerReceived,
           messageId: ack.messageId,

@@ -11,15 +11,26 @@ import type { TypingEvents } from './typing.js';
  * `client.ts`; `push-router.ts` emits most of them), composed from the events of each feature.
  */
 
+/**
+ * How a message was sent (our additions; see `PeerSendOptions`): each present only when it
+ * differs from the default.
+ */
+export interface MessageSendFlags {
+  /** A transient message: delivered to the connections open then, stored nowhere; its `seq` is 0. */
+  transient?: true;
+  /** Sent with `needReadReceipt: false`: its sender shows no delivered or read receipt for it. */
+  needReadReceipt?: false;
+}
+
 /** Server data of a peer message, passed to `MessageFromPeer` listeners. */
-export interface PeerMessageProps {
+export interface PeerMessageProps extends MessageSendFlags {
   /** Whether it was kept while this user was offline and delivered at login. */
   isOfflineMessage: boolean;
   /** Server receive time, ms since the epoch. */
   serverReceivedTs: number;
   /** Server message id. */
   messageId: string;
-  /** Sequence number within the peer conversation, from 1. */
+  /** Sequence number within the peer conversation, from 1 (0 for a transient message). */
   seq: number;
   /** The sender's client message id (our addition; handy for deduplicating). */
   clientMessageId: string;
@@ -28,7 +39,7 @@ export interface PeerMessageProps {
 }
 
 /** Where a message this user sent from another tab or device went, and what the server assigned. */
-export interface SyncedMessageProps {
+export interface SyncedMessageProps extends MessageSendFlags {
   /** The receiver, for a peer message. */
   peerId?: string;
   /** The channel, for a channel message. */

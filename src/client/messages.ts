@@ -253,6 +253,8 @@ export interface ReceivedMessage {
   reactions?: ReactionSummary[];
   /** For a reply: the message it replies to, as it is now (an excerpt, or `retracted`). */
   quote?: MessageQuote;
+  /** Sent with `needReadReceipt: false`: its sender shows no delivered or read receipt for it. */
+  needReadReceipt?: false;
 }
 
 /** Converts a stored message; `ownUid` decides which side of a peer conversation is the peer. */
@@ -272,5 +274,6 @@ export function toReceivedMessage(stored: StoredMessage, ownUid: string): Receiv
   if (stored.changeSeq !== undefined) received.changeSeq = stored.changeSeq;
   if (stored.reactions !== undefined) received.reactions = stored.reactions;
   if (stored.quote !== undefined) received.quote = stored.quote;
+  if (stored.needReadReceipt === false) received.needReadReceipt = false;
   return received;
 }

@@ -101,7 +101,8 @@ export function routeFrame(frame: ServerFrame, host: PushHost): void {
 function onStoredMessage(host: PushHost, stored: StoredMessage, offline: boolean): void {
   const message = decodeStored(stored, (s) => fromWireMessage(s.message), host.log);
   if (!message) return;
-  const quote = stored.quote && { quote: stored.quote };
+  // Our envelope fields, as they came (undefined when absent): a reply's quote, how it was sent.
+  const extra = { quote: stored.quote, transient: stored.transient, needReadReceipt: stored.needReadReceipt };
   if (stored.from === host.uid()) {
     // Our own message: echoed to this very connection (already known from the ack), or sent
     // from another tab or device (worth syncing).
@@ -111,7 +112,7 @@ function onStoredMessage(host: PushHost, stored: StoredMessage, offline: boolean
       seq: stored.seq,
       serverReceivedTs: stored.ts,
       clientMessageId: stored.cmid,
-      ...quote,
+      ...extra,
     };
     if (stored.channel !== undefined) props.channelId = stored.channel;
     else props.peerId = stored.to;
@@ -126,7 +127,7 @@ function onStoredMessage(host: PushHost, stored: StoredMessage, offline: boolean
       messageId: stored.id,
       seq: stored.seq,
       clientMessageId: stored.cmid,
-      ...quote,
+      ...extra,
     });
     return;
   }
@@ -136,7 +137,7 @@ function onStoredMessage(host: PushHost, stored: StoredMessage, offline: boolean
     messageId: stored.id,
     seq: stored.seq,
     clientMessageId: stored.cmid,
-    ...quote,
+    ...extra,
   });
 }
 

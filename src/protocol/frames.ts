@@ -37,7 +37,7 @@ export interface RenewFrame {
   token: string;
 }
 
-export interface PeerSendFrame {
+export type PeerSendFrame = {
   t: 'peer.send';
   id: number;
   /** Receiver user id. */
@@ -47,6 +47,27 @@ export interface PeerSendFrame {
   message: WireMessage;
   /** Keep the message for the receiver when they are offline. */
   offline: boolean;
+} & SendFlags;
+
+/**
+ * Per-message send options of `peer.send` and `channel.send` (seed 003's `JMSGOptionalContent`,
+ * as far as they fit read markers).
+ */
+export interface SendFlags {
+  /**
+   * Deliver to whoever is connected now and never store it (seed 003 `noSaveOffline`, taken all
+   * the way): no seq (the ack and the pushed message say `seq: 0`), not in history, sync, search,
+   * unread counts or the conversation list, never kept offline. Its id names no stored message, so
+   * changes and replies to it are refused (MESSAGE_NOT_FOUND, INVALID_REPLY). Default false.
+   */
+  transient?: boolean;
+  /**
+   * Whether the sender's clients show delivered and read receipts for this message (seed 003
+   * `needReadReceipt`). Default true: receipts here are read markers per conversation and cost
+   * nothing extra. `false` is stored on the message (`needReadReceipt: false`) for every device of
+   * the sender; the markers themselves still move, since they cover the whole conversation.
+   */
+  needReadReceipt?: boolean;
 }
 
 export interface ChannelJoinFrame {
@@ -61,13 +82,13 @@ export interface ChannelLeaveFrame {
   channel: string;
 }
 
-export interface ChannelSendFrame {
+export type ChannelSendFrame = {
   t: 'channel.send';
   id: number;
   channel: string;
   cmid: string;
   message: WireMessage;
-}
+} & SendFlags;
 
 export interface ChannelMembersFrame {
   t: 'channel.members';
@@ -256,7 +277,10 @@ export interface ReplyResults {
   };
   'channel.join': { members: string[] };
   'channel.leave': Record<string, never>;
-  'channel.send': SendAck;
+  'channel.send': SendAck & {
+    /** Transient sends only: how many users of the channel other than the sender got it live. */
+    received?: number;
+  };
   'channel.members': { members: string[] };
   /** `changeSeq`: the conversation's newest change number as the caller sees it; ask `changes` from there later. */
   history: { messages: StoredMessage[]; hasMore: boolean; changeSeq: number };
@@ -540,8 +564,10 @@ function parseKnownFrame(frame: Record<string, unknown>, id: number): ClientFram
     case 'renew':
       return { t: 'renew', id, token: requireString(frame, 'token') };
     case 'peer.send': {
-      if (frame.offline !== undefined && typeof frame.offline !== 'boolean') {
-        throw field('INVALID_FIELD', '"offline" must be a boolean.');
+      const offline = optionalFlag(frame, 'offline', false);
+      const flags = parseSendFlags(frame);
+      if (offline && flags.transient) {
+        throw field('INVALID_FIELD', 'A "transient" message is never stored, so it cannot be kept "offline" too; send one or the other.');
       }
       return {
         t: 'peer.send',
@@ -549,7 +575,8 @@ function parseKnownFrame(frame: Record<string, unknown>, id: number): ClientFram
         to: requireValid(requireString(frame, 'to'), checkUserId(frame.to, 'Peer id')),
         cmid: requireValid(requireString(frame, 'cmid'), checkClientMessageId(frame.cmid)),
         message: parseWireMessage(frame.message),
-        offline: frame.offline === true,
+        offline,
+        ...flags,
       };
     }
     case 'channel.join':
@@ -567,6 +594,7 @@ function parseKnownFrame(frame: Record<string, unknown>, id: number): ClientFram
         channel: requireValid(requireString(frame, 'channel'), checkChannelName(frame.channel)),
         cmid: requireValid(requireString(frame, 'cmid'), checkClientMessageId(frame.cmid)),
         message: parseWireMessage(frame.message),
+        ...parseSendFlags(frame),
       };
     case 'history':
       return parseHistoryFrame(frame, id);
@@ -658,6 +686,19 @@ function parseCommandPayload(value: unknown): string {
   const size = utf8ByteLength(value);
   if (size > MAX_MESSAGE_BYTES) throw new RtmError('MESSAGE_TOO_LARGE', `A command payload is at most ${MAX_MESSAGE_BYTES} bytes; this one is ${size}.`);
   return value;
+}
+
+/** An optional boolean field; absent is `fallback`. A truthy non-boolean (`1`, `"true"`) is refused, never guessed. */
+function optionalFlag(frame: Record<string, unknown>, key: string, fallback: boolean): boolean {
+  const value = frame[key];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw field('INVALID_FIELD', `"${key}" must be a boolean.`);
+  return value;
+}
+
+/** Both flags, always set once parsed (the server reads them without defaults of its own). */
+function parseSendFlags(frame: Record<string, unknown>): Required<SendFlags> {
+  return { transient: optionalFlag(frame, 'transient', false), needReadReceipt: optionalFlag(frame, 'needReadReceipt', true) };
 }
 
 function requireMessageId(frame: Record<string, unknown>): string {

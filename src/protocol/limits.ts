@@ -73,6 +73,17 @@ export const SEND_TIMEOUT_MS = 10_000;
 /** How many times a send is transmitted before it fails with SERVER_NOT_REACHABLE. */
 export const SEND_ATTEMPTS = 2;
 
+/**
+ * How long the server remembers the client message id of a transient send (which is stored
+ * nowhere), so a resend after a lost ack is answered with the original ack instead of being
+ * delivered twice. A resend comes one send timeout after the first transmission plus a
+ * reconnect; later than this, it is delivered again.
+ */
+export const TRANSIENT_RESEND_WINDOW_MS = 60_000;
+
+/** At most this many transient client message ids are remembered per server (oldest forgotten first). */
+export const MAX_TRANSIENT_IDS_REMEMBERED = 10_000;
+
 /** How long a login waits for its reply. */
 export const LOGIN_TIMEOUT_MS = 10_000;
 

@@ -364,6 +364,13 @@ export interface StoredMessage {
   reactions?: ReactionSummary[];
   /** What `message.replyTo` names, as it is now (a retracted original says so, with no content). */
   quote?: MessageQuote;
+  /**
+   * A transient message (see `SendFlags.transient`): delivered to connections that were open,
+   * stored nowhere; its `seq` is 0.
+   */
+  transient?: true;
+  /** Sent with `needReadReceipt: false`: its sender's clients show no delivered or read receipt for it. */
+  needReadReceipt?: false;
 }
 
 /** The message a reply quotes: who sent it, its type and a short excerpt of its current content. */

@@ -1,4 +1,6 @@
+import { parseReaction } from './changes.js';
 import { RtmError } from './errors.js';
+import { checkUserId } from './ids.js';
 import { MAX_HISTORY_PAGE } from './limits.js';
 import type { StoredMessage, WireTextMessage } from './messages.js';
 import { restTextMessage } from './rest.js';
@@ -10,20 +12,35 @@ import { refuseUnknownFields, requiredPayload, requireObject } from './rest-fiel
  *
  * - `POST /dev/v2/project/<appid>/rtm/messages/<message_id>/retract`
  * - `POST /dev/v2/project/<appid>/rtm/messages/<message_id>/edit`
+ * - `POST /dev/v2/project/<appid>/rtm/messages/<message_id>/reactions/add` and `…/reactions/remove`
+ * - `POST /dev/v2/project/<appid>/rtm/messages/<message_id>/delete_for_user`
  * - `GET /dev/v2/project/<appid>/rtm/users/<user_id>/peer_messages/<peer_id>?limit=&before_seq=`
  * - `GET /dev/v2/project/<appid>/rtm/users/<user_id>/channel_messages/<channel_name>?limit=&before_seq=`
  */
 
-/** What became of the message (the `code` of a 200 from `retract` and `edit`). */
-export type RestChangeCode = 'message_retracted' | 'message_edited';
+/** What became of the message (the `code` of a 200 from `retract`, `edit` and the reaction routes). */
+export type RestChangeCode = 'message_retracted' | 'message_edited' | 'reaction_added' | 'reaction_removed';
 
-/** A 200 from `retract` or `edit`: the seed's three fields and the message as it is now. */
+/**
+ * A 200 from `retract`, `edit`, `reactions/add` or `reactions/remove`: the seed's three fields and
+ * the message as it is now.
+ */
 export interface RestMessageChangeBody {
   result: 'success';
   request_id: string;
   code: RestChangeCode;
   /** As history returns it: for a retraction the `{ type: 'RETRACTED' }` placeholder. */
   message: StoredMessage;
+}
+
+/**
+ * A 200 from `delete_for_user`: the seed's three fields only. The message is gone for that user;
+ * everyone else's copy is unchanged, so there is no "message as it is now" to answer with.
+ */
+export interface RestDeleteForUserBody {
+  result: 'success';
+  request_id: string;
+  code: 'message_deleted';
 }
 
 /** A 200 from a history query. */
@@ -58,6 +75,47 @@ export function parseRestRetract(body: unknown): void {
   if (field !== undefined) {
     throw new RtmError('INVALID_FIELD', `Unknown field ${JSON.stringify(field)}: a retraction takes no fields; send no body, or {}.`);
   }
+}
+
+const REACTION_FIELDS = ['user_id', 'emoji'] as const;
+const DELETE_FIELDS = ['user_id'] as const;
+
+/** A reaction added or removed on behalf of `userId` (the body's `user_id`). */
+export interface RestReaction {
+  userId: string;
+  /** Exactly one RGI emoji, in its standard form (see {@link parseReaction}). */
+  emoji: string;
+}
+
+/**
+ * `user_id`: who acts. Required even with token auth (where it must be the token's user), so one
+ * body works with either credential and a backend never acts as someone by omission.
+ */
+function requiredUserId(record: Record<string, unknown>, what: string): string {
+  if (record.user_id === undefined) throw new RtmError('INVALID_FIELD', `Missing "user_id": the user ${what}.`);
+  const invalid = checkUserId(record.user_id, '"user_id"');
+  if (invalid) throw invalid;
+  return record.user_id as string;
+}
+
+/**
+ * Validates a reaction body `{ "user_id": "userD", "emoji": "👍" }`: a valid user id, and exactly one
+ * emoji under the gateway's rule (INVALID_REACTION otherwise; a missing `emoji` is INVALID_FIELD,
+ * like any missing field). Throws an RtmError naming the first problem.
+ */
+export function parseRestReaction(body: unknown): RestReaction {
+  const record = requireObject(body, '{"user_id":"userD","emoji":"👍"}');
+  refuseUnknownFields(record, REACTION_FIELDS);
+  const userId = requiredUserId(record, 'who reacts');
+  if (record.emoji === undefined) throw new RtmError('INVALID_FIELD', 'Missing "emoji": the reaction, exactly one emoji like "👍".');
+  return { userId, emoji: parseReaction(record.emoji) };
+}
+
+/** Validates a delete-for-user body `{ "user_id": "userA" }`; returns the user id. */
+export function parseRestDeleteForUser(body: unknown): string {
+  const record = requireObject(body, '{"user_id":"userA"}');
+  refuseUnknownFields(record, DELETE_FIELDS);
+  return requiredUserId(record, 'for whom the message is deleted');
 }
 
 export interface RestHistoryQuery {

@@ -53,6 +53,11 @@ export interface RestPeerMessageRequest {
   enable_historical_messaging: boolean;
   /** The message text: non-empty, at most 32 KB as a message (see {@link restTextMessage}). */
   payload: string;
+  /**
+   * Our addition: deliver it to the receiver's open connections only and store it nowhere (no
+   * history, unread count or offline copy; `seq` 0). Not with `enable_offline_messaging`. Default false.
+   */
+  transient: boolean;
 }
 
 /** Body of `POST …/channel_messages`. */
@@ -61,10 +66,12 @@ export interface RestChannelMessageRequest {
   /** Accepted for compatibility; every message is kept in history whatever it says. Default false. */
   enable_historical_messaging: boolean;
   payload: string;
+  /** Our addition: deliver it to the joined connections only and store it nowhere. Default false. */
+  transient: boolean;
 }
 
-const PEER_FIELDS = ['destination', 'enable_offline_messaging', 'enable_historical_messaging', 'payload'] as const;
-const CHANNEL_FIELDS = ['channel_name', 'enable_historical_messaging', 'payload'] as const;
+const PEER_FIELDS = ['destination', 'enable_offline_messaging', 'enable_historical_messaging', 'payload', 'transient'] as const;
+const CHANNEL_FIELDS = ['channel_name', 'enable_historical_messaging', 'payload', 'transient'] as const;
 
 /**
  * The stored form of a REST payload: a TEXT message, under the same rules as one sent from the SDK
@@ -92,6 +99,13 @@ export function parseRestPeerMessage(body: unknown): RestPeerMessageRequest {
   if (invalid) throw invalid;
   const enableOffline = optionalBoolean(record, 'enable_offline_messaging');
   const enableHistory = optionalBoolean(record, 'enable_historical_messaging');
+  const transient = optionalBoolean(record, 'transient');
+  if (transient && enableOffline) {
+    throw new RtmError(
+      'INVALID_FIELD',
+      'A "transient" message is stored nowhere, so it cannot be kept offline: drop "enable_offline_messaging" or "transient".',
+    );
+  }
   const payload = requiredPayload(record);
   restTextMessage(payload);
   return {
@@ -99,6 +113,7 @@ export function parseRestPeerMessage(body: unknown): RestPeerMessageRequest {
     enable_offline_messaging: enableOffline,
     enable_historical_messaging: enableHistory,
     payload,
+    transient,
   };
 }
 
@@ -112,9 +127,10 @@ export function parseRestChannelMessage(body: unknown): RestChannelMessageReques
   const invalid = checkChannelName(record.channel_name, '"channel_name"');
   if (invalid) throw invalid;
   const enableHistory = optionalBoolean(record, 'enable_historical_messaging');
+  const transient = optionalBoolean(record, 'transient');
   const payload = requiredPayload(record);
   restTextMessage(payload);
-  return { channel_name: record.channel_name as string, enable_historical_messaging: enableHistory, payload };
+  return { channel_name: record.channel_name as string, enable_historical_messaging: enableHistory, payload, transient };
 }
 
 /** The `wait_for_ack` query parameter: absent means false; otherwise exactly `true` or `false`. */

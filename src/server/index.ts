@@ -12,6 +12,7 @@ import { provisionApps } from './apps.js';
 import { readConfigFile } from './config.js';
 import { registerGateway } from './gateway/index.js';
 import { InMemoryPresenceRouter } from './messaging/presence-router.js';
+import { RecentTransients } from './messaging/transient.js';
 import { DEFAULT_CONNECTION_RATE_LIMITS, type ConnectionRateLimits } from './gateway/rate-limit.js';
 import { registerCors } from './http/cors.js';
 import { registerDevTokenRoute } from './http/dev-token.js';
@@ -157,6 +158,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       conversations: storage.conversations,
       media: storage.media,
       presence: new InMemoryPresenceRouter(),
+      transients: new RecentTransients(),
       now,
       log,
       loginDeadlineMs: options.loginDeadlineMs ?? LOGIN_DEADLINE_MS,

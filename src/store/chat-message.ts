@@ -75,6 +75,10 @@ export interface ChatMessage {
   readonly quote?: MessageQuote;
   /** The session's own user is mentioned (`@uid`, or `@all` in a channel). */
   readonly mentionsMe?: boolean;
+  /** Sent as transient: shown now, kept in memory only, no `seq` (see `SendOptions.transient`). */
+  readonly transient?: true;
+  /** Sent with `needReadReceipt: false`: it has no receipt (see `SendOptions.needReadReceipt`). */
+  readonly needReadReceipt?: false;
 }
 
 /** One emoji reaction on a message as the views show it. */
@@ -94,6 +98,20 @@ export interface ChangeFields {
   changeSeq?: number;
   reactions?: readonly ReactionSummary[];
   quote?: MessageQuote;
+}
+
+/** How a message was sent: only what differs from the default is kept on a ChatMessage. */
+interface SendFlags {
+  transient?: boolean;
+  needReadReceipt?: boolean;
+}
+
+/**
+ * The send flags worth keeping on a message (`transient: true`, `needReadReceipt: false`), from
+ * send options or a stored message's props; one helper for both keeps the core bundle small.
+ */
+export function sendFlags(flags: SendFlags): Pick<ChatMessage, 'transient' | 'needReadReceipt'> {
+  return { ...(flags.transient && { transient: true }), ...(flags.needReadReceipt === false && { needReadReceipt: false }) };
 }
 
 /** The text of a message object, when it is a text message. */
@@ -136,7 +154,7 @@ export function withoutError(message: ChatMessage): ChatMessage {
 export function storedChatMessage(
   conversation: ConversationKey,
   message: RtmMessage,
-  stored: { from: string; messageId: string; seq: number; serverReceivedTs: number; clientMessageId: string } & ChangeFields,
+  stored: { from: string; messageId: string; seq: number; serverReceivedTs: number; clientMessageId: string } & ChangeFields & SendFlags,
   ownUid: string,
 ): ChatMessage {
   const attachment = attachmentOf(message);
@@ -149,10 +167,12 @@ export function storedChatMessage(
     ...(editedAt !== undefined && { editedAt }),
     ...(retractedAt !== undefined && { retractedAt }),
     ...(changeSeq !== undefined && { changeSeq }),
+    ...sendFlags(stored),
     ...(reactions && reactions.length > 0 && { reactions: reactions.map((r) => ({ ...r, mine: r.uids.includes(ownUid) })) }),
     localId: stored.clientMessageId,
     id: stored.messageId,
-    seq: stored.seq,
+    // A transient message's seq is 0: no place in the sequence, so it has none here.
+    seq: stored.seq || undefined,
     conversation,
     from: stored.from,
     own: stored.from === ownUid,

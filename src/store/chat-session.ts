@@ -65,6 +65,18 @@ export interface SendOptions {
   mentions?: readonly string[];
   /** `@all`, in a channel. */
   mentionAll?: boolean;
+  /**
+   * Deliver it to whoever is connected now and keep it nowhere (seed 003 `noSaveOffline`): the
+   * message has `transient: true`, lives in this session's memory only (never in IndexedDB, not
+   * even in the offline outbox), has no `seq`, and is never the conversation's preview or unread.
+   * Editing, retracting, reacting to or replying to it fails (MESSAGE_NOT_FOUND, INVALID_REPLY).
+   */
+  transient?: boolean;
+  /**
+   * Default true. `false`: `receiptsOf(key)` gives it no delivered or read state, on every device
+   * of this user (the message carries `needReadReceipt: false`), so views show just "sent".
+   */
+  needReadReceipt?: boolean;
 }
 
 export interface ChatSession {
@@ -167,7 +179,8 @@ export interface ChatSession {
    * `failed` (never rejects: a failure is the message's `error` and an `error` event). Sent while
    * offline, it is kept in an IndexedDB outbox until acknowledged: the next `start()` (after a
    * reload, say) shows it as `sending` and sends it again with the same client message id, so
-   * the server stores it once. Files are not kept: an upload does not survive a reload.
+   * the server stores it once. Files are not kept: an upload does not survive a reload. A
+   * `transient` message is not kept either: sent while offline, it waits in memory only.
    */
   send(key: ConversationKey, text: string, options?: SendOptions): Promise<ChatMessage>;
   /**

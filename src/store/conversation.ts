@@ -39,12 +39,14 @@ export class ConversationMessages {
   }
 
   /**
-   * The last message in display order. Read from the store's raw value: `get()` on an atom
-   * without listeners mounts it, which would start the conversation's I/O.
+   * The last message in display order that is not transient (a transient one is never the
+   * conversation's preview). Read from the store's raw value: `get()` on an atom without
+   * listeners mounts it, which would start the conversation's I/O.
    */
   get last(): ChatMessage | undefined {
     const list = this.#$messages.value ?? [];
-    return list[list.length - 1];
+    for (let i = list.length; i--; ) if (!list[i]!.transient) return list[i];
+    return undefined;
   }
 
   /** The highest seq of a stored message here (0 when none). Reads the raw value, like `last`. */

@@ -27,9 +27,12 @@ export type ChatReceipt =
 /** How far a peer has received and read this user's messages (a conversation's summary). */
 export type PeerMarks = Pick<ConversationSummary, 'peerReadSeq' | 'peerDeliveredSeq'>;
 
-/** Whether a message is one of this user's, stored (only those have receipts). */
+/**
+ * Whether a message is one of this user's, stored, and sent wanting receipts: only those have one
+ * (a transient message has no seq; `needReadReceipt: false` asked for none).
+ */
 function ownStored(message: ChatMessage): message is ChatMessage & { seq: number } {
-  return message.own && message.status === 'sent' && message.seq !== undefined;
+  return message.own && message.status === 'sent' && message.seq !== undefined && message.needReadReceipt !== false;
 }
 
 /** The receipt of a peer message from the peer's marks; undefined for one not own and stored. */

@@ -72,6 +72,17 @@ describe('<rtm-message-list> messages that change', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('offers no actions on a transient message, which the server never stored', async () => {
+    const el = await list([
+      message({ own: true, from: 'me', text: 'stored' }),
+      message({ own: true, from: 'me', text: 'passing by', seq: undefined, transient: true }),
+    ]);
+    const [stored, passing] = rows(el);
+    expect(stored!.querySelector('[part~="actions-button"]')).to.not.equal(null);
+    expect(passing!.querySelector('[part~="bubble"]')!.textContent!.trim()).to.equal('passing by');
+    expect(passing!.querySelector('[part~="actions-button"]')).to.equal(null);
+  });
+
   it('opens the actions menu from the keyboard, moves with the arrows, and closes with Escape back on its button', async () => {
     const own = message({ own: true, from: 'me', text: 'mine' });
     const el = await list([message({ text: 'theirs' }), own]);

@@ -71,13 +71,26 @@ describe('parseClientFrame', () => {
   });
 
   it('returns a clean frame: defaults filled, unknown fields dropped', () => {
-    assert.deepEqual(parseClientFrame(json({ ...send, extra: 'x' })), { ...send, offline: false });
+    assert.deepEqual(parseClientFrame(json({ ...send, extra: 'x' })), { ...send, offline: false, transient: false, needReadReceipt: true });
     assert.deepEqual(parseClientFrame(json({ t: 'history', id: 1, channel: 'room' })), {
       t: 'history',
       id: 1,
       channel: 'room',
       limit: MAX_HISTORY_PAGE,
     });
+  });
+
+  it('reads the send options: transient and needReadReceipt are booleans, and transient is never kept offline', () => {
+    const channelSend = { t: 'channel.send', id: 2, channel: 'room', cmid: 'c1', message: { type: 'TEXT', text: 'hi' } };
+    for (const base of [send, channelSend]) {
+      const parsed = parseClientFrame(json({ ...base, transient: true, needReadReceipt: false })) as unknown as Record<string, unknown>;
+      assert.deepEqual([parsed.transient, parsed.needReadReceipt], [true, false], base.t);
+      for (const bad of [{ transient: 1 }, { transient: 'true' }, { needReadReceipt: 0 }, { needReadReceipt: null }]) {
+        assert.match(outcome(json({ ...base, ...bad })), /^INVALID_FIELD#/, `${base.t} ${JSON.stringify(bad)}`);
+      }
+    }
+    assert.match(outcome(json({ ...send, transient: true, offline: true })), /^INVALID_FIELD#/);
+    assert.equal(outcome(json({ ...send, transient: true, offline: false })), 'ok');
   });
 
   it('checks the conversation reference of sync, read and typing: exactly one of peer and channel, valid ids', () => {

@@ -17,12 +17,14 @@ import {
   assertSuccess,
   basic,
   channelPath,
+  deleteForUserPath,
   demoCredentials,
   editPath,
   get,
   historyPath,
   peerPath,
   post,
+  reactionPath,
   retractPath,
   type RestAnswer,
 } from './rest-helpers.js';
@@ -168,6 +170,22 @@ describe('bad-input corpus: REST API', () => {
     assert.ok(pathSegmentOk(messageId) && messageId !== '', `${c.id}: no URL path segment can carry this id; leave "rest" out of its expect`);
     assertRefused(await send(retractPath(messageId), {}), outcome, 'retract');
     assertRefused(await send(editPath(messageId), { payload: 'x' }), outcome, 'edit');
+    assertRefused(await send(reactionPath(messageId), { user_id: CHANGER, emoji: '👍' }), outcome, 'reactions/add');
+    assertRefused(await send(deleteForUserPath(messageId), { user_id: CHANGER }), outcome, 'delete_for_user');
+  }
+
+  /** A bad emoji on the message refused edits aim at, as the other user of its conversation. */
+  async function runReaction(outcome: Outcome, emoji: unknown): Promise<void> {
+    for (const add of [true, false]) {
+      assertRefused(await send(reactionPath(editTarget.id, add), { user_id: CHANGER, emoji }), outcome, add ? 'reactions/add' : 'reactions/remove');
+    }
+  }
+
+  /** A body sent as is to a reaction or delete_for_user route of the message refused edits aim at. */
+  async function runRestChangeBody(outcome: Outcome, input: { route: string; body: string }): Promise<void> {
+    const path = input.route === 'delete_for_user' ? deleteForUserPath(editTarget.id) : reactionPath(editTarget.id, input.route === 'reactions/add');
+    assert.ok(input.route === 'delete_for_user' || input.route.startsWith('reactions/'), `unknown route ${input.route}`);
+    assertRefused(await send(path, undefined, { headers: auth, raw: input.body }), outcome, input.route);
   }
 
   /** Stores a message in the state `spec` describes, sends the change as SENDER, and checks nothing changed. */
@@ -183,6 +201,15 @@ describe('bad-input corpus: REST API', () => {
         assertRefused(await send(editPath(before.id), { payload }, { headers: asSender() }), outcome, 'edit');
         break;
       }
+      case 'reaction.add':
+      case 'reaction.remove': {
+        const body = { user_id: SENDER, emoji: spec.frame.emoji };
+        assertRefused(await send(reactionPath(before.id, spec.frame.t === 'reaction.add'), body, { headers: asSender() }), outcome, spec.frame.t);
+        break;
+      }
+      case 'message.delete':
+        assertRefused(await send(deleteForUserPath(before.id), { user_id: SENDER }, { headers: asSender() }), outcome, 'delete_for_user');
+        break;
       default:
         assert.fail(`no REST route changes a message with ${String(spec.frame.t)}; leave "rest" out of the case`);
     }
@@ -222,6 +249,12 @@ describe('bad-input corpus: REST API', () => {
         case 'messageChange':
           await runMessageChange(c.outcome, input as MessageChangeSpec);
           break;
+        case 'reaction':
+          await runReaction(c.outcome, input);
+          break;
+        case 'restChangeBody':
+          await runRestChangeBody(c.outcome, input as { route: string; body: string });
+          break;
         default:
           assert.fail(`no REST runner for kind ${c.kind}`);
       }
@@ -247,8 +280,9 @@ describe('bad-input corpus: REST API', () => {
     const inert = await t.connect(INERT);
     assert.deepEqual(texts(await fullHistory(inert, { peer: SENDER })), inertPeer);
     assert.deepEqual(texts(await fullHistory(inert, { channel: INERT_ROOM })), inertRoom);
-    // The message refused edits aimed at is as it was sent.
+    // The message refused edits, reactions and deletions aimed at is as it was sent, for both users.
     assert.deepEqual((await fullHistory(changer, { peer: SENDER })).find((m) => m.id === editTarget.id), editTarget);
+    assert.deepEqual((await fullHistory(sender, { peer: CHANGER })).find((m) => m.id === editTarget.id), editTarget);
     for (const { from, to, payload } of acceptedIds) {
       const reader = await t.connect(to);
       const history = await fullHistory(reader, { peer: from });

@@ -78,6 +78,8 @@ describe('docs/rest-api.md curl examples', () => {
   let env: Record<string, string>;
   let userB: TestClient;
   let userD: TestClient;
+  /** userA's widget, open while the examples run: it hears of the deletion made for userA. */
+  let userAWidget: TestClient;
   let lunchId: string;
   before(async () => {
     t = await startTestServer({ now: clock.now });
@@ -93,6 +95,7 @@ describe('docs/rest-api.md curl examples', () => {
     await userD.requestOk({ t: 'peer.send', to: 'userA', cmid: 'reply-1', message: text('Sounds good'), offline: true });
     clock.advance(40_000);
     userA.close();
+    userAWidget = await t.connect('userA');
     env = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       RTM_URL: t.url,
@@ -115,6 +118,7 @@ describe('docs/rest-api.md curl examples', () => {
   it('has examples for every success code, both auth modes and the error statuses', () => {
     const codes = new Set(examples.map((e) => (e.expected.body as { code: string }).code));
     const expected = ['message_sent', 'message_delivered', 'message_offline', 'message_edited', 'message_retracted', 'ok'];
+    expected.push('reaction_added', 'reaction_removed', 'message_deleted', 'INVALID_REACTION');
     expected.push('INVALID_CREDENTIALS', 'MISSING_CREDENTIALS', 'TOKEN_MISMATCH', 'INVALID_FIELD', 'INVALID_USER_ID', 'MESSAGE_EMPTY', 'INVALID_ARGUMENT');
     expected.push('MESSAGE_NOT_FOUND', 'MESSAGE_RETRACTED');
     for (const code of expected) {
@@ -144,6 +148,19 @@ describe('docs/rest-api.md curl examples', () => {
     const userC = await t.connect('userC');
     const batch = await userC.next('peer.offline_batch');
     assert.deepEqual(batch.messages.map((m) => (m.message as { text: string }).text), ['Call me when you are back']);
+  });
+
+  it('the reactions reached userD live; the deletion for userA reached userA only, and userD keeps the message', async () => {
+    const added = await userD.next('message.changed', { where: (f) => f.change.kind === 'reaction' && f.change.added });
+    assert.deepEqual(added.change, { kind: 'reaction', emoji: '🎉', uid: 'userA', added: true });
+    const removed = await userD.next('message.changed', { where: (f) => f.change.kind === 'reaction' && !f.change.added });
+    assert.deepEqual(removed.change, { kind: 'reaction', emoji: '👍', uid: 'userD', added: false });
+    const deleted = await userAWidget.next('message.deleted');
+    assert.deepEqual([deleted.messageId, deleted.peer], [lunchId, 'userD']);
+    await userD.expectNone('message.deleted', 50);
+    const ids = async (client: TestClient, peer: string) => (await client.requestOk({ t: 'history', peer, limit: 100 })).messages.map((m) => m.id);
+    assert.ok(!(await ids(userAWidget, 'userD')).includes(lunchId), 'gone from userA’s history');
+    assert.ok((await ids(userD, 'userA')).includes(lunchId), 'still in userD’s');
   });
 
   it('the edit and the retraction reached userD live, and the edit that came too late changed nothing', async () => {

@@ -28,6 +28,11 @@ export const channelPath = (from: string, appId = 'demo') => `/dev/v2/project/${
 
 export const retractPath = (messageId: string, appId = 'demo') => `/dev/v2/project/${appId}/rtm/messages/${encodeURIComponent(messageId)}/retract`;
 export const editPath = (messageId: string, appId = 'demo') => `/dev/v2/project/${appId}/rtm/messages/${encodeURIComponent(messageId)}/edit`;
+/** `…/reactions/add` (`add`) or `…/reactions/remove`. */
+export const reactionPath = (messageId: string, add = true, appId = 'demo') =>
+  `/dev/v2/project/${appId}/rtm/messages/${encodeURIComponent(messageId)}/reactions/${add ? 'add' : 'remove'}`;
+export const deleteForUserPath = (messageId: string, appId = 'demo') =>
+  `/dev/v2/project/${appId}/rtm/messages/${encodeURIComponent(messageId)}/delete_for_user`;
 /** The history query of `viewer`'s conversation with a peer or a channel. */
 export const historyPath = (viewer: string, target: { peer: string } | { channel: string }, query = '', appId = 'demo') =>
   `/dev/v2/project/${appId}/rtm/users/${encodeURIComponent(viewer)}/` +

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { StoredMessage } from '../../src/protocol/index.js';
 import type { WebhookEvent } from '../../src/server/index.js';
 import { startTestServer, text, type TestServer } from './helpers.js';
-import { editPath, retractPath } from './rest-helpers.js';
+import { editPath, reactionPath, retractPath } from './rest-helpers.js';
 import { assertSigned, authOf, deliveries, eventually, hookApp, outboxDrained, Receiver, type Received } from './webhooks-helpers.js';
 
 const RETRACTED = { type: 'RETRACTED' };
@@ -62,6 +62,7 @@ describe('webhooks: messages that change', () => {
 
     const [added, removed] = eventsOf(receiver, 'reaction.changed').sort((a, b) => Number((b.data as { added: boolean }).added) - Number((a.data as { added: boolean }).added));
     assert.deepEqual(added!.data, {
+      source: 'sdk',
       kind: 'peer',
       messageId: sent.messageId,
       from: 'alice',
@@ -169,5 +170,30 @@ describe('webhooks: messages that change', () => {
     assert.deepEqual((await loggedEvent(app(), editEvent!.id)).data, { source: 'rest', kind: 'channel', message: retractedMessage });
     const [sentEvent] = eventsOf(receiver, 'message.sent');
     assert.doesNotMatch(JSON.stringify(await loggedEvent(app(), sentEvent!.id)), /prices/);
+  });
+
+  it('a reaction through the REST API is a reaction.changed event with source "rest"; a no-op records nothing', async () => {
+    receiver.received.length = 0;
+    const gina = await connect('gina');
+    const hank = await connect('hank');
+    const sent = await gina.requestOk({ t: 'peer.send', to: 'hank', cmid: 'r1', message: text('lunch?'), offline: true });
+    await hank.next('peer.message');
+    const headers = { authorization: authOf(app()), 'content-type': 'application/json' };
+    const react = (add: boolean) =>
+      fetch(`${t.url}${reactionPath(sent.messageId, add, 'changes')}`, { method: 'POST', headers, body: JSON.stringify({ user_id: 'hank', emoji: '🍕' }) });
+    assert.equal((await react(true)).status, 200);
+    assert.equal((await react(true)).status, 200, 'adding it again succeeds');
+    assert.equal((await react(false)).status, 200);
+
+    await receiver.waitFor(3);
+    await outboxDrained(t.url, app());
+    assert.deepEqual(receiver.types().sort(), ['message.sent', 'reaction.changed', 'reaction.changed']);
+    const reactions = eventsOf(receiver, 'reaction.changed');
+    const added = reactions.find((e) => (e.data as { added: boolean }).added);
+    const removed = reactions.find((e) => !(e.data as { added: boolean }).added);
+    for (const r of receiver.received) assertSigned(r);
+    const common = { source: 'rest', kind: 'peer', messageId: sent.messageId, from: 'gina', to: 'hank', uid: 'hank', emoji: '🍕' };
+    assert.deepEqual(added!.data, { ...common, added: true, reactions: [{ emoji: '🍕', count: 1, uids: ['hank'] }] });
+    assert.deepEqual(removed!.data, { ...common, added: false, reactions: [] });
   });
 });

@@ -204,7 +204,10 @@ export class ConnectionHub {
     if (frame.t === 'read') return { ...(result as ReadState), t: 'read.updated' };
     if (frame.t !== 'peer.send' && frame.t !== 'channel.send') return undefined;
     const ack = result as { messageId: string; seq: number; ts: number };
-    const message: StoredMessage = { id: ack.messageId, seq: ack.seq, ts: ack.ts, from: uid, cmid: frame.cmid, message: frame.message };
+    // The send options ride along as the tab sent them (undefined ones vanish in JSON; a default
+    // `true` / `false` that the server would leave out is harmless: readers test for the other value).
+    const flags = { transient: frame.transient, needReadReceipt: frame.needReadReceipt } as Pick<StoredMessage, 'transient' | 'needReadReceipt'>;
+    const message: StoredMessage = { id: ack.messageId, seq: ack.seq, ts: ack.ts, from: uid, cmid: frame.cmid, message: frame.message, ...flags };
     return frame.t === 'peer.send'
       ? { t: 'peer.message', message: { ...message, to: frame.to }, offline: false }
       : { t: 'channel.message', message: { ...message, channel: frame.channel } };

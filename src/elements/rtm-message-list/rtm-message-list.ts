@@ -409,7 +409,7 @@ export class RtmMessageListElement extends LitElement {
           <span part="sender">${message.own ? strings.you : message.from}</span>
           <time part="time" datetime=${new Date(message.ts).toISOString()}>${formatMessageTime(message.ts)}</time>
           ${message.editedAt && !message.retractedAt ? html`<span part="edited">${strings.edited}</span>` : nothing}
-          ${message.status === 'sent' && message.id && !message.retractedAt
+          ${message.status === 'sent' && message.id && !message.retractedAt && !message.transient
             ? html`<button
                 part="actions-button"
                 type="button"

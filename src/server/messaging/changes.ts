@@ -142,7 +142,7 @@ export async function setReaction(
   if (result.changed) {
     const change = { kind: 'reaction', uid: actor.uid, emoji: reaction.emoji, added: reaction.add } as const;
     publish(ctx, appId, result.message, change, actor);
-    void ctx.webhooks?.reactionChanged(appId, result.message, change);
+    void ctx.webhooks?.reactionChanged(appId, sourceOf(actor), result.message, change);
   }
   return result;
 }

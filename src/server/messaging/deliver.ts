@@ -2,6 +2,7 @@ import { MAX_OFFLINE_MESSAGES_PER_RECEIVER, OFFLINE_MESSAGE_TTL_MS, type WireMes
 import type { PresenceRouter, RoutedConnection } from './presence-router.js';
 import type { MessageStore, StoreResult } from '../storage/types.js';
 import type { WebhookEvents } from '../webhooks/recorder.js';
+import type { RecentTransients } from './transient.js';
 import { channelConversation, peerConversation } from './conversations.js';
 import { newMessageId } from './message-ids.js';
 
@@ -19,6 +20,8 @@ export interface SendContext {
   now: () => number;
   /** Webhook events to record after a write (absent: no app has a webhook). */
   webhooks?: WebhookEvents;
+  /** Acks of recent transient sends, so a resend is not delivered twice (absent: no such dedupe). */
+  transients?: RecentTransients;
 }
 
 export interface PeerSend {
@@ -29,6 +32,8 @@ export interface PeerSend {
   message: WireMessage;
   /** Keep it for `to` while they have no connection. */
   offline: boolean;
+  /** false: sent with `needReadReceipt: false` (stored with the message). Default true. */
+  needReadReceipt?: boolean;
   /** The sending connection (gateway sends): it does not get its own message back. */
   via?: RoutedConnection;
 }
@@ -52,6 +57,7 @@ export function storePeerMessage(ctx: SendContext, send: PeerSend): Promise<Stor
       to: send.to,
       cmid: send.cmid,
       message: send.message,
+      ...(send.needReadReceipt === false && { needReadReceipt: false as const }),
       ack: { peerReceived, storedOffline },
       ...(storedOffline && {
         offline: { expiresAt: now + OFFLINE_MESSAGE_TTL_MS, maxPerReceiver: MAX_OFFLINE_MESSAGES_PER_RECEIVER },
@@ -88,6 +94,8 @@ export interface ChannelSend {
   channel: string;
   cmid: string;
   message: WireMessage;
+  /** false: sent with `needReadReceipt: false` (stored with the message). Default true. */
+  needReadReceipt?: boolean;
   /** The sending connection (gateway sends): it does not get its own message back. */
   via?: RoutedConnection;
 }
@@ -105,6 +113,7 @@ export function storeChannelMessage(ctx: SendContext, send: ChannelSend): Promis
       channel: send.channel,
       cmid: send.cmid,
       message: send.message,
+      ...(send.needReadReceipt === false && { needReadReceipt: false as const }),
       ack: { peerReceived: false, storedOffline: false },
     },
     now,

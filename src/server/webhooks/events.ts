@@ -74,6 +74,8 @@ export interface MessageChangedData {
 }
 
 export interface ReactionChangedData {
+  /** `"rest"`: your backend reacted on the user's behalf (the REST API); `"sdk"`: the user's client. */
+  source: 'sdk' | 'rest';
   kind: 'peer' | 'channel';
   messageId: string;
   /** The message's sender; with `to` (a peer message) or `channel`, its conversation. */

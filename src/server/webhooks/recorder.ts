@@ -21,8 +21,8 @@ export interface WebhookEvents {
   messageEdited(appId: string, source: 'sdk' | 'rest', message: StoredMessage): Promise<void>;
   /** A message was retracted; also takes its content out of events recorded before. */
   messageRetracted(appId: string, source: 'sdk' | 'rest', message: StoredMessage): Promise<void>;
-  /** `change.uid` added or removed a reaction (`message` as it is now). */
-  reactionChanged(appId: string, message: StoredMessage, change: { uid: string; emoji: string; added: boolean }): Promise<void>;
+  /** `change.uid` added or removed a reaction (`message` as it is now), from the SDK or the REST API. */
+  reactionChanged(appId: string, source: 'sdk' | 'rest', message: StoredMessage, change: { uid: string; emoji: string; added: boolean }): Promise<void>;
   /** `uid` became a persistent member of `channel`. */
   memberJoined(appId: string, channel: string, uid: string): Promise<void>;
   /** `uid` stopped being a persistent member of `channel`. */
@@ -79,11 +79,17 @@ export class WebhookRecorder implements WebhookEvents {
     await this.#record(appId, 'message.retracted', message.retractedAt ?? this.#options.now(), data, `message.retracted:${message.id}`);
   }
 
-  async reactionChanged(appId: string, message: StoredMessage, change: { uid: string; emoji: string; added: boolean }): Promise<void> {
+  async reactionChanged(
+    appId: string,
+    source: 'sdk' | 'rest',
+    message: StoredMessage,
+    change: { uid: string; emoji: string; added: boolean },
+  ): Promise<void> {
     // Field by field: the caller's change may be a push's `{ kind: 'reaction', … }`, whose `kind`
     // must not replace the conversation kind.
     const { uid, emoji, added } = change;
     const data: WebhookEventData['reaction.changed'] = {
+      source,
       kind: kindOf(message),
       messageId: message.id,
       from: message.from,

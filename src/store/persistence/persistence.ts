@@ -75,9 +75,12 @@ export class Persistence {
     });
   }
 
-  /** Queues a stored message for writing; the queue is written in one transaction per task. */
+  /**
+   * Queues a stored message for writing; the queue is written in one transaction per task. A
+   * transient message is never written: it exists in memory only.
+   */
   save(message: ChatMessage): void {
-    if (message.status !== 'sent' || this.#read.has(message)) return;
+    if (message.status !== 'sent' || message.transient || this.#read.has(message)) return;
     this.#queue.set(compositeKey(message.conversation, message.localId), serializable(message));
     this.#flush ??= new Promise<void>((resolve) => setTimeout(resolve)).then(() => {
       const batch = [...this.#queue.values()];

@@ -1,6 +1,6 @@
 import { createClientMessageId, type RtmMessage } from '../../client/index.js';
 import { RtmError, parseBasicWireMessage } from '../../protocol/index.js';
-import { textOf, withoutError, type ChatMessage } from '../chat-message.js';
+import { sendFlags, textOf, withoutError, type ChatMessage } from '../chat-message.js';
 import type { SendOptions } from '../chat-session.js';
 import { asRtmError } from '../errors.js';
 import { checkConversationKey, parseConversationKey, type ConversationKey } from '../keys.js';
@@ -61,6 +61,7 @@ export class Sending {
       message,
       ts: Date.now(),
       status: 'sending',
+      ...sendFlags(options),
     };
     const conversation = session.conversation(key);
     conversation.upsert(chat);
@@ -142,25 +143,26 @@ export class Sending {
     this.#inFlight.add(chat.localId);
     try {
       // A text sent offline goes to the outbox first, so a reload sends it again (with the same id).
-      if (chat.text !== undefined && !session.connected() && !this.#queued.has(chat.localId)) {
+      // Never a transient one: it must not touch IndexedDB (it waits in the client's memory instead).
+      if (chat.text !== undefined && !chat.transient && !session.connected() && !this.#queued.has(chat.localId)) {
         this.#queued.add(chat.localId);
         await session.cache.enqueue({ conversation: key, localId: chat.localId, message: chat.message, createdAt: chat.ts });
       }
       const client = session.client;
       if (!client) throw new RtmError('NOT_LOGGED_IN', 'Call start() first.');
-      const options = { clientMessageId: chat.localId };
+      const options = { ...sendFlags(chat), clientMessageId: chat.localId };
       const { message } = chat;
       if (message.messageType === 'RETRACTED') throw new RtmError('INVALID_ARGUMENT', 'A retracted message cannot be sent again.');
       let ack: { messageId: string; seq: number; serverReceivedTs: number };
       if (kind === 'peer') {
-        ack = await client.sendMessageToPeer(message, id, { ...options, enableOfflineMessaging: true });
+        ack = await client.sendMessageToPeer(message, id, { ...options, enableOfflineMessaging: !chat.transient });
       } else {
         const channel = client.createChannel(id);
         // A shown channel may still be joining (first connect, reconnect): send after the join.
         if (session.mounted.has(key)) await channel.join();
         ack = await channel.sendMessage(message, options);
       }
-      outcome = (m) => withoutError({ ...m, id: ack.messageId, seq: ack.seq, ts: ack.serverReceivedTs, status: 'sent' });
+      outcome = (m) => withoutError({ ...m, id: ack.messageId, seq: ack.seq || undefined, ts: ack.serverReceivedTs, status: 'sent' });
       if (this.#queued.delete(chat.localId)) void session.cache.unqueue(chat.localId);
     } catch (caught) {
       const error = asRtmError(caught, 'INTERNAL_ERROR');

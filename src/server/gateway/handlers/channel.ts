@@ -1,6 +1,7 @@
 import { RtmError } from '../../../protocol/index.js';
 import { checkMediaReference } from '../../messaging/media-reference.js';
 import { deliverChannelMessage, storeChannelMessage } from '../../messaging/deliver.js';
+import { sendTransientChannel } from '../../messaging/transient.js';
 import type { FrameHandler } from './types.js';
 
 /**
@@ -34,13 +35,29 @@ export const channelMembers: FrameHandler<'channel.members'> = (ctx, conn, frame
 /**
  * channel.send: only from a joined connection; stored like peer messages (same idempotency, seq per
  * channel), acked after commit, then pushed to every joined connection except the sending one.
+ * A transient send is not stored: its ack adds `received`, how many other users got it live.
  */
 export const channelSend: FrameHandler<'channel.send'> = async (ctx, conn, frame) => {
   if (!ctx.presence.isJoined(conn, frame.channel)) {
     throw new RtmError('NOT_JOINED', `Join channel "${frame.channel}" before sending to it.`);
   }
   await checkMediaReference(ctx, conn.appId, frame.message);
-  const send = { appId: conn.appId, from: conn.uid, channel: frame.channel, cmid: frame.cmid, message: frame.message, via: conn };
+  const send = {
+    appId: conn.appId,
+    from: conn.uid,
+    channel: frame.channel,
+    cmid: frame.cmid,
+    message: frame.message,
+    needReadReceipt: frame.needReadReceipt,
+    via: conn,
+  };
+  if (frame.transient) {
+    const result = await sendTransientChannel(ctx, send);
+    const { message, duplicate } = result;
+    conn.reply(frame.id, 'channel.send', { messageId: message.id, seq: 0, ts: message.ts, duplicate, received: result.received });
+    deliverChannelMessage(ctx, send, result);
+    return;
+  }
   const result = await storeChannelMessage(ctx, send);
   const { message, duplicate } = result;
   conn.reply(frame.id, 'channel.send', { messageId: message.id, seq: message.seq, ts: message.ts, duplicate });

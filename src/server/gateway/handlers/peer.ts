@@ -1,6 +1,7 @@
 import { conversationOf } from '../../messaging/conversations.js';
 import { deliverPeerMessage, storePeerMessage } from '../../messaging/deliver.js';
 import { checkMediaReference } from '../../messaging/media-reference.js';
+import { deliverTransientPeer, sendTransientPeer } from '../../messaging/transient.js';
 import type { GatewayContext } from '../context.js';
 import type { FrameHandler } from './types.js';
 
@@ -10,11 +11,24 @@ import type { FrameHandler } from './types.js';
  * sending connection. A resend of a stored cmid is acked with the original result and not
  * delivered again. When a connection of the receiver got it (`hasPeerReceived`), the sender's
  * connections get a `delivered` receipt (not for notes to self).
+ *
+ * A transient send takes the same route without the store: the ack says whether a connection of
+ * the receiver got it, the message goes to the same connections, and nothing is written (no
+ * receipt, no webhook event).
  */
 export const peerSend: FrameHandler<'peer.send'> = async (ctx, conn, frame) => {
   await checkMediaReference(ctx, conn.appId, frame.message);
-  const send = { appId: conn.appId, from: conn.uid, to: frame.to, cmid: frame.cmid, message: frame.message, offline: frame.offline, via: conn };
-  const result = await storePeerMessage(ctx, send);
+  const send = {
+    appId: conn.appId,
+    from: conn.uid,
+    to: frame.to,
+    cmid: frame.cmid,
+    message: frame.message,
+    offline: frame.offline,
+    needReadReceipt: frame.needReadReceipt,
+    via: conn,
+  };
+  const result = await (frame.transient ? sendTransientPeer(ctx, send) : storePeerMessage(ctx, send));
   const { message, duplicate, ack } = result;
   conn.reply(frame.id, 'peer.send', {
     messageId: message.id,
@@ -24,6 +38,10 @@ export const peerSend: FrameHandler<'peer.send'> = async (ctx, conn, frame) => {
     hasPeerReceived: ack.peerReceived,
     storedOffline: ack.storedOffline,
   });
+  if (frame.transient) {
+    deliverTransientPeer(ctx, send, result);
+    return;
+  }
   deliverPeerMessage(ctx, send, result);
   void ctx.webhooks?.messageSent(conn.appId, 'sdk', result);
 };

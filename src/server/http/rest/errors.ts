@@ -30,7 +30,8 @@ const REST_STATUS: Partial<Record<ErrorReason, number>> = {
   RETRACT_WINDOW_PASSED: 409,
   MESSAGE_RETRACTED: 409,
   MESSAGE_NOT_EDITABLE: 409,
-  // No REST route reacts yet; a reaction that is not one emoji is a bad input like the others.
+  // Not one emoji, or a 33rd different one: one reason on the wire for both, so one status; a
+  // backend fixes the request either way (another emoji), which is what 400 says.
   INVALID_REACTION: 400,
 };
 

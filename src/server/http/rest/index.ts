@@ -6,7 +6,7 @@ import type { ChangeContext } from '../../messaging/changes.js';
 import { authenticate, type RestAuth } from './auth.js';
 import { restErrorHandler } from './errors.js';
 import { historyFromRest } from './history.js';
-import { editFromRest, retractFromRest } from './message-changes.js';
+import { deleteForUserFromRest, editFromRest, reactFromRest, retractFromRest } from './message-changes.js';
 import { sendChannelMessage, sendPeerMessage } from './messages.js';
 import { registerRestRateLimit } from './rate-limit.js';
 
@@ -63,9 +63,10 @@ function parseRestJson(text: string): unknown {
  * Per request: `onRequest` assigns the request id and authenticates (401), `preParsing` rate-limits
  * by app id (429), the JSON body is parsed (400), the handler validates, stores and delivers.
  * Agora's two send routes live under `users/<user_id>`, the user who acts; the history query does
- * too (whose view of the conversation). Retract and edit name a message, which has one id in the
- * app whoever asks, so they live under `messages/<message_id>` (as Agora's own history API sits
- * under `rtm/message/…`), and who acts comes from the credentials.
+ * too (whose view of the conversation). Retract, edit, reactions and delete-for-user name a
+ * message, which has one id in the app whoever asks, so they live under `messages/<message_id>`
+ * (as Agora's own history API sits under `rtm/message/…`); who acts comes from the credentials,
+ * or, for a reaction or a deletion, which are one user's, from the body's `user_id`.
  */
 export async function registerRestApi(app: FastifyInstance, options: RestApiOptions): Promise<void> {
   await app.register(async (scope) => {
@@ -141,6 +142,20 @@ export async function registerRestApi(app: FastifyInstance, options: RestApiOpti
 
     scope.post(`${messageBase}/edit`, routeOptions, async (request, reply) =>
       reply.type('application/json; charset=utf-8').send(await editFromRest(context, changeInput(request))),
+    );
+
+    // Every change is a POST with a verb, like `/edit` and `/retract`: a DELETE carrying a body
+    // (the user and the emoji) is dropped or refused by some HTTP clients and proxies.
+    scope.post(`${messageBase}/reactions/add`, routeOptions, async (request, reply) =>
+      reply.type('application/json; charset=utf-8').send(await reactFromRest(context, changeInput(request), true)),
+    );
+
+    scope.post(`${messageBase}/reactions/remove`, routeOptions, async (request, reply) =>
+      reply.type('application/json; charset=utf-8').send(await reactFromRest(context, changeInput(request), false)),
+    );
+
+    scope.post(`${messageBase}/delete_for_user`, routeOptions, async (request, reply) =>
+      reply.type('application/json; charset=utf-8').send(await deleteForUserFromRest(context, changeInput(request))),
     );
 
     scope.get(`${base}/peer_messages/:peer_id`, { onRequest }, async (request, reply) => {

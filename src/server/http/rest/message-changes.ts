@@ -1,19 +1,25 @@
 import {
   checkMessageId,
+  parseRestDeleteForUser,
   parseRestEdit,
+  parseRestReaction,
   parseRestRetract,
+  RtmError,
   type RestChangeCode,
+  type RestDeleteForUserBody,
   type RestMessageChangeBody,
   type StoredMessage,
 } from '../../../protocol/index.js';
-import { editMessage, retractMessage, type Actor, type ChangeContext } from '../../messaging/changes.js';
+import { deleteForMe, editMessage, retractMessage, setReaction, type Actor, type ChangeContext, type UserActor } from '../../messaging/changes.js';
 import type { RestAuth } from './auth.js';
 import { cmidOf } from './messages.js';
 
 /**
- * `POST …/rtm/messages/<message_id>/retract` and `…/edit`: the gateway's retract and edit, for a
- * backend. The shared operations store the change, push `message.changed` to every connection of
- * the conversation and record the webhook event (`source: "rest"`), as for a change from the SDK.
+ * `POST …/rtm/messages/<message_id>/retract`, `…/edit`, `…/reactions/add`, `…/reactions/remove`
+ * and `…/delete_for_user`: the gateway's changes, for a backend. The shared operations store the
+ * change, push it to the connections that hear of it from the SDK too (`message.changed` to the
+ * conversation, `message.deleted` to the user who deleted), and record the webhook event
+ * (`source: "rest"`), as for a change from the SDK.
  */
 export interface RestChangeInput {
   appId: string;
@@ -58,4 +64,43 @@ export async function editFromRest(ctx: ChangeContext, input: RestChangeInput): 
   const edit = { cmid: cmidOf(input.requestId), message: text };
   const { message } = await editMessage(ctx, input.appId, messageId, actorOf(input.auth), edit);
   return changed(input.requestId, 'message_edited', message);
+}
+
+/**
+ * The user a reaction or a deletion is for (the body's `user_id`). With Basic auth the backend may
+ * name any user; with token auth only the token's own, as a send's `<user_id>` must be (and under
+ * the same reason). Either way the user is then held to the SDK's rules: a peer message of theirs,
+ * or, to react in a channel, membership.
+ */
+function onBehalfOf(auth: RestAuth, userId: string): UserActor {
+  if (auth.scheme === 'token' && auth.uid !== userId) {
+    throw new RtmError(
+      'TOKEN_MISMATCH',
+      `x-agora-uid is ${JSON.stringify(auth.uid)} but "user_id" is ${JSON.stringify(userId)}; with token auth a backend may only act as the token's user.`,
+    );
+  }
+  return { uid: userId, source: 'rest' };
+}
+
+/**
+ * Adds (`add`) or removes `user_id`'s reaction. Adding one that is there, or removing one that is
+ * not, answers the same and changes nothing (no push, no webhook event), as on the gateway.
+ */
+export async function reactFromRest(ctx: ChangeContext, input: RestChangeInput, add: boolean): Promise<RestMessageChangeBody> {
+  const messageId = checkUrlMessageId(input.messageId);
+  const { userId, emoji } = parseRestReaction(input.body);
+  const { message } = await setReaction(ctx, input.appId, messageId, onBehalfOf(input.auth, userId), { emoji, add });
+  return changed(input.requestId, add ? 'reaction_added' : 'reaction_removed', message);
+}
+
+/**
+ * Deletes a message for `user_id` only (the gateway's `message.delete`): gone from their history,
+ * sync, changes and conversation preview on every device, their connections told now; the other
+ * users keep it. Deleting again succeeds.
+ */
+export async function deleteForUserFromRest(ctx: ChangeContext, input: RestChangeInput): Promise<RestDeleteForUserBody> {
+  const messageId = checkUrlMessageId(input.messageId);
+  const userId = parseRestDeleteForUser(input.body);
+  await deleteForMe(ctx, input.appId, messageId, onBehalfOf(input.auth, userId));
+  return { result: 'success', request_id: input.requestId, code: 'message_deleted' };
 }

@@ -9,6 +9,7 @@ import {
   type RestSuccessBody,
 } from '../../../protocol/index.js';
 import { deliverChannelMessage, deliverPeerMessage, storeChannelMessage, storePeerMessage, type SendContext } from '../../messaging/deliver.js';
+import { deliverTransientPeer, sendTransientChannel, sendTransientPeer } from '../../messaging/transient.js';
 
 export interface RestSendDeps {
   send: SendContext;
@@ -38,6 +39,8 @@ export function checkUrlUserId(userId: string): void {
  * - `wait_for_ack=false` (default): `message_sent` once it is committed;
  * - `wait_for_ack=true`: `message_offline` when the receiver has no connection, otherwise
  *   `message_delivered` once one of their clients confirmed it, or 408 DELIVERY_TIMEOUT.
+ * With `transient` nothing is stored (and no webhook event recorded): the message goes to the
+ * receiver's open connections and the answers are the same (`message_offline`: nobody got it).
  */
 export async function sendPeerMessage(
   deps: RestSendDeps,
@@ -54,9 +57,15 @@ export async function sendPeerMessage(
     message: restTextMessage(request.payload),
     offline: request.enable_offline_messaging,
   };
-  const result = await storePeerMessage(deps.send, send);
-  deliverPeerMessage(deps.send, send, result);
-  void deps.send.webhooks?.messageSent(input.appId, 'rest', result);
+  let result;
+  if (request.transient) {
+    result = await sendTransientPeer(deps.send, send);
+    deliverTransientPeer(deps.send, send, result);
+  } else {
+    result = await storePeerMessage(deps.send, send);
+    deliverPeerMessage(deps.send, send, result);
+    void deps.send.webhooks?.messageSent(input.appId, 'rest', result);
+  }
   if (!waitForAck) return { status: 200, body: success(input.requestId, 'message_sent') };
   if (!result.ack.peerReceived) return { status: 200, body: success(input.requestId, 'message_offline') };
   // Same tick as the delivery: the connections asked to confirm are the ones that were sent it.
@@ -65,7 +74,9 @@ export async function sendPeerMessage(
     throw new RtmError(
       'DELIVERY_TIMEOUT',
       `"${send.to}" is online but no client of theirs confirmed the message within ${deps.ackTimeoutMs} ms. ` +
-        'It is stored (history, unread counts); sending again would store it twice.',
+        (request.transient
+          ? 'It was transient, so it is not stored; it may still arrive.'
+          : 'It is stored (history, unread counts); sending again would store it twice.'),
     );
   }
   return { status: 200, body: success(input.requestId, 'message_delivered') };
@@ -74,6 +85,7 @@ export async function sendPeerMessage(
 /**
  * `channel_messages`: stored like a `channel.send` (channel history, members' unread counts) and
  * pushed to every joined connection; the sender need not be a member. Answers `message_sent`.
+ * With `transient` it is only pushed (stored nowhere, no webhook event).
  */
 export async function sendChannelMessage(
   deps: RestSendDeps,
@@ -88,8 +100,12 @@ export async function sendChannelMessage(
     cmid: cmidOf(input.requestId),
     message: restTextMessage(request.payload),
   };
-  const result = await storeChannelMessage(deps.send, send);
-  deliverChannelMessage(deps.send, send, result);
-  void deps.send.webhooks?.messageSent(input.appId, 'rest', result);
+  if (request.transient) {
+    deliverChannelMessage(deps.send, send, await sendTransientChannel(deps.send, send));
+  } else {
+    const result = await storeChannelMessage(deps.send, send);
+    deliverChannelMessage(deps.send, send, result);
+    void deps.send.webhooks?.messageSent(input.appId, 'rest', result);
+  }
   return { status: 200, body: success(input.requestId, 'message_sent') };
 }

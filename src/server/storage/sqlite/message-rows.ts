@@ -18,6 +18,8 @@ export interface MessageRow {
   edited_at?: number | null;
   retracted_at?: number | null;
   change_seq?: number | null;
+  /** 1: sent with `needReadReceipt: false` (migration 8). */
+  no_read_receipt?: number;
 }
 
 /**
@@ -47,6 +49,7 @@ export function toStored(row: MessageRow, reactions?: ReactionSummary[]): Stored
   if (row.edited_at != null) stored.editedAt = row.edited_at;
   if (row.retracted_at != null) stored.retractedAt = row.retracted_at;
   if (row.change_seq != null) stored.changeSeq = row.change_seq;
+  if (row.no_read_receipt === 1) stored.needReadReceipt = false;
   if (reactions && reactions.length > 0) stored.reactions = reactions;
   return stored;
 }

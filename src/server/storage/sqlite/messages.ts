@@ -20,8 +20,8 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
   // Served by UNIQUE (app_id, conv, seq): an index seek, not a scan.
   const nextSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM messages WHERE app_id = ? AND conv = ?');
   const insertMessage = db.prepare(`
-    INSERT INTO messages (id, app_id, conv, seq, sender, receiver, channel, cmid, body, ts, ack_peer_received, ack_stored_offline)
-    VALUES (@id, @appId, @conv, @seq, @from, @to, @channel, @cmid, @body, @ts, @peerReceived, @storedOffline)`);
+    INSERT INTO messages (id, app_id, conv, seq, sender, receiver, channel, cmid, body, ts, ack_peer_received, ack_stored_offline, no_read_receipt)
+    VALUES (@id, @appId, @conv, @seq, @from, @to, @channel, @cmid, @body, @ts, @peerReceived, @storedOffline, @noReadReceipt)`);
   const insertOffline = db.prepare(
     'INSERT INTO offline_messages (app_id, receiver, message_pk, expires_at) VALUES (?, ?, ?, ?)',
   );
@@ -102,6 +102,7 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
       ts: input.ts,
       peerReceived: input.ack.peerReceived ? 1 : 0,
       storedOffline: input.ack.storedOffline ? 1 : 0,
+      noReadReceipt: input.needReadReceipt === false ? 1 : 0,
     });
     search.index(Number(inserted.lastInsertRowid), input.message);
     if (input.to !== undefined) {
@@ -125,6 +126,7 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
     if (input.to !== undefined) message.to = input.to;
     if (input.channel !== undefined) message.channel = input.channel;
     if (quote) message.quote = quote;
+    if (input.needReadReceipt === false) message.needReadReceipt = false;
     return { message, duplicate: false, ack: input.ack };
   });
 

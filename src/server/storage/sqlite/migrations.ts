@@ -267,6 +267,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE user_conversations ADD COLUMN cleared_seq INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 8,
+    name: 'messages sent without read receipts',
+    sql: `
+      -- 1: sent with needReadReceipt false; its sender's clients show no delivered or read state
+      -- for it. A column rather than a field of the body: it is how the message was sent, not
+      -- its content, so an edit or a retraction (which replace the body) keeps it.
+      ALTER TABLE messages ADD COLUMN no_read_receipt INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version. Returns the versions applied. */
