@@ -1,11 +1,11 @@
 // Messages that change, through the script-tag build and its companion files: two users edit,
-// retract, react and reply in a channel through the actions menu, mention from the member picker
-// and send a voice message, while a third member is offline;
-// when the third comes back online (no reload) their view shows the final state.
+// retract, react, reply, forward, delete for themselves and search in a channel through the
+// widget's menus, mention from the member picker and send a voice message, while a third member
+// is offline; when the third comes back online (no reload) their view shows the final state.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Locator, WebSocketRoute } from 'playwright-core';
-import { collectPageErrors, endToEnd, expectInLog, sendText } from './helpers.js';
+import { collectPageErrors, demoRest, endToEnd, expectInLog, sendText } from './helpers.js';
 
 const { server, openPage, browser } = endToEnd('e2e-changes');
 
@@ -52,10 +52,27 @@ async function act(view: Locator, text: string, action: string): Promise<void> {
   await view.getByRole('menuitem', { name: action, exact: true }).click();
 }
 
+/** Polls a peer conversation's history over REST (as `uid`) until `done(texts)`; returns the texts, oldest first. */
+async function waitForHistory(uid: string, peer: string, done: (texts: string[]) => boolean): Promise<string[]> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const answer = await demoRest(server, 'GET', `users/${uid}/peer_messages/${peer}?limit=20`);
+    const messages = (answer.body.messages ?? []) as { message: { text?: string } }[];
+    const texts = messages.map((m) => m.message.text ?? '').reverse();
+    if (done(texts)) return texts;
+    assert.ok(Date.now() < deadline, `the history of ${uid} and ${peer} to satisfy the test; it is ${JSON.stringify(texts)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 describe('messages that change, in the script-tag build', () => {
-  it('edit, retract, react and reply while a third member is offline; back online, the third sees the final state', async () => {
+  it('edit, retract, react, reply, forward, delete for me and search while a third member is offline; back online, the third sees the final state', async () => {
     const room = `changes-${Date.now()}`;
-    const users = ['alice', 'bob', 'carol'].map((name) => `${name}-${Date.now()}`);
+    const users = ['alice', 'bob', 'carol', 'dave'].map((name) => `${name}-${Date.now()}`);
+    const dave = users[3]!;
+    // dave wrote to alice from the site's backend, so alice has a second conversation to forward to.
+    const hello = await demoRest(server, 'POST', `users/${dave}/peer_messages`, { destination: users[0], payload: 'hi alice', enable_offline_messaging: true });
+    assert.equal(hello.status, 200, JSON.stringify(hello.body));
     const url = (uid: string) => `${server.url}/embed.html?user=${uid}&channel=${room}`;
     const [alice, bob] = await Promise.all([openPage(url(users[0]!)), openPage(url(users[1]!))]);
     const carol = await openCuttablePage(url(users[2]!));
@@ -100,6 +117,33 @@ describe('messages that change, in the script-tag build', () => {
       await alice!.page.mouse.up();
       await bobView!.locator('audio[part~="player"]').waitFor({ timeout: 20_000 });
 
+      // Forward to dave's conversation (from the menu of alice's other conversations).
+      await act(aliceView!, 'third', 'Forward');
+      await aliceView!.getByRole('menuitem', { name: dave, exact: true }).click();
+      const forwarded = await waitForHistory(dave, users[0]!, (texts) => texts.includes('third'));
+      assert.deepEqual(forwarded, ['hi alice', 'third'], 'dave got the forwarded text after his own');
+
+      // bob deletes alice's edited message for himself: gone for him only.
+      await act(bobView!, 'first, edited', 'Delete for me');
+      await row(bobView!, 'first, edited').waitFor({ state: 'detached' });
+      await expectInLog(aliceView!, 'first, edited');
+
+      // Search finds the edited text, highlighted, and jumps to it; never the retracted one.
+      await aliceView!.getByRole('button', { name: 'Search messages' }).click();
+      const search = aliceView!.getByRole('searchbox', { name: 'Search messages' });
+      await search.fill('edited');
+      await search.press('Enter');
+      const hit = aliceView!.locator('[part~="search-result"]').filter({ hasText: 'first, edited' });
+      await hit.locator('mark').getByText('edited').waitFor();
+      await hit.click();
+      await aliceView!.locator('[part~="search-dialog"]').waitFor({ state: 'detached' });
+      await row(aliceView!, 'first, edited').waitFor();
+      await aliceView!.getByRole('button', { name: 'Search messages' }).click();
+      await search.fill('second');
+      await search.press('Enter');
+      await aliceView!.getByRole('status').getByText('No messages found.').waitFor();
+      await search.press('Escape');
+
       // Back online, no reload: the reconnect catches up on the changes.
       carol.goOnline();
       await expectInLog(carolView!, 'first, edited', 30_000);
@@ -109,6 +153,8 @@ describe('messages that change, in the script-tag build', () => {
       await row(carolView!, 'third').locator('[part~="reaction"]').getByText('👍 1').waitFor();
       await row(carolView!, 'agreed').locator('[part~="quote"]').getByText('third').waitFor();
       await carolView!.locator('audio[part~="player"]').waitFor();
+      // bob's deletion was his alone.
+      assert.equal(await row(carolView!, 'first, edited').count(), 1);
 
       // The companion files came from next to the bundle; the text-only first load needed none.
       assert.deepEqual([...alice!.errors, ...bob!.errors], []);

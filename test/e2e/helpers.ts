@@ -57,6 +57,31 @@ export async function serveOtherOrigin(pages: Record<string, string>): Promise<{
   };
 }
 
+/**
+ * A REST API call as the demo app's backend (Basic auth with the credentials the server printed on
+ * its first start), under `/dev/v2/project/demo/rtm/`.
+ */
+export async function demoRest(
+  server: RtmServerProcess,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: { result: string; code: string } & Record<string, unknown> }> {
+  const output = (server as unknown as { output: string }).output;
+  const key = /restKey:\s+(\S+)/.exec(output)?.[1];
+  const secret = /restSecret:\s+(\S+)/.exec(output)?.[1];
+  if (!key || !secret) throw new Error(`The server did not print the demo app's REST credentials:\n${output}`);
+  const response = await fetch(`${server.url}/dev/v2/project/demo/rtm/${path}`, {
+    method,
+    headers: {
+      authorization: `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`,
+      ...(body !== undefined && { 'content-type': 'application/json;charset=utf-8' }),
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as { result: string; code: string } };
+}
+
 /** Types a message into a conversation's composer and sends it with Enter. */
 export async function sendText(conversation: Locator, text: string): Promise<void> {
   const box = conversation.getByRole('textbox', { name: 'Message' });

@@ -3,30 +3,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { endToEnd, expectInLog } from './helpers.js';
+import { demoRest, endToEnd, expectInLog } from './helpers.js';
 
 const { server, openPage } = endToEnd('e2e-rest');
 
-/** The demo app's REST credentials, as the server printed them on its first start. */
-function restCredentials(): { key: string; secret: string } {
-  const output = (server as unknown as { output: string }).output;
-  const key = /restKey:\s+(\S+)/.exec(output)?.[1];
-  const secret = /restSecret:\s+(\S+)/.exec(output)?.[1];
-  assert.ok(key && secret, `the server printed the demo app's REST credentials:\n${output}`);
-  return { key, secret };
-}
-
 async function rest(path: string, body: unknown): Promise<{ status: number; body: { result: string; code: string } }> {
-  const { key, secret } = restCredentials();
-  const response = await fetch(`${server.url}/dev/v2/project/demo/rtm/users/${path}`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`,
-      'content-type': 'application/json;charset=utf-8',
-    },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as { result: string; code: string } };
+  return demoRest(server, 'POST', `users/${path}`, body);
 }
 
 /**
