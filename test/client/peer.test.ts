@@ -45,6 +45,37 @@ describe('RtmClient peer messages', () => {
     expect(props.serverReceivedTs).to.equal(ack.serverReceivedTs);
   });
 
+  it('sends transient and needReadReceipt: false, which arrive flagged on the peer and the other tab, and only the second is in history', async () => {
+    const [aliceId, bobId] = [uniqueId('alice'), uniqueId('bob')];
+    const alice = await loggedInClient(aliceId);
+    const aliceTab2 = await loggedInClient(aliceId);
+    const bob = await loggedInClient(bobId);
+    const received = record(bob, 'MessageFromPeer');
+    const synced = record(aliceTab2, 'MessageSynced');
+
+    const passing = await alice.sendMessageToPeer({ text: 'passing' }, bobId, { transient: true });
+    const quiet = await alice.sendMessageToPeer({ text: 'quiet' }, bobId, { needReadReceipt: false });
+    expect(passing).to.deep.include({ seq: 0, hasPeerReceived: true, storedOffline: false });
+    expect(quiet.seq).to.be.greaterThan(0);
+
+    await waitFor(() => received.length === 2 && synced.length === 2, 'both messages at bob and in the other tab');
+    expect(received.map(([, , props]) => [props.transient, props.needReadReceipt, props.seq])).to.deep.equal([
+      [true, undefined, 0],
+      [undefined, false, quiet.seq],
+    ]);
+    expect(synced.map(([, props]) => [props.transient, props.needReadReceipt])).to.deep.equal([
+      [true, undefined],
+      [undefined, false],
+    ]);
+    const history = await bob.getHistory({ peerId: aliceId });
+    expect(history.messages.map((m) => [m.message.messageType === 'TEXT' && m.message.text, m.needReadReceipt])).to.deep.equal([['quiet', false]]);
+
+    // Not both at once: a message never stored cannot be kept offline.
+    const both = await rejectionOf(alice.sendMessageToPeer({ text: 'x' }, bobId, { transient: true, enableOfflineMessaging: true }));
+    expect(both).to.be.instanceOf(RtmError);
+    expect(both.reason).to.equal('INVALID_FIELD');
+  });
+
   it('carries RAW bytes and their description', async () => {
     const [aliceId, bobId] = [uniqueId('alice'), uniqueId('bob')];
     const alice = await loggedInClient(aliceId);
