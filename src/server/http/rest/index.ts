@@ -8,7 +8,7 @@ import { restErrorHandler } from './errors.js';
 import { historyFromRest } from './history.js';
 import { deleteForUserFromRest, editFromRest, reactFromRest, retractFromRest } from './message-changes.js';
 import { sendChannelMessage, sendPeerMessage } from './messages.js';
-import { registerRestRateLimit } from './rate-limit.js';
+import { registerRestRateLimit, type RateLimitStore } from './rate-limit.js';
 
 export interface RestApiOptions {
   apps: AppRegistry;
@@ -19,6 +19,8 @@ export interface RestApiOptions {
   context: ChangeContext;
   log: FastifyBaseLogger;
   ackTimeoutMs: number;
+  /** Where the per-app request buckets live: this node's memory when absent (see rate-limit.ts). */
+  rateLimitStore?: new () => RateLimitStore;
 }
 
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
@@ -82,7 +84,7 @@ export async function registerRestApi(app: FastifyInstance, options: RestApiOpti
         done(error as Error, undefined);
       }
     });
-    await registerRestRateLimit(scope, (request) => (request as RestRequest).restAuth?.app.id ?? '');
+    await registerRestRateLimit(scope, (request) => (request as RestRequest).restAuth?.app.id ?? '', options.rateLimitStore);
 
     const onRequest = async (request: FastifyRequest) => {
       const rest = request as RestRequest;

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { REST_BURST, REST_REQUESTS_PER_SECOND, RtmError } from '../../../protocol/index.js';
 
 /** What @fastify/rate-limit calls a store (its `store` option takes the class). */
-interface RateLimitStore {
+export interface RateLimitStore {
   incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number, max: number): void;
   child(routeOptions: unknown): RateLimitStore;
 }
@@ -53,13 +53,18 @@ export const rateLimitKey = (appId: string) => `rest:${appId}`;
  * authentication (`onRequest`), so requests without valid credentials cannot spend an app's quota,
  * and before the body is parsed.
  */
-export async function registerRestRateLimit(scope: FastifyInstance, appIdOf: (request: FastifyRequest) => string): Promise<void> {
+export async function registerRestRateLimit(
+  scope: FastifyInstance,
+  appIdOf: (request: FastifyRequest) => string,
+  /** The bucket store class: this node's memory by default, Redis when nodes share the limit. */
+  store: new () => RateLimitStore = tokenBucketStore(REST_BURST),
+): Promise<void> {
   const options: RateLimitPluginOptions = {
     global: true,
     hook: 'preParsing',
     max: REST_REQUESTS_PER_SECOND,
     timeWindow: 1000,
-    store: tokenBucketStore(REST_BURST) as unknown as RateLimitPluginOptions['store'],
+    store: store as unknown as RateLimitPluginOptions['store'],
     keyGenerator: (request) => rateLimitKey(appIdOf(request)),
     addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     addHeaders: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false, 'retry-after': true },
