@@ -1,5 +1,5 @@
 import { thumbnailDataUrl, type ReceivedMessage, type RtmMessage } from '../client/index.js';
-import type { MessageQuote, ReactionSummary, RtmError } from '../protocol/index.js';
+import type { MessageQuote, ReactionSummary, RtmError, SendFlags } from '../protocol/index.js';
 import type { ConversationKey } from './keys.js';
 
 /**
@@ -98,12 +98,6 @@ export interface ChangeFields {
   changeSeq?: number;
   reactions?: readonly ReactionSummary[];
   quote?: MessageQuote;
-}
-
-/** How a message was sent: only what differs from the default is kept on a ChatMessage. */
-interface SendFlags {
-  transient?: boolean;
-  needReadReceipt?: boolean;
 }
 
 /**

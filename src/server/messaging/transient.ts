@@ -86,19 +86,32 @@ async function transientMessage(ctx: SendContext, send: PeerSend | ChannelSend, 
 }
 
 /**
+ * A send within the resend window answers with the first one's result; otherwise the message is
+ * built, `delivery` says who gets it now, and the result is remembered for a resend.
+ */
+async function rememberedTransient(
+  ctx: SendContext,
+  send: PeerSend | ChannelSend,
+  conv: string,
+  delivery: () => Pick<TransientResult, 'ack' | 'received'>,
+): Promise<TransientResult> {
+  const known = ctx.transients?.find(send.appId, send.from, send.cmid, conv, ctx.now());
+  if (known) return known;
+  const result = { message: await transientMessage(ctx, send, conv), duplicate: false, ...delivery() };
+  ctx.transients?.remember(send.appId, send.from, send.cmid, conv, ctx.now(), result);
+  return result;
+}
+
+/**
  * A transient peer message: `peerReceived` when a connection of the receiver (other than the
  * sending one) is open; never `storedOffline`. Call {@link deliverTransientPeer} next, in the same
  * tick, so the connections counted are the ones that get it.
  */
-export async function sendTransientPeer(ctx: SendContext, send: PeerSend): Promise<TransientResult> {
-  const conv = peerConversation(send.from, send.to);
-  const known = ctx.transients?.find(send.appId, send.from, send.cmid, conv, ctx.now());
-  if (known) return known;
-  const message = await transientMessage(ctx, send, conv);
-  const peerReceived = ctx.presence.isOnline(send.appId, send.to, send.via);
-  const result = { message, duplicate: false, ack: { peerReceived, storedOffline: false }, received: peerReceived ? 1 : 0 };
-  ctx.transients?.remember(send.appId, send.from, send.cmid, conv, ctx.now(), result);
-  return result;
+export function sendTransientPeer(ctx: SendContext, send: PeerSend): Promise<TransientResult> {
+  return rememberedTransient(ctx, send, peerConversation(send.from, send.to), () => {
+    const peerReceived = ctx.presence.isOnline(send.appId, send.to, send.via);
+    return { ack: { peerReceived, storedOffline: false }, received: peerReceived ? 1 : 0 };
+  });
 }
 
 /**
@@ -116,13 +129,9 @@ export function deliverTransientPeer(ctx: SendContext, send: PeerSend, result: S
  * A transient channel message; `received` counts the users of the channel other than the sender
  * with a joined connection now. Deliver it with `deliverChannelMessage` next, in the same tick.
  */
-export async function sendTransientChannel(ctx: SendContext, send: ChannelSend): Promise<TransientResult> {
-  const conv = channelConversation(send.channel);
-  const known = ctx.transients?.find(send.appId, send.from, send.cmid, conv, ctx.now());
-  if (known) return known;
-  const message = await transientMessage(ctx, send, conv);
-  const received = ctx.presence.members(send.appId, send.channel).filter((uid) => uid !== send.from).length;
-  const result = { message, duplicate: false, ack: { peerReceived: false, storedOffline: false }, received };
-  ctx.transients?.remember(send.appId, send.from, send.cmid, conv, ctx.now(), result);
-  return result;
+export function sendTransientChannel(ctx: SendContext, send: ChannelSend): Promise<TransientResult> {
+  return rememberedTransient(ctx, send, channelConversation(send.channel), () => ({
+    ack: { peerReceived: false, storedOffline: false },
+    received: ctx.presence.members(send.appId, send.channel).filter((uid) => uid !== send.from).length,
+  }));
 }
