@@ -270,3 +270,11 @@ export const MAX_VOICE_RECORDING_MS = 5 * 60 * 1000;
 
 /** How many members the composer's mention picker lists at once (typing narrows them). */
 export const MAX_MENTION_SUGGESTIONS = 8;
+
+/**
+ * Most message writes the server commits in one SQLite transaction (group commit: one fsync for
+ * the batch). Bounded so a flood cannot make one transaction — its WAL growth (up to this many
+ * messages of MAX_MESSAGE_BYTES, 8 MiB) and the time it holds the event loop — unbounded; the
+ * rest go in the next batch. Server only.
+ */
+export const MAX_GROUP_COMMIT_MESSAGES = 256;

@@ -17,11 +17,17 @@ interface ServerProcess {
   readonly url: string;
 }
 
-const KILLS = 5;
-const CLIENTS = 4;
-/** Sends in flight per client, and the pace: 40/s per client stays under SENDS_PER_SECOND. */
+/** The load of issue 11: 50 clients send 10,000 messages in total while the server is SIGKILLed every 5 s. */
+const CLIENTS = 50;
+const TOTAL_MESSAGES = 10_000;
+const MESSAGES_PER_CLIENT = TOTAL_MESSAGES / CLIENTS;
+const KILL_EVERY_MS = 5_000;
+/**
+ * Sends in flight per client, and the pace: 10/s per client (500/s together, so 10,000 take about
+ * 20 s of traffic and several kills) stays under SENDS_PER_SECOND.
+ */
 const WINDOW = 4;
-const TICK_MS = 25;
+const TICK_MS = 100;
 const CHANNEL = 'crash-room';
 const SINK = 'sink';
 
@@ -157,6 +163,7 @@ class Sender {
 
   #tick(): void {
     if (!this.#ready || this.#stopSending || this.inFlight.size >= WINDOW) return;
+    if (this.created >= MESSAGES_PER_CLIENT) return;
     const cmid = `${this.uid}-${this.created++}`;
     const message =
       this.kind === 'peer'
@@ -180,24 +187,26 @@ describe('crash safety', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it(`keeps every acked message exactly once through ${KILLS} SIGKILLs while ${CLIENTS} clients send`, async () => {
+  it(`keeps every acked message exactly once while ${CLIENTS} clients send ${TOTAL_MESSAGES} messages and the server is SIGKILLed every ${KILL_EVERY_MS / 1000} s`, async () => {
     const started = Date.now();
     await server.start();
     const senders = Array.from({ length: CLIENTS }, (_, i) => new Sender(`crash${i}`, i % 2 === 0 ? 'peer' : 'channel', () => server.url));
     const running = senders.map((sender) => sender.run());
 
+    // Killed every 5 s (±1 s, so the kill lands at varying points of a batch) until every message was created.
     const killedAfter: number[] = [];
-    for (let kill = 0; kill < KILLS; kill++) {
-      const wait = 600 + Math.floor(Math.random() * 1400);
+    const created = () => senders.reduce((sum, s) => sum + s.created, 0);
+    while (created() < TOTAL_MESSAGES) {
+      const wait = KILL_EVERY_MS - 1000 + Math.floor(Math.random() * 2000);
       await sleep(wait);
+      if (created() >= TOTAL_MESSAGES) break;
       killedAfter.push(wait);
       await server.kill(); // SIGKILL: no flush, no goodbye
       await server.start(); // same port, same data dir
     }
-    await sleep(1000);
     for (const sender of senders) sender.stopSending();
     // Pending sends are resent until acked (the last restart may have lost some in flight).
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 30_000;
     while (senders.some((s) => s.pending.size > 0) && Date.now() < deadline) await sleep(50);
     for (const sender of senders) sender.close();
     await Promise.all(running);
@@ -241,7 +250,7 @@ describe('crash safety', () => {
     const totals = (key: 'resent' | 'ackedAsDuplicate' | 'connects') => senders.reduce((sum, s) => sum + s[key], 0);
     console.log(
       [
-        `crash test: ${KILLS} SIGKILLs (after ${killedAfter.join(', ')} ms of traffic each), ${CLIENTS} clients, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        `crash test: ${killedAfter.length} SIGKILLs (after ${killedAfter.join(', ')} ms of traffic each), ${CLIENTS} clients, ${((Date.now() - started) / 1000).toFixed(1)} s`,
         `  sent ${sent}, acked ${acked}, found ${found}, duplicates ${duplicates}, missing ${missing}, stored but never acked ${extra}`,
         `  resent after reconnect ${totals('resent')} (of which the server had already stored ${totals('ackedAsDuplicate')}: acked duplicate, stored once), connections ${totals('connects')}`,
         `  PRAGMA integrity_check: ${String(integrity)}`,
@@ -249,6 +258,8 @@ describe('crash safety', () => {
     );
 
     assert.deepEqual(senders.flatMap((s) => s.problems), []);
+    assert.equal(sent, TOTAL_MESSAGES);
+    assert.ok(killedAfter.length >= 2, `the server was killed while clients sent (${killedAfter.length} kills)`);
     assert.equal(acked, sent, 'every message was acked in the end (resends after the restarts)');
     assert.equal(found, acked);
     assert.equal(duplicates, 0);

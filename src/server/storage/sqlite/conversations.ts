@@ -2,6 +2,7 @@ import type { ConversationState, MemberReadState } from '../../../protocol/index
 import { channelConversation } from '../../messaging/conversations.js';
 import type { ConversationStore, UserConversation } from '../types.js';
 import type { SqliteDatabase } from './driver.js';
+import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import { toStored, type MessageRow } from './messages.js';
 
 /**
@@ -46,7 +47,8 @@ interface ListRow extends Partial<MessageRow> {
   mentioned: number;
 }
 
-export function createSqliteConversationStore(db: SqliteDatabase): ConversationStore {
+/** Read and delivery markers (sent as people read, so on the hot path) go through the group commit `writes`. */
+export function createSqliteConversationStore(db: SqliteDatabase, writes: GroupCommit = createGroupCommit(db)): ConversationStore {
   const lastSeq = db.prepare('SELECT COALESCE(MAX(seq), 0) FROM messages WHERE app_id = ? AND conv = ?').pluck();
   const addMember = db.prepare(`
     INSERT INTO channel_members (app_id, channel, uid, joined_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`);
@@ -158,10 +160,10 @@ export function createSqliteConversationStore(db: SqliteDatabase): ConversationS
       return members.all(channelConversation(channel), appId, channel) as MemberReadState[];
     },
     async markRead(appId, uid, conversation, seq) {
-      return readTx.immediate(appId, uid, conversation, seq);
+      return writes.run(() => readTx(appId, uid, conversation, seq));
     },
     async markDelivered(appId, uid, conversation, seq) {
-      return deliveredTx.immediate(appId, uid, conversation, seq);
+      return writes.run(() => deliveredTx(appId, uid, conversation, seq));
     },
     async list(appId, uid) {
       return listTx.deferred(appId, uid);

@@ -1,6 +1,7 @@
 import { MAX_REACTIONS_PER_MESSAGE, RtmError, type MessageChange, type StoredBody, type StoredMessage, type WireMessage } from '../../../protocol/index.js';
 import type { MessageStore, MessageUpdate } from '../types.js';
 import type { SqliteDatabase } from './driver.js';
+import type { GroupCommit } from './group-commit.js';
 import { JOIN_CHANGE, MESSAGE_COLUMNS, VISIBLE_TO_VIEWER, type MessageRow } from './message-rows.js';
 
 /** What the change operations share with the rest of the message store. */
@@ -32,7 +33,8 @@ interface ChangeRow extends MessageRow {
 
 /**
  * Retract, edit, reactions and "delete for me" on SQLite (tables from migration 5). Each update is
- * one immediate transaction: re-read the row, check its state, write, number the change. Indexes:
+ * one savepoint in a group-commit batch (shared with message stores, so a reaction storm costs one
+ * fsync per batch too): re-read the row, check its state, write, number the change. Indexes:
  * `messages.id` UNIQUE (find), `message_changes` PRIMARY KEY (message_pk, deleted_for) (the
  * upsert, "deleted for uid") and UNIQUE (app_id, conv, change_seq) (the next number, changes
  * after N), `message_reactions` UNIQUE (message_pk, emoji, uid).
@@ -40,6 +42,7 @@ interface ChangeRow extends MessageRow {
 export function createSqliteMessageChanges(
   db: SqliteDatabase,
   { readRows, lastChangeSeq, search }: ChangeStatements,
+  writes: GroupCommit,
 ): Pick<MessageStore, 'find' | 'change' | 'changes'> {
   const byId = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m ${JOIN_CHANGE} WHERE m.id = ? AND m.app_id = ?`);
   const deletionOf = db
@@ -103,7 +106,7 @@ export function createSqliteMessageChanges(
     }
   }
 
-  const changeTx = db.transaction((appId: string, messageId: string, update: MessageUpdate, now: number) => {
+  const changeOne = (appId: string, messageId: string, update: MessageUpdate, now: number) => {
     const row = byId.get(messageId, appId) as MessageRow | undefined;
     if (!row) throw notFound(messageId);
     // The backend edits as editor '' and has nothing deleted for itself: `deleted_for = ''` is the
@@ -124,7 +127,7 @@ export function createSqliteMessageChanges(
     }
     const after = byId.get(messageId, appId) as MessageRow;
     return { message: readRows([after], appId)[0] as StoredMessage, changed, changeSeq };
-  });
+  };
 
   const changesTx = db.transaction((appId: string, conv: string, viewer: string, after: number, limit: number) => {
     const newest = lastChangeSeq.get(appId, conv) as number;
@@ -150,7 +153,7 @@ export function createSqliteMessageChanges(
       return { conv: row.conv, message: readRows([row], appId)[0] as StoredMessage };
     },
     async change(appId, messageId, update, now) {
-      return changeTx.immediate(appId, messageId, update, now);
+      return writes.run(() => changeOne(appId, messageId, update, now));
     },
     async changes(appId, conv, viewer, afterChangeSeq, limit) {
       return changesTx.deferred(appId, conv, viewer, afterChangeSeq, limit);

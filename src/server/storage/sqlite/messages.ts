@@ -1,6 +1,7 @@
 import { REACTION_USERS_LISTED, RtmError, quoteOf, type MessageQuote, type StoredMessage } from '../../../protocol/index.js';
 import type { MessageStore, NewMessage, StoreResult } from '../types.js';
 import type { SqliteDatabase } from './driver.js';
+import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import { createSqliteMessageChanges, type ChangeStatements } from './message-changes.js';
 import { createSqliteSearch } from './search.js';
 import {
@@ -14,7 +15,12 @@ import {
 
 export { toStored, type MessageRow } from './message-rows.js';
 
-export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
+/**
+ * Messages on SQLite. Writes on the hot path (store, change, the offline fetch that must see the
+ * stores issued before it) go through `writes`, the group commit: many per transaction, each in
+ * its own savepoint. Pass the storage's shared one so all of them are ordered in one queue.
+ */
+export function createSqliteMessageStore(db: SqliteDatabase, writes: GroupCommit = createGroupCommit(db)): MessageStore {
   const byCmid = db.prepare('SELECT * FROM messages WHERE app_id = ? AND sender = ? AND cmid = ?');
   const originalOf = db.prepare('SELECT * FROM messages WHERE app_id = ? AND id = ?');
   // Served by UNIQUE (app_id, conv, seq): an index seek, not a scan.
@@ -62,7 +68,8 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
     ORDER BY m.seq LIMIT @limit`);
   const purgeExpired = db.prepare('DELETE FROM offline_messages WHERE expires_at <= ?');
 
-  const storeTx = db.transaction((input: NewMessage, now: number): StoreResult => {
+  // Runs inside a group-commit batch, in its own savepoint (see group-commit.ts).
+  const storeOne = (input: NewMessage, now: number): StoreResult => {
     const existing = byCmid.get(input.appId, input.from, input.cmid) as MessageRow | undefined;
     if (existing) {
       if (existing.conv !== input.conv) {
@@ -128,7 +135,7 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
     if (quote) message.quote = quote;
     if (input.needReadReceipt === false) message.needReadReceipt = false;
     return { message, duplicate: false, ack: input.ack };
-  });
+  };
 
   // One read transaction: the change number and the page come from the same snapshot, so every
   // change up to `changeSeq` is already in the messages returned.
@@ -160,10 +167,10 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
   const search = createSqliteSearch(db, readRows);
   const statements: ChangeStatements = { readRows, lastChangeSeq, search };
   return {
-    ...createSqliteMessageChanges(db, statements),
+    ...createSqliteMessageChanges(db, statements, writes),
     search: search.search,
     async store(input, now) {
-      return storeTx.immediate(input, now);
+      return writes.run(() => storeOne(input, now));
     },
     async history(appId, conv, viewer, limit, beforeSeq) {
       return historyTx.deferred(appId, conv, viewer, limit, beforeSeq);
@@ -171,10 +178,14 @@ export function createSqliteMessageStore(db: SqliteDatabase): MessageStore {
     async sync(appId, conv, viewer, afterSeq, limit, maxGap) {
       return syncTx.deferred(appId, conv, viewer, afterSeq, limit, maxGap);
     },
+    // Queued behind the stores issued before it: a message kept offline for a receiver who logs
+    // in while its batch is pending is in this fetch, not left for the next login.
     async offlineFor(appId, receiver, now) {
-      purgeExpiredFor.run(appId, receiver, now);
-      const rows = offlineFor.all(appId, receiver, now) as (MessageRow & { handle: number })[];
-      return { handles: rows.map((row) => row.handle), messages: readRows(rows, appId) };
+      return writes.run(() => {
+        purgeExpiredFor.run(appId, receiver, now);
+        const rows = offlineFor.all(appId, receiver, now) as (MessageRow & { handle: number })[];
+        return { handles: rows.map((row) => row.handle), messages: readRows(rows, appId) };
+      });
     },
     async deleteOffline(handles) {
       if (handles.length > 0) deleteOfflineTx.immediate(handles);
