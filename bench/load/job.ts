@@ -1,6 +1,7 @@
 // The driver ↔ generator contract: one Job line in on stdin, one Result line out on stdout.
 import type { TargetKind } from './clients/bench-client.js';
 import type { LatencySummary } from '../lib/stats.js';
+import type { DrainOutcome } from './timing.js';
 
 export type ScenarioKind = 'one-to-one' | 'channel';
 
@@ -19,7 +20,7 @@ export interface Job {
   /** Measured time; a warm-up before it is not counted. */
   durationMs: number;
   warmupMs: number;
-  /** After the measured time no new sends; in-flight ones get this long to arrive. */
+  /** After the measured time no new sends; in-flight ones get at most this long to arrive. */
   drainMs: number;
 }
 
@@ -33,6 +34,7 @@ export interface Result {
   delivered: number;
   expectedDeliveries: number;
   firstError?: string;
+  drain: DrainOutcome;
   /** Over the measured time only. */
   ackedPerSecond: number;
   deliveriesPerSecond: number;

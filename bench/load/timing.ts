@@ -32,8 +32,27 @@ export class MeasuredWindow {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Waits until `done()` holds, checking every 20 ms, at most `timeoutMs`. */
-export async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!done() && performance.now() < deadline) await sleep(20);
+/**
+ * How the drain after the measured time ended: everything arrived; nothing moved for STALL_MS (what
+ * is missing is lost); or the cap came while the target was still catching up (behind, not lost).
+ */
+export type DrainOutcome = 'complete' | 'stalled' | 'still-catching-up';
+
+const STALL_MS = 5_000;
+
+/** Waits until `done()` holds, as long as `progress()` keeps growing, at most `capMs`. */
+export async function drain(done: () => boolean, progress: () => number, capMs: number): Promise<DrainOutcome> {
+  const deadline = performance.now() + capMs;
+  let last = progress();
+  let lastMoved = performance.now();
+  while (!done()) {
+    const now = performance.now();
+    if (now >= deadline) return 'still-catching-up';
+    if (progress() !== last) {
+      last = progress();
+      lastMoved = now;
+    } else if (now - lastMoved >= STALL_MS) return 'stalled';
+    await sleep(20);
+  }
+  return 'complete';
 }

@@ -8,8 +8,16 @@ const num = (value: number, width: number) => Math.round(value).toLocaleString('
 const msCell = (value: number) => value.toFixed(2).padStart(8);
 
 function lossCell(result: Result): string {
-  const lost = result.expectedDeliveries - result.delivered;
-  return `${result.sent}/${result.acked}/${result.delivered}${lost > 0 ? ` LOST ${lost}` : ''}${result.refused ? ` REFUSED ${result.refused}` : ''}`;
+  const unacked = result.sent - result.acked - result.refused;
+  const missing = result.expectedDeliveries - result.delivered;
+  // Missing after a stalled drain is lost; after the drain cap it is still on its way.
+  const word = result.drain === 'stalled' ? 'LOST' : 'late';
+  const notes = [
+    unacked > 0 ? `${unacked} unacked (${word})` : '',
+    missing > 0 ? `${missing} undelivered (${word})` : '',
+    result.refused ? `${result.refused} REFUSED` : '',
+  ].filter(Boolean);
+  return `${result.sent}/${result.acked}/${result.delivered}${notes.length ? ` ${notes.join(', ')}` : ''}`;
 }
 
 function ratioLines(results: ResultsByTarget, scenario: 'one-to-one' | 'channel'): string[] {

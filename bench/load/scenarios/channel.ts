@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { BenchClient } from '../clients/bench-client.js';
 import type { Job, Result } from '../job.js';
 import { summarize } from '../../lib/stats.js';
-import { MeasuredWindow, sentAtOf, sleep, stampedMessage, waitUntil } from '../timing.js';
+import { drain, MeasuredWindow, sentAtOf, sleep, stampedMessage } from '../timing.js';
 
 const TICK_MS = 5;
 
@@ -65,7 +65,7 @@ export async function runChannel(job: Job, clients: BenchClient[]): Promise<Resu
     await sleep(TICK_MS);
   }
   const others = clients.length - 1;
-  await waitUntil(() => acked + refused >= sent && delivered >= acked * others, job.drainMs);
+  const drained = await drain(() => acked + refused >= sent && delivered >= acked * others, () => acked + refused + delivered, job.drainMs);
 
   return {
     target: job.target,
@@ -76,6 +76,7 @@ export async function runChannel(job: Job, clients: BenchClient[]): Promise<Resu
     delivered,
     expectedDeliveries: acked * others,
     firstError,
+    drain: drained,
     ackedPerSecond: ackedInWindow / window.seconds,
     deliveriesPerSecond: deliveredInWindow / window.seconds,
     ack: summarize(ackLatencies),

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { BenchClient } from '../clients/bench-client.js';
 import type { Job, Result } from '../job.js';
 import { summarize } from '../../lib/stats.js';
-import { MeasuredWindow, sentAtOf, sleep, stampedMessage, waitUntil } from '../timing.js';
+import { drain, MeasuredWindow, sentAtOf, sleep, stampedMessage } from '../timing.js';
 
 export async function runOneToOne(job: Job, clients: BenchClient[]): Promise<Result> {
   const ackLatencies: number[] = [];
@@ -62,8 +62,7 @@ export async function runOneToOne(job: Job, clients: BenchClient[]): Promise<Res
   }
   await sleep(window.to - performance.now());
   sending = false;
-  await Promise.race([Promise.all(loops), sleep(job.drainMs)]);
-  await waitUntil(() => delivered >= acked, job.drainMs);
+  const drained = await drain(() => acked + refused >= sent && delivered >= acked, () => acked + refused + delivered, job.drainMs);
 
   return {
     target: job.target,
@@ -74,6 +73,7 @@ export async function runOneToOne(job: Job, clients: BenchClient[]): Promise<Res
     delivered,
     expectedDeliveries: acked,
     firstError,
+    drain: drained,
     ackedPerSecond: ackedInWindow / window.seconds,
     deliveriesPerSecond: deliveredInWindow / window.seconds,
     ack: summarize(ackLatencies),
