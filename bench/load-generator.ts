@@ -8,8 +8,9 @@ import type { Job, Result } from './load/job.js';
 import { runChannel } from './load/scenarios/channel.js';
 import { runOneToOne } from './load/scenarios/one-to-one.js';
 
-const [line] = await createInterface({ input: process.stdin })[Symbol.asyncIterator]().next().then((r) => [r.value as string]);
-const job = JSON.parse(line!) as Job;
+const input = createInterface({ input: process.stdin });
+const job = JSON.parse(await new Promise<string>((resolve) => input.once('line', resolve))) as Job;
+input.close();
 
 const count = job.scenario === 'one-to-one' ? job.clients : job.members;
 const uids = Array.from({ length: count }, (_, i) => `${job.runId}-u${i}`);
