@@ -1,0 +1,134 @@
+// `npm run bench` (issue 11): rtm-chat against the servers a user would pick instead — a plain
+// `ws` router and Socket.IO 4 — in one run, with one load generator (bench/load-generator.ts, a
+// process of its own) and the same scenarios for all. Each target runs in its own child process;
+// the generator gets a fresh process per scenario. See docs/bench.md for how to read the output.
+//
+// Exit code: non-zero when a target fails to run or a message is lost or refused; never because a
+// figure misses a goal.
+import { availableParallelism, loadavg } from 'node:os';
+import { spawnJsonLineChild } from './lib/child-process.js';
+import { clientsAllowedBy, openFileLimit } from './lib/fd-limit.js';
+import { startTarget } from './lib/targets.js';
+import type { TargetKind } from './load/clients/bench-client.js';
+import type { Job, Result, ScenarioKind } from './load/job.js';
+import type { ResultsByTarget } from './report/goals.js';
+import { formatReport } from './report/table.js';
+
+const envNumber = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${process.env[name]}".`);
+  return value;
+};
+const envList = <T extends string>(name: string, all: readonly T[]): T[] => {
+  const wanted = (process.env[name] ?? all.join(',')).split(',').map((s) => s.trim()) as T[];
+  const unknown = wanted.filter((item) => !all.includes(item));
+  if (unknown.length) throw new Error(`${name}: unknown ${unknown.join(', ')} (known: ${all.join(', ')}).`);
+  return wanted;
+};
+
+const targets = envList<TargetKind>('BENCH_TARGETS', ['rtm-chat', 'ws-router', 'socketio']);
+const scenarios = envList<ScenarioKind>('BENCH_SCENARIOS', ['one-to-one', 'channel']);
+const requestedClients = Math.floor(envNumber('BENCH_CLIENTS', 1000) / 2) * 2;
+const fdLimit = openFileLimit();
+const clients = Math.min(requestedClients, clientsAllowedBy(fdLimit));
+const members = Math.min(envNumber('BENCH_CHANNEL_MEMBERS', 200), clientsAllowedBy(fdLimit));
+const settings = {
+  clients,
+  window: envNumber('BENCH_WINDOW', 1),
+  members,
+  inboundPerSecond: envNumber('BENCH_CHANNEL_RATE', 500),
+  durationMs: envNumber('BENCH_DURATION_MS', 10_000),
+  warmupMs: envNumber('BENCH_WARMUP_MS', 2_000),
+  drainMs: envNumber('BENCH_DRAIN_MS', 60_000),
+};
+
+console.log('bench: rtm-chat vs plain ws vs Socket.IO 4 (issue 11), loopback, one load-generator process');
+console.log(
+  `  ${availableParallelism()} CPUs shared by the generator and the server under test; ${settings.durationMs / 1000} s measured after ${settings.warmupMs / 1000} s warm-up per scenario`,
+);
+const [load] = loadavg();
+if (load! > availableParallelism() / 2) {
+  console.log(`  load average ${load!.toFixed(1)} before starting: other work shares these CPUs, so absolute figures are low and noisy (ratios less so)`);
+}
+console.log('  rtm-chat runs as `npm start` does (SQLite, synchronous=FULL, ack after commit) with RTM_WS_RATE_LIMIT=0 set');
+console.log('  for the bench instance only: the production per-connection limits (60 sends/s) stay the default.');
+if (clients < requestedClients || members < envNumber('BENCH_CHANNEL_MEMBERS', 200)) {
+  console.log(`  ulimit -n is ${fdLimit}: clients lowered to ${clients} (asked ${requestedClients}), channel members to ${members}. Raise it with \`ulimit -n 4096\`.`);
+} else {
+  console.log(`  ulimit -n ${fdLimit} allows the ${clients} clients asked for.`);
+}
+
+async function runGenerator(job: Job): Promise<Result> {
+  const generator = spawnJsonLineChild('load-generator.ts');
+  try {
+    generator.send(job);
+    return await generator.nextLine<Result>();
+  } finally {
+    await generator.stop();
+  }
+}
+
+const results: ResultsByTarget = {};
+const failures: string[] = [];
+const warnings: string[] = [];
+
+/** Lost, refused or duplicated messages: the run fails (a figure that misses a goal never does). */
+function lossesOf(result: Result, label: string): string[] {
+  const problems: string[] = [];
+  const unacked = result.sent - result.acked - result.refused;
+  const missing = result.expectedDeliveries - result.delivered;
+  if (result.drain === 'stalled' && unacked > 0) problems.push(`${label} ${result.scenario}: ${unacked} sends never acked (the target stopped answering)`);
+  if (result.drain === 'stalled' && missing > 0) problems.push(`${label} ${result.scenario}: ${missing} of ${result.expectedDeliveries} deliveries lost`);
+  // Only once every send is acked: before that a delivery can come in ahead of its ack (another
+  // socket), so more deliveries than acked × receivers is not yet a duplicate.
+  if (result.drain === 'complete' && missing < 0) problems.push(`${label} ${result.scenario}: ${-missing} deliveries more than sent (duplicates)`);
+  if (result.refused > 0) problems.push(`${label} ${result.scenario}: ${result.refused} sends refused, first: ${result.firstError}`);
+  return problems;
+}
+
+/** Still catching up when the drain cap came: behind, not lost — a figure, not a failure. */
+function backlogOf(result: Result, label: string, drainMs: number): string[] {
+  if (result.drain !== 'still-catching-up') return [];
+  const unacked = result.sent - result.acked - result.refused;
+  const pending = Math.max(0, result.expectedDeliveries - result.delivered);
+  return [`${label} ${result.scenario}: still catching up ${drainMs / 1000} s after the sends stopped (${unacked} unacked, ${pending} deliveries pending); raise BENCH_DRAIN_MS to see them through`];
+}
+let runNumber = 0;
+for (const kind of targets) {
+  let target;
+  try {
+    target = await startTarget(kind);
+  } catch (error) {
+    failures.push(`${kind} did not start: ${String(error)}`);
+    continue;
+  }
+  try {
+    for (const scenario of scenarios) {
+      const runId = `b${process.pid}r${runNumber++}`;
+      process.stdout.write(`  running ${scenario} against ${target.label}…`);
+      try {
+        const result = await runGenerator({ ...settings, target: kind, url: target.url, scenario, runId });
+        (results[kind] ??= {})[scenario] = result;
+        failures.push(...lossesOf(result, target.label));
+        warnings.push(...backlogOf(result, target.label, settings.drainMs));
+        console.log(' done');
+      } catch (error) {
+        console.log(' failed');
+        failures.push(`${target.label} ${scenario}: ${String(error)}`);
+      }
+    }
+  } finally {
+    await target.stop();
+  }
+}
+
+for (const line of formatReport(results, { ...settings, targets })) console.log(line);
+if (warnings.length) {
+  console.log('', 'behind (not counted as lost):');
+  for (const warning of warnings) console.log(`  ${warning}`);
+}
+if (failures.length) {
+  console.log('', 'FAILED:');
+  for (const failure of failures) console.log(`  ${failure}`);
+  process.exitCode = 1;
+}

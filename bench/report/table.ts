@@ -1,0 +1,78 @@
+// The printed report: one table per scenario (a row per target, then the ratios), then the goals.
+import type { TargetKind } from '../load/clients/bench-client.js';
+import type { Result } from '../load/job.js';
+import { TARGET_LABELS } from '../lib/targets.js';
+import { evaluateGoals, ratio, type ResultsByTarget } from './goals.js';
+
+const num = (value: number, width: number) => Math.round(value).toLocaleString('en').padStart(width);
+const msCell = (value: number) => value.toFixed(2).padStart(8);
+
+function lossCell(result: Result): string {
+  const unacked = result.sent - result.acked - result.refused;
+  const missing = result.expectedDeliveries - result.delivered;
+  // Missing after a stalled drain is lost; after the drain cap it is still on its way.
+  const word = result.drain === 'stalled' ? 'LOST' : 'late';
+  const notes = [
+    unacked > 0 ? `${unacked} unacked (${word})` : '',
+    missing > 0 ? `${missing} undelivered (${word})` : '',
+    result.refused ? `${result.refused} REFUSED` : '',
+  ].filter(Boolean);
+  return `${result.sent}/${result.acked}/${result.delivered}${notes.length ? ` ${notes.join(', ')}` : ''}`;
+}
+
+function ratioLines(results: ResultsByTarget, scenario: 'one-to-one' | 'channel'): string[] {
+  const lines: string[] = [];
+  for (const [peer, name] of [
+    ['ws-router', 'plain ws'],
+    ['socketio', 'Socket.IO'],
+  ] as const) {
+    const value = ratio(results, scenario, peer);
+    if (value !== undefined) lines.push(`  ours / ${name.padEnd(10)} ${value.toFixed(2)}`);
+  }
+  return lines;
+}
+
+export interface ReportSettings {
+  targets: TargetKind[];
+  clients: number;
+  window: number;
+  members: number;
+  inboundPerSecond: number;
+}
+
+export function formatReport(results: ResultsByTarget, settings: ReportSettings): string[] {
+  const lines: string[] = [];
+  const rows = (scenario: 'one-to-one' | 'channel') =>
+    settings.targets.flatMap((kind) => {
+      const result = results[kind]?.[scenario];
+      return result ? [[TARGET_LABELS[kind], result] as const] : [];
+    });
+
+  const oneToOne = rows('one-to-one');
+  if (oneToOne.length) {
+    lines.push('', `(a) 1:1 routing: ${settings.clients} clients in ${settings.clients / 2} pairs, ${settings.window} send(s) in flight per client (saturation)`);
+    lines.push(`${'target'.padEnd(12)} ${'acked msg/s'.padStart(11)} ${'ack p50'.padStart(8)} ${'ack p99'.padStart(8)} ${'e2e p50'.padStart(8)} ${'e2e p99'.padStart(8)}   sent/acked/delivered`);
+    for (const [label, r] of oneToOne) {
+      lines.push(`${label.padEnd(12)} ${num(r.ackedPerSecond, 11)} ${msCell(r.ack.p50)} ${msCell(r.ack.p99)} ${msCell(r.delivery.p50)} ${msCell(r.delivery.p99)}   ${lossCell(r)}`);
+    }
+    lines.push(...ratioLines(results, 'one-to-one'));
+  }
+
+  const channel = rows('channel');
+  const targetDeliveries = settings.inboundPerSecond * (settings.members - 1);
+  if (channel.length) {
+    lines.push('', `(b) channel: ${settings.members} members, ${settings.inboundPerSecond} msgs/s in → ${targetDeliveries.toLocaleString('en')} deliveries/s wanted (open loop)`);
+    lines.push(`${'target'.padEnd(12)} ${'in msg/s'.padStart(9)} ${'deliveries/s'.padStart(12)} ${'dlv p50'.padStart(8)} ${'dlv p99'.padStart(8)} ${'ack p99'.padStart(8)}   sent/acked/delivered`);
+    for (const [label, r] of channel) {
+      lines.push(`${label.padEnd(12)} ${num(r.ackedPerSecond, 9)} ${num(r.deliveriesPerSecond, 12)} ${msCell(r.delivery.p50)} ${msCell(r.delivery.p99)} ${msCell(r.ack.p99)}   ${lossCell(r)}`);
+    }
+    lines.push(...ratioLines(results, 'channel'));
+  }
+
+  lines.push('', "issue 11's goals (reported, not asserted):");
+  for (const goal of evaluateGoals(results, targetDeliveries, settings.inboundPerSecond, settings.members)) {
+    const verdict = goal.met === undefined ? 'not measured' : goal.met ? 'met' : 'NOT met';
+    lines.push(`  ${goal.goal.padEnd(78)} ${goal.measured.padEnd(44)} ${verdict}`);
+  }
+  return lines;
+}
