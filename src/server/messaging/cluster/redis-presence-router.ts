@@ -173,6 +173,16 @@ export class RedisPresenceRouter implements PresenceRouter {
     this.#commands.disconnect();
   }
 
+  /**
+   * Drops both Redis connections and stops heartbeating without the clean-stop writes: what a
+   * SIGKILLed node looks like to the others (tests). The router stays unhealthy afterwards.
+   */
+  disconnectWithoutCleanup(): void {
+    clearInterval(this.#heartbeat);
+    this.#subscriber.disconnect();
+    this.#commands.disconnect();
+  }
+
   // ── PresenceRouter ──────────────────────────────────────────────────────────────────────────
 
   attach(conn: RoutedConnection): void {
