@@ -136,12 +136,13 @@ export class RedisPresenceRouter implements PresenceRouter {
    * then it is unhealthy). Call once.
    */
   async start(): Promise<void> {
+    this.#started = true;
     this.#heartbeat = setInterval(() => void this.#beat(), this.#heartbeatMs);
     this.#heartbeat.unref();
-    // The subscriber must be listening before the snapshot is read, or events in between are lost.
-    await Promise.all([this.#commands.connect(), this.#subscriber.connect()]);
-    await this.#subscriber.subscribe(this.#keys.events, this.#keys.inbox);
-    this.#started = true;
+    const connected = Promise.all([this.#commands.connect(), this.#subscriber.connect()]);
+    // Queued until the subscriber is connected; ioredis subscribes again after every reconnect.
+    this.#subscriber.subscribe(this.#keys.events, this.#keys.inbox).catch(() => {});
+    await connected;
     await this.#resync();
     if (!this.#healthy) throw new ClusterUnavailableError('the first sync with Redis failed');
   }
@@ -459,6 +460,9 @@ export class RedisPresenceRouter implements PresenceRouter {
 
   async #sync(): Promise<void> {
     this.#buffer ??= [];
+    // Answered after the (re)subscription: events from here on reach the buffer, so the snapshot
+    // read next cannot miss a change.
+    await this.#subscriber.ping();
     await this.#writeOwnState();
     const nodes = (await this.#commands.smembers(this.#keys.nodes)).filter((node) => node !== this.nodeId);
     const alive = await this.#aliveNodes(nodes);
