@@ -157,6 +157,19 @@ export const MAX_BAD_FRAMES_IN_A_ROW = 20;
 /** The server pings each socket this often and drops one that missed the previous ping. */
 export const SERVER_HEARTBEAT_INTERVAL_MS = 30_000;
 
+/**
+ * Multi-node servers (Redis): each node refreshes its liveness key this often. Short, because a
+ * node that was killed keeps its users ONLINE (and its channel members listed) on the other nodes
+ * until its key expires.
+ */
+export const CLUSTER_HEARTBEAT_INTERVAL_MS = 2_000;
+
+/**
+ * A node whose liveness key is older than this is taken as dead and its users and channel members
+ * are dropped: three missed heartbeats, so one slow event loop turn or Redis hiccup is not a death.
+ */
+export const CLUSTER_NODE_TTL_MS = 3 * CLUSTER_HEARTBEAT_INTERVAL_MS;
+
 /** Reconnect backoff: the first delay cap, doubled per attempt up to the max (full jitter). */
 export const RECONNECT_BASE_DELAY_MS = 500;
 export const RECONNECT_MAX_DELAY_MS = 30_000;

@@ -20,7 +20,8 @@ const USAGE = `Usage:
       env: PORT (8080), HOST (0.0.0.0), RTM_DATA_DIR (./.rtm-data), RTM_CONFIG (JSON file),
            RTM_DEV_TOKENS (on unless 0 or NODE_ENV=production), RTM_LOG_LEVEL (warn),
            RTM_TRUST_PROXY (off; 1 = trust X-Forwarded-* from any proxy, or proxy addresses/CIDRs),
-           RTM_WS_RATE_LIMIT (on; 0 = no per-connection rate limits, for benchmarks)
+           RTM_WS_RATE_LIMIT (on; 0 = no per-connection rate limits, for benchmarks),
+           RTM_REDIS_URL (unset = single node; redis://… = one node of a cluster sharing that Redis)
   rtm-chat-server token --uid <uid> [--app demo] [--expire <seconds>]
       prints a login token signed with the app's token secret (from RTM_CONFIG or RTM_DATA_DIR)`;
 
@@ -81,6 +82,7 @@ async function start(): Promise<void> {
     staticRoot: findProjectRoot(),
     logger: { level: env.RTM_LOG_LEVEL || 'warn' },
     trustProxy: trustProxy(env.RTM_TRUST_PROXY),
+    ...(env.RTM_REDIS_URL && { redisUrl: env.RTM_REDIS_URL }),
     ...(rateLimitOff(env.RTM_WS_RATE_LIMIT) && { rateLimits: false as const }),
   });
   for (const app of server.createdApps) printCredentials(app);

@@ -11,7 +11,7 @@ import {
 import { provisionApps } from './apps.js';
 import { readConfigFile } from './config.js';
 import { registerGateway } from './gateway/index.js';
-import { InMemoryPresenceRouter } from './messaging/presence-router.js';
+import { createPresenceRouter, type PresenceSetup } from './messaging/cluster/create-presence-router.js';
 import { RecentTransients } from './messaging/transient.js';
 import { DEFAULT_CONNECTION_RATE_LIMITS, type ConnectionRateLimits } from './gateway/rate-limit.js';
 import { registerCors } from './http/cors.js';
@@ -74,6 +74,11 @@ export interface ServerOptions {
    * defaults are the WEBHOOK_* constants. Webhooks themselves are configured per app in the config file.
    */
   webhooks?: WebhookDispatchOptions;
+  /**
+   * redis://… (RTM_REDIS_URL): run as one node of a cluster sharing this Redis for presence,
+   * channel membership and delivery (see messaging/cluster/). Absent: single node, in memory.
+   */
+  redisUrl?: string;
   /** Test hooks: shorter login deadline, heartbeat interval and REST wait_for_ack timeout than the protocol defaults. */
   loginDeadlineMs?: number;
   heartbeatIntervalMs?: number;
@@ -132,6 +137,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger: options.logger === true ? { level: 'info' } : options.logger || false,
     trustProxy: options.trustProxy ?? false,
   });
+  let presence: PresenceSetup | undefined;
   try {
     const { registry, created } = await provisionApps(storage.apps, config, now());
     await storage.messages.purgeExpiredOffline(now());
@@ -140,10 +146,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // Before listening: no upload can be running while leftovers of a crash are cleaned up.
     await sweeper.recover();
 
+    presence = await createPresenceRouter({ redisUrl: options.redisUrl, log });
     installErrorHandlers(app, log);
     await registerCors(app, registry);
     await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
-    registerHealthRoute(app, { health: storage.health, now, log });
+    registerHealthRoute(app, { health: storage.health, now, log, ...(presence.checkHealthy && { cluster: presence.checkHealthy }) });
     registerDevTokenRoute(app, { apps: registry, enabled: options.devTokens ?? false, now });
     await registerMediaRoutes(app, { apps: registry, store: storage.media, objects: mediaObjects, now });
     const targets = webhookTargets(config);
@@ -157,7 +164,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       messages: storage.messages,
       conversations: storage.conversations,
       media: storage.media,
-      presence: new InMemoryPresenceRouter(),
+      presence: presence.router,
       transients: new RecentTransients(),
       now,
       log,
@@ -208,6 +215,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           } finally {
             clearInterval(idle);
           }
+          await presence?.close();
           if (ownsStorage) await storage.close();
         })();
         return closing;
@@ -215,6 +223,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     };
   } catch (error) {
     await app.close().catch(() => {});
+    await presence?.close();
     if (ownsStorage) await storage.close();
     throw error;
   }
