@@ -44,34 +44,41 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-/** Each open is its own database (CREATE DATABASE with a unique name), dropped by dispose. */
+/**
+ * A fresh, empty database on the test server (CREATE DATABASE with a unique name) and how to
+ * drop it. Needs RTM_TEST_DATABASE_URL.
+ */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  if (TEST_DATABASE_URL === undefined) throw new Error('RTM_TEST_DATABASE_URL is not set (scripts/local-services.sh prints one).');
+  const admin = TEST_DATABASE_URL;
+  const name = `rtm_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const onAdmin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await onAdmin(`CREATE DATABASE ${name}`);
+  return { url: withDatabase(admin, name), drop: () => onAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** Each open is its own database, dropped by dispose. */
 const postgres: StorageBackend = {
   name: 'postgres',
   ...(TEST_DATABASE_URL === undefined && {
     skip: 'RTM_TEST_DATABASE_URL is not set (scripts/local-services.sh prints one): PostgreSQL runs SKIPPED',
   }),
   async open(now) {
-    const admin = TEST_DATABASE_URL!;
-    const name = `rtm_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-    const adminClient = new pg.Client({ connectionString: admin });
-    await adminClient.connect();
-    try {
-      await adminClient.query(`CREATE DATABASE ${name}`);
-    } finally {
-      await adminClient.end();
-    }
-    const storage = await createPostgresStorage(withDatabase(admin, name), now === undefined ? {} : { now });
+    const database = await createTestDatabase();
+    const storage = await createPostgresStorage(database.url, now === undefined ? {} : { now });
     return {
       storage,
       async dispose() {
         await storage.close();
-        const client = new pg.Client({ connectionString: admin });
-        await client.connect();
-        try {
-          await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        } finally {
-          await client.end();
-        }
+        await database.drop();
       },
     };
   },
