@@ -18,6 +18,7 @@ import { createToken } from './tokens.js';
 const USAGE = `Usage:
   rtm-chat-server start
       env: PORT (8080), HOST (0.0.0.0), RTM_DATA_DIR (./.rtm-data), RTM_CONFIG (JSON file),
+           RTM_DATABASE_URL (postgres://… instead of SQLite in RTM_DATA_DIR),
            RTM_DEV_TOKENS (on unless 0 or NODE_ENV=production), RTM_LOG_LEVEL (warn),
            RTM_TRUST_PROXY (off; 1 = trust X-Forwarded-* from any proxy, or proxy addresses/CIDRs),
            RTM_WS_RATE_LIMIT (on; 0 = no per-connection rate limits, for benchmarks),
@@ -77,6 +78,7 @@ async function start(): Promise<void> {
     port: parsePort(env.PORT),
     host: env.HOST || '0.0.0.0',
     dataDir: dataDir(),
+    ...(env.RTM_DATABASE_URL && { databaseUrl: env.RTM_DATABASE_URL }),
     configFile: env.RTM_CONFIG || undefined,
     devTokens: devTokensOn(),
     staticRoot: findProjectRoot(),

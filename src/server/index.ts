@@ -23,7 +23,7 @@ import { registerRestApi } from './http/rest/index.js';
 import { registerStatic } from './http/static.js';
 import { MediaSweeper } from './media/sweeper.js';
 import { createDiskMediaObjects } from './storage/disk/media-objects.js';
-import { createSqliteStorage } from './storage/sqlite/index.js';
+import { openStorage } from './storage/open.js';
 import type { MediaObjects, Storage } from './storage/types.js';
 import { createWebhooks, registerWebhookRoutes, webhookTargets, type WebhookDispatchOptions } from './webhooks/index.js';
 
@@ -39,6 +39,12 @@ export interface ServerOptions {
   host?: string;
   /** Where `rtm.sqlite` and `media/` live; created when missing. */
   dataDir: string;
+  /**
+   * `postgres://…`: store everything but media bytes in that PostgreSQL database (migrated at
+   * start) instead of `rtm.sqlite` (the CLI reads RTM_DATABASE_URL). Media bytes stay in
+   * `<dataDir>/media/` unless `mediaObjects` says otherwise.
+   */
+  databaseUrl?: string;
   /** Serve POST /api/dev/token. Default false here (the CLI turns it on outside production). */
   devTokens?: boolean;
   /** JSON config file with more apps; see docs/configuration.md. */
@@ -131,7 +137,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Read the config before touching the database: a typo should not leave a half-set-up data dir.
   const config = options.configFile ? readConfigFile(options.configFile) : undefined;
   const ownsStorage = options.storage === undefined;
-  const storage = options.storage ?? createSqliteStorage(options.dataDir, now());
+  const storage =
+    options.storage ?? (await openStorage({ dataDir: options.dataDir, now: now(), ...(options.databaseUrl !== undefined && { databaseUrl: options.databaseUrl }) }));
   const mediaObjects = options.mediaObjects ?? createDiskMediaObjects(join(options.dataDir, 'media'));
   const app = Fastify({
     logger: options.logger === true ? { level: 'info' } : options.logger || false,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import type { ClientFrame, ErrorBody, ReplyResults, ServerFrame, StoredMessage } from '../../src/protocol/index.js';
 import { createToken, startServer, type RunningServer, type ServerOptions } from '../../src/server/index.js';
+import { createTestDatabase } from './storage-backends.js';
 
 export const DEFAULT_TIMEOUT_MS = 3000;
 
@@ -58,9 +59,20 @@ export interface StartOptions extends Partial<ServerOptions> {
   config?: unknown;
 }
 
+/**
+ * RTM_TEST_SERVER_STORAGE=postgres (with RTM_TEST_DATABASE_URL) runs every test server on a fresh
+ * PostgreSQL database instead of SQLite, unless the test brings its own storage.
+ */
+const serversOnPostgres = process.env.RTM_TEST_SERVER_STORAGE === 'postgres';
+
 export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'rtm-test-'));
   const { config, ...serverOptions } = options;
+  let database: { url: string; drop(): Promise<void> } | undefined;
+  if (serversOnPostgres && serverOptions.storage === undefined && serverOptions.databaseUrl === undefined) {
+    database = await createTestDatabase();
+    serverOptions.databaseUrl = database.url;
+  }
   let configFile: string | undefined;
   if (config !== undefined) {
     configFile = join(dataDir, 'config.json');
@@ -100,6 +112,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     async close() {
       for (const client of clients) client.terminate();
       await server.close();
+      await database?.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

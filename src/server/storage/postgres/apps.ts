@@ -1,0 +1,62 @@
+import type { AppRecord, AppStore } from '../types.js';
+import { rows, run, type PgPool } from './database.js';
+
+interface AppRow {
+  id: string;
+  rest_key: string;
+  rest_secret: string;
+  token_secret: string;
+  allowed_origins: string;
+  created_at: number;
+}
+
+function toRecord(row: AppRow): AppRecord {
+  return {
+    id: row.id,
+    restKey: row.rest_key,
+    restSecret: row.rest_secret,
+    tokenSecret: row.token_secret,
+    allowedOrigins: JSON.parse(row.allowed_origins) as string[],
+    createdAt: row.created_at,
+  };
+}
+
+const INSERT = `
+  INSERT INTO apps (id, rest_key, rest_secret, token_secret, allowed_origins, created_at)
+  VALUES (@id, @restKey, @restSecret, @tokenSecret, @allowedOrigins, @createdAt)`;
+
+const params = (app: AppRecord) => ({
+  id: app.id,
+  restKey: app.restKey,
+  restSecret: app.restSecret,
+  tokenSecret: app.tokenSecret,
+  allowedOrigins: JSON.stringify(app.allowedOrigins),
+  createdAt: app.createdAt,
+});
+
+export function createPostgresAppStore(pool: PgPool): AppStore {
+  return {
+    async list() {
+      // Byte order, as SQLite sorts, whatever the database's collation.
+      return (await rows<AppRow>(pool, 'SELECT * FROM apps ORDER BY id COLLATE "C"')).map(toRecord);
+    },
+    async get(id) {
+      const [row] = await rows<AppRow>(pool, 'SELECT * FROM apps WHERE id = @id', { id });
+      return row && toRecord(row);
+    },
+    async upsert(app) {
+      await run(
+        pool,
+        `${INSERT} ON CONFLICT (id) DO UPDATE SET
+           rest_key = excluded.rest_key,
+           rest_secret = excluded.rest_secret,
+           token_secret = excluded.token_secret,
+           allowed_origins = excluded.allowed_origins`,
+        params(app),
+      );
+    },
+    async insertIfMissing(app) {
+      return (await run(pool, `${INSERT} ON CONFLICT (id) DO NOTHING`, params(app))) === 1;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { quoteOf, type MessageQuote, type ReactionSummary, type StoredBody, type StoredMessage } from '../../../protocol/index.js';
+import { toStored, type MessageRow } from '../sqlite/message-rows.js';
+import { rows, type Queryable } from './database.js';
+
+// The row shape and its mapping are the SQLite adapter's: the columns are the same by design.
+export { toStored, type MessageRow };
+
+/** Every message read selects the row and its latest change everyone sees (`m` is messages). */
+export const MESSAGE_COLUMNS = 'm.*, c.change_seq AS change_seq';
+export const JOIN_CHANGE = `LEFT JOIN message_changes c ON c.message_pk = m.pk AND c.deleted_for = ''`;
+/** Leaves out what `@viewer` deleted for themself and the history they cleared. */
+export const VISIBLE_TO_VIEWER = `NOT EXISTS (SELECT 1 FROM message_changes d WHERE d.message_pk = m.pk AND d.deleted_for = @viewer)
+  AND m.seq > COALESCE((SELECT uc.cleared_seq FROM user_conversations uc WHERE uc.app_id = m.app_id AND uc.uid = @viewer AND uc.conv = m.conv), 0)`;
+
+export type ReadRows = (db: Queryable, rows: readonly MessageRow[], appId: string) => Promise<StoredMessage[]>;
+
+/**
+ * Turns rows into stored messages with their reactions and quotes: one query for the reactions
+ * of the whole page, one for the originals its replies quote.
+ */
+export function createMessageReader(usersListed: number): ReadRows {
+  return async function read(db, page, appId) {
+    if (page.length === 0) return [];
+    const byMessage = new Map<number, ReactionSummary[]>();
+    const reactionRows = await rows<{ message_pk: number; emoji: string; uid: string }>(
+      db,
+      'SELECT message_pk, emoji, uid FROM message_reactions WHERE message_pk = ANY(@pks::bigint[]) ORDER BY pk',
+      { pks: page.map((row) => row.pk) },
+    );
+    for (const { message_pk: pk, emoji, uid } of reactionRows) {
+      let summaries = byMessage.get(pk);
+      if (!summaries) byMessage.set(pk, (summaries = []));
+      let summary = summaries.find((s) => s.emoji === emoji);
+      if (!summary) summaries.push((summary = { emoji, count: 0, uids: [] }));
+      summary.count += 1;
+      if (summary.uids.length < usersListed) summary.uids.push(uid);
+    }
+    const messages = page.map((row) => toStored(row, byMessage.get(row.pk)));
+
+    const wanted = messages.map((m) => ('replyTo' in m.message ? m.message.replyTo : undefined)).filter((id) => id !== undefined);
+    if (wanted.length === 0) return messages;
+    const found = new Map<string, MessageQuote>();
+    const originals = await rows<{ id: string; seq: number; sender: string; body: string }>(
+      db,
+      'SELECT id, seq, sender, body FROM messages WHERE app_id = @appId AND id = ANY(@ids::text[])',
+      { appId, ids: wanted },
+    );
+    for (const row of originals) {
+      found.set(row.id, quoteOf({ id: row.id, seq: row.seq, from: row.sender, message: JSON.parse(row.body) as StoredBody }));
+    }
+    for (const message of messages) {
+      const quote = 'replyTo' in message.message && message.message.replyTo !== undefined ? found.get(message.message.replyTo) : undefined;
+      if (quote) message.quote = quote;
+    }
+    return messages;
+  };
+}
+
+/** The conversation's newest seq and change number (0 and 0 before its first message). */
+export async function countersOf(db: Queryable, appId: string, conv: string): Promise<{ lastSeq: number; lastChangeSeq: number }> {
+  const [row] = await rows<{ last_seq: number; last_change_seq: number }>(
+    db,
+    'SELECT last_seq, last_change_seq FROM conversation_counters WHERE app_id = @appId AND conv = @conv',
+    { appId, conv },
+  );
+  return { lastSeq: row?.last_seq ?? 0, lastChangeSeq: row?.last_change_seq ?? 0 };
+}

@@ -1,0 +1,228 @@
+import type { PgPool } from './database.js';
+
+/**
+ * Versioned PostgreSQL schema migrations, as in the SQLite adapter: each runs once, inside its
+ * own transaction, and is recorded in `schema_migrations`. A session advisory lock makes nodes
+ * that start together migrate one after the other. Never edit a migration that has shipped.
+ *
+ * Version 1 is the whole schema the SQLite adapter reached in its 8 migrations (there are no
+ * older PostgreSQL databases to upgrade), plus what running on several nodes needs: a counter
+ * row per conversation that hands out seq and change numbers.
+ */
+export interface PgMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Any constant shared by every node: the key of the migration advisory lock. */
+const MIGRATION_LOCK_KEY = 0x72746d31; // 'rtm1'
+
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  {
+    version: 1,
+    name: 'the schema of SQLite version 8, conversation counters, search words',
+    sql: `
+      CREATE TABLE apps (
+        id TEXT PRIMARY KEY,
+        rest_key TEXT NOT NULL,
+        rest_secret TEXT NOT NULL,
+        token_secret TEXT NOT NULL,
+        -- JSON array of origins ("https://example.com") or "*".
+        allowed_origins TEXT NOT NULL DEFAULT '[]',
+        created_at BIGINT NOT NULL
+      );
+
+      -- Per conversation: the newest seq and change number handed out. A store or a change
+      -- increments its row with INSERT … ON CONFLICT DO UPDATE … RETURNING, which locks the row
+      -- until commit: writers of one conversation queue there (on every node), writers of
+      -- different conversations never wait for each other, and a rollback leaves no gap.
+      CREATE TABLE conversation_counters (
+        app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        conv TEXT NOT NULL,
+        last_seq BIGINT NOT NULL DEFAULT 0,
+        last_change_seq BIGINT NOT NULL DEFAULT 0,
+        PRIMARY KEY (app_id, conv)
+      );
+
+      -- One row per stored message. "conv": 'p:<uidA>/<uidB>' (sorted pair) or 'c:<channel>'.
+      -- body is the JSON text as stored (TEXT, not JSONB, so it reads back byte for byte).
+      -- search_words: the words search matches (see search.ts), GIN-indexed.
+      CREATE TABLE messages (
+        pk BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        conv TEXT NOT NULL,
+        seq BIGINT NOT NULL,
+        sender TEXT NOT NULL,
+        receiver TEXT,
+        channel TEXT,
+        cmid TEXT NOT NULL,
+        body TEXT NOT NULL,
+        ts BIGINT NOT NULL,
+        ack_peer_received SMALLINT NOT NULL DEFAULT 0,
+        ack_stored_offline SMALLINT NOT NULL DEFAULT 0,
+        edited_at BIGINT,
+        retracted_at BIGINT,
+        no_read_receipt SMALLINT NOT NULL DEFAULT 0,
+        search_words TEXT[] NOT NULL DEFAULT '{}',
+        CONSTRAINT messages_conv_seq UNIQUE (app_id, conv, seq),
+        CONSTRAINT messages_sender_cmid UNIQUE (app_id, sender, cmid),
+        CHECK ((receiver IS NULL) <> (channel IS NULL))
+      );
+      -- Unread counts: seq > read_seq AND sender <> uid, an index-only range scan.
+      CREATE INDEX messages_by_conv_seq_sender ON messages (app_id, conv, seq, sender);
+      CREATE INDEX messages_search ON messages USING GIN (search_words);
+
+      CREATE TABLE offline_messages (
+        pk BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        receiver TEXT NOT NULL,
+        message_pk BIGINT NOT NULL REFERENCES messages(pk) ON DELETE CASCADE,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE INDEX offline_by_receiver ON offline_messages (app_id, receiver, pk);
+      CREATE INDEX offline_by_expiry ON offline_messages (expires_at);
+      CREATE INDEX offline_by_message ON offline_messages (message_pk);
+
+      CREATE TABLE health (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        checked_at BIGINT NOT NULL
+      );
+
+      CREATE TABLE media (
+        media_id TEXT PRIMARY KEY,
+        app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        uploader TEXT NOT NULL,
+        size BIGINT NOT NULL CHECK (size > 0),
+        content_type TEXT NOT NULL,
+        width INTEGER,
+        height INTEGER,
+        sha256 TEXT NOT NULL,
+        uploaded_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE INDEX media_by_expiry ON media (expires_at);
+
+      CREATE TABLE channel_members (
+        app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        channel TEXT NOT NULL,
+        uid TEXT NOT NULL,
+        joined_at BIGINT NOT NULL,
+        PRIMARY KEY (app_id, channel, uid)
+      );
+
+      -- See SQLite migrations 3 and 7 for the meaning of each marker.
+      CREATE TABLE user_conversations (
+        app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        uid TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('peer', 'channel')),
+        target TEXT NOT NULL,
+        read_seq BIGINT NOT NULL DEFAULT 0 CHECK (read_seq >= 0),
+        delivered_seq BIGINT NOT NULL DEFAULT 0 CHECK (delivered_seq >= 0),
+        hidden_seq BIGINT NOT NULL DEFAULT 0,
+        cleared_seq BIGINT NOT NULL DEFAULT 0,
+        PRIMARY KEY (app_id, uid, conv)
+      );
+
+      -- dedupe_key in the C collation so the prefix LIKE of redactMessage can use the index.
+      CREATE TABLE webhook_events (
+        pk BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        app_id TEXT NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+        type TEXT NOT NULL,
+        dedupe_key TEXT COLLATE "C",
+        payload TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        next_attempt_at BIGINT NOT NULL,
+        last_attempt_at BIGINT,
+        last_status_code INTEGER,
+        last_error TEXT,
+        delivered_at BIGINT,
+        UNIQUE (app_id, dedupe_key)
+      );
+      CREATE INDEX webhook_events_pending ON webhook_events (app_id, next_attempt_at, pk) WHERE status = 'pending';
+      CREATE INDEX webhook_events_by_app ON webhook_events (app_id, status, pk);
+      CREATE INDEX webhook_events_finished ON webhook_events (last_attempt_at) WHERE status <> 'pending';
+
+      CREATE TABLE webhook_attempts (
+        event_pk BIGINT NOT NULL REFERENCES webhook_events(pk) ON DELETE CASCADE,
+        attempt INTEGER NOT NULL CHECK (attempt >= 1),
+        started_at BIGINT NOT NULL,
+        duration_ms BIGINT NOT NULL,
+        status_code INTEGER,
+        error TEXT,
+        PRIMARY KEY (event_pk, attempt)
+      );
+
+      -- See SQLite migration 5.
+      CREATE TABLE message_changes (
+        message_pk BIGINT NOT NULL REFERENCES messages(pk) ON DELETE CASCADE,
+        deleted_for TEXT NOT NULL DEFAULT '',
+        app_id TEXT NOT NULL,
+        conv TEXT NOT NULL,
+        change_seq BIGINT NOT NULL CHECK (change_seq >= 1),
+        PRIMARY KEY (message_pk, deleted_for),
+        UNIQUE (app_id, conv, change_seq)
+      );
+
+      CREATE TABLE message_edits (
+        app_id TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        cmid TEXT NOT NULL,
+        message_pk BIGINT NOT NULL REFERENCES messages(pk) ON DELETE CASCADE,
+        PRIMARY KEY (app_id, sender, cmid)
+      );
+      CREATE INDEX message_edits_by_message ON message_edits (message_pk);
+
+      CREATE TABLE message_reactions (
+        pk BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        message_pk BIGINT NOT NULL REFERENCES messages(pk) ON DELETE CASCADE,
+        emoji TEXT NOT NULL,
+        uid TEXT NOT NULL,
+        UNIQUE (message_pk, emoji, uid)
+      );
+    `,
+  },
+];
+
+/** Applies every migration newer than the database's version. Returns the versions applied. */
+export async function migratePostgres(pool: PgPool, migrations: readonly PgMigration[] = PG_MIGRATIONS, now = Date.now()): Promise<number[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY,
+      name TEXT NOT NULL,
+      applied_at BIGINT NOT NULL
+    )`);
+    const applied = new Set(
+      (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version),
+    );
+    const done: number[] = [];
+    for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (applied.has(migration.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+          migration.version,
+          migration.name,
+          now,
+        ]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+      done.push(migration.version);
+    }
+    return done;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
+    client.release();
+  }
+}
