@@ -39,7 +39,11 @@ export function createServerProcess(options = {}) {
     port ??= Number(process.env.RTM_TEST_PORT) || (await freePort());
     dataDir ??= mkdtempSync(join(tmpdir(), `rtm-${options.name ?? 'test'}-`));
     output = '';
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', 'start'], {
+    // RTM_SERVER_CPU_PROFILE_DIR: each server started here writes a V8 CPU profile there when it
+    // exits (Node refuses --cpu-prof in NODE_OPTIONS, so it has to be passed here).
+    const profileDir = process.env.RTM_SERVER_CPU_PROFILE_DIR;
+    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const proc = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/server/cli.ts', 'start'], {
       cwd: root,
       env: {
         ...process.env,

@@ -18,8 +18,8 @@ function fakeSocket() {
     sent: [] as string[],
     closedWith: undefined as number | undefined,
     terminated: false,
-    send(text: string, done?: (error?: Error) => void) {
-      this.sent.push(text);
+    send(text: string | Buffer, _options: { binary: boolean }, done?: (error?: Error) => void) {
+      this.sent.push(String(text));
       this.bufferedAmount += Buffer.byteLength(text);
       pending.push(() => done?.());
     },

@@ -8,7 +8,7 @@ import {
   RtmError,
   type ClientFrame,
 } from '../../protocol/index.js';
-import { Connection } from './connection.js';
+import { Connection, type CorkableStream } from './connection.js';
 import type { GatewayContext } from './context.js';
 import { handlers } from './handlers/index.js';
 import type { FrameHandler } from './handlers/types.js';
@@ -31,8 +31,9 @@ export function acceptConnection(
   ctx: GatewayContext,
   socket: WebSocket,
   headers: { origin?: string | undefined; host?: string | undefined },
+  stream?: CorkableStream,
 ): Connection {
-  const conn = new Connection(socket, headers.origin, headers.host);
+  const conn = new Connection(socket, headers.origin, headers.host, stream);
   let badInARow = 0;
   let queue: Promise<void> = Promise.resolve();
   const limiter =

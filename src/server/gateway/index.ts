@@ -27,7 +27,7 @@ export function registerGateway(app: FastifyInstance, ctx: GatewayContext, heart
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     heartbeat.track(socket);
-    acceptConnection(ctx, socket, { origin: request.headers.origin, host: request.headers.host });
+    acceptConnection(ctx, socket, { origin: request.headers.origin, host: request.headers.host }, request.raw.socket);
   });
 
   return {

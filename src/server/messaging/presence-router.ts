@@ -7,12 +7,18 @@ import { RtmError, type PeerStatus, type ServerFrame } from '../../protocol/inde
 export const MAX_PRESENCE_SUBSCRIPTIONS_PER_CONNECTION = 1024;
 
 /** A logged-in connection, as routing sees it. */
+/** A server frame as JSON: a string, or its UTF-8 bytes (sent as a text frame all the same). */
+export type SerializedFrame = string | Buffer;
+
 export interface RoutedConnection {
   readonly id: number;
   readonly appId: string;
   readonly uid: string;
-  /** Sends an already serialized frame (fan-out serializes once). */
-  sendText(text: string): void;
+  /**
+   * Sends an already serialized text frame. Fan-out serializes once and passes the UTF-8 bytes,
+   * so the frame is not encoded again for every member.
+   */
+  sendText(text: SerializedFrame): void;
   /** Resolves true once the client proved it received everything sent so far; false on timeout or close. */
   confirmReceived(timeoutMs: number): Promise<boolean>;
 }
@@ -229,12 +235,12 @@ export class InMemoryPresenceRouter implements PresenceRouter {
 }
 
 function sendAll(conns: Iterable<RoutedConnection>, frame: ServerFrame, except: RoutedConnection | undefined): number {
-  let text: string | undefined;
+  let bytes: Buffer | undefined;
   let count = 0;
   for (const conn of conns) {
     if (conn === except) continue;
-    text ??= JSON.stringify(frame);
-    conn.sendText(text);
+    bytes ??= Buffer.from(JSON.stringify(frame));
+    conn.sendText(bytes);
     count++;
   }
   return count;

@@ -93,12 +93,17 @@ export class LocalConnections {
   }
 }
 
-/** Sends one text to every connection but `except`; returns how many got it. */
+/**
+ * Sends one text to every connection but `except`; returns how many got it. Encoded to UTF-8 once
+ * for all of them (a channel of 200 would otherwise encode the same frame 200 times).
+ */
 export function sendTextAll(conns: Iterable<RoutedConnection>, text: string, except?: RoutedConnection): number {
+  let bytes: Buffer | undefined;
   let count = 0;
   for (const conn of conns) {
     if (conn === except) continue;
-    conn.sendText(text);
+    bytes ??= Buffer.from(text);
+    conn.sendText(bytes);
     count++;
   }
   return count;
