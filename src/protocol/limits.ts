@@ -58,6 +58,15 @@ export const MEDIA_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** How long an uploaded media object is kept. */
 export const MEDIA_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
+/**
+ * Start-up cleanup of a media directory that several nodes share: a temp (`.partial`) file, or a
+ * committed file without a row, is only deleted once its bytes were last written this long ago.
+ * Younger ones may be another live node's upload in progress, or a file whose row is being
+ * inserted. An upload writes as bytes arrive, so this is an hour of silence, not an hour of upload
+ * (30 MB at 10 KB/s takes 50 minutes and still writes every moment).
+ */
+export const MEDIA_ORPHAN_GRACE_MS = 60 * 60 * 1000;
+
 /** Uploads plus downloads in flight per client; more wait in a queue. */
 export const MAX_CONCURRENT_TRANSFERS = 9;
 

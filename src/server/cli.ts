@@ -19,10 +19,12 @@ const USAGE = `Usage:
   rtm-chat-server start
       env: PORT (8080), HOST (0.0.0.0), RTM_DATA_DIR (./.rtm-data), RTM_CONFIG (JSON file),
            RTM_DATABASE_URL (postgres://… instead of SQLite in RTM_DATA_DIR),
+           RTM_MEDIA_DIR (RTM_DATA_DIR/media; one shared directory for several nodes),
            RTM_DEV_TOKENS (on unless 0 or NODE_ENV=production), RTM_LOG_LEVEL (warn),
            RTM_TRUST_PROXY (off; 1 = trust X-Forwarded-* from any proxy, or proxy addresses/CIDRs),
            RTM_WS_RATE_LIMIT (on; 0 = no per-connection rate limits, for benchmarks),
-           RTM_REDIS_URL (unset = single node; redis://… = one node of a cluster sharing that Redis)
+           RTM_REDIS_URL (unset = single node; redis://… = one node of a cluster sharing that Redis),
+           RTM_REDIS_PREFIX (default; nodes with the same Redis and prefix form one cluster)
   rtm-chat-server token --uid <uid> [--app demo] [--expire <seconds>]
       prints a login token signed with the app's token secret (from RTM_CONFIG or RTM_DATA_DIR)`;
 
@@ -79,12 +81,14 @@ async function start(): Promise<void> {
     host: env.HOST || '0.0.0.0',
     dataDir: dataDir(),
     ...(env.RTM_DATABASE_URL && { databaseUrl: env.RTM_DATABASE_URL }),
+    ...(env.RTM_MEDIA_DIR && { mediaDir: resolve(env.RTM_MEDIA_DIR) }),
     configFile: env.RTM_CONFIG || undefined,
     devTokens: devTokensOn(),
     staticRoot: findProjectRoot(),
     logger: { level: env.RTM_LOG_LEVEL || 'warn' },
     trustProxy: trustProxy(env.RTM_TRUST_PROXY),
     ...(env.RTM_REDIS_URL && { redisUrl: env.RTM_REDIS_URL }),
+    ...(env.RTM_REDIS_PREFIX && { redisPrefix: env.RTM_REDIS_PREFIX }),
     ...(rateLimitOff(env.RTM_WS_RATE_LIMIT) && { rateLimits: false as const }),
   });
   for (const app of server.createdApps) printCredentials(app);
