@@ -179,6 +179,21 @@ export const CLUSTER_HEARTBEAT_INTERVAL_MS = 2_000;
  */
 export const CLUSTER_NODE_TTL_MS = 3 * CLUSTER_HEARTBEAT_INTERVAL_MS;
 
+/** RTM_WORKERS: most worker processes one primary forks (node:cluster); more is a typo, not a plan. */
+export const MAX_WORKERS = 64;
+
+/**
+ * A replacement worker that dies before it listens (database or Redis down, say) is forked again
+ * after this long, so the primary does not spin forking workers that cannot start.
+ */
+export const WORKER_RESPAWN_DELAY_MS = 1_000;
+
+/**
+ * On SIGTERM/SIGINT the primary asks its workers to close gracefully (WebSockets closed with
+ * SERVER_SHUTDOWN, requests finished); a worker still running after this long is killed.
+ */
+export const WORKER_STOP_TIMEOUT_MS = 15_000;
+
 /** Reconnect backoff: the first delay cap, doubled per attempt up to the max (full jitter). */
 export const RECONNECT_BASE_DELAY_MS = 500;
 export const RECONNECT_MAX_DELAY_MS = 30_000;

@@ -3,6 +3,7 @@
  * rtm-chat-server: `start` runs the server; `token` prints a login token.
  * Runs as src/server/cli.ts (tsx) and as build/server/cli.js (compiled); see docs/configuration.md.
  */
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,9 @@ import { startServer, type CreatedApp } from './index.js';
 import { openDatabaseReadOnly } from './storage/sqlite/database.js';
 import { createSqliteAppStore } from './storage/sqlite/apps.js';
 import { createToken } from './tokens.js';
+import { superviseWorkers } from './workers/primary.js';
+import { workerCount } from './workers/settings.js';
+import { announceReady, followPrimary, workerLabel } from './workers/worker.js';
 
 const USAGE = `Usage:
   rtm-chat-server start
@@ -24,7 +28,8 @@ const USAGE = `Usage:
            RTM_TRUST_PROXY (off; 1 = trust X-Forwarded-* from any proxy, or proxy addresses/CIDRs),
            RTM_WS_RATE_LIMIT (on; 0 = no per-connection rate limits, for benchmarks),
            RTM_REDIS_URL (unset = single node; redis://… = one node of a cluster sharing that Redis),
-           RTM_REDIS_PREFIX (default; nodes with the same Redis and prefix form one cluster)
+           RTM_REDIS_PREFIX (default; nodes with the same Redis and prefix form one cluster),
+           RTM_WORKERS (1; N = N processes sharing PORT, needs RTM_DATABASE_URL and RTM_REDIS_URL)
   rtm-chat-server token --uid <uid> [--app demo] [--expire <seconds>]
       prints a login token signed with the app's token secret (from RTM_CONFIG or RTM_DATA_DIR)`;
 
@@ -68,7 +73,8 @@ function parsePort(value: string | undefined): number {
 }
 
 function printCredentials(app: CreatedApp): void {
-  console.log(`Created app "${app.id}" (shown once; also stored in ${dataDir()}):`);
+  const where = env.RTM_DATABASE_URL ? 'the database (RTM_DATABASE_URL)' : dataDir();
+  console.log(`Created app "${app.id}" (shown once; also stored in ${where}):`);
   console.log(`  appId:       ${app.id}`);
   console.log(`  restKey:     ${app.restKey}`);
   console.log(`  restSecret:  ${app.restSecret}`);
@@ -76,6 +82,12 @@ function printCredentials(app: CreatedApp): void {
 }
 
 async function start(): Promise<void> {
+  const workers = workerCount(env);
+  if (workers > 1 && cluster.isPrimary) return superviseWorkers(workers);
+  let closeServer: ((why: string) => boolean) | undefined;
+  // A stop asked for while still starting exits at once: nothing is served yet.
+  followPrimary(() => (closeServer ? closeServer('primary stopping') : process.exit(0)));
+
   const server = await startServer({
     port: parsePort(env.PORT),
     host: env.HOST || '0.0.0.0',
@@ -92,14 +104,20 @@ async function start(): Promise<void> {
     ...(rateLimitOff(env.RTM_WS_RATE_LIMIT) && { rateLimits: false as const }),
   });
   for (const app of server.createdApps) printCredentials(app);
-  // Tests and scripts wait for exactly this line, so it comes last.
-  console.log(`rtm-chat server listening on http://localhost:${server.port}`);
+  if (cluster.isWorker) {
+    // The primary prints the line scripts wait for, once every worker listens.
+    console.log(`rtm-chat ${workerLabel()}listening on http://localhost:${server.port}`);
+    announceReady();
+  } else {
+    // Tests and scripts wait for exactly this line, so it comes last.
+    console.log(`rtm-chat server listening on http://localhost:${server.port}`);
+  }
 
   let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1); // a second Ctrl-C means "now"
+  closeServer = (why) => {
+    if (stopping) return false;
     stopping = true;
-    console.log(`${signal}: closing connections and the database…`);
+    console.log(`${workerLabel()}${why}: closing connections and the database…`);
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -107,6 +125,10 @@ async function start(): Promise<void> {
         process.exit(1);
       },
     );
+    return true;
+  };
+  const stop = (signal: NodeJS.Signals) => {
+    if (!closeServer?.(signal)) process.exit(1); // a second Ctrl-C means "now"
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
