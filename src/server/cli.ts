@@ -84,7 +84,7 @@ function printCredentials(app: CreatedApp): void {
 async function start(): Promise<void> {
   const workers = workerCount(env);
   if (workers > 1 && cluster.isPrimary) return superviseWorkers(workers);
-  let closeServer: ((why: string) => boolean) | undefined;
+  let closeServer: ((why: string) => void) | undefined;
   // A stop asked for while still starting exits at once: nothing is served yet.
   followPrimary(() => (closeServer ? closeServer('primary stopping') : process.exit(0)));
 
@@ -115,7 +115,7 @@ async function start(): Promise<void> {
 
   let stopping = false;
   closeServer = (why) => {
-    if (stopping) return false;
+    if (stopping) return;
     stopping = true;
     console.log(`${workerLabel()}${why}: closing connections and the database…`);
     server.close().then(
@@ -125,13 +125,15 @@ async function start(): Promise<void> {
         process.exit(1);
       },
     );
-    return true;
   };
+  let signals = 0;
   const stop = (signal: NodeJS.Signals) => {
-    if (!closeServer?.(signal)) process.exit(1); // a second Ctrl-C means "now"
+    // A second Ctrl-C means "now"; the primary's stop request (Ctrl-C reaches it too) is no signal.
+    if (++signals > 1) process.exit(1);
+    closeServer?.(signal);
   };
   process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  if (!cluster.isWorker) process.on('SIGINT', stop); // a worker leaves Ctrl-C to its primary (workers/worker.ts)
 }
 
 async function token(args: string[]): Promise<void> {

@@ -27,6 +27,10 @@ export function workerLabel(): string {
  */
 export function followPrimary(stop: () => void): void {
   if (!cluster.isWorker) return;
+  // Ctrl-C sends SIGINT to the whole process group, primary and workers at once. The primary
+  // decides (it asks every worker to close, and a second Ctrl-C kills them); a worker acting on
+  // its own would die mid-start or look like a crash to replace. SIGTERM still stops one worker.
+  process.on('SIGINT', () => {});
   process.on('message', (message) => {
     if (message === SHUTDOWN_MESSAGE) stop();
   });
