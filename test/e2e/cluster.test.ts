@@ -12,7 +12,7 @@ import pg from 'pg';
 import type { Browser, Locator } from 'playwright-core';
 // @ts-expect-error -- a plain ESM script shared with the browser test config
 import { createServerProcess } from '../../scripts/server-process.mjs';
-import { nodesHoldingUser } from '../server/cluster/state.js';
+import { dropClusterKeys, nodesHoldingUser } from '../server/cluster/state.js';
 import { createTestDatabase, TEST_DATABASE_URL } from '../server/storage-backends.js';
 import { collectPageErrors, expectInLog, launchChromium, sendText, type RtmServerProcess } from './helpers.js';
 
@@ -63,6 +63,7 @@ describe('two nodes on one PostgreSQL and Redis', { skip }, () => {
     await browser?.close();
     for (const server of started) await server.stop();
     await database?.drop();
+    for (const prefix of [`e2e-${run}-ports`, `e2e-${run}-workers`]) await dropClusterKeys(redisUrl!, prefix);
     rmSync(mediaDir, { recursive: true, force: true });
   });
 

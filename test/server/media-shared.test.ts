@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MEDIA_ORPHAN_GRACE_MS, type UploadResult } from '../../src/protocol/index.js';
+import { dropClusterKeys } from './cluster/state.js';
 import { spawnCli, startTestServer, type CliServer, type TestServer } from './helpers.js';
 import { mediaHeaders, patternChunk, sha256 } from './media-helpers.js';
 import { createTestDatabase, TEST_DATABASE_URL } from './storage-backends.js';
@@ -79,6 +80,7 @@ describe('media shared by two nodes (one PostgreSQL, one Redis, one RTM_MEDIA_DI
     await nodeB?.exited;
     await nodeA?.close();
     await database?.drop();
+    await dropClusterKeys(redisUrl!, redisPrefix);
     await rm(mediaDir, { recursive: true, force: true });
     await rm(dataDirB, { recursive: true, force: true });
   });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { UploadResult } from '../../src/protocol/index.js';
 import { createToken } from '../../src/server/index.js';
-import { nodesHoldingUser } from './cluster/state.js';
+import { dropClusterKeys, nodesHoldingUser } from './cluster/state.js';
 import { spawnCli, TestClient, text, type CliServer } from './helpers.js';
 import { mediaHeaders, sha256 } from './media-helpers.js';
 import { createTestDatabase, TEST_DATABASE_URL } from './storage-backends.js';
@@ -138,6 +138,7 @@ describe('RTM_WORKERS=2 on one PostgreSQL and Redis', { skip }, () => {
         await cli.exited;
       }
       await database.drop();
+      await dropClusterKeys(redisUrl!, prefix);
       await rm(dataDir, { recursive: true, force: true });
     }
   });

@@ -27,3 +27,15 @@ export async function nodesHoldingUser(redisUrl: string, prefix: string, uid: st
     redis.disconnect();
   }
 }
+
+/** Deletes every key of cluster `prefix`: a test run's leftovers (a SIGKILLed node's id stays in the node set). */
+export async function dropClusterKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    const keys = await redis.keys(`rtm:${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
