@@ -28,7 +28,7 @@ const USAGE = `Usage:
            RTM_TRUST_PROXY (off; 1 = trust X-Forwarded-* from any proxy, or proxy addresses/CIDRs),
            RTM_WS_RATE_LIMIT (on; 0 = no per-connection rate limits, for benchmarks),
            RTM_REDIS_URL (unset = single node; redis://… = one node of a cluster sharing that Redis),
-           RTM_REDIS_PREFIX (default; nodes with the same Redis and prefix form one cluster),
+           RTM_REDIS_PREFIX ("default"; nodes with the same Redis and prefix form one cluster),
            RTM_WORKERS (1; N = N processes sharing PORT, needs RTM_DATABASE_URL and RTM_REDIS_URL)
   rtm-chat-server token --uid <uid> [--app demo] [--expire <seconds>]
       prints a login token signed with the app's token secret (from RTM_CONFIG or RTM_DATA_DIR)`;

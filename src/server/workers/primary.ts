@@ -57,8 +57,8 @@ export function superviseWorkers(count: number): Promise<never> {
     const stopAll = () => {
       stopping = true;
       for (const worker of alive) {
-        // A message, not a signal: Ctrl-C already sent SIGINT to the whole process group, and a
-        // worker takes a second signal as "exit now".
+        // A message, not a signal: workers leave Ctrl-C's SIGINT (sent to the whole process group)
+        // to us, and a SIGTERM on top of another one would make a worker exit at once.
         if (worker.isConnected()) worker.send(SHUTDOWN_MESSAGE);
       }
       setTimeout(() => {

@@ -29,7 +29,8 @@ export function followPrimary(stop: () => void): void {
   if (!cluster.isWorker) return;
   // Ctrl-C sends SIGINT to the whole process group, primary and workers at once. The primary
   // decides (it asks every worker to close, and a second Ctrl-C kills them); a worker acting on
-  // its own would die mid-start or look like a crash to replace. SIGTERM still stops one worker.
+  // its own would die mid-start or look like a crash to replace. SIGTERM still stops one worker
+  // gracefully (and the primary starts a replacement).
   process.on('SIGINT', () => {});
   process.on('message', (message) => {
     if (message === SHUTDOWN_MESSAGE) stop();
