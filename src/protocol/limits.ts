@@ -58,6 +58,15 @@ export const MEDIA_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** How long an uploaded media object is kept. */
 export const MEDIA_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
+/**
+ * Start-up cleanup of a media directory that several nodes share: a temp (`.partial`) file, or a
+ * committed file without a row, is only deleted once its bytes were last written this long ago.
+ * Younger ones may be another live node's upload in progress, or a file whose row is being
+ * inserted. An upload writes as bytes arrive, so this is an hour of silence, not an hour of upload
+ * (30 MB at 10 KB/s takes 50 minutes and still writes every moment).
+ */
+export const MEDIA_ORPHAN_GRACE_MS = 60 * 60 * 1000;
+
 /** Uploads plus downloads in flight per client; more wait in a queue. */
 export const MAX_CONCURRENT_TRANSFERS = 9;
 
@@ -169,6 +178,21 @@ export const CLUSTER_HEARTBEAT_INTERVAL_MS = 2_000;
  * are dropped: three missed heartbeats, so one slow event loop turn or Redis hiccup is not a death.
  */
 export const CLUSTER_NODE_TTL_MS = 3 * CLUSTER_HEARTBEAT_INTERVAL_MS;
+
+/** RTM_WORKERS: most worker processes one primary forks (node:cluster); more is a typo, not a plan. */
+export const MAX_WORKERS = 64;
+
+/**
+ * A replacement worker that dies before it listens (database or Redis down, say) is forked again
+ * after this long, so the primary does not spin forking workers that cannot start.
+ */
+export const WORKER_RESPAWN_DELAY_MS = 1_000;
+
+/**
+ * On SIGTERM/SIGINT the primary asks its workers to close gracefully (WebSockets closed with
+ * SERVER_SHUTDOWN, requests finished); a worker still running after this long is killed.
+ */
+export const WORKER_STOP_TIMEOUT_MS = 15_000;
 
 /** Reconnect backoff: the first delay cap, doubled per attempt up to the max (full jitter). */
 export const RECONNECT_BASE_DELAY_MS = 500;

@@ -3,6 +3,7 @@
  * rtm-chat-server: `start` runs the server; `token` prints a login token.
  * Runs as src/server/cli.ts (tsx) and as build/server/cli.js (compiled); see docs/configuration.md.
  */
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,15 +15,21 @@ import { startServer, type CreatedApp } from './index.js';
 import { openDatabaseReadOnly } from './storage/sqlite/database.js';
 import { createSqliteAppStore } from './storage/sqlite/apps.js';
 import { createToken } from './tokens.js';
+import { superviseWorkers } from './workers/primary.js';
+import { workerCount } from './workers/settings.js';
+import { announceReady, followPrimary, workerLabel } from './workers/worker.js';
 
 const USAGE = `Usage:
   rtm-chat-server start
       env: PORT (8080), HOST (0.0.0.0), RTM_DATA_DIR (./.rtm-data), RTM_CONFIG (JSON file),
            RTM_DATABASE_URL (postgres://… instead of SQLite in RTM_DATA_DIR),
+           RTM_MEDIA_DIR (RTM_DATA_DIR/media; one shared directory for several nodes),
            RTM_DEV_TOKENS (on unless 0 or NODE_ENV=production), RTM_LOG_LEVEL (warn),
            RTM_TRUST_PROXY (off; 1 = trust X-Forwarded-* from any proxy, or proxy addresses/CIDRs),
            RTM_WS_RATE_LIMIT (on; 0 = no per-connection rate limits, for benchmarks),
-           RTM_REDIS_URL (unset = single node; redis://… = one node of a cluster sharing that Redis)
+           RTM_REDIS_URL (unset = single node; redis://… = one node of a cluster sharing that Redis),
+           RTM_REDIS_PREFIX ("default"; nodes with the same Redis and prefix form one cluster),
+           RTM_WORKERS (1; N = N processes sharing PORT, needs RTM_DATABASE_URL and RTM_REDIS_URL)
   rtm-chat-server token --uid <uid> [--app demo] [--expire <seconds>]
       prints a login token signed with the app's token secret (from RTM_CONFIG or RTM_DATA_DIR)`;
 
@@ -66,7 +73,8 @@ function parsePort(value: string | undefined): number {
 }
 
 function printCredentials(app: CreatedApp): void {
-  console.log(`Created app "${app.id}" (shown once; also stored in ${dataDir()}):`);
+  const where = env.RTM_DATABASE_URL ? 'the database (RTM_DATABASE_URL)' : dataDir();
+  console.log(`Created app "${app.id}" (shown once; also stored in ${where}):`);
   console.log(`  appId:       ${app.id}`);
   console.log(`  restKey:     ${app.restKey}`);
   console.log(`  restSecret:  ${app.restSecret}`);
@@ -74,28 +82,42 @@ function printCredentials(app: CreatedApp): void {
 }
 
 async function start(): Promise<void> {
+  const workers = workerCount(env);
+  if (workers > 1 && cluster.isPrimary) return superviseWorkers(workers);
+  let closeServer: ((why: string) => void) | undefined;
+  // A stop asked for while still starting exits at once: nothing is served yet.
+  followPrimary(() => (closeServer ? closeServer('primary stopping') : process.exit(0)));
+
   const server = await startServer({
     port: parsePort(env.PORT),
     host: env.HOST || '0.0.0.0',
     dataDir: dataDir(),
     ...(env.RTM_DATABASE_URL && { databaseUrl: env.RTM_DATABASE_URL }),
+    ...(env.RTM_MEDIA_DIR && { mediaDir: resolve(env.RTM_MEDIA_DIR) }),
     configFile: env.RTM_CONFIG || undefined,
     devTokens: devTokensOn(),
     staticRoot: findProjectRoot(),
     logger: { level: env.RTM_LOG_LEVEL || 'warn' },
     trustProxy: trustProxy(env.RTM_TRUST_PROXY),
     ...(env.RTM_REDIS_URL && { redisUrl: env.RTM_REDIS_URL }),
+    ...(env.RTM_REDIS_PREFIX && { redisPrefix: env.RTM_REDIS_PREFIX }),
     ...(rateLimitOff(env.RTM_WS_RATE_LIMIT) && { rateLimits: false as const }),
   });
   for (const app of server.createdApps) printCredentials(app);
-  // Tests and scripts wait for exactly this line, so it comes last.
-  console.log(`rtm-chat server listening on http://localhost:${server.port}`);
+  if (cluster.isWorker) {
+    // The primary prints the line scripts wait for, once every worker listens.
+    console.log(`rtm-chat ${workerLabel()}listening on http://localhost:${server.port}`);
+    announceReady();
+  } else {
+    // Tests and scripts wait for exactly this line, so it comes last.
+    console.log(`rtm-chat server listening on http://localhost:${server.port}`);
+  }
 
   let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1); // a second Ctrl-C means "now"
+  closeServer = (why) => {
+    if (stopping) return;
     stopping = true;
-    console.log(`${signal}: closing connections and the database…`);
+    console.log(`${workerLabel()}${why}: closing connections and the database…`);
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -104,8 +126,14 @@ async function start(): Promise<void> {
       },
     );
   };
+  let signals = 0;
+  const stop = (signal: NodeJS.Signals) => {
+    // A second Ctrl-C means "now"; the primary's stop request (Ctrl-C reaches it too) is no signal.
+    if (++signals > 1) process.exit(1);
+    closeServer?.(signal);
+  };
   process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  if (!cluster.isWorker) process.on('SIGINT', stop); // a worker leaves Ctrl-C to its primary (workers/worker.ts)
 }
 
 async function token(args: string[]): Promise<void> {

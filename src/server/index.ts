@@ -42,7 +42,7 @@ export interface ServerOptions {
   /**
    * `postgres://…`: store everything but media bytes in that PostgreSQL database (migrated at
    * start) instead of `rtm.sqlite` (the CLI reads RTM_DATABASE_URL). Media bytes stay in
-   * `<dataDir>/media/` unless `mediaObjects` says otherwise.
+   * `mediaDir` (default `<dataDir>/media/`) unless `mediaObjects` says otherwise.
    */
   databaseUrl?: string;
   /** Serve POST /api/dev/token. Default false here (the CLI turns it on outside production). */
@@ -60,7 +60,13 @@ export interface ServerOptions {
    * The caller owns it: `close()` does not close injected storage.
    */
   storage?: Storage;
-  /** Where media bytes go instead of `<dataDir>/media/` (another store, or a wrapped one in tests). */
+  /**
+   * Directory of the media bytes (RTM_MEDIA_DIR); default `<dataDir>/media`. Nodes sharing one
+   * PostgreSQL point this at one directory (same machine, or an NFS/EFS mount) so any node serves
+   * any upload. Ignored when `mediaObjects` is given.
+   */
+  mediaDir?: string;
+  /** Where media bytes go instead of a directory (another store, or a wrapped one in tests). */
   mediaObjects?: MediaObjects;
   /**
    * Trust X-Forwarded-Proto/-Host/-For from a reverse proxy (Fastify's `trustProxy`: `true`, or the
@@ -85,6 +91,11 @@ export interface ServerOptions {
    * channel membership and delivery (see messaging/cluster/). Absent: single node, in memory.
    */
   redisUrl?: string;
+  /**
+   * Namespace of this cluster in Redis (RTM_REDIS_PREFIX, default 'default'): nodes with the same
+   * Redis and prefix form one cluster, so several deployments (or test runs) can share a Redis.
+   */
+  redisPrefix?: string;
   /** Test hooks: shorter login deadline, heartbeat interval and REST wait_for_ack timeout than the protocol defaults. */
   loginDeadlineMs?: number;
   heartbeatIntervalMs?: number;
@@ -139,7 +150,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const ownsStorage = options.storage === undefined;
   const storage =
     options.storage ?? (await openStorage({ dataDir: options.dataDir, now: now(), ...(options.databaseUrl !== undefined && { databaseUrl: options.databaseUrl }) }));
-  const mediaObjects = options.mediaObjects ?? createDiskMediaObjects(join(options.dataDir, 'media'));
+  const mediaObjects = options.mediaObjects ?? createDiskMediaObjects(options.mediaDir ?? join(options.dataDir, 'media'));
   const app = Fastify({
     logger: options.logger === true ? { level: 'info' } : options.logger || false,
     trustProxy: options.trustProxy ?? false,
@@ -150,10 +161,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await storage.messages.purgeExpiredOffline(now());
     const log = options.logger ? app.log : stderrLogger;
     const sweeper = new MediaSweeper(storage.media, mediaObjects, now, log);
-    // Before listening: no upload can be running while leftovers of a crash are cleaned up.
+    // Before listening, so none of this node's uploads is running; other nodes sharing the media
+    // directory may be uploading, which is why recover() leaves young leftovers alone.
     await sweeper.recover();
 
-    presence = await createPresenceRouter({ redisUrl: options.redisUrl, log });
+    presence = await createPresenceRouter({ redisUrl: options.redisUrl, redisPrefix: options.redisPrefix, log });
     installErrorHandlers(app, log);
     await registerCors(app, registry);
     await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });

@@ -271,6 +271,8 @@ export interface CliServer {
   wsUrl: string;
   /** Everything printed on stdout so far. */
   output(): string;
+  /** Everything printed on stderr so far. */
+  errors(): string;
   /** Resolves with the exit code or signal. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -302,5 +304,5 @@ export async function spawnCli(env: Record<string, string>, timeoutMs = 15_000):
     });
     void exited.then(({ code, signal }) => reject(new Error(`CLI exited (${code ?? signal}). stderr:\n${stderr}`)));
   });
-  return { child, url, wsUrl: `${url.replace(/^http/, 'ws')}/ws`, output: () => stdout, exited };
+  return { child, url, wsUrl: `${url.replace(/^http/, 'ws')}/ws`, output: () => stdout, errors: () => stderr, exited };
 }

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { MEDIA_ORPHAN_GRACE_MS } from '../../protocol/index.js';
 import type { MediaObjects, MediaStore } from '../storage/types.js';
 
 /** Expired objects deleted per round trip: bounds one transaction and one burst of unlinks. */
@@ -11,6 +12,11 @@ const SWEEP_BATCH = 500;
  * rows are already expired, so reads answer MEDIA_EXPIRED from the row alone, and the next sweep
  * deletes the (missing — not an error) files again and then the rows. The other order could leave
  * files that no row points to, which nothing would ever find.
+ *
+ * Several nodes may share the objects and the rows (one media directory, one PostgreSQL) and run
+ * all of this at the same time: deleting a file or row another node already deleted is not an
+ * error, and the start-up cleanup leaves young leftovers alone (MEDIA_ORPHAN_GRACE_MS) because they
+ * may be another node's upload in progress.
  */
 export class MediaSweeper {
   #timer: NodeJS.Timeout | undefined;
@@ -24,12 +30,14 @@ export class MediaSweeper {
   ) {}
 
   /**
-   * Start-up cleanup, before the server accepts uploads: temp files of uploads a crash cut short,
-   * and committed files whose row was never written (a crash between the rename and the insert).
-   * Then one sweep of expired objects. Returns how many files and rows it removed.
+   * Start-up cleanup: temp files of uploads a crash cut short, and committed files whose row was
+   * never written (a crash between the rename and the insert), both only once untouched for
+   * MEDIA_ORPHAN_GRACE_MS. Then one sweep of expired objects. Returns how many files and rows it
+   * removed. `wallNow` is the real clock, not the injectable one: file times are the real clock's.
    */
-  async recover(): Promise<number> {
-    let removed = await this.objects.removeIncomplete();
+  async recover(wallNow = Date.now()): Promise<number> {
+    const writtenBefore = wallNow - MEDIA_ORPHAN_GRACE_MS;
+    let removed = await this.objects.removeIncomplete(writtenBefore);
     let batch: string[] = [];
     const flush = async () => {
       const known = await this.store.existing(batch);
@@ -40,7 +48,7 @@ export class MediaSweeper {
       }
       batch = [];
     };
-    for await (const id of this.objects.list()) {
+    for await (const id of this.objects.list(writtenBefore)) {
       batch.push(id);
       if (batch.length >= SWEEP_BATCH) await flush();
     }

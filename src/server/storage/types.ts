@@ -297,12 +297,18 @@ export interface MediaObjects {
   /** Deletes an object; a missing one is not an error. */
   delete(mediaId: string): Promise<void>;
   /**
-   * Deletes leftovers of writes that never committed (a crash mid-upload). Call only while no
-   * upload is running (at start). Returns how many were removed.
+   * Deletes leftovers of writes that never committed (a crash mid-upload) whose bytes were last
+   * written before `writtenBefore` (ms since the epoch, wall clock). Younger ones are left alone:
+   * with a store shared by several nodes they may be another node's upload in progress. Returns how
+   * many were removed.
    */
-  removeIncomplete(): Promise<number>;
-  /** Every committed object id (for finding objects whose record was never written). */
-  list(): AsyncIterable<string>;
+  removeIncomplete(writtenBefore: number): Promise<number>;
+  /**
+   * Committed object ids whose bytes were last written before `writtenBefore` (for finding objects
+   * whose record was never written; a younger one's record may be being inserted by another node).
+   * Objects deleted meanwhile are skipped, not errors.
+   */
+  list(writtenBefore: number): AsyncIterable<string>;
 }
 
 /** Where a webhook event stands: waiting for an attempt, delivered (a 2xx), or given up. */

@@ -14,9 +14,9 @@ export interface PresenceSetup {
  * in-memory one. Redis unreachable at start does not stop the server: it is logged, /healthz fails
  * and sends that need another node fail, until the router's background reconnect succeeds.
  */
-export async function createPresenceRouter(options: { redisUrl?: string | undefined; log: ClusterLog }): Promise<PresenceSetup> {
+export async function createPresenceRouter(options: { redisUrl?: string | undefined; redisPrefix?: string | undefined; log: ClusterLog }): Promise<PresenceSetup> {
   if (!options.redisUrl) return { router: new InMemoryPresenceRouter(), close: async () => {} };
-  const router = new RedisPresenceRouter({ url: options.redisUrl, log: options.log });
+  const router = new RedisPresenceRouter({ url: options.redisUrl, log: options.log, ...(options.redisPrefix && { prefix: options.redisPrefix }) });
   try {
     await router.start();
     options.log.info({ node: router.nodeId }, 'cluster: joined through Redis');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkMediaId } from '../../../protocol/index.js';
 import type { MediaObjects, MediaWriter } from '../types.js';
@@ -15,7 +15,10 @@ const PARTIAL_SUFFIX = '.partial';
  * A write goes to a hidden temp file in the same directory (same file system, so the rename is
  * atomic), is fsynced, then renamed to its id and the directory fsynced: after `commit()` the file
  * survives power loss, before it the id does not exist. A crash leaves at most a `.partial` file,
- * removed by `removeIncomplete()` at the next start.
+ * removed by `removeIncomplete()` at a later start.
+ *
+ * Several nodes may share the directory (one machine, or an NFS/EFS mount): names are random ids
+ * with a random temp suffix, so writers never collide, and deletes tolerate files already gone.
  */
 export function createDiskMediaObjects(dir: string): MediaObjects {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -45,14 +48,18 @@ export function createDiskMediaObjects(dir: string): MediaObjects {
     async delete(mediaId) {
       await unlink(pathOf(mediaId)).catch(ignoreMissing);
     },
-    async removeIncomplete() {
-      const partial = (await readdir(dir)).filter((name) => name.endsWith(PARTIAL_SUFFIX));
-      await Promise.all(partial.map((name) => unlink(join(dir, name)).catch(ignoreMissing)));
-      return partial.length;
-    },
-    async *list() {
+    async removeIncomplete(writtenBefore) {
+      let removed = 0;
       for (const name of await readdir(dir)) {
-        if (!checkMediaId(name)) yield name;
+        if (!name.endsWith(PARTIAL_SUFFIX) || !(await writtenEarlier(join(dir, name), writtenBefore))) continue;
+        await unlink(join(dir, name)).catch(ignoreMissing);
+        removed += 1;
+      }
+      return removed;
+    },
+    async *list(writtenBefore) {
+      for (const name of await readdir(dir)) {
+        if (!checkMediaId(name) && (await writtenEarlier(join(dir, name), writtenBefore))) yield name;
       }
     },
   };
@@ -112,6 +119,20 @@ async function syncDirectory(dir: string): Promise<void> {
     // EISDIR/EPERM on Windows: the rename is still atomic, only its durability is the OS's call.
   } finally {
     await handle?.close();
+  }
+}
+
+/**
+ * Whether the file's bytes were last modified before `time`. mtime, not ctime: a rename (commit)
+ * changes ctime but not mtime, and mtime moves with every write of an upload in progress. A file
+ * another node deleted meanwhile is not "earlier" (there is nothing left to delete).
+ */
+async function writtenEarlier(path: string, time: number): Promise<boolean> {
+  try {
+    return (await stat(path)).mtimeMs < time;
+  } catch (error) {
+    ignoreMissing(error as NodeJS.ErrnoException);
+    return false;
   }
 }
 
