@@ -8,7 +8,8 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { spawnJsonLineChild } from './lib/child-process.js';
 import { clientsAllowedBy, openFileLimit } from './lib/fd-limit.js';
-import { startTarget } from './lib/targets.js';
+import { findServices } from './lib/services.js';
+import { ALL_TARGETS, CLUSTER_NODES, startTarget, TARGET_LABELS, type ClusterServices } from './lib/targets.js';
 import type { TargetKind } from './load/clients/bench-client.js';
 import type { Job, Result, ScenarioKind } from './load/job.js';
 import type { ResultsByTarget } from './report/goals.js';
@@ -26,7 +27,7 @@ const envList = <T extends string>(name: string, all: readonly T[]): T[] => {
   return wanted;
 };
 
-const targets = envList<TargetKind>('BENCH_TARGETS', ['rtm-chat', 'ws-router', 'socketio']);
+const requestedTargets = envList<TargetKind>('BENCH_TARGETS', ALL_TARGETS);
 const scenarios = envList<ScenarioKind>('BENCH_SCENARIOS', ['one-to-one', 'channel']);
 const requestedClients = Math.floor(envNumber('BENCH_CLIENTS', 1000) / 2) * 2;
 const fdLimit = openFileLimit();
@@ -42,7 +43,7 @@ const settings = {
   drainMs: envNumber('BENCH_DRAIN_MS', 60_000),
 };
 
-console.log('bench: rtm-chat vs plain ws vs Socket.IO 4 (issue 11), loopback, one load-generator process');
+console.log('bench: rtm-chat (1 node, 2 nodes) vs plain ws vs Socket.IO 4 (issue 11), loopback, one load-generator process');
 console.log(
   `  ${availableParallelism()} CPUs shared by the generator and the server under test; ${settings.durationMs / 1000} s measured after ${settings.warmupMs / 1000} s warm-up per scenario`,
 );
@@ -52,6 +53,23 @@ if (load! > availableParallelism() / 2) {
 }
 console.log('  rtm-chat runs as `npm start` does (SQLite, synchronous=FULL, ack after commit) with RTM_WS_RATE_LIMIT=0 set');
 console.log('  for the bench instance only: the production per-connection limits (60 sends/s) stay the default.');
+// PostgreSQL + Redis only when a requested target needs them; when they cannot be had, those
+// targets are skipped with one line, and the rest of the run goes on.
+let services: ClusterServices | undefined;
+let targets = requestedTargets;
+const clusterTargets = requestedTargets.filter((kind) => CLUSTER_NODES[kind] > 0);
+if (clusterTargets.length) {
+  const found = await findServices();
+  if ('skip' in found) {
+    targets = requestedTargets.filter((kind) => CLUSTER_NODES[kind] === 0);
+    console.log(`  SKIPPED ${clusterTargets.map((kind) => TARGET_LABELS[kind]).join(', ')} (need PostgreSQL + Redis): ${found.skip}`);
+  } else {
+    services = found;
+    const where = process.env.RTM_BENCH_DATABASE_URL ? 'RTM_BENCH_DATABASE_URL / RTM_BENCH_REDIS_URL' : 'scripts/local-services.sh (PostgreSQL with fsync=off)';
+    console.log(`  ${clusterTargets.map((kind) => TARGET_LABELS[kind]).join(', ')}: a fresh database per target on the PostgreSQL + Redis of ${where};`);
+    console.log('  with 2 nodes, users alternate between them: every 1:1 pair and every channel delivery to half the members crosses nodes.');
+  }
+}
 if (clients < requestedClients || members < envNumber('BENCH_CHANNEL_MEMBERS', 200)) {
   console.log(`  ulimit -n is ${fdLimit}: clients lowered to ${clients} (asked ${requestedClients}), channel members to ${members}. Raise it with \`ulimit -n 4096\`.`);
 } else {
@@ -97,7 +115,7 @@ let runNumber = 0;
 for (const kind of targets) {
   let target;
   try {
-    target = await startTarget(kind);
+    target = await startTarget(kind, `${Date.now().toString(36)}_${process.pid}_${kind}`, services);
   } catch (error) {
     failures.push(`${kind} did not start: ${String(error)}`);
     continue;
@@ -107,7 +125,7 @@ for (const kind of targets) {
       const runId = `b${process.pid}r${runNumber++}`;
       process.stdout.write(`  running ${scenario} against ${target.label}…`);
       try {
-        const result = await runGenerator({ ...settings, target: kind, url: target.url, scenario, runId });
+        const result = await runGenerator({ ...settings, target: kind, urls: target.urls, scenario, runId });
         (results[kind] ??= {})[scenario] = result;
         failures.push(...lossesOf(result, target.label));
         warnings.push(...backlogOf(result, target.label, settings.drainMs));

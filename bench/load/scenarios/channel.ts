@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { BenchClient } from '../clients/bench-client.js';
 import type { Job, Result } from '../job.js';
 import { summarize } from '../../lib/stats.js';
+import { CrossNodeLatencies } from '../cross-node.js';
 import { drain, MeasuredWindow, sentAtOf, sleep, stampedMessage } from '../timing.js';
 
 const TICK_MS = 5;
@@ -26,13 +27,16 @@ export async function runChannel(job: Job, clients: BenchClient[]): Promise<Resu
   const start = performance.now();
   const window = new MeasuredWindow(start + job.warmupMs, start + job.warmupMs + job.durationMs);
 
+  const crossNode = new CrossNodeLatencies(clients, job.urls.length);
   for (const client of clients) {
     client.onDelivery = (delivery) => {
       const now = performance.now();
       delivered++;
       if (window.contains(now)) {
         deliveredInWindow++;
-        deliveryLatencies.push(now - sentAtOf(delivery.message));
+        const latency = now - sentAtOf(delivery.message);
+        deliveryLatencies.push(latency);
+        crossNode.record(delivery.from, client.uid, latency);
       }
     };
   }
@@ -81,5 +85,6 @@ export async function runChannel(job: Job, clients: BenchClient[]): Promise<Resu
     deliveriesPerSecond: deliveredInWindow / window.seconds,
     ack: summarize(ackLatencies),
     delivery: summarize(deliveryLatencies),
+    ...(crossNode.summary() && { crossNodeDelivery: crossNode.summary() }),
   };
 }

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { BenchClient } from '../clients/bench-client.js';
 import type { Job, Result } from '../job.js';
 import { summarize } from '../../lib/stats.js';
+import { CrossNodeLatencies } from '../cross-node.js';
 import { drain, MeasuredWindow, sentAtOf, sleep, stampedMessage } from '../timing.js';
 
 export async function runOneToOne(job: Job, clients: BenchClient[]): Promise<Result> {
@@ -22,13 +23,16 @@ export async function runOneToOne(job: Job, clients: BenchClient[]): Promise<Res
   const start = performance.now();
   const window = new MeasuredWindow(start + job.warmupMs, start + job.warmupMs + job.durationMs);
 
+  const crossNode = new CrossNodeLatencies(clients, job.urls.length);
   for (const client of clients) {
     client.onDelivery = (delivery) => {
       const now = performance.now();
       delivered++;
       if (window.contains(now)) {
         deliveredInWindow++;
-        deliveryLatencies.push(now - sentAtOf(delivery.message));
+        const latency = now - sentAtOf(delivery.message);
+        deliveryLatencies.push(latency);
+        crossNode.record(delivery.from, client.uid, latency);
       }
     };
   }
@@ -78,5 +82,6 @@ export async function runOneToOne(job: Job, clients: BenchClient[]): Promise<Res
     deliveriesPerSecond: deliveredInWindow / window.seconds,
     ack: summarize(ackLatencies),
     delivery: summarize(deliveryLatencies),
+    ...(crossNode.summary() && { crossNodeDelivery: crossNode.summary() }),
   };
 }
