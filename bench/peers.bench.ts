@@ -45,14 +45,14 @@ const settings = {
 
 console.log('bench: rtm-chat (1 node, 2 nodes) vs plain ws vs Socket.IO 4 (issue 11), loopback, one load-generator process');
 console.log(
-  `  ${availableParallelism()} CPUs shared by the generator and the server under test; ${settings.durationMs / 1000} s measured after ${settings.warmupMs / 1000} s warm-up per scenario`,
+  `  ${availableParallelism()} CPUs shared by the generator and the server(s) under test (both nodes of rtm-chat ×2, PostgreSQL and Redis too); ${settings.durationMs / 1000} s measured after ${settings.warmupMs / 1000} s warm-up per scenario`,
 );
 const [load] = loadavg();
 if (load! > availableParallelism() / 2) {
   console.log(`  load average ${load!.toFixed(1)} before starting: other work shares these CPUs, so absolute figures are low and noisy (ratios less so)`);
 }
 console.log('  rtm-chat runs as `npm start` does (SQLite, synchronous=FULL, ack after commit) with RTM_WS_RATE_LIMIT=0 set');
-console.log('  for the bench instance only: the production per-connection limits (60 sends/s) stay the default.');
+console.log('  for the bench instances only (every rtm-chat target): the production per-connection limits (60 sends/s) stay the default.');
 // PostgreSQL + Redis only when a requested target needs them; when they cannot be had, those
 // targets are skipped with one line, and the rest of the run goes on.
 let services: ClusterServices | undefined;
@@ -141,6 +141,8 @@ for (const kind of targets) {
 }
 
 for (const line of formatReport(results, { ...settings, targets })) console.log(line);
+// Other work during the run (the CPUs are shared) explains a figure better than the load before it.
+console.log('', `load average at the end (1/5/15 min): ${loadavg().map((value) => value.toFixed(1)).join(' / ')} on ${availableParallelism()} CPUs`);
 if (warnings.length) {
   console.log('', 'behind (not counted as lost):');
   for (const warning of warnings) console.log(`  ${warning}`);

@@ -74,7 +74,11 @@ async function startCluster(kind: TargetKind, nodes: number, services: ClusterSe
     for (let i = 0; i < nodes; i++) {
       const server = createServerProcess({
         name: `bench-${kind}-${i}`,
-        env: { ...BENCH_ENV, RTM_DATABASE_URL: database.url, RTM_REDIS_URL: services.redisUrl },
+        // RTM_REDIS_PREFIX keeps this cluster apart from other servers on the same Redis (the
+        // tests' nodes share scripts/local-services.sh's). A server without prefix support (before
+        // the scale branch) ignores it and uses the prefix "default"; the run ids keep uids and
+        // channel names apart either way.
+        env: { ...BENCH_ENV, RTM_DATABASE_URL: database.url, RTM_REDIS_URL: services.redisUrl, RTM_REDIS_PREFIX: `bench-${runId}` },
       });
       servers.push(server);
       await server.start();
