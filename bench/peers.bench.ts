@@ -100,6 +100,7 @@ function lossesOf(result: Result, label: string): string[] {
   // Only once every send is acked: before that a delivery can come in ahead of its ack (another
   // socket), so more deliveries than acked × receivers is not yet a duplicate.
   if (result.drain === 'complete' && missing < 0) problems.push(`${label} ${result.scenario}: ${-missing} deliveries more than sent (duplicates)`);
+  if (result.duplicates > 0) problems.push(`${label} ${result.scenario}: ${result.duplicates} duplicate deliveries (a receiver got a message it had), first: ${result.firstDuplicate}`);
   if (result.refused > 0) problems.push(`${label} ${result.scenario}: ${result.refused} sends refused, first: ${result.firstError}`);
   return problems;
 }
@@ -142,7 +143,7 @@ for (const kind of targets) {
 
 for (const line of formatReport(results, { ...settings, targets })) console.log(line);
 // Other work during the run (the CPUs are shared) explains a figure better than the load before it.
-console.log('', `load average at the end (1/5/15 min): ${loadavg().map((value) => value.toFixed(1)).join(' / ')} on ${availableParallelism()} CPUs`);
+console.log(`\nload average at the end (1/5/15 min): ${loadavg().map((value) => value.toFixed(1)).join(' / ')} on ${availableParallelism()} CPUs`);
 if (warnings.length) {
   console.log('', 'behind (not counted as lost):');
   for (const warning of warnings) console.log(`  ${warning}`);

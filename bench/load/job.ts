@@ -35,6 +35,9 @@ export interface Result {
   delivered: number;
   expectedDeliveries: number;
   firstError?: string;
+  /** Deliveries of a message the receiver already had (not counted in `delivered`). */
+  duplicates: number;
+  firstDuplicate?: string;
   drain: DrainOutcome;
   /** Over the measured time only. */
   ackedPerSecond: number;

@@ -16,6 +16,7 @@ function lossCell(result: Result): string {
     unacked > 0 ? `${unacked} unacked (${word})` : '',
     missing > 0 ? `${missing} undelivered (${word})` : '',
     result.refused ? `${result.refused} REFUSED` : '',
+    result.duplicates ? `${result.duplicates} DUPLICATES` : '',
   ].filter(Boolean);
   return `${result.sent}/${result.acked}/${result.delivered}${notes.length ? ` ${notes.join(', ')}` : ''}`;
 }

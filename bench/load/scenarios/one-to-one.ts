@@ -6,6 +6,7 @@ import type { BenchClient } from '../clients/bench-client.js';
 import type { Job, Result } from '../job.js';
 import { summarize } from '../../lib/stats.js';
 import { CrossNodeLatencies } from '../cross-node.js';
+import { DeliveryLedger } from '../delivery-ledger.js';
 import { drain, MeasuredWindow, sentAtOf, sleep, stampedMessage } from '../timing.js';
 
 export async function runOneToOne(job: Job, clients: BenchClient[]): Promise<Result> {
@@ -24,9 +25,12 @@ export async function runOneToOne(job: Job, clients: BenchClient[]): Promise<Res
   const window = new MeasuredWindow(start + job.warmupMs, start + job.warmupMs + job.durationMs);
 
   const crossNode = new CrossNodeLatencies(clients, job.urls.length);
+  const ledger = new DeliveryLedger();
   for (const client of clients) {
     client.onDelivery = (delivery) => {
       const now = performance.now();
+      // A duplicate is counted apart, never as a delivery: it must not hide a lost message.
+      if (!ledger.record(client.uid, delivery.cmid)) return;
       delivered++;
       if (window.contains(now)) {
         deliveredInWindow++;
@@ -37,14 +41,18 @@ export async function runOneToOne(job: Job, clients: BenchClient[]): Promise<Res
     };
   }
 
+  // One counter per sender, shared by its `window` loops: cmids must be unique (rtm-chat takes a
+  // repeated cmid as a resend), and the ledger reads the number as the message's index.
+  const nextNumber = new Map<BenchClient, number>();
   const loop = async (client: BenchClient, partner: BenchClient) => {
-    let n = 0;
     while (sending) {
+      const n = nextNumber.get(client) ?? 0;
+      nextNumber.set(client, n + 1);
       const message = stampedMessage();
       const sentAt = sentAtOf(message);
       sent++;
       try {
-        await client.sendPeer(partner.uid, `${client.uid}-${n++}`, message);
+        await client.sendPeer(partner.uid, `${client.uid}-${n}`, message);
       } catch (error) {
         refused++;
         firstError ??= String(error);
@@ -77,6 +85,8 @@ export async function runOneToOne(job: Job, clients: BenchClient[]): Promise<Res
     delivered,
     expectedDeliveries: acked,
     firstError,
+    duplicates: ledger.duplicates,
+    ...(ledger.firstDuplicate && { firstDuplicate: ledger.firstDuplicate }),
     drain: drained,
     ackedPerSecond: ackedInWindow / window.seconds,
     deliveriesPerSecond: deliveredInWindow / window.seconds,
