@@ -67,7 +67,7 @@ if (clusterTargets.length) {
     services = found;
     const where = process.env.RTM_BENCH_DATABASE_URL ? 'RTM_BENCH_DATABASE_URL / RTM_BENCH_REDIS_URL' : 'scripts/local-services.sh (PostgreSQL with fsync=off)';
     console.log(`  ${clusterTargets.map((kind) => TARGET_LABELS[kind]).join(', ')}: a fresh database per target on the PostgreSQL + Redis of ${where};`);
-    console.log('  with 2 nodes, users alternate between them: every 1:1 pair and every channel delivery to half the members crosses nodes.');
+    console.log('  with 2 nodes, users alternate between them: every 1:1 message crosses nodes, and in the channel the deliveries to the half of the members on the other node do.');
   }
 }
 if (clients < requestedClients || members < envNumber('BENCH_CHANNEL_MEMBERS', 200)) {
