@@ -14,7 +14,7 @@ input.close();
 
 const count = job.scenario === 'one-to-one' ? job.clients : job.members;
 const uids = Array.from({ length: count }, (_, i) => `${job.runId}-u${i}`);
-const clients = await connectAll(job.target, job.url, uids);
+const clients = await connectAll(job.target, job.urls, uids);
 const result: Result = job.scenario === 'one-to-one' ? await runOneToOne(job, clients) : await runChannel(job, clients);
 process.stdout.write(`${JSON.stringify(result)}\n`);
 for (const client of clients) client.close();

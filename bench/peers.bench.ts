@@ -8,7 +8,8 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { spawnJsonLineChild } from './lib/child-process.js';
 import { clientsAllowedBy, openFileLimit } from './lib/fd-limit.js';
-import { startTarget } from './lib/targets.js';
+import { findServices } from './lib/services.js';
+import { ALL_TARGETS, CLUSTER_NODES, startTarget, TARGET_LABELS, type ClusterServices } from './lib/targets.js';
 import type { TargetKind } from './load/clients/bench-client.js';
 import type { Job, Result, ScenarioKind } from './load/job.js';
 import type { ResultsByTarget } from './report/goals.js';
@@ -26,7 +27,7 @@ const envList = <T extends string>(name: string, all: readonly T[]): T[] => {
   return wanted;
 };
 
-const targets = envList<TargetKind>('BENCH_TARGETS', ['rtm-chat', 'ws-router', 'socketio']);
+const requestedTargets = envList<TargetKind>('BENCH_TARGETS', ALL_TARGETS);
 const scenarios = envList<ScenarioKind>('BENCH_SCENARIOS', ['one-to-one', 'channel']);
 const requestedClients = Math.floor(envNumber('BENCH_CLIENTS', 1000) / 2) * 2;
 const fdLimit = openFileLimit();
@@ -42,16 +43,33 @@ const settings = {
   drainMs: envNumber('BENCH_DRAIN_MS', 60_000),
 };
 
-console.log('bench: rtm-chat vs plain ws vs Socket.IO 4 (issue 11), loopback, one load-generator process');
+console.log('bench: rtm-chat (1 node, 2 nodes) vs plain ws vs Socket.IO 4 (issue 11), loopback, one load-generator process');
 console.log(
-  `  ${availableParallelism()} CPUs shared by the generator and the server under test; ${settings.durationMs / 1000} s measured after ${settings.warmupMs / 1000} s warm-up per scenario`,
+  `  ${availableParallelism()} CPUs shared by the generator and the server(s) under test (both nodes of rtm-chat ×2, PostgreSQL and Redis too); ${settings.durationMs / 1000} s measured after ${settings.warmupMs / 1000} s warm-up per scenario`,
 );
 const [load] = loadavg();
 if (load! > availableParallelism() / 2) {
   console.log(`  load average ${load!.toFixed(1)} before starting: other work shares these CPUs, so absolute figures are low and noisy (ratios less so)`);
 }
 console.log('  rtm-chat runs as `npm start` does (SQLite, synchronous=FULL, ack after commit) with RTM_WS_RATE_LIMIT=0 set');
-console.log('  for the bench instance only: the production per-connection limits (60 sends/s) stay the default.');
+console.log('  for the bench instances only (every rtm-chat target): the production per-connection limits (60 sends/s) stay the default.');
+// PostgreSQL + Redis only when a requested target needs them; when they cannot be had, those
+// targets are skipped with one line, and the rest of the run goes on.
+let services: ClusterServices | undefined;
+let targets = requestedTargets;
+const clusterTargets = requestedTargets.filter((kind) => CLUSTER_NODES[kind] > 0);
+if (clusterTargets.length) {
+  const found = await findServices();
+  if ('skip' in found) {
+    targets = requestedTargets.filter((kind) => CLUSTER_NODES[kind] === 0);
+    console.log(`  SKIPPED ${clusterTargets.map((kind) => TARGET_LABELS[kind]).join(', ')} (need PostgreSQL + Redis): ${found.skip}`);
+  } else {
+    services = found;
+    const where = process.env.RTM_BENCH_DATABASE_URL ? 'RTM_BENCH_DATABASE_URL / RTM_BENCH_REDIS_URL' : 'scripts/local-services.sh (PostgreSQL with fsync=off)';
+    console.log(`  ${clusterTargets.map((kind) => TARGET_LABELS[kind]).join(', ')}: a fresh database per target on the PostgreSQL + Redis of ${where};`);
+    console.log('  with 2 nodes, users alternate between them: every 1:1 message crosses nodes, and in the channel the deliveries to the half of the members on the other node do.');
+  }
+}
 if (clients < requestedClients || members < envNumber('BENCH_CHANNEL_MEMBERS', 200)) {
   console.log(`  ulimit -n is ${fdLimit}: clients lowered to ${clients} (asked ${requestedClients}), channel members to ${members}. Raise it with \`ulimit -n 4096\`.`);
 } else {
@@ -82,6 +100,7 @@ function lossesOf(result: Result, label: string): string[] {
   // Only once every send is acked: before that a delivery can come in ahead of its ack (another
   // socket), so more deliveries than acked × receivers is not yet a duplicate.
   if (result.drain === 'complete' && missing < 0) problems.push(`${label} ${result.scenario}: ${-missing} deliveries more than sent (duplicates)`);
+  if (result.duplicates > 0) problems.push(`${label} ${result.scenario}: ${result.duplicates} duplicate deliveries (a receiver got a message it had), first: ${result.firstDuplicate}`);
   if (result.refused > 0) problems.push(`${label} ${result.scenario}: ${result.refused} sends refused, first: ${result.firstError}`);
   return problems;
 }
@@ -97,7 +116,7 @@ let runNumber = 0;
 for (const kind of targets) {
   let target;
   try {
-    target = await startTarget(kind);
+    target = await startTarget(kind, `${Date.now().toString(36)}_${process.pid}_${kind}`, services);
   } catch (error) {
     failures.push(`${kind} did not start: ${String(error)}`);
     continue;
@@ -107,7 +126,7 @@ for (const kind of targets) {
       const runId = `b${process.pid}r${runNumber++}`;
       process.stdout.write(`  running ${scenario} against ${target.label}…`);
       try {
-        const result = await runGenerator({ ...settings, target: kind, url: target.url, scenario, runId });
+        const result = await runGenerator({ ...settings, target: kind, urls: target.urls, scenario, runId });
         (results[kind] ??= {})[scenario] = result;
         failures.push(...lossesOf(result, target.label));
         warnings.push(...backlogOf(result, target.label, settings.drainMs));
@@ -123,6 +142,8 @@ for (const kind of targets) {
 }
 
 for (const line of formatReport(results, { ...settings, targets })) console.log(line);
+// Other work during the run (the CPUs are shared) explains a figure better than the load before it.
+console.log(`\nload average at the end (1/5/15 min): ${loadavg().map((value) => value.toFixed(1)).join(' / ')} on ${availableParallelism()} CPUs`);
 if (warnings.length) {
   console.log('', 'behind (not counted as lost):');
   for (const warning of warnings) console.log(`  ${warning}`);

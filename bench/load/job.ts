@@ -7,7 +7,8 @@ export type ScenarioKind = 'one-to-one' | 'channel';
 
 export interface Job {
   target: TargetKind;
-  url: string;
+  /** One per node; users are assigned round-robin (bench/load/clients/connect.ts). */
+  urls: string[];
   scenario: ScenarioKind;
   /** Prefix for uids, channel names and cmids, so runs against one server never collide. */
   runId: string;
@@ -34,10 +35,15 @@ export interface Result {
   delivered: number;
   expectedDeliveries: number;
   firstError?: string;
+  /** Deliveries of a message the receiver already had (not counted in `delivered`). */
+  duplicates: number;
+  firstDuplicate?: string;
   drain: DrainOutcome;
   /** Over the measured time only. */
   ackedPerSecond: number;
   deliveriesPerSecond: number;
   ack: LatencySummary;
   delivery: LatencySummary;
+  /** The deliveries whose sender and receiver are on different nodes (only with several URLs). */
+  crossNodeDelivery?: LatencySummary;
 }

@@ -1,6 +1,6 @@
 // What a scenario needs from one connected user, whatever the target speaks. Every target gets the
 // same payload (`message` below), so the bytes a message carries are the same for all of them.
-export type TargetKind = 'rtm-chat' | 'ws-router' | 'socketio';
+export type TargetKind = 'rtm-chat' | 'rtm-chat-pg' | 'rtm-chat-2-nodes' | 'ws-router' | 'socketio';
 
 export interface WireMessage {
   type: 'TEXT';

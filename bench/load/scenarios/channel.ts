@@ -5,6 +5,8 @@ import { performance } from 'node:perf_hooks';
 import type { BenchClient } from '../clients/bench-client.js';
 import type { Job, Result } from '../job.js';
 import { summarize } from '../../lib/stats.js';
+import { CrossNodeLatencies } from '../cross-node.js';
+import { DeliveryLedger } from '../delivery-ledger.js';
 import { drain, MeasuredWindow, sentAtOf, sleep, stampedMessage } from '../timing.js';
 
 const TICK_MS = 5;
@@ -26,13 +28,19 @@ export async function runChannel(job: Job, clients: BenchClient[]): Promise<Resu
   const start = performance.now();
   const window = new MeasuredWindow(start + job.warmupMs, start + job.warmupMs + job.durationMs);
 
+  const crossNode = new CrossNodeLatencies(clients, job.urls.length);
+  const ledger = new DeliveryLedger();
   for (const client of clients) {
     client.onDelivery = (delivery) => {
       const now = performance.now();
+      // A duplicate is counted apart, never as a delivery: it must not hide a lost message.
+      if (!ledger.record(client.uid, delivery.cmid)) return;
       delivered++;
       if (window.contains(now)) {
         deliveredInWindow++;
-        deliveryLatencies.push(now - sentAtOf(delivery.message));
+        const latency = now - sentAtOf(delivery.message);
+        deliveryLatencies.push(latency);
+        crossNode.record(delivery.from, client.uid, latency);
       }
     };
   }
@@ -76,10 +84,13 @@ export async function runChannel(job: Job, clients: BenchClient[]): Promise<Resu
     delivered,
     expectedDeliveries: acked * others,
     firstError,
+    duplicates: ledger.duplicates,
+    ...(ledger.firstDuplicate && { firstDuplicate: ledger.firstDuplicate }),
     drain: drained,
     ackedPerSecond: ackedInWindow / window.seconds,
     deliveriesPerSecond: deliveredInWindow / window.seconds,
     ack: summarize(ackLatencies),
     delivery: summarize(deliveryLatencies),
+    ...(crossNode.summary() && { crossNodeDelivery: crossNode.summary() }),
   };
 }

@@ -5,6 +5,8 @@ import { performance } from 'node:perf_hooks';
 import type { BenchClient } from '../clients/bench-client.js';
 import type { Job, Result } from '../job.js';
 import { summarize } from '../../lib/stats.js';
+import { CrossNodeLatencies } from '../cross-node.js';
+import { DeliveryLedger } from '../delivery-ledger.js';
 import { drain, MeasuredWindow, sentAtOf, sleep, stampedMessage } from '../timing.js';
 
 export async function runOneToOne(job: Job, clients: BenchClient[]): Promise<Result> {
@@ -22,25 +24,35 @@ export async function runOneToOne(job: Job, clients: BenchClient[]): Promise<Res
   const start = performance.now();
   const window = new MeasuredWindow(start + job.warmupMs, start + job.warmupMs + job.durationMs);
 
+  const crossNode = new CrossNodeLatencies(clients, job.urls.length);
+  const ledger = new DeliveryLedger();
   for (const client of clients) {
     client.onDelivery = (delivery) => {
       const now = performance.now();
+      // A duplicate is counted apart, never as a delivery: it must not hide a lost message.
+      if (!ledger.record(client.uid, delivery.cmid)) return;
       delivered++;
       if (window.contains(now)) {
         deliveredInWindow++;
-        deliveryLatencies.push(now - sentAtOf(delivery.message));
+        const latency = now - sentAtOf(delivery.message);
+        deliveryLatencies.push(latency);
+        crossNode.record(delivery.from, client.uid, latency);
       }
     };
   }
 
+  // One counter per sender, shared by its `window` loops: cmids must be unique (rtm-chat takes a
+  // repeated cmid as a resend), and the ledger reads the number as the message's index.
+  const nextNumber = new Map<BenchClient, number>();
   const loop = async (client: BenchClient, partner: BenchClient) => {
-    let n = 0;
     while (sending) {
+      const n = nextNumber.get(client) ?? 0;
+      nextNumber.set(client, n + 1);
       const message = stampedMessage();
       const sentAt = sentAtOf(message);
       sent++;
       try {
-        await client.sendPeer(partner.uid, `${client.uid}-${n++}`, message);
+        await client.sendPeer(partner.uid, `${client.uid}-${n}`, message);
       } catch (error) {
         refused++;
         firstError ??= String(error);
@@ -73,10 +85,13 @@ export async function runOneToOne(job: Job, clients: BenchClient[]): Promise<Res
     delivered,
     expectedDeliveries: acked,
     firstError,
+    duplicates: ledger.duplicates,
+    ...(ledger.firstDuplicate && { firstDuplicate: ledger.firstDuplicate }),
     drain: drained,
     ackedPerSecond: ackedInWindow / window.seconds,
     deliveriesPerSecond: deliveredInWindow / window.seconds,
     ack: summarize(ackLatencies),
     delivery: summarize(deliveryLatencies),
+    ...(crossNode.summary() && { crossNodeDelivery: crossNode.summary() }),
   };
 }
