@@ -384,6 +384,33 @@ for (const backend of STORAGE_BACKENDS) {
         assert.equal(await storage.webhooks!.get('a', 'evt_2'), undefined);
       });
 
+      it('hands an app\'s dispatch lease to one holder at a time: renewed by it, taken over once expired, released only by it', async () => {
+        const leases = storage.webhooks!;
+        const first = await leases.acquireDispatchLease('a', 'node-1', 60_000);
+        assert.equal(first.held, true);
+        assert.ok(first.expiresInMs > 59_000 && first.expiresInMs <= 60_000);
+        const other = await leases.acquireDispatchLease('a', 'node-2', 60_000);
+        assert.equal(other.held, false, 'a live lease of another holder is not taken');
+        assert.ok(other.expiresInMs > 0 && other.expiresInMs <= 60_000, 'it says when to ask again');
+        assert.equal((await leases.acquireDispatchLease('a', 'node-1', 60_000)).held, true, 'renewed by its holder');
+        assert.equal((await leases.acquireDispatchLease('b', 'node-2', 60_000)).held, true, 'per app');
+        // Two nodes racing for a free lease: exactly one wins.
+        const race = await Promise.all([leases.acquireDispatchLease('c', 'node-1', 60_000), leases.acquireDispatchLease('c', 'node-2', 60_000)]);
+        assert.equal(race.filter((lease) => lease.held).length, 1);
+
+        await leases.releaseDispatchLease('a', 'node-2');
+        assert.equal((await leases.acquireDispatchLease('a', 'node-2', 60_000)).held, false, 'only the holder releases');
+        await leases.releaseDispatchLease('a', 'node-1');
+        assert.equal((await leases.acquireDispatchLease('a', 'node-2', 60_000)).held, true, 'free once released');
+
+        // A holder that stops renewing (a crashed node) loses the app once the lease runs out.
+        assert.equal((await leases.acquireDispatchLease('d', 'node-1', 50)).held, true);
+        assert.equal((await leases.acquireDispatchLease('d', 'node-2', 60_000)).held, false);
+        await new Promise((resolve) => setTimeout(resolve, 80));
+        assert.equal((await leases.acquireDispatchLease('d', 'node-2', 60_000)).held, true, 'taken over after expiry');
+        assert.equal((await leases.acquireDispatchLease('d', 'node-1', 60_000)).held, false, 'and the late holder does not get it back');
+      });
+
       it('redacts a message out of its recorded sent and edited events', async () => {
         await storage.webhooks!.enqueue(event('evt_1', 1, 'message.sent:m1'));
         await storage.webhooks!.enqueue(event('evt_2', 2, 'message.edited:m1:e1'));

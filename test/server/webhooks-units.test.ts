@@ -150,6 +150,8 @@ describe('webhook outbox storage', () => {
       migrate(db, MIGRATIONS.filter((migration) => migration.version <= 3));
       db.prepare("INSERT INTO apps (id, rest_key, rest_secret, token_secret, created_at) VALUES ('a', 'k', 's', 't', 0)").run();
       assert.deepEqual(migrate(db, MIGRATIONS.filter((migration) => migration.version <= 4)), [4]);
+      // The store prepares every statement up front, the lease table's (migration 9) included.
+      migrate(db);
       const store = createSqliteWebhookStore(db);
       const event = { id: 'evt_1', appId: 'a', type: 'message.sent', payload: '{}', dedupeKey: 'message.sent:m1', createdAt: 10 };
       assert.equal(await store.enqueue(event), true);
