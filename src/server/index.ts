@@ -6,6 +6,7 @@ import {
   MAX_FRAME_BYTES,
   MEDIA_SWEEP_INTERVAL_MS,
   REST_ACK_TIMEOUT_MS,
+  REST_BURST,
   SERVER_HEARTBEAT_INTERVAL_MS,
 } from '../protocol/index.js';
 import { provisionApps } from './apps.js';
@@ -20,6 +21,7 @@ import { installErrorHandlers } from './http/errors.js';
 import { registerHealthRoute } from './http/health.js';
 import { registerMediaRoutes } from './http/media/index.js';
 import { registerRestApi } from './http/rest/index.js';
+import { redisTokenBucketStore } from './http/rest/redis-token-bucket.js';
 import { registerStatic } from './http/static.js';
 import { MediaSweeper } from './media/sweeper.js';
 import { createDiskMediaObjects } from './storage/disk/media-objects.js';
@@ -181,7 +183,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     };
     const gateway = registerGateway(app, gatewayContext, options.heartbeatIntervalMs ?? SERVER_HEARTBEAT_INTERVAL_MS);
     // REST-sent messages and changes go through the gateway's storage and presence, like SDK-sent ones.
-    await registerRestApi(app, { apps: registry, context: gatewayContext, log, ackTimeoutMs: options.restAckTimeoutMs ?? REST_ACK_TIMEOUT_MS });
+    await registerRestApi(app, {
+      apps: registry,
+      context: gatewayContext,
+      log,
+      ackTimeoutMs: options.restAckTimeoutMs ?? REST_ACK_TIMEOUT_MS,
+      // With Redis, every node spends an app's REST budget from one bucket (not one per node).
+      ...(presence.redis && { rateLimitStore: redisTokenBucketStore(presence.redis.commands, REST_BURST, presence.redis.keyPrefix) }),
+    });
     // The delivery log is readable whether or not an app has a webhook now (one may have had one).
     if (storage.webhooks) {
       const wake = webhooks && (() => webhooks.dispatcher.wake());
