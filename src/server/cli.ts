@@ -11,6 +11,8 @@ import { DEFAULT_TOKEN_TTL_SECONDS } from '../protocol/index.js';
 import { DEMO_APP_ID } from './apps.js';
 import { readConfigFile } from './config.js';
 import { startServer, type CreatedApp } from './index.js';
+import { checkDatabaseUrl } from './storage/open.js';
+import { readPostgresApp } from './storage/postgres/read-app.js';
 import { openDatabaseReadOnly } from './storage/sqlite/database.js';
 import { createSqliteAppStore } from './storage/sqlite/apps.js';
 import { createToken } from './tokens.js';
@@ -24,7 +26,8 @@ const USAGE = `Usage:
            RTM_WS_RATE_LIMIT (on; 0 = no per-connection rate limits, for benchmarks),
            RTM_REDIS_URL (unset = single node; redis://… = one node of a cluster sharing that Redis)
   rtm-chat-server token --uid <uid> [--app demo] [--expire <seconds>]
-      prints a login token signed with the app's token secret (from RTM_CONFIG or RTM_DATA_DIR)`;
+      prints a login token signed with the app's token secret (from RTM_CONFIG, else
+      RTM_DATABASE_URL when set, else RTM_DATA_DIR)`;
 
 /** The directory holding package.json: the CLI lives two levels down, in src/ or build/. */
 function findProjectRoot(): string {
@@ -129,10 +132,16 @@ async function token(args: string[]): Promise<void> {
   console.log(await createToken({ appId, uid: values.uid, secret, expiresInSeconds }));
 }
 
-/** The config file wins (as on start); otherwise the data dir's database, read-only. */
+/** The config file wins (as on start); otherwise the database the server uses, read-only. */
 async function findTokenSecret(appId: string): Promise<string> {
   const fromConfig = env.RTM_CONFIG ? readConfigFile(env.RTM_CONFIG).apps.find((app) => app.id === appId) : undefined;
   if (fromConfig) return fromConfig.tokenSecret;
+  if (env.RTM_DATABASE_URL) {
+    checkDatabaseUrl(env.RTM_DATABASE_URL);
+    const app = await readPostgresApp(env.RTM_DATABASE_URL, appId);
+    if (!app) throw new Error(`No app "${appId}" in the database of RTM_DATABASE_URL${env.RTM_CONFIG ? ` or in ${env.RTM_CONFIG}` : ''}.`);
+    return app.tokenSecret;
+  }
   let db;
   try {
     db = openDatabaseReadOnly(dataDir());

@@ -13,6 +13,12 @@ const POSTGRES_PROTOCOLS = new Set(['postgres:', 'postgresql:']);
 export async function openStorage(options: { databaseUrl?: string; dataDir: string; now: number }): Promise<Storage> {
   const { databaseUrl, dataDir, now } = options;
   if (databaseUrl === undefined || databaseUrl === '') return createSqliteStorage(dataDir, now);
+  checkDatabaseUrl(databaseUrl);
+  return createPostgresStorage(databaseUrl, { now });
+}
+
+/** Throws, saying what is expected, unless `databaseUrl` is a postgres:// or postgresql:// URL. */
+export function checkDatabaseUrl(databaseUrl: string): void {
   let protocol: string;
   try {
     protocol = new URL(databaseUrl).protocol;
@@ -22,5 +28,4 @@ export async function openStorage(options: { databaseUrl?: string; dataDir: stri
   if (!POSTGRES_PROTOCOLS.has(protocol)) {
     throw new Error(`RTM_DATABASE_URL must be a postgres:// or postgresql:// URL, got "${protocol}//…".`);
   }
-  return createPostgresStorage(databaseUrl, { now });
 }
