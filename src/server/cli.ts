@@ -11,7 +11,7 @@ import { DEFAULT_TOKEN_TTL_SECONDS } from '../protocol/index.js';
 import { DEMO_APP_ID } from './apps.js';
 import { readConfigFile } from './config.js';
 import { startServer, type CreatedApp } from './index.js';
-import { checkDatabaseUrl } from './storage/open.js';
+import { checkDatabaseUrl, parseDatabasePoolSize } from './storage/open.js';
 import { readPostgresApp } from './storage/postgres/read-app.js';
 import { openDatabaseReadOnly } from './storage/sqlite/database.js';
 import { createSqliteAppStore } from './storage/sqlite/apps.js';
@@ -21,6 +21,7 @@ const USAGE = `Usage:
   rtm-chat-server start
       env: PORT (8080), HOST (0.0.0.0), RTM_DATA_DIR (./.rtm-data), RTM_CONFIG (JSON file),
            RTM_DATABASE_URL (postgres://… instead of SQLite in RTM_DATA_DIR),
+           RTM_DATABASE_POOL_SIZE (10; PostgreSQL connections per process, a whole number ≥ 1),
            RTM_DEV_TOKENS (on unless 0 or NODE_ENV=production), RTM_LOG_LEVEL (warn),
            RTM_TRUST_PROXY (off; 1 = trust X-Forwarded-* from any proxy, or proxy addresses/CIDRs),
            RTM_WS_RATE_LIMIT (on; 0 = no per-connection rate limits, for benchmarks),
@@ -77,11 +78,13 @@ function printCredentials(app: CreatedApp): void {
 }
 
 async function start(): Promise<void> {
+  const databasePoolSize = parseDatabasePoolSize(env.RTM_DATABASE_POOL_SIZE);
   const server = await startServer({
     port: parsePort(env.PORT),
     host: env.HOST || '0.0.0.0',
     dataDir: dataDir(),
     ...(env.RTM_DATABASE_URL && { databaseUrl: env.RTM_DATABASE_URL }),
+    ...(databasePoolSize !== undefined && { databasePoolSize }),
     configFile: env.RTM_CONFIG || undefined,
     devTokens: devTokensOn(),
     staticRoot: findProjectRoot(),

@@ -47,6 +47,11 @@ export interface ServerOptions {
    * `<dataDir>/media/` unless `mediaObjects` says otherwise.
    */
   databaseUrl?: string;
+  /**
+   * PostgreSQL connections this process keeps (RTM_DATABASE_POOL_SIZE), default 10: a whole
+   * number ≥ 1, else startServer rejects with a ConfigError. Unused with SQLite.
+   */
+  databasePoolSize?: number;
   /** Serve POST /api/dev/token. Default false here (the CLI turns it on outside production). */
   devTokens?: boolean;
   /** JSON config file with more apps; see docs/configuration.md. */
@@ -140,7 +145,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const config = options.configFile ? readConfigFile(options.configFile) : undefined;
   const ownsStorage = options.storage === undefined;
   const storage =
-    options.storage ?? (await openStorage({ dataDir: options.dataDir, now: now(), ...(options.databaseUrl !== undefined && { databaseUrl: options.databaseUrl }) }));
+    options.storage ??
+    (await openStorage({
+      dataDir: options.dataDir,
+      now: now(),
+      ...(options.databaseUrl !== undefined && { databaseUrl: options.databaseUrl }),
+      ...(options.databasePoolSize !== undefined && { databasePoolSize: options.databasePoolSize }),
+    }));
   const mediaObjects = options.mediaObjects ?? createDiskMediaObjects(join(options.dataDir, 'media'));
   const app = Fastify({
     logger: options.logger === true ? { level: 'info' } : options.logger || false,
