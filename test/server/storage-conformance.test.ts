@@ -305,6 +305,26 @@ for (const backend of STORAGE_BACKENDS) {
         assert.equal((await storage.conversations.list('a', 'y')).totalUnread, 0);
       });
 
+      it('keeps needReadReceipt: false on the last message of the conversation list, peer and channel', async () => {
+        await store(peer('x', 'y', 'with receipts'));
+        const quiet = await store(peer('x', 'y', 'no receipts please', { needReadReceipt: false }));
+        assert.equal(quiet.message.needReadReceipt, false, 'as stored');
+        for (const uid of ['x', 'y']) {
+          const [conversation] = (await storage.conversations.list('a', uid)).conversations;
+          assert.equal(conversation?.lastMessage?.id, quiet.message.id);
+          assert.equal(conversation?.lastMessage?.needReadReceipt, false, `in ${uid}'s list`);
+          assert.deepEqual(conversation?.lastMessage, (await storage.messages.find('a', quiet.message.id))!.message, 'the message as a find reads it');
+        }
+        await storage.conversations.join('a', 'quiet-room', 'x', 1);
+        await store(channel('x', 'quiet-room', 'hush', { needReadReceipt: false }));
+        const room = (await storage.conversations.list('a', 'x')).conversations.find((c) => c.id === 'quiet-room');
+        assert.equal(room?.lastMessage?.needReadReceipt, false);
+        // A later message sent normally carries no flag.
+        await store(peer('y', 'x', 'back to normal'));
+        const [latest] = (await storage.conversations.list('a', 'x')).conversations;
+        assert.equal(latest?.lastMessage?.needReadReceipt, undefined);
+      });
+
       it('moves delivery markers only up', async () => {
         await store(peer('x', 'y', 'one'));
         await store(peer('x', 'y', 'two'));
