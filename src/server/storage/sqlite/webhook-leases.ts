@@ -5,7 +5,7 @@ import type { SqliteDatabase } from './driver.js';
  * Webhook dispatch leases in SQLite (table from migration 9). A SQLite database has one node, so
  * the lease never changes hands in practice; it is kept so the dispatcher runs the same on both
  * engines and the conformance suite checks one contract. The clock is this process's: the only
- * node's.
+ * node's. Opening the store clears leases left by an earlier run (see below).
  */
 export function createSqliteWebhookLeases(db: SqliteDatabase): Pick<WebhookStore, 'acquireDispatchLease' | 'releaseDispatchLease'> {
   // The upsert takes a free row, renews the holder's own, or takes over an expired one; another
@@ -17,6 +17,9 @@ export function createSqliteWebhookLeases(db: SqliteDatabase): Pick<WebhookStore
     RETURNING expires_at`);
   const expiresAt = db.prepare('SELECT expires_at FROM webhook_leases WHERE app_id = ?');
   const release = db.prepare('DELETE FROM webhook_leases WHERE app_id = ? AND holder = ?');
+  // One server process per data directory: a lease found on open is a crashed run's, and waiting
+  // for it to expire would only hold this run's webhooks back.
+  db.prepare('DELETE FROM webhook_leases').run();
 
   return {
     async acquireDispatchLease(appId, holder, ttlMs) {
