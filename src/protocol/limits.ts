@@ -260,6 +260,15 @@ export const WEBHOOK_SIGNATURE_TOLERANCE_SECONDS = 300;
 export const WEBHOOK_LOG_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
+ * How long a node's hold on dispatching one app's webhooks lasts unless renewed (several nodes on
+ * one database: one dispatches an app at a time, so each event is sent once and in the order of
+ * one node). The holder renews it every third of this; a node that dies without releasing it
+ * leaves the app's events waiting this long before another node takes over and resends the one
+ * in flight. Longer than a request's timeout is not needed: renewal does not wait for requests.
+ */
+export const WEBHOOK_DISPATCH_LEASE_MS = 30_000;
+
+/**
  * Per-connection send limit: `peer.send` and `channel.send` together, a token bucket of
  * {@link SEND_BURST} refilled at this rate. The numbers are Agora RTM 1.x's ("180 calls every three
  * seconds, channel and peer messages taken together"), so code written for that SDK stays within

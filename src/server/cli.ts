@@ -12,6 +12,8 @@ import { DEFAULT_TOKEN_TTL_SECONDS } from '../protocol/index.js';
 import { DEMO_APP_ID } from './apps.js';
 import { readConfigFile } from './config.js';
 import { startServer, type CreatedApp } from './index.js';
+import { checkDatabaseUrl, parseDatabasePoolSize } from './storage/open.js';
+import { readPostgresApp } from './storage/postgres/read-app.js';
 import { openDatabaseReadOnly } from './storage/sqlite/database.js';
 import { createSqliteAppStore } from './storage/sqlite/apps.js';
 import { createToken } from './tokens.js';
@@ -24,6 +26,7 @@ const USAGE = `Usage:
       env: PORT (8080), HOST (0.0.0.0), RTM_DATA_DIR (./.rtm-data), RTM_CONFIG (JSON file),
            RTM_DATABASE_URL (postgres://… instead of SQLite in RTM_DATA_DIR),
            RTM_MEDIA_DIR (RTM_DATA_DIR/media; one shared directory for several nodes),
+           RTM_DATABASE_POOL_SIZE (10; PostgreSQL connections per process, a whole number ≥ 1),
            RTM_DEV_TOKENS (on unless 0 or NODE_ENV=production), RTM_LOG_LEVEL (warn),
            RTM_TRUST_PROXY (off; 1 = trust X-Forwarded-* from any proxy, or proxy addresses/CIDRs),
            RTM_WS_RATE_LIMIT (on; 0 = no per-connection rate limits, for benchmarks),
@@ -31,7 +34,8 @@ const USAGE = `Usage:
            RTM_REDIS_PREFIX ("default"; nodes with the same Redis and prefix form one cluster),
            RTM_WORKERS (1; N = N processes sharing PORT, needs RTM_DATABASE_URL and RTM_REDIS_URL)
   rtm-chat-server token --uid <uid> [--app demo] [--expire <seconds>]
-      prints a login token signed with the app's token secret (from RTM_CONFIG or RTM_DATA_DIR)`;
+      prints a login token signed with the app's token secret (from RTM_CONFIG, else
+      RTM_DATABASE_URL when set, else RTM_DATA_DIR)`;
 
 /** The directory holding package.json: the CLI lives two levels down, in src/ or build/. */
 function findProjectRoot(): string {
@@ -82,6 +86,7 @@ function printCredentials(app: CreatedApp): void {
 }
 
 async function start(): Promise<void> {
+  const databasePoolSize = parseDatabasePoolSize(env.RTM_DATABASE_POOL_SIZE);
   const workers = workerCount(env);
   if (workers > 1 && cluster.isPrimary) return superviseWorkers(workers);
   let closeServer: ((why: string) => void) | undefined;
@@ -94,6 +99,7 @@ async function start(): Promise<void> {
     dataDir: dataDir(),
     ...(env.RTM_DATABASE_URL && { databaseUrl: env.RTM_DATABASE_URL }),
     ...(env.RTM_MEDIA_DIR && { mediaDir: resolve(env.RTM_MEDIA_DIR) }),
+    ...(databasePoolSize !== undefined && { databasePoolSize }),
     configFile: env.RTM_CONFIG || undefined,
     devTokens: devTokensOn(),
     staticRoot: findProjectRoot(),
@@ -157,10 +163,16 @@ async function token(args: string[]): Promise<void> {
   console.log(await createToken({ appId, uid: values.uid, secret, expiresInSeconds }));
 }
 
-/** The config file wins (as on start); otherwise the data dir's database, read-only. */
+/** The config file wins (as on start); otherwise the database the server uses, read-only. */
 async function findTokenSecret(appId: string): Promise<string> {
   const fromConfig = env.RTM_CONFIG ? readConfigFile(env.RTM_CONFIG).apps.find((app) => app.id === appId) : undefined;
   if (fromConfig) return fromConfig.tokenSecret;
+  if (env.RTM_DATABASE_URL) {
+    checkDatabaseUrl(env.RTM_DATABASE_URL);
+    const app = await readPostgresApp(env.RTM_DATABASE_URL, appId);
+    if (!app) throw new Error(`No app "${appId}" in the database of RTM_DATABASE_URL${env.RTM_CONFIG ? ` or in ${env.RTM_CONFIG}` : ''}.`);
+    return app.tokenSecret;
+  }
   let db;
   try {
     db = openDatabaseReadOnly(dataDir());

@@ -52,8 +52,11 @@ export const MIN_TOKEN_SECRET_LENGTH = 32;
 /** Shortest webhook signing secret accepted (the same floor as token secrets, for the same reason). */
 export const MIN_WEBHOOK_SECRET_LENGTH = 32;
 
+/** Bad configuration (config file, environment, server options); the message names the field. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+  /** Stable, for callers that tell errors apart without parsing messages. */
+  readonly code = 'INVALID_CONFIG';
 }
 
 /** Reads and validates a config file; throws ConfigError naming the file and the bad field. */

@@ -6,6 +6,7 @@ import {
   MAX_FRAME_BYTES,
   MEDIA_SWEEP_INTERVAL_MS,
   REST_ACK_TIMEOUT_MS,
+  REST_BURST,
   SERVER_HEARTBEAT_INTERVAL_MS,
 } from '../protocol/index.js';
 import { provisionApps } from './apps.js';
@@ -20,6 +21,7 @@ import { installErrorHandlers } from './http/errors.js';
 import { registerHealthRoute } from './http/health.js';
 import { registerMediaRoutes } from './http/media/index.js';
 import { registerRestApi } from './http/rest/index.js';
+import { redisTokenBucketStore } from './http/rest/redis-token-bucket.js';
 import { registerStatic } from './http/static.js';
 import { MediaSweeper } from './media/sweeper.js';
 import { createDiskMediaObjects } from './storage/disk/media-objects.js';
@@ -45,6 +47,11 @@ export interface ServerOptions {
    * `mediaDir` (default `<dataDir>/media/`) unless `mediaObjects` says otherwise.
    */
   databaseUrl?: string;
+  /**
+   * PostgreSQL connections this process keeps (RTM_DATABASE_POOL_SIZE), default 10: a whole
+   * number ≥ 1, else startServer rejects with a ConfigError. Unused with SQLite.
+   */
+  databasePoolSize?: number;
   /** Serve POST /api/dev/token. Default false here (the CLI turns it on outside production). */
   devTokens?: boolean;
   /** JSON config file with more apps; see docs/configuration.md. */
@@ -149,7 +156,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const config = options.configFile ? readConfigFile(options.configFile) : undefined;
   const ownsStorage = options.storage === undefined;
   const storage =
-    options.storage ?? (await openStorage({ dataDir: options.dataDir, now: now(), ...(options.databaseUrl !== undefined && { databaseUrl: options.databaseUrl }) }));
+    options.storage ??
+    (await openStorage({
+      dataDir: options.dataDir,
+      now: now(),
+      ...(options.databaseUrl !== undefined && { databaseUrl: options.databaseUrl }),
+      ...(options.databasePoolSize !== undefined && { databasePoolSize: options.databasePoolSize }),
+    }));
   const mediaObjects = options.mediaObjects ?? createDiskMediaObjects(options.mediaDir ?? join(options.dataDir, 'media'));
   const app = Fastify({
     logger: options.logger === true ? { level: 'info' } : options.logger || false,
@@ -193,7 +206,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     };
     const gateway = registerGateway(app, gatewayContext, options.heartbeatIntervalMs ?? SERVER_HEARTBEAT_INTERVAL_MS);
     // REST-sent messages and changes go through the gateway's storage and presence, like SDK-sent ones.
-    await registerRestApi(app, { apps: registry, context: gatewayContext, log, ackTimeoutMs: options.restAckTimeoutMs ?? REST_ACK_TIMEOUT_MS });
+    await registerRestApi(app, {
+      apps: registry,
+      context: gatewayContext,
+      log,
+      ackTimeoutMs: options.restAckTimeoutMs ?? REST_ACK_TIMEOUT_MS,
+      // With Redis, every node spends an app's REST budget from one bucket (not one per node).
+      ...(presence.redis && { rateLimitStore: redisTokenBucketStore(presence.redis.commands, REST_BURST, presence.redis.keyPrefix) }),
+    });
     // The delivery log is readable whether or not an app has a webhook now (one may have had one).
     if (storage.webhooks) {
       const wake = webhooks && (() => webhooks.dispatcher.wake());

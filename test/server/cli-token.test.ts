@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { verifyToken } from '../../src/server/index.js';
 import { startTestServer } from './helpers.js';
+import { createTestDatabase, TEST_DATABASE_URL } from './storage-backends.js';
 
 /** Runs `rtm-chat-server <args>` from source with `env`; returns its exit status and output. */
 function cli(args: string[], env: Record<string, string>) {
@@ -51,5 +54,53 @@ describe('rtm-chat-server token', () => {
     const run = cli(['token', '--help'], { RTM_DATA_DIR: dataDir });
     assert.equal(run.status, 0);
     assert.match(run.stdout, /rtm-chat-server token --uid <uid>/);
+  });
+});
+
+const noPostgres = TEST_DATABASE_URL === undefined ? 'RTM_TEST_DATABASE_URL is not set: the token CLI on PostgreSQL SKIPPED' : false;
+if (noPostgres) console.log(`# ${noPostgres}`);
+
+describe('rtm-chat-server token with RTM_DATABASE_URL', { skip: noPostgres }, () => {
+  let database: { url: string; drop(): Promise<void> };
+  let emptyDir = '';
+  let secret = '';
+  before(async () => {
+    database = await createTestDatabase();
+    // The server creates the demo app in PostgreSQL; the CLI must find it there.
+    const t = await startTestServer({ databaseUrl: database.url });
+    secret = t.demoSecret;
+    await t.close();
+    // A data dir with no database: the app can only come from PostgreSQL.
+    emptyDir = await mkdtemp(join(tmpdir(), 'rtm-cli-empty-'));
+  });
+  after(async () => {
+    await rm(emptyDir, { recursive: true, force: true });
+    await database?.drop();
+  });
+
+  it('reads the app from PostgreSQL and prints a token the server accepts', async () => {
+    const run = cli(['token', '--uid', 'alice', '--expire', '600'], { RTM_DATA_DIR: emptyDir, RTM_DATABASE_URL: database.url });
+    assert.equal(run.status, 0, run.stderr);
+    const verified = await verifyToken({ token: run.stdout, appId: 'demo', uid: 'alice', secret });
+    assert.equal(verified.expiresAt - verified.issuedAt, 600);
+  });
+
+  it('explains an unknown app, a database no server has set up, and a URL that is not postgres://', async () => {
+    const blank = await createTestDatabase();
+    try {
+      const cases: [string, string, RegExp][] = [
+        ['nope', database.url, /No app "nope" in the database of RTM_DATABASE_URL/],
+        ['demo', blank.url, /has no apps yet: run "rtm-chat-server start" with it once/],
+        ['demo', 'mysql://localhost/x', /RTM_DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/],
+      ];
+      for (const [appId, url, message] of cases) {
+        const run = cli(['token', '--uid', 'alice', '--app', appId], { RTM_DATA_DIR: emptyDir, RTM_DATABASE_URL: url });
+        assert.equal(run.status, 1, `${appId} ${url}`);
+        assert.match(run.stderr, message);
+        assert.equal(run.stdout, '');
+      }
+    } finally {
+      await blank.drop();
+    }
   });
 });

@@ -11,6 +11,8 @@ import { REST_BURST, REST_REQUESTS_PER_SECOND } from '../../src/protocol/index.j
 import { registerRestRateLimit } from '../../src/server/http/rest/rate-limit.js';
 import { restErrorHandler } from '../../src/server/http/rest/errors.js';
 import { redisTokenBucketStore } from '../../src/server/http/rest/redis-token-bucket.js';
+import { startTestServer, type TestServer } from './helpers.js';
+import { basic, historyPath } from './rest-helpers.js';
 
 const redisUrl = process.env.RTM_TEST_REDIS_URL;
 if (!redisUrl) console.log('# skipped: the Redis rate limit tests need RTM_TEST_REDIS_URL (a running redis-server)');
@@ -80,6 +82,46 @@ describe('REST rate limit shared through Redis', { skip: !redisUrl && 'RTM_TEST_
     assert.deepEqual(results.slice(0, 5), passed, 'the first five');
     const wait = results[5]!.ttl;
     assert.ok(wait > 5_000 && wait <= 6_000, `the sixth may retry when one token is back, in ${wait} ms`);
+  });
+
+  it('two servers started with redisUrl spend one app\'s budget from one bucket in Redis', async () => {
+    // An app id of its own: every server with this Redis is one cluster, test runs included.
+    const id = `rl-${randomUUID().slice(0, 8)}`;
+    const app = { id, restKey: `${id}-key`, restSecret: `${id}-secret`, tokenSecret: `${id}-token-secret-0123456789abcdef0123`, allowedOrigins: ['*'] };
+    const redis = new Redis(redisUrl!);
+    connections.push(redis);
+    const servers: TestServer[] = [];
+    const ask = async (server: TestServer) => {
+      const response = await fetch(`${server.url}${historyPath('alice', { peer: 'bob' }, '', id)}`, {
+        headers: { authorization: basic(app.restKey, app.restSecret) },
+      });
+      return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.text() };
+    };
+    try {
+      for (let i = 0; i < 2; i++) servers.push(await startTestServer({ redisUrl: redisUrl!, config: { apps: [app] } }));
+      const [a, b] = servers as [TestServer, TestServer];
+      // The cluster's key (rtm:<cluster prefix>:rest:<app>); it lives only while the bucket is not
+      // full (a few ms after one request), so the test fills it rather than watching it.
+      const key = `rtm:default:rest:${id}`;
+      assert.equal((await ask(a)).status, 200);
+      assert.equal((await ask(b)).status, 200);
+
+      // As if other nodes had spent the whole burst and a minute more: both nodes refuse now.
+      const [seconds, micros] = await redis.time();
+      const nowMs = Number(seconds) * 1000 + Number(micros) / 1000;
+      const intervalMs = 1000 / REST_REQUESTS_PER_SECOND;
+      await redis.set(key, String(nowMs + REST_BURST * intervalMs + 60_000), 'PX', 120_000);
+      for (const node of [a, b]) {
+        const answer = await ask(node);
+        assert.equal(answer.status, 429);
+        assert.match(answer.body, /TOO_OFTEN/);
+        assert.ok(Number(answer.retryAfter) >= 55, `Retry-After says about a minute: ${answer.retryAfter}`);
+      }
+      await redis.del(key);
+      assert.equal((await ask(b)).status, 200, 'and both pass again once the shared bucket has room');
+    } finally {
+      for (const server of servers) await server.close();
+    }
   });
 
   it('fails the request with INTERNAL_ERROR, saying why, when Redis cannot be reached', async () => {

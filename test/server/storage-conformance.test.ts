@@ -305,6 +305,26 @@ for (const backend of STORAGE_BACKENDS) {
         assert.equal((await storage.conversations.list('a', 'y')).totalUnread, 0);
       });
 
+      it('keeps needReadReceipt: false on the last message of the conversation list, peer and channel', async () => {
+        await store(peer('x', 'y', 'with receipts'));
+        const quiet = await store(peer('x', 'y', 'no receipts please', { needReadReceipt: false }));
+        assert.equal(quiet.message.needReadReceipt, false, 'as stored');
+        for (const uid of ['x', 'y']) {
+          const [conversation] = (await storage.conversations.list('a', uid)).conversations;
+          assert.equal(conversation?.lastMessage?.id, quiet.message.id);
+          assert.equal(conversation?.lastMessage?.needReadReceipt, false, `in ${uid}'s list`);
+          assert.deepEqual(conversation?.lastMessage, (await storage.messages.find('a', quiet.message.id))!.message, 'the message as a find reads it');
+        }
+        await storage.conversations.join('a', 'quiet-room', 'x', 1);
+        await store(channel('x', 'quiet-room', 'hush', { needReadReceipt: false }));
+        const room = (await storage.conversations.list('a', 'x')).conversations.find((c) => c.id === 'quiet-room');
+        assert.equal(room?.lastMessage?.needReadReceipt, false);
+        // A later message sent normally carries no flag.
+        await store(peer('y', 'x', 'back to normal'));
+        const [latest] = (await storage.conversations.list('a', 'x')).conversations;
+        assert.equal(latest?.lastMessage?.needReadReceipt, undefined);
+      });
+
       it('moves delivery markers only up', async () => {
         await store(peer('x', 'y', 'one'));
         await store(peer('x', 'y', 'two'));
@@ -382,6 +402,33 @@ for (const backend of STORAGE_BACKENDS) {
         assert.deepEqual((await storage.webhooks!.pending('a', 10)).map((d) => [d.id, d.nextAttemptAt, d.attempts]), [['evt_1', 10, 0], ['evt_3', 30, 1]]);
         assert.equal(await storage.webhooks!.prune(21), 1);
         assert.equal(await storage.webhooks!.get('a', 'evt_2'), undefined);
+      });
+
+      it('hands an app\'s dispatch lease to one holder at a time: renewed by it, taken over once expired, released only by it', async () => {
+        const leases = storage.webhooks!;
+        const first = await leases.acquireDispatchLease('a', 'node-1', 60_000);
+        assert.equal(first.held, true);
+        assert.ok(first.expiresInMs > 59_000 && first.expiresInMs <= 60_000);
+        const other = await leases.acquireDispatchLease('a', 'node-2', 60_000);
+        assert.equal(other.held, false, 'a live lease of another holder is not taken');
+        assert.ok(other.expiresInMs > 0 && other.expiresInMs <= 60_000, 'it says when to ask again');
+        assert.equal((await leases.acquireDispatchLease('a', 'node-1', 60_000)).held, true, 'renewed by its holder');
+        assert.equal((await leases.acquireDispatchLease('b', 'node-2', 60_000)).held, true, 'per app');
+        // Two nodes racing for a free lease: exactly one wins.
+        const race = await Promise.all([leases.acquireDispatchLease('c', 'node-1', 60_000), leases.acquireDispatchLease('c', 'node-2', 60_000)]);
+        assert.equal(race.filter((lease) => lease.held).length, 1);
+
+        await leases.releaseDispatchLease('a', 'node-2');
+        assert.equal((await leases.acquireDispatchLease('a', 'node-2', 60_000)).held, false, 'only the holder releases');
+        await leases.releaseDispatchLease('a', 'node-1');
+        assert.equal((await leases.acquireDispatchLease('a', 'node-2', 60_000)).held, true, 'free once released');
+
+        // A holder that stops renewing (a crashed node) loses the app once the lease runs out.
+        assert.equal((await leases.acquireDispatchLease('d', 'node-1', 50)).held, true);
+        assert.equal((await leases.acquireDispatchLease('d', 'node-2', 60_000)).held, false);
+        await new Promise((resolve) => setTimeout(resolve, 80));
+        assert.equal((await leases.acquireDispatchLease('d', 'node-2', 60_000)).held, true, 'taken over after expiry');
+        assert.equal((await leases.acquireDispatchLease('d', 'node-1', 60_000)).held, false, 'and the late holder does not get it back');
       });
 
       it('redacts a message out of its recorded sent and edited events', async () => {

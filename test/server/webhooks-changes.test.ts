@@ -156,7 +156,8 @@ describe('webhooks: messages that change', () => {
     assert.equal(retract.status, 200);
     const retractedMessage = ((await retract.json()) as { message: StoredMessage }).message;
 
-    await receiver.waitFor(3);
+    // channel.member_joined, message.sent, message.edited, message.retracted.
+    await receiver.waitFor(4);
     await outboxDrained(t.url, app());
     for (const r of receiver.received) assertSigned(r);
     const [editEvent] = eventsOf(receiver, 'message.edited');

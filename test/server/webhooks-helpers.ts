@@ -139,6 +139,7 @@ export interface DeliveryBody {
   event_id: string;
   type: string;
   status: 'pending' | 'delivered' | 'failed';
+  created_at: number;
   attempts: number;
   next_attempt_at?: number;
   last_status_code?: number;
@@ -161,9 +162,11 @@ export async function deliveries(
 }
 
 /**
- * Resolves once the app's outbox has nothing pending. The gateway and the REST API record an event
- * before they answer, so after the acks of what a test did this means every event of it has been
- * answered by the receiver (which records a request before it answers): nothing more is coming.
+ * Resolves once the app's outbox has nothing pending. An event is recorded just after the write's
+ * answer (docs/configuration.md: "after the sender's ack"); with SQLite that happens before the
+ * answer leaves, with PostgreSQL (a round trip away) only soon after. So wait for the events the
+ * test expects first (`receiver.waitFor`); then this means each has been answered by the receiver
+ * (which records a request before it answers) and no retry of them is coming.
  */
 export async function outboxDrained(url: string, app: ReturnType<typeof hookApp>): Promise<void> {
   await eventually(async () => ((await deliveries(url, app, '?status=pending&limit=1')).body.deliveries.length === 0 ? true : undefined), 5000, `the outbox of ${app.id} to drain`);

@@ -15,6 +15,7 @@ import { ConfigError, parseConfig, WEBHOOK_EVENT_TYPES } from '../../src/server/
 import { signWebhook, startServer, verifyWebhookSignature } from '../../src/server/index.js';
 import { openSqliteFile } from '../../src/server/storage/sqlite/driver.js';
 import { migrate, MIGRATIONS } from '../../src/server/storage/sqlite/migrations.js';
+import { createSqliteStorage } from '../../src/server/storage/sqlite/index.js';
 import { createSqliteWebhookStore } from '../../src/server/storage/sqlite/webhooks.js';
 import { classifyWebhookStatus, webhookRetryDelayMs } from '../../src/server/webhooks/index.js';
 import { hookApp, WEBHOOK_SECRET } from './webhooks-helpers.js';
@@ -150,6 +151,8 @@ describe('webhook outbox storage', () => {
       migrate(db, MIGRATIONS.filter((migration) => migration.version <= 3));
       db.prepare("INSERT INTO apps (id, rest_key, rest_secret, token_secret, created_at) VALUES ('a', 'k', 's', 't', 0)").run();
       assert.deepEqual(migrate(db, MIGRATIONS.filter((migration) => migration.version <= 4)), [4]);
+      // The store prepares every statement up front, the lease table's (migration 9) included.
+      migrate(db);
       const store = createSqliteWebhookStore(db);
       const event = { id: 'evt_1', appId: 'a', type: 'message.sent', payload: '{}', dedupeKey: 'message.sent:m1', createdAt: 10 };
       assert.equal(await store.enqueue(event), true);
@@ -178,6 +181,23 @@ describe('webhook outbox storage', () => {
       assert.equal(db.prepare('SELECT COUNT(*) FROM webhook_attempts').pluck().get(), 0, 'its log went with it');
     } finally {
       db.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('SQLite: a dispatch lease left by a crashed run does not hold the next run back', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rtm-webhook-lease-'));
+    try {
+      const crashed = createSqliteStorage(dir, 0);
+      assert.equal((await crashed.webhooks!.acquireDispatchLease('a', 'old-run', 60_000)).held, true);
+      await crashed.close(); // without releasing, as a kill -9 would leave it
+      const next = createSqliteStorage(dir, 0);
+      try {
+        assert.equal((await next.webhooks!.acquireDispatchLease('a', 'new-run', 60_000)).held, true);
+      } finally {
+        await next.close();
+      }
+    } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -373,6 +373,14 @@ export interface WebhookAttemptOutcome extends WebhookAttempt {
   nextAttemptAt: number;
 }
 
+/** Whether a node holds an app's dispatch lease after asking for it, and for how much longer. */
+export interface WebhookDispatchLease {
+  /** True: the asking node holds it (taken, renewed or taken over from an expired holder). */
+  held: boolean;
+  /** Ms until the lease expires: the asker's own, or the other holder's (when to ask again). */
+  expiresInMs: number;
+}
+
 /**
  * The durable webhook outbox and its delivery log. Events are recorded right after the write that
  * caused them and delivered by a background dispatcher, so pending ones survive restarts.
@@ -382,6 +390,15 @@ export interface WebhookStore {
   enqueue(event: NewWebhookEvent): Promise<boolean>;
   /** The app's pending events, soonest `nextAttemptAt` first (due or not), at most `limit`. */
   pending(appId: string, limit: number): Promise<WebhookDelivery[]>;
+  /**
+   * Takes, renews or takes over (when the holder's has expired) the right to dispatch the app's
+   * events for `ttlMs`, for `holder` (a dispatcher's id). Atomic across nodes sharing the
+   * database: at most one holder at a time. Expiry is judged by the database's clock where it
+   * has one of its own (PostgreSQL), so nodes whose clocks differ still agree.
+   */
+  acquireDispatchLease(appId: string, holder: string, ttlMs: number): Promise<WebhookDispatchLease>;
+  /** Gives the app's lease up if `holder` holds it (it ran out of work, or stops). */
+  releaseDispatchLease(appId: string, holder: string): Promise<void>;
   /** Records an attempt and its outcome (one transaction: log row + event summary). */
   recordAttempt(pk: number, outcome: WebhookAttemptOutcome): Promise<void>;
   /**

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import {
   WEBHOOK_CONCURRENCY_PER_APP,
+  WEBHOOK_DISPATCH_LEASE_MS,
   WEBHOOK_LOG_RETENTION_MS,
   WEBHOOK_MAX_ATTEMPTS,
   WEBHOOK_RETRY_BASE_DELAY_MS,
@@ -58,6 +60,8 @@ export interface WebhookDispatchOptions {
   concurrencyPerApp?: number;
   /** Delay after failed attempt n (1-based). Default {@link webhookRetryDelayMs}. */
   retryDelayMs?: (attempt: number) => number;
+  /** How long an app's dispatch lease lasts unless renewed. Default WEBHOOK_DISPATCH_LEASE_MS. */
+  leaseMs?: number;
 }
 
 export interface WebhookDispatcherOptions extends WebhookDispatchOptions {
@@ -84,6 +88,16 @@ const MAX_IDLE_MS = 60_000;
  * State lives in the store (attempt counts, next attempt times), so after a restart `start()`
  * resumes every pending event, including ones whose request was cut off by the shutdown (those are
  * sent again: delivery is at least once).
+ *
+ * Several nodes on one database each run a dispatcher over the same outbox. So that an event is
+ * POSTed once rather than once per node, a dispatcher sends an app's events only while it holds
+ * the app's dispatch lease (a row in the store, see `acquireDispatchLease`): taken when it finds
+ * due work, renewed every third of `leaseMs` while it has some, released when it runs out or
+ * stops. The outbox is read only after the lease is ours, and a lease is released only once every
+ * request of ours has its outcome recorded, so the next holder never sees an event as pending that
+ * we delivered. A node that dies holding a lease keeps the app waiting until the lease expires;
+ * then another node takes it over and sends the event that had no recorded outcome again, with
+ * the same event id.
  */
 export class WebhookDispatcher {
   readonly #o: Required<WebhookDispatchOptions> & WebhookDispatcherOptions;
@@ -91,6 +105,17 @@ export class WebhookDispatcher {
   readonly #inFlight = new Map<string, Set<number>>();
   readonly #requests = new Set<Promise<void>>();
   readonly #abort = new AbortController();
+  /** Who this dispatcher is to the lease table: unique per instance, so a restart is a new holder. */
+  readonly #holder = randomUUID();
+  /** Apps whose lease this dispatcher holds (as far as it knows: it may have expired meanwhile). */
+  readonly #held = new Set<string>();
+  #tickRun: Promise<void> | undefined;
+  /**
+   * Requests that finished while a tick was reading the outbox leave their in-flight set only when
+   * that tick ends: the tick's read may have started before their outcome was committed, and
+   * would otherwise see them pending and send them again.
+   */
+  #finishedDuringTick: (() => void)[] = [];
   #timer: NodeJS.Timeout | undefined;
   #pruneTimer: NodeJS.Timeout | undefined;
   #ticking = false;
@@ -104,6 +129,7 @@ export class WebhookDispatcher {
       maxAttempts: options.maxAttempts ?? WEBHOOK_MAX_ATTEMPTS,
       concurrencyPerApp: options.concurrencyPerApp ?? WEBHOOK_CONCURRENCY_PER_APP,
       retryDelayMs: options.retryDelayMs ?? ((attempt) => webhookRetryDelayMs(attempt)),
+      leaseMs: options.leaseMs ?? WEBHOOK_DISPATCH_LEASE_MS,
     };
   }
 
@@ -124,14 +150,18 @@ export class WebhookDispatcher {
 
   /**
    * Stops: no new requests; requests in flight are aborted and not counted as attempts (their events
-   * stay pending and are sent on the next start). Resolves once none is running.
+   * stay pending and are sent on the next start, or at once by another node). Resolves once none is
+   * running and the leases held are given up, so another node need not wait for them to expire.
    */
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
     clearInterval(this.#pruneTimer);
     this.#abort.abort();
+    // The tick first: it may start a request before it sees the stop.
+    await Promise.allSettled([this.#tickRun]);
     await Promise.allSettled([...this.#requests]);
+    await Promise.allSettled([...this.#held].map((appId) => this.#release(appId)));
   }
 
   #schedule(delayMs: number): void {
@@ -141,7 +171,9 @@ export class WebhookDispatcher {
       return;
     }
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.#tick(), Math.max(0, Math.min(delayMs, MAX_IDLE_MS)));
+    this.#timer = setTimeout(() => {
+      this.#tickRun = this.#tick();
+    }, Math.max(0, Math.min(delayMs, MAX_IDLE_MS)));
     this.#timer.unref();
   }
 
@@ -150,31 +182,71 @@ export class WebhookDispatcher {
     this.#ticking = true;
     let next = MAX_IDLE_MS;
     try {
-      const now = this.#o.now();
       for (const [appId, target] of this.#o.targets) {
-        const busy = this.#inFlight.get(appId) ?? new Set<number>();
-        this.#inFlight.set(appId, busy);
-        if (busy.size >= this.#o.concurrencyPerApp) continue; // a finishing request looks again
-        // Enough rows to find `concurrencyPerApp` that are not in flight already.
-        const rows = await this.#o.store.pending(appId, busy.size + this.#o.concurrencyPerApp);
-        for (const row of rows) {
-          if (busy.has(row.pk)) continue;
-          if (row.nextAttemptAt > now) {
-            next = Math.min(next, row.nextAttemptAt - now);
-            break;
-          }
-          if (busy.size >= this.#o.concurrencyPerApp) break;
-          this.#send(target, row, busy);
-        }
+        if (this.#stopped) break;
+        next = Math.min(next, await this.#tickApp(appId, target));
       }
     } catch (err) {
       this.#o.log.error({ err }, 'webhook dispatcher could not read the outbox');
       next = 5_000;
     } finally {
       this.#ticking = false;
+      for (const settle of this.#finishedDuringTick.splice(0)) settle();
     }
     this.#schedule(this.#again ? 0 : next);
     this.#again = false;
+  }
+
+  /** Sends what is due of one app if this node may; returns when to look at the app again. */
+  async #tickApp(appId: string, target: WebhookConfig): Promise<number> {
+    const { store, concurrencyPerApp, leaseMs } = this.#o;
+    const renewMs = leaseMs / 3;
+    const busy = this.#inFlight.get(appId) ?? new Set<number>();
+    this.#inFlight.set(appId, busy);
+    if (busy.size === 0) {
+      // Nothing of ours in flight: a look without the lease first, so an idle app costs no write.
+      const [soonest] = await store.pending(appId, 1);
+      const now = this.#o.now();
+      if (soonest === undefined || soonest.nextAttemptAt > now) {
+        if (this.#held.has(appId)) await this.#release(appId);
+        return soonest === undefined ? MAX_IDLE_MS : soonest.nextAttemptAt - now;
+      }
+    }
+    const lease = await store.acquireDispatchLease(appId, this.#holder, leaseMs);
+    if (!lease.held) {
+      this.#held.delete(appId);
+      // Another node dispatches the app. Look again when its lease would run out (it may have
+      // died), and now and then before: it releases the lease when it runs out of work.
+      return Math.max(1, Math.min(lease.expiresInMs, renewMs));
+    }
+    this.#held.add(appId);
+    if (this.#stopped || busy.size >= concurrencyPerApp) return renewMs; // a finishing request looks again
+    // Read once the lease is ours: whoever held it before recorded every outcome before releasing.
+    // Enough rows to find `concurrencyPerApp` that are not in flight already.
+    const rows = await store.pending(appId, busy.size + concurrencyPerApp);
+    if (this.#stopped) return renewMs;
+    const now = this.#o.now();
+    let next = renewMs;
+    for (const row of rows) {
+      if (busy.has(row.pk)) continue;
+      if (row.nextAttemptAt > now) {
+        next = Math.min(next, row.nextAttemptAt - now);
+        break;
+      }
+      if (busy.size >= concurrencyPerApp) break;
+      this.#send(target, row, busy);
+    }
+    return next;
+  }
+
+  async #release(appId: string): Promise<void> {
+    this.#held.delete(appId);
+    try {
+      await this.#o.store.releaseDispatchLease(appId, this.#holder);
+    } catch (err) {
+      // It expires by itself; another node only waits longer.
+      this.#o.log.warn({ err, appId }, 'could not release a webhook dispatch lease');
+    }
   }
 
   #send(target: WebhookConfig, row: WebhookDelivery, busy: Set<number>): void {
@@ -182,7 +254,8 @@ export class WebhookDispatcher {
     const request = this.#attempt(target, row)
       .catch((err: unknown) => this.#o.log.error({ err, eventId: row.id }, 'webhook delivery failed unexpectedly'))
       .finally(() => {
-        busy.delete(row.pk);
+        if (this.#ticking) this.#finishedDuringTick.push(() => busy.delete(row.pk));
+        else busy.delete(row.pk);
         this.#requests.delete(request);
         this.wake();
       });

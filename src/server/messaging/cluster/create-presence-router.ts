@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { InMemoryPresenceRouter, type PresenceRouter } from '../presence-router.js';
 import { RedisPresenceRouter, type ClusterLog } from './redis-presence-router.js';
 
@@ -6,6 +7,8 @@ export interface PresenceSetup {
   router: PresenceRouter;
   /** Throws when the router cannot route across nodes (Redis lost); absent for the in-memory router. */
   checkHealthy?: () => void;
+  /** The router's command connection and key prefix, when it runs over Redis (closed by `close`). */
+  redis?: { commands: Redis; keyPrefix: string };
   close(): Promise<void>;
 }
 
@@ -26,7 +29,12 @@ export async function createPresenceRouter(options: { redisUrl?: string | undefi
       'cluster: Redis (RTM_REDIS_URL) unreachable at start; running unhealthy and retrying in the background',
     );
   }
-  return { router, checkHealthy: () => router.checkHealthy(), close: () => router.close() };
+  return {
+    router,
+    checkHealthy: () => router.checkHealthy(),
+    redis: { commands: router.commands, keyPrefix: router.keyPrefix },
+    close: () => router.close(),
+  };
 }
 
 /** The URL as it may appear in logs. */

@@ -93,6 +93,8 @@ const silentLog: ClusterLog = { error: () => {}, warn: () => {}, info: () => {} 
 
 export class RedisPresenceRouter implements PresenceRouter {
   readonly nodeId: string;
+  /** What every Redis key of this cluster starts with (`rtm:<prefix>:`). */
+  readonly keyPrefix: string;
   readonly #keys: ReturnType<typeof clusterKeys>;
   readonly #log: ClusterLog;
   readonly #heartbeatMs: number;
@@ -116,6 +118,7 @@ export class RedisPresenceRouter implements PresenceRouter {
   constructor(options: RedisPresenceRouterOptions) {
     this.nodeId = options.nodeId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.#keys = clusterKeys(options.prefix ?? 'default', this.nodeId);
+    this.keyPrefix = `rtm:${options.prefix ?? 'default'}:`;
     this.#log = options.log ?? silentLog;
     this.#heartbeatMs = options.heartbeatIntervalMs ?? CLUSTER_HEARTBEAT_INTERVAL_MS;
     this.#ttlMs = options.nodeTtlMs ?? CLUSTER_NODE_TTL_MS;
@@ -150,6 +153,15 @@ export class RedisPresenceRouter implements PresenceRouter {
   /** Throws ClusterUnavailableError unless both Redis connections are up and the replica is synced. */
   checkHealthy(): void {
     if (!this.#healthy) throw new ClusterUnavailableError('this node is not connected to the cluster');
+  }
+
+  /**
+   * The connection for plain commands (not the subscriber), for other state this node shares with
+   * the cluster (the REST rate limit): one connection per node rather than one per use. Fails
+   * fast while Redis is away (no offline queue). Closed by `close()`.
+   */
+  get commands(): Redis {
+    return this.#commands;
   }
 
   /** Leaves the cluster: deletes this node's keys, tells the others, closes both connections. */

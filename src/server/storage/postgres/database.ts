@@ -37,17 +37,18 @@ export interface PostgresOptions {
   now?: number;
 }
 
-/** Opens a pool to `url` and migrates the schema to the newest version. */
-export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<PgPool> {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.poolSize ?? DEFAULT_POOL_SIZE,
-    connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
-    types,
-  });
+/** A pool to `url` with the stores' type parsing, not migrated (tools that only read use it as is). */
+export function openPostgresPool(url: string, poolSize = DEFAULT_POOL_SIZE): PgPool {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: CONNECTION_TIMEOUT_MS, types });
   // An idle client losing its connection (server restart) must not crash the process: the pool
   // drops it and the next query opens a new one.
   pool.on('error', () => {});
+  return pool;
+}
+
+/** Opens a pool to `url` and migrates the schema to the newest version. */
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<PgPool> {
+  const pool = openPostgresPool(url, options.poolSize);
   try {
     await migratePostgres(pool, undefined, options.now);
     return pool;

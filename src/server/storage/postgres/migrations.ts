@@ -187,6 +187,20 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'webhook dispatch leases',
+    sql: `
+      -- Which node dispatches an app's webhook outbox, until when (ms since the epoch, by the
+      -- database's clock so nodes with skewed clocks agree). One row per app while a node has
+      -- work for it; a node that dies leaves its row to expire, and another takes it over.
+      CREATE TABLE webhook_leases (
+        app_id TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version. Returns the versions applied. */

@@ -1,5 +1,6 @@
 import type { WebhookAttempt, WebhookDelivery, WebhookDeliveryLog, WebhookEventStatus, WebhookStore } from '../types.js';
 import { inTransaction, rows, run, type PgPool, type Queryable } from './database.js';
+import { createPostgresWebhookLeases } from './webhook-leases.js';
 
 /** The webhook outbox on PostgreSQL: the SQLite store's tables, indexes and statements. */
 
@@ -71,6 +72,7 @@ export function createPostgresWebhookStore(pool: PgPool): WebhookStore {
   }
 
   return {
+    ...createPostgresWebhookLeases(pool),
     async enqueue(event) {
       const inserted = await run(
         pool,

@@ -82,7 +82,7 @@ export function createSqliteConversationStore(db: SqliteDatabase, writes: GroupC
   const list = db.prepare(`
     SELECT uc.kind, uc.target, uc.read_seq, ${UNREAD} AS unread, ${MENTIONED} AS mentioned,
       other.read_seq AS peer_read_seq, other.delivered_seq AS peer_delivered_seq,
-      m.pk, m.id, m.conv, m.seq, m.ts, m.sender, m.receiver, m.channel, m.cmid, m.body, m.edited_at, m.retracted_at,
+      m.pk, m.id, m.conv, m.seq, m.ts, m.sender, m.receiver, m.channel, m.cmid, m.body, m.edited_at, m.retracted_at, m.no_read_receipt,
       (SELECT c.change_seq FROM message_changes c WHERE c.message_pk = m.pk AND c.deleted_for = '') AS change_seq
     ${MINE}
     LEFT JOIN messages m ON m.app_id = uc.app_id AND m.conv = uc.conv

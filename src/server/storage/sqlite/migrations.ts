@@ -277,6 +277,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN no_read_receipt INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 9,
+    name: 'webhook dispatch leases',
+    sql: `
+      -- Which node dispatches an app's webhook outbox, until when (ms since the epoch). One row
+      -- per app while a node has work for it; deleted when it runs out. With SQLite there is one
+      -- node, but the table keeps the store's contract the same as PostgreSQL's (see webhooks.ts).
+      CREATE TABLE webhook_leases (
+        app_id TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version. Returns the versions applied. */

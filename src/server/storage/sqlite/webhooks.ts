@@ -6,6 +6,7 @@ import type {
   WebhookStore,
 } from '../types.js';
 import type { SqliteDatabase } from './driver.js';
+import { createSqliteWebhookLeases } from './webhook-leases.js';
 
 /**
  * The webhook outbox in SQLite (tables from migration 4). Indexes each statement relies on:
@@ -138,6 +139,7 @@ export function createSqliteWebhookStore(db: SqliteDatabase): WebhookStore {
   });
 
   return {
+    ...createSqliteWebhookLeases(db),
     async redactMessage(appId, messageId, message) {
       return redact.run({ appId, sent: `message.sent:${messageId}`, edited: `message.edited:${messageId}:%`, message: JSON.stringify(message) })
         .changes;
