@@ -102,6 +102,15 @@ async function longList(list: ChatMessage[]): Promise<RtmMessageListElement> {
   ></rtm-message-list>`);
   await waitFor(() => root(el).querySelector('.sizer'), 'the list to switch to rendering the messages in view');
   await frame();
+  // Opening at the newest message takes the virtualizer a few frames (it re-aims as rows are
+  // measured); on a busy machine more. Scrolling away before it settled would be undone by it.
+  let last = -1;
+  await waitFor(() => {
+    const settled = logOf(el).scrollTop === last && el.pinned;
+    last = logOf(el).scrollTop;
+    return settled;
+  }, 'the list to settle at the newest message');
+  await frame();
   return el;
 }
 

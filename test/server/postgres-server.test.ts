@@ -38,3 +38,14 @@ describe('the server on PostgreSQL (databaseUrl / RTM_DATABASE_URL)', { skip }, 
     await assert.rejects(startTestServer({ databaseUrl: 'mysql://localhost/x' }), /postgres:\/\//);
   });
 });
+
+describe('a PostgreSQL database that cannot be reached at start', () => {
+  it('stops the start with a message naming the database and the setting, never the password', async () => {
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    await assert.rejects(startTestServer({ databaseUrl: 'postgres://rtm:hunter2@127.0.0.1:1/chat' }), (error: Error) => {
+      assert.match(error.message, /Could not open the PostgreSQL database 127\.0\.0\.1:1\/chat \(RTM_DATABASE_URL\): .*ECONNREFUSED/);
+      assert.doesNotMatch(error.message, /hunter2/);
+      return true;
+    });
+  });
+});

@@ -54,7 +54,19 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     return pool;
   } catch (error) {
     await pool.end();
-    throw error;
+    // "connect ECONNREFUSED 127.0.0.1:5432" alone does not say which setting to fix.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`Could not open the PostgreSQL database ${databaseLabel(url)} (RTM_DATABASE_URL): ${reason}`, { cause: error });
+  }
+}
+
+/** host:port/database of a connection URL, without the user or password (for messages and logs). */
+function databaseLabel(url: string): string {
+  try {
+    const { hostname, port, pathname } = new URL(url);
+    return `${hostname}:${port || '5432'}${pathname || '/'}`;
+  } catch {
+    return '(unparsable URL)';
   }
 }
 
