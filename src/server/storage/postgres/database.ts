@@ -60,6 +60,11 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
 /** SQLSTATEs after which the whole transaction can simply run again. */
 const RETRYABLE = new Set(['40001', '40P01']);
 
+/** A deadlock or serialization failure: the transaction (or statement) can simply run again. */
+export function isRetryable(error: unknown): boolean {
+  return RETRYABLE.has((error as { code?: string }).code ?? '');
+}
+
 export type Isolation = 'READ COMMITTED' | 'REPEATABLE READ READ ONLY';
 
 /**
@@ -80,7 +85,7 @@ export async function inTransaction<T>(
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
-      if (attempt < TRANSACTION_ATTEMPTS && RETRYABLE.has((error as { code?: string }).code ?? '')) continue;
+      if (attempt < TRANSACTION_ATTEMPTS && isRetryable(error)) continue;
       throw error;
     } finally {
       client.release();

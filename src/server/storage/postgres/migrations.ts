@@ -187,6 +187,84 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'rtm_store_message: a message store in one statement',
+    // Why a function: a store used to be ~8 client↔server round trips inside one transaction,
+    // and it held its conversation's counter row lock for all of them, so one conversation's
+    // messages were stored one per (8 × round trip). Called as one statement in autocommit, the
+    // whole store is one round trip and the lock is held only while the server runs the body.
+    // The steps and their order are those of the SQLite store (sqlite/messages.ts `storeOne`).
+    sql: `
+      CREATE FUNCTION rtm_store_message(
+        p_id TEXT, p_app_id TEXT, p_conv TEXT, p_sender TEXT, p_receiver TEXT, p_channel TEXT,
+        p_cmid TEXT, p_body TEXT, p_ts BIGINT, p_peer_received SMALLINT, p_stored_offline SMALLINT,
+        p_no_read_receipt SMALLINT, p_words TEXT[], p_reply_to TEXT,
+        p_offline_expires_at BIGINT, p_offline_max INTEGER, p_now BIGINT)
+      -- Exactly one row: a duplicate gives dup_row (the original, as json); a new message gives
+      -- new_seq and, for a reply, the original it quotes (quote_*, as it is now).
+      RETURNS TABLE (dup_row JSON, new_seq BIGINT, quote_id TEXT, quote_seq BIGINT, quote_sender TEXT, quote_body TEXT)
+      LANGUAGE plpgsql AS $fn$
+      DECLARE
+        v_existing messages%ROWTYPE;
+        v_original messages%ROWTYPE;
+        v_seq BIGINT;
+        v_pk BIGINT;
+      BEGIN
+        -- Idempotency by (app, sender, cmid). Errors carry SQLSTATEs of our own (class RT), which
+        -- storage/postgres/messages.ts maps back to RtmErrors; nothing was written yet.
+        SELECT * INTO v_existing FROM messages m WHERE m.app_id = p_app_id AND m.sender = p_sender AND m.cmid = p_cmid;
+        IF FOUND THEN
+          IF v_existing.conv <> p_conv THEN
+            RAISE EXCEPTION 'client message id used for another conversation' USING ERRCODE = 'RTM01';
+          END IF;
+          RETURN QUERY SELECT row_to_json(v_existing), NULL::BIGINT, NULL::TEXT, NULL::BIGINT, NULL::TEXT, NULL::TEXT;
+          RETURN;
+        END IF;
+        -- A reply names a message of the same conversation.
+        IF p_reply_to IS NOT NULL THEN
+          SELECT * INTO v_original FROM messages m WHERE m.app_id = p_app_id AND m.id = p_reply_to;
+          IF NOT FOUND OR v_original.conv <> p_conv THEN
+            RAISE EXCEPTION 'reply to a message of another conversation' USING ERRCODE = 'RTM02';
+          END IF;
+        END IF;
+        -- Next seq: the counter row stays locked until this statement's commit, so writers of
+        -- one conversation (on any node) take turns and a rollback leaves no gap.
+        INSERT INTO conversation_counters AS cc (app_id, conv, last_seq) VALUES (p_app_id, p_conv, 1)
+        ON CONFLICT (app_id, conv) DO UPDATE SET last_seq = cc.last_seq + 1
+        RETURNING cc.last_seq INTO v_seq;
+        -- Two nodes storing one (app, sender, cmid) at once: this raises unique_violation on
+        -- messages_sender_cmid once the other commits; the caller reruns and finds the original.
+        INSERT INTO messages (id, app_id, conv, seq, sender, receiver, channel, cmid, body, ts,
+          ack_peer_received, ack_stored_offline, no_read_receipt, search_words)
+        VALUES (p_id, p_app_id, p_conv, v_seq, p_sender, p_receiver, p_channel, p_cmid, p_body, p_ts,
+          p_peer_received, p_stored_offline, p_no_read_receipt, p_words)
+        RETURNING pk INTO v_pk;
+        IF p_receiver IS NOT NULL THEN
+          -- The conversation becomes one of the sender's and one of the receiver's.
+          INSERT INTO user_conversations (app_id, uid, conv, kind, target) VALUES (p_app_id, p_sender, p_conv, 'peer', p_receiver)
+          ON CONFLICT DO NOTHING;
+          INSERT INTO user_conversations (app_id, uid, conv, kind, target) VALUES (p_app_id, p_receiver, p_conv, 'peer', p_sender)
+          ON CONFLICT DO NOTHING;
+          -- Sent to an open connection of the receiver's: delivered, in the same commit.
+          IF p_peer_received = 1 AND p_receiver <> p_sender THEN
+            UPDATE user_conversations uc SET delivered_seq = GREATEST(uc.delivered_seq, v_seq)
+            WHERE uc.app_id = p_app_id AND uc.uid = p_receiver AND uc.conv = p_conv;
+          END IF;
+          IF p_offline_expires_at IS NOT NULL THEN
+            INSERT INTO offline_messages (app_id, receiver, message_pk, expires_at) VALUES (p_app_id, p_receiver, v_pk, p_offline_expires_at);
+            DELETE FROM offline_messages o WHERE o.app_id = p_app_id AND o.receiver = p_receiver AND o.expires_at <= p_now;
+            -- Keeps the newest p_offline_max: deletes everything at or below the (max+1)-th newest row.
+            DELETE FROM offline_messages o WHERE o.app_id = p_app_id AND o.receiver = p_receiver AND o.pk <= (
+              SELECT x.pk FROM offline_messages x WHERE x.app_id = p_app_id AND x.receiver = p_receiver
+              ORDER BY x.pk DESC LIMIT 1 OFFSET p_offline_max);
+          END IF;
+        END IF;
+        RETURN QUERY SELECT NULL::JSON, v_seq, v_original.id, v_original.seq, v_original.sender, v_original.body;
+      END
+      $fn$;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version. Returns the versions applied. */
