@@ -21,6 +21,30 @@ interface ChangeRow extends MessageRow {
 
 const BY_ID = `SELECT ${MESSAGE_COLUMNS} FROM messages m ${JOIN_CHANGE} WHERE m.id = @id AND m.app_id = @appId`;
 
+/**
+ * Locks the message row (FOR UPDATE: two nodes changing one message take turns, and the reaction
+ * cap holds) and reads, in the same round trip, the acting user's "deleted for me" change
+ * (`actor_deleted_seq`; `@actor` NULL for retract and the backend: no row).
+ */
+const LOCK_BY_ID = `
+  SELECT ${MESSAGE_COLUMNS}, d.change_seq AS actor_deleted_seq FROM messages m ${JOIN_CHANGE}
+  LEFT JOIN message_changes d ON d.message_pk = m.pk AND d.deleted_for = @actor
+  WHERE m.id = @id AND m.app_id = @appId FOR UPDATE OF m`;
+
+interface LockedRow extends MessageRow {
+  actor_deleted_seq: number | null;
+}
+
+/** The conversation's next change number and the message's change row, in one statement. */
+const NEXT_CHANGE = `
+  WITH counter AS (
+    UPDATE conversation_counters SET last_change_seq = last_change_seq + 1
+    WHERE app_id = @appId AND conv = @conv RETURNING last_change_seq)
+  INSERT INTO message_changes (message_pk, deleted_for, app_id, conv, change_seq)
+  SELECT @pk::bigint, @deletedFor::text, @appId::text, @conv::text, last_change_seq FROM counter
+  ON CONFLICT (message_pk, deleted_for) DO UPDATE SET change_seq = excluded.change_seq
+  RETURNING change_seq`;
+
 // A change everyone sees is left out for a viewer who deleted the message for themself.
 const CHANGES_AFTER = `
   SELECT ${MESSAGE_COLUMNS}, ch.change_seq AS ch_seq, ch.deleted_for AS ch_deleted_for
@@ -32,14 +56,15 @@ const CHANGES_AFTER = `
 /**
  * Retract, edit, reactions and "delete for me" on PostgreSQL, each one transaction: lock the
  * message row (FOR UPDATE, so two nodes changing one message take turns and the reaction cap
- * holds), check its state, write, and take the conversation's next change number from its
- * counter row.
+ * holds), check its state, write, read the message back, and last take the conversation's next
+ * change number from its counter row — last because stores into the conversation wait on that
+ * row, so it is held for one statement and the COMMIT rather than for the whole change.
  */
 export function createPostgresMessageChanges(pool: PgPool, readRows: ReadRows): Pick<MessageStore, 'find' | 'change' | 'changes'> {
   const notFound = (messageId: string) => new RtmError('MESSAGE_NOT_FOUND', `No message "${messageId}" in a conversation of yours.`);
   const retracted = () => new RtmError('MESSAGE_RETRACTED', 'The message was retracted; it can no longer be edited or reacted to.');
 
-  async function deletionOf(db: PgClient | PgPool, pk: number, uid: string): Promise<number | undefined> {
+  async function deletionOf(db: PgPool, pk: number, uid: string): Promise<number | undefined> {
     const [row] = await rows<{ change_seq: number }>(
       db,
       'SELECT change_seq FROM message_changes WHERE message_pk = @pk AND deleted_for = @uid',
@@ -48,7 +73,7 @@ export function createPostgresMessageChanges(pool: PgPool, readRows: ReadRows): 
     return row?.change_seq;
   }
 
-  async function apply(db: PgClient, appId: string, row: MessageRow, update: MessageUpdate, now: number): Promise<boolean> {
+  async function apply(db: PgClient, appId: string, row: LockedRow, update: MessageUpdate, now: number): Promise<boolean> {
     switch (update.kind) {
       case 'retract':
         if (row.retracted_at != null) return false;
@@ -96,40 +121,36 @@ export function createPostgresMessageChanges(pool: PgPool, readRows: ReadRows): 
         );
       }
       case 'delete':
-        return (await deletionOf(db, row.pk, update.uid)) === undefined;
+        return row.actor_deleted_seq == null;
     }
   }
 
   async function changeOnce(db: PgClient, appId: string, messageId: string, update: MessageUpdate, now: number) {
-    const [row] = await rows<MessageRow>(db, `${BY_ID} FOR UPDATE OF m`, { id: messageId, appId });
-    if (!row) throw notFound(messageId);
-    // The backend edits as editor '' and has nothing deleted for itself.
+    // The backend edits as editor '' and has nothing deleted for itself (NULL matches no row).
     const actor = update.kind === 'edit' ? update.editor || undefined : update.kind === 'retract' ? undefined : update.uid;
-    if (update.kind !== 'delete' && actor !== undefined && (await deletionOf(db, row.pk, actor)) !== undefined) {
-      throw notFound(messageId);
-    }
+    const [row] = await rows<LockedRow>(db, LOCK_BY_ID, { id: messageId, appId, actor: actor ?? null });
+    if (!row) throw notFound(messageId);
+    if (update.kind !== 'delete' && row.actor_deleted_seq != null) throw notFound(messageId);
     const changed = await apply(db, appId, row, update, now);
     const deletedFor = update.kind === 'delete' ? update.uid : '';
-    let changeSeq: number;
-    if (changed) {
-      const [counter] = (await rows<{ change_seq: number }>(
-        db,
-        `UPDATE conversation_counters SET last_change_seq = last_change_seq + 1
-         WHERE app_id = @appId AND conv = @conv RETURNING last_change_seq AS change_seq`,
-        { appId, conv: row.conv },
-      )) as [{ change_seq: number }];
-      changeSeq = counter.change_seq;
-      await run(
-        db,
-        `INSERT INTO message_changes (message_pk, deleted_for, app_id, conv, change_seq) VALUES (@pk, @deletedFor, @appId, @conv, @changeSeq)
-         ON CONFLICT (message_pk, deleted_for) DO UPDATE SET change_seq = excluded.change_seq`,
-        { pk: row.pk, deletedFor, appId, conv: row.conv, changeSeq },
-      );
-    } else {
-      changeSeq = deletedFor ? ((await deletionOf(db, row.pk, deletedFor)) ?? 0) : (row.change_seq ?? 0);
-    }
+    // The message after the change (our own writes are visible in the transaction); only its
+    // change number is not yet there, patched in below.
     const [afterRow] = (await rows<MessageRow>(db, BY_ID, { id: messageId, appId })) as [MessageRow];
-    return { message: (await readRows(db, [afterRow], appId))[0] as StoredMessage, changed, changeSeq };
+    const message = (await readRows(db, [afterRow], appId))[0] as StoredMessage;
+    if (!changed) {
+      const changeSeq = deletedFor ? (row.actor_deleted_seq ?? 0) : (row.change_seq ?? 0);
+      return { message, changed, changeSeq };
+    }
+    // Last, so the conversation's counter row (which every store into the conversation takes
+    // too) is locked for this statement and the COMMIT only.
+    const [{ change_seq: changeSeq }] = (await rows<{ change_seq: number }>(db, NEXT_CHANGE, {
+      pk: row.pk,
+      deletedFor,
+      appId,
+      conv: row.conv,
+    })) as [{ change_seq: number }];
+    if (!deletedFor) message.changeSeq = changeSeq;
+    return { message, changed, changeSeq };
   }
 
   return {

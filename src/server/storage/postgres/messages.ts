@@ -166,14 +166,12 @@ export function createPostgresMessageStore(pool: PgPool): MessageStore {
       );
     },
     async offlineFor(appId, receiver, now) {
-      await run(pool, 'DELETE FROM offline_messages WHERE app_id = @appId AND receiver = @receiver AND expires_at <= @now', {
-        appId,
-        receiver,
-        now,
-      });
+      // The purge and the read in one statement (one round trip): the SELECT's snapshot does not
+      // see the CTE's DELETE, but it leaves out exactly the rows deleted (expires_at <= now).
       const found = await rows<MessageRow & { handle: number }>(
         pool,
-        `SELECT o.pk AS handle, ${MESSAGE_COLUMNS} FROM offline_messages o JOIN messages m ON m.pk = o.message_pk ${JOIN_CHANGE}
+        `WITH purged AS (DELETE FROM offline_messages WHERE app_id = @appId AND receiver = @receiver AND expires_at <= @now)
+         SELECT o.pk AS handle, ${MESSAGE_COLUMNS} FROM offline_messages o JOIN messages m ON m.pk = o.message_pk ${JOIN_CHANGE}
          WHERE o.app_id = @appId AND o.receiver = @receiver AND o.expires_at > @now ORDER BY o.pk`,
         { appId, receiver, now },
       );
