@@ -15,19 +15,29 @@ export const VISIBLE_TO_VIEWER = `NOT EXISTS (SELECT 1 FROM message_changes d WH
 export type ReadRows = (db: Queryable, rows: readonly MessageRow[], appId: string) => Promise<StoredMessage[]>;
 
 /**
- * Turns rows into stored messages with their reactions and quotes: one query for the reactions
- * of the whole page, one for the originals its replies quote.
+ * Turns rows into stored messages with their reactions and quotes: one statement (one round trip)
+ * reads the reactions of the whole page and the originals its replies quote.
  */
 export function createMessageReader(usersListed: number): ReadRows {
   return async function read(db, page, appId) {
     if (page.length === 0) return [];
-    const byMessage = new Map<number, ReactionSummary[]>();
-    const reactionRows = await rows<{ message_pk: number; emoji: string; uid: string }>(
+    const messages = page.map((row) => toStored(row));
+    const wanted = messages.map((m) => ('replyTo' in m.message ? m.message.replyTo : undefined)).filter((id) => id !== undefined);
+    // json_agg keeps the reactions in insertion order (pk), which the summaries' order follows.
+    const [{ reactions, originals }] = (await rows<{
+      reactions: [number, string, string][] | null;
+      originals: [string, number, string, string][] | null;
+    }>(
       db,
-      'SELECT message_pk, emoji, uid FROM message_reactions WHERE message_pk = ANY(@pks::bigint[]) ORDER BY pk',
-      { pks: page.map((row) => row.pk) },
-    );
-    for (const { message_pk: pk, emoji, uid } of reactionRows) {
+      `SELECT
+         (SELECT json_agg(json_build_array(message_pk, emoji, uid) ORDER BY pk)
+            FROM message_reactions WHERE message_pk = ANY(@pks::bigint[])) AS reactions,
+         (SELECT json_agg(json_build_array(id, seq, sender, body))
+            FROM messages WHERE app_id = @appId AND id = ANY(@ids::text[])) AS originals`,
+      { pks: page.map((row) => row.pk), appId, ids: wanted },
+    )) as [{ reactions: [number, string, string][] | null; originals: [string, number, string, string][] | null }];
+    const byMessage = new Map<number, ReactionSummary[]>();
+    for (const [pk, emoji, uid] of reactions ?? []) {
       let summaries = byMessage.get(pk);
       if (!summaries) byMessage.set(pk, (summaries = []));
       let summary = summaries.find((s) => s.emoji === emoji);
@@ -35,18 +45,14 @@ export function createMessageReader(usersListed: number): ReadRows {
       summary.count += 1;
       if (summary.uids.length < usersListed) summary.uids.push(uid);
     }
-    const messages = page.map((row) => toStored(row, byMessage.get(row.pk)));
-
-    const wanted = messages.map((m) => ('replyTo' in m.message ? m.message.replyTo : undefined)).filter((id) => id !== undefined);
-    if (wanted.length === 0) return messages;
+    page.forEach((row, i) => {
+      const summaries = byMessage.get(row.pk);
+      if (summaries) messages[i]!.reactions = summaries;
+    });
+    if (!originals) return messages;
     const found = new Map<string, MessageQuote>();
-    const originals = await rows<{ id: string; seq: number; sender: string; body: string }>(
-      db,
-      'SELECT id, seq, sender, body FROM messages WHERE app_id = @appId AND id = ANY(@ids::text[])',
-      { appId, ids: wanted },
-    );
-    for (const row of originals) {
-      found.set(row.id, quoteOf({ id: row.id, seq: row.seq, from: row.sender, message: JSON.parse(row.body) as StoredBody }));
+    for (const [id, seq, sender, body] of originals) {
+      found.set(id, quoteOf({ id, seq, from: sender, message: JSON.parse(body) as StoredBody }));
     }
     for (const message of messages) {
       const quote = 'replyTo' in message.message && message.message.replyTo !== undefined ? found.get(message.message.replyTo) : undefined;
