@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { peerConversation } from '../../src/server/messaging/conversations.js';
 import { createPostgresStorage } from '../../src/server/storage/postgres/index.js';
+import { MAX_REACTIONS_PER_MESSAGE } from '../../src/protocol/index.js';
 import type { NewMessage, Storage } from '../../src/server/storage/types.js';
 import { createTestDatabase, TEST_DATABASE_URL } from './storage-backends.js';
 
@@ -85,5 +86,31 @@ describe('PostgreSQL storage shared by two nodes', { skip }, () => {
     // The losing conversation's counter rolled back with the statement: its next message is seq 1.
     const lost = outcomes[0]!.status === 'rejected' ? toT : toU;
     assert.equal((await nodes[0]!.messages.store({ ...lost, id: `${lost.id}-again`, cmid: `${lost.cmid}-again` }, 0)).message.seq, 1);
+  });
+
+  it('numbers concurrent changes of one message from both nodes gaplessly, edits racing each other included, and keeps the reaction cap', async () => {
+    const { message } = await nodes[0]!.messages.store(peer('v', 'w'), 0);
+    const edits = Array.from({ length: 6 }, (_, i) =>
+      nodes[i % 2]!.messages.change(
+        'a',
+        message.id,
+        { kind: 'edit', editor: 'v', cmid: `e${i}`, message: { type: 'TEXT', text: `edit ${i}` } },
+        10 + i,
+      ),
+    );
+    const emojis = Array.from({ length: MAX_REACTIONS_PER_MESSAGE + 4 }, (_, i) =>
+      nodes[i % 2]!.messages.change('a', message.id, { kind: 'reaction', uid: 'w', emoji: `e${i}`, add: true }, 20),
+    );
+    const [edited, reacted] = await Promise.all([Promise.all(edits), Promise.allSettled(emojis)]);
+    const accepted = reacted.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<{ changeSeq: number }>).value);
+    assert.equal(accepted.length, MAX_REACTIONS_PER_MESSAGE);
+    for (const r of reacted) if (r.status === 'rejected') assert.equal((r.reason as { reason?: string }).reason, 'INVALID_REACTION');
+    const seqs = [...edited, ...accepted].map((r) => r.changeSeq).sort((x, y) => x - y);
+    assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1));
+    // The message ends as the edit that took the last edit's change number.
+    const last = edited.reduce((a, b) => (a.changeSeq > b.changeSeq ? a : b));
+    const found = await nodes[1]!.messages.find('a', message.id);
+    assert.deepEqual(found?.message.message, last.message.message);
+    assert.equal(found?.message.reactions?.length, MAX_REACTIONS_PER_MESSAGE);
   });
 });
