@@ -1,7 +1,7 @@
 import type { ConversationState, MemberReadState } from '../../../protocol/index.js';
 import { channelConversation } from '../../messaging/conversations.js';
 import type { ConversationStore, UserConversation } from '../types.js';
-import { inTransaction, rows, run, type Queryable, type PgPool } from './database.js';
+import { inTransaction, preparedRows, rows, run, type Queryable, type PgPool } from './database.js';
 import { countersOf, toStored, type MessageRow } from './message-rows.js';
 
 /**
@@ -114,8 +114,9 @@ export function createPostgresConversationStore(pool: PgPool): ConversationStore
     // One statement in autocommit: migration 3's rtm_mark_read runs the steps on the server.
     async markRead(appId, uid, conversation, seq) {
       const { conv, kind, target } = conversation;
-      const [row] = (await rows<{ out_read_seq: number; out_moved: boolean; out_unread: number; out_total_unread: number }>(
+      const [row] = (await preparedRows<{ out_read_seq: number; out_moved: boolean; out_unread: number; out_total_unread: number }>(
         pool,
+        'rtm_mark_read',
         'SELECT * FROM rtm_mark_read(@appId, @uid, @conv, @kind, @target, @seq::bigint)',
         { appId, uid, conv, kind, target, seq },
       )) as [{ out_read_seq: number; out_moved: boolean; out_unread: number; out_total_unread: number }];

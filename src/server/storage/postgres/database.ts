@@ -118,6 +118,16 @@ export async function rows<T>(db: Queryable, sql: string, params: Record<string,
   return (await db.query(text, values)).rows as T[];
 }
 
+/**
+ * As {@link rows}, as a prepared statement called `name`: each connection parses and plans it
+ * once, then only binds and executes. For the hot-path calls (a store, a change, a read marker),
+ * whose text never varies.
+ */
+export async function preparedRows<T>(db: Queryable, name: string, sql: string, params: Record<string, unknown>): Promise<T[]> {
+  const { text, values } = named(sql, params);
+  return (await db.query({ name, text, values })).rows as T[];
+}
+
 /** Runs a named-parameter statement and returns how many rows it touched. */
 export async function run(db: Queryable, sql: string, params: Record<string, unknown> = {}): Promise<number> {
   const { text, values } = named(sql, params);

@@ -1,6 +1,6 @@
 import { MAX_REACTIONS_PER_MESSAGE, REACTION_USERS_LISTED, RtmError, type MessageChange, type StoredMessage, type WireMessage } from '../../../protocol/index.js';
 import type { MessageStore, MessageUpdate } from '../types.js';
-import { inTransaction, isRetryable, rows, type PgPool } from './database.js';
+import { inTransaction, isRetryable, preparedRows, rows, type PgPool } from './database.js';
 import {
   countersOf,
   JOIN_CHANGE,
@@ -99,7 +99,7 @@ export function createPostgresMessageChanges(pool: PgPool, readRows: ReadRows): 
     const actor = update.kind === 'edit' ? update.editor || null : update.kind === 'retract' ? null : update.uid;
     let result: ChangeFunctionRow;
     try {
-      [result] = (await rows<ChangeFunctionRow>(pool, CHANGE, {
+      [result] = (await preparedRows<ChangeFunctionRow>(pool, 'rtm_change_message', CHANGE, {
         appId,
         id: messageId,
         kind: update.kind,

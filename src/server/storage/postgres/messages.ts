@@ -1,6 +1,6 @@
 import { REACTION_USERS_LISTED, RtmError, quoteOf, type StoredBody, type StoredMessage } from '../../../protocol/index.js';
 import type { MessageStore, NewMessage, StoreResult } from '../types.js';
-import { inTransaction, isRetryable, rows, run, type PgPool } from './database.js';
+import { inTransaction, isRetryable, preparedRows, rows, run, type PgPool } from './database.js';
 import { createPostgresMessageChanges } from './message-changes.js';
 import {
   countersOf,
@@ -64,7 +64,7 @@ export function createPostgresMessageStore(pool: PgPool): MessageStore {
     const replyTo = 'replyTo' in input.message ? input.message.replyTo : undefined;
     let result: StoreRow;
     try {
-      [result] = (await rows<StoreRow>(pool, STORE, {
+      [result] = (await preparedRows<StoreRow>(pool, 'rtm_store_message', STORE, {
         id: input.id,
         appId: input.appId,
         conv: input.conv,
