@@ -7,7 +7,9 @@ import type { PgPool } from './database.js';
  *
  * Version 1 is the whole schema the SQLite adapter reached in its 8 migrations (there are no
  * older PostgreSQL databases to upgrade), plus what running on several nodes needs: a counter
- * row per conversation that hands out seq and change numbers.
+ * row per conversation that hands out seq and change numbers. Versions 2–4 install the SQL
+ * functions the hot-path writes call as one statement each (store, mark read, change), so those
+ * writes cost one round trip and hold the counter row only inside the server.
  */
 export interface PgMigration {
   version: number;
