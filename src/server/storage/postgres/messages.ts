@@ -7,8 +7,12 @@ import {
   createMessageReader,
   JOIN_CHANGE,
   MESSAGE_COLUMNS,
+  toStored,
   VISIBLE_TO_VIEWER,
+  withReactionsAndQuotes,
   type MessageRow,
+  type OriginalTuple,
+  type ReactionTuple,
 } from './message-rows.js';
 import { bodyWords, createPostgresSearch } from './search.js';
 
@@ -44,6 +48,28 @@ const AFTER = `
   SELECT ${MESSAGE_COLUMNS} FROM messages m ${JOIN_CHANGE}
   WHERE m.app_id = @appId AND m.conv = @conv AND m.seq > @after AND ${VISIBLE_TO_VIEWER}
   ORDER BY m.seq LIMIT @limit`;
+
+/**
+ * The offline fetch in one statement (one round trip): the purge of the receiver's expired copies,
+ * and the rest with what a read adds to each message (its reactions in order, the original it
+ * replies to: see `withReactionsAndQuotes`). The SELECT's snapshot does not see the CTE's DELETE,
+ * but it leaves out exactly the rows deleted (expires_at <= now).
+ */
+const OFFLINE_FOR = `
+  WITH purged AS (DELETE FROM offline_messages WHERE app_id = @appId AND receiver = @receiver AND expires_at <= @now)
+  SELECT o.pk AS handle, ${MESSAGE_COLUMNS},
+    (SELECT json_agg(json_build_array(r.message_pk, r.emoji, r.uid) ORDER BY r.pk)
+       FROM message_reactions r WHERE r.message_pk = m.pk) AS reactions_json,
+    (SELECT json_build_array(q.id, q.seq, q.sender, q.body)
+       FROM messages q WHERE q.app_id = m.app_id AND q.id = (m.body::json ->> 'replyTo')) AS original_json
+  FROM offline_messages o JOIN messages m ON m.pk = o.message_pk ${JOIN_CHANGE}
+  WHERE o.app_id = @appId AND o.receiver = @receiver AND o.expires_at > @now ORDER BY o.pk`;
+
+interface OfflineRow extends MessageRow {
+  handle: number;
+  reactions_json: ReactionTuple[] | null;
+  original_json: OriginalTuple | null;
+}
 
 /**
  * The message store on PostgreSQL, with the SQLite store's semantics. What differs is how seq is
@@ -166,16 +192,15 @@ export function createPostgresMessageStore(pool: PgPool): MessageStore {
       );
     },
     async offlineFor(appId, receiver, now) {
-      // The purge and the read in one statement (one round trip): the SELECT's snapshot does not
-      // see the CTE's DELETE, but it leaves out exactly the rows deleted (expires_at <= now).
-      const found = await rows<MessageRow & { handle: number }>(
-        pool,
-        `WITH purged AS (DELETE FROM offline_messages WHERE app_id = @appId AND receiver = @receiver AND expires_at <= @now)
-         SELECT o.pk AS handle, ${MESSAGE_COLUMNS} FROM offline_messages o JOIN messages m ON m.pk = o.message_pk ${JOIN_CHANGE}
-         WHERE o.app_id = @appId AND o.receiver = @receiver AND o.expires_at > @now ORDER BY o.pk`,
-        { appId, receiver, now },
+      const found = await rows<OfflineRow>(pool, OFFLINE_FOR, { appId, receiver, now });
+      const messages = withReactionsAndQuotes(
+        found,
+        found.map((row) => toStored(row)),
+        found.flatMap((row) => row.reactions_json ?? []),
+        found.flatMap((row) => (row.original_json ? [row.original_json] : [])),
+        REACTION_USERS_LISTED,
       );
-      return { handles: found.map((row) => row.handle), messages: await readRows(pool, found, appId) };
+      return { handles: found.map((row) => row.handle), messages };
     },
     async deleteOffline(handles) {
       if (handles.length > 0) await run(pool, 'DELETE FROM offline_messages WHERE pk = ANY(@handles::bigint[])', { handles });
