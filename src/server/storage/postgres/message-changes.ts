@@ -39,8 +39,11 @@ const TOO_MANY_REACTIONS = 'RTM05';
 /** An edit's body was computed from a body that changed before the function locked the row. */
 const EDITED_MEANWHILE = 'RTM06';
 
-/** How many times a change reruns after a deadlock or a concurrent edit. */
-const CHANGE_ATTEMPTS = 5;
+/**
+ * How many times a change runs before giving up on deadlocks or concurrent edits. Each round of
+ * edits racing on one message lets at least one through, so this many racers always finish.
+ */
+const CHANGE_ATTEMPTS = 10;
 
 // The whole change, in SQL: see rtm_change_message in migrations.ts.
 const CHANGE = `SELECT * FROM rtm_change_message(@appId, @id, @kind, @actor, @emoji, @add::boolean, @editor, @cmid,
