@@ -168,6 +168,22 @@ for (const backend of STORAGE_BACKENDS) {
         assert.equal(await storage.messages.purgeExpiredOffline(10 * HOUR), 1); // z's
         assert.deepEqual((await storage.messages.offlineFor('a', 'z', 0)).messages, []);
       });
+
+      it('hands out offline messages as history reads them: reactions, edits, change numbers and quotes included', async () => {
+        const kept = { ack: { peerReceived: false, storedOffline: true }, offline: { expiresAt: 10 * HOUR, maxPerReceiver: 10 } };
+        const question = await store(peer('x', 'y', 'question', kept));
+        const reply = await store(peer('x', 'y', text('answer', { replyTo: question.message.id }), kept));
+        await store(peer('x', 'y', 'plain', kept));
+        await storage.messages.change('a', question.message.id, { kind: 'reaction', uid: 'y', emoji: '👍', add: true }, 5);
+        await storage.messages.change('a', question.message.id, { kind: 'reaction', uid: 'x', emoji: '👍', add: true }, 6);
+        await storage.messages.change('a', reply.message.id, { kind: 'edit', editor: 'x', cmid: 'e1', message: text('answer!') }, 7);
+        const batch = await storage.messages.offlineFor('a', 'y', 0);
+        const history = (await storage.messages.history('a', peerConversation('x', 'y'), 'y', 10)).messages.reverse();
+        assert.deepEqual(batch.messages, history);
+        assert.deepEqual(batch.messages[0]?.reactions, [{ emoji: '👍', count: 2, uids: ['y', 'x'] }]);
+        assert.equal(batch.messages[1]?.quote?.id, question.message.id);
+        assert.equal(batch.messages[1]?.changeSeq, 3);
+      });
     });
 
     describe('message changes', () => {

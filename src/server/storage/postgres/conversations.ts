@@ -1,7 +1,7 @@
 import type { ConversationState, MemberReadState } from '../../../protocol/index.js';
 import { channelConversation } from '../../messaging/conversations.js';
 import type { ConversationStore, UserConversation } from '../types.js';
-import { inTransaction, rows, run, type Queryable, type PgPool } from './database.js';
+import { inTransaction, preparedRows, rows, run, type Queryable, type PgPool } from './database.js';
 import { countersOf, toStored, type MessageRow } from './message-rows.js';
 
 /**
@@ -111,21 +111,16 @@ export function createPostgresConversationStore(pool: PgPool): ConversationStore
         { conv: channelConversation(channel), appId, channel },
       );
     },
+    // One statement in autocommit: migration 4's rtm_mark_read runs the steps on the server.
     async markRead(appId, uid, conversation, seq) {
-      return inTransaction(pool, async (db) => {
-        const { conv, kind, target } = conversation;
-        const before = (await markersOf(db, appId, uid, conv))?.read_seq ?? 0;
-        const clamped = Math.min(seq, (await countersOf(db, appId, conv)).lastSeq);
-        const moved = clamped > before;
-        if (moved) await run(db, RAISE_READ, { appId, uid, conv, kind, target, seq: clamped, delivered: kind === 'peer' ? clamped : 0 });
-        const readSeq = moved ? clamped : before;
-        const [{ unread }] = (await rows<{ unread: number }>(
-          db,
-          'SELECT COUNT(*) AS unread FROM messages WHERE app_id = @appId AND conv = @conv AND seq > @readSeq AND sender <> @uid',
-          { appId, conv, readSeq, uid },
-        )) as [{ unread: number }];
-        return { readSeq, moved, unread, totalUnread: await totalUnread(db, appId, uid) };
-      });
+      const { conv, kind, target } = conversation;
+      const [row] = (await preparedRows<{ out_read_seq: number; out_moved: boolean; out_unread: number; out_total_unread: number }>(
+        pool,
+        'rtm_mark_read',
+        'SELECT * FROM rtm_mark_read(@appId, @uid, @conv, @kind, @target, @seq::bigint)',
+        { appId, uid, conv, kind, target, seq },
+      )) as [{ out_read_seq: number; out_moved: boolean; out_unread: number; out_total_unread: number }];
+      return { readSeq: row.out_read_seq, moved: row.out_moved, unread: row.out_unread, totalUnread: row.out_total_unread };
     },
     async markDelivered(appId, uid, conversation: UserConversation, seq) {
       const { conv, kind, target } = conversation;

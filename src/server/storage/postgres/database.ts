@@ -73,6 +73,11 @@ function databaseLabel(url: string): string {
 /** SQLSTATEs after which the whole transaction can simply run again. */
 const RETRYABLE = new Set(['40001', '40P01']);
 
+/** A deadlock or serialization failure: the transaction (or statement) can simply run again. */
+export function isRetryable(error: unknown): boolean {
+  return RETRYABLE.has((error as { code?: string }).code ?? '');
+}
+
 export type Isolation = 'READ COMMITTED' | 'REPEATABLE READ READ ONLY';
 
 /**
@@ -93,7 +98,7 @@ export async function inTransaction<T>(
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
-      if (attempt < TRANSACTION_ATTEMPTS && RETRYABLE.has((error as { code?: string }).code ?? '')) continue;
+      if (attempt < TRANSACTION_ATTEMPTS && isRetryable(error)) continue;
       throw error;
     } finally {
       client.release();
@@ -124,6 +129,16 @@ export function named(sql: string, params: Record<string, unknown>): { text: str
 export async function rows<T>(db: Queryable, sql: string, params: Record<string, unknown> = {}): Promise<T[]> {
   const { text, values } = named(sql, params);
   return (await db.query(text, values)).rows as T[];
+}
+
+/**
+ * As {@link rows}, as a prepared statement called `name`: each connection parses and plans it
+ * once, then only binds and executes. For the hot-path calls (a store, a change, a read marker),
+ * whose text never varies.
+ */
+export async function preparedRows<T>(db: Queryable, name: string, sql: string, params: Record<string, unknown>): Promise<T[]> {
+  const { text, values } = named(sql, params);
+  return (await db.query({ name, text, values })).rows as T[];
 }
 
 /** Runs a named-parameter statement and returns how many rows it touched. */

@@ -1,7 +1,18 @@
-import { MAX_REACTIONS_PER_MESSAGE, RtmError, type MessageChange, type StoredMessage, type WireMessage } from '../../../protocol/index.js';
+import { MAX_REACTIONS_PER_MESSAGE, REACTION_USERS_LISTED, RtmError, type MessageChange, type StoredMessage, type WireMessage } from '../../../protocol/index.js';
 import type { MessageStore, MessageUpdate } from '../types.js';
-import { inTransaction, rows, run, type PgClient, type PgPool } from './database.js';
-import { countersOf, JOIN_CHANGE, MESSAGE_COLUMNS, VISIBLE_TO_VIEWER, type MessageRow, type ReadRows } from './message-rows.js';
+import { inTransaction, isRetryable, preparedRows, rows, type PgPool } from './database.js';
+import {
+  countersOf,
+  JOIN_CHANGE,
+  MESSAGE_COLUMNS,
+  toStored,
+  VISIBLE_TO_VIEWER,
+  withReactionsAndQuotes,
+  type MessageRow,
+  type OriginalTuple,
+  type ReactionTuple,
+  type ReadRows,
+} from './message-rows.js';
 import { bodyWords } from './search.js';
 
 const RETRACTED_BODY = JSON.stringify({ type: 'RETRACTED' });
@@ -21,6 +32,31 @@ interface ChangeRow extends MessageRow {
 
 const BY_ID = `SELECT ${MESSAGE_COLUMNS} FROM messages m ${JOIN_CHANGE} WHERE m.id = @id AND m.app_id = @appId`;
 
+/** SQLSTATEs rtm_change_message raises (migration 5), mapped back in `change`. */
+const NOT_FOUND = 'RTM03';
+const RETRACTED = 'RTM04';
+const TOO_MANY_REACTIONS = 'RTM05';
+/** An edit's body was computed from a body that changed before the function locked the row. */
+const EDITED_MEANWHILE = 'RTM06';
+
+/**
+ * How many times a change runs before giving up on deadlocks or concurrent edits. Each round of
+ * edits racing on one message lets at least one through, so this many racers always finish.
+ */
+const CHANGE_ATTEMPTS = 10;
+
+// The whole change, in SQL: see rtm_change_message in migrations.ts.
+const CHANGE = `SELECT * FROM rtm_change_message(@appId, @id, @kind, @actor, @emoji, @add::boolean, @editor, @cmid,
+  @editFromBody, @editBody, @editWords::text[], @retractedBody, @maxReactions::integer, @now::bigint)`;
+
+interface ChangeFunctionRow {
+  out_changed: boolean;
+  out_change_seq: number;
+  out_row: MessageRow;
+  out_reactions: ReactionTuple[] | null;
+  out_original: OriginalTuple | null;
+}
+
 // A change everyone sees is left out for a viewer who deleted the message for themself.
 const CHANGES_AFTER = `
   SELECT ${MESSAGE_COLUMNS}, ch.change_seq AS ch_seq, ch.deleted_for AS ch_deleted_for
@@ -30,16 +66,17 @@ const CHANGES_AFTER = `
   ORDER BY ch.change_seq LIMIT @limit`;
 
 /**
- * Retract, edit, reactions and "delete for me" on PostgreSQL, each one transaction: lock the
- * message row (FOR UPDATE, so two nodes changing one message take turns and the reaction cap
- * holds), check its state, write, and take the conversation's next change number from its
- * counter row.
+ * Retract, edit, reactions and "delete for me" on PostgreSQL: each is one call of the SQL function
+ * rtm_change_message (migration 5) in autocommit, which locks the message row (FOR UPDATE, so two
+ * nodes changing one message take turns and the reaction cap holds), checks its state, writes,
+ * takes the conversation's next change number from its counter row and reads the message back.
+ * One round trip, and the locks are held only while the server runs it.
  */
 export function createPostgresMessageChanges(pool: PgPool, readRows: ReadRows): Pick<MessageStore, 'find' | 'change' | 'changes'> {
   const notFound = (messageId: string) => new RtmError('MESSAGE_NOT_FOUND', `No message "${messageId}" in a conversation of yours.`);
   const retracted = () => new RtmError('MESSAGE_RETRACTED', 'The message was retracted; it can no longer be edited or reacted to.');
 
-  async function deletionOf(db: PgClient | PgPool, pk: number, uid: string): Promise<number | undefined> {
+  async function deletionOf(db: PgPool, pk: number, uid: string): Promise<number | undefined> {
     const [row] = await rows<{ change_seq: number }>(
       db,
       'SELECT change_seq FROM message_changes WHERE message_pk = @pk AND deleted_for = @uid',
@@ -48,88 +85,59 @@ export function createPostgresMessageChanges(pool: PgPool, readRows: ReadRows): 
     return row?.change_seq;
   }
 
-  async function apply(db: PgClient, appId: string, row: MessageRow, update: MessageUpdate, now: number): Promise<boolean> {
-    switch (update.kind) {
-      case 'retract':
-        if (row.retracted_at != null) return false;
-        await run(db, `UPDATE messages SET body = @body, retracted_at = @now, edited_at = NULL, search_words = '{}' WHERE pk = @pk`, {
-          body: RETRACTED_BODY,
-          now,
-          pk: row.pk,
-        });
-        await run(db, 'DELETE FROM message_reactions WHERE message_pk = @pk', { pk: row.pk });
-        return true;
-      case 'edit': {
-        if (row.retracted_at != null) throw retracted();
-        const recorded = await run(
-          db,
-          `INSERT INTO message_edits (app_id, sender, cmid, message_pk) VALUES (@appId, @editor, @cmid, @pk) ON CONFLICT DO NOTHING`,
-          { appId, editor: update.editor, cmid: update.cmid, pk: row.pk },
-        );
-        if (recorded === 0) return false;
-        const body = editedBody(JSON.parse(row.body) as WireMessage, update.message);
-        await run(db, 'UPDATE messages SET body = @body, edited_at = @now, search_words = @words::text[] WHERE pk = @pk', {
-          body: JSON.stringify(body),
-          now,
-          words: bodyWords(body),
-          pk: row.pk,
-        });
-        return true;
-      }
-      case 'reaction': {
-        if (row.retracted_at != null) throw retracted();
-        const key = { pk: row.pk, emoji: update.emoji, uid: update.uid };
-        if (!update.add) {
-          return (await run(db, 'DELETE FROM message_reactions WHERE message_pk = @pk AND emoji = @emoji AND uid = @uid', key)) > 0;
-        }
-        const [{ used, emojis }] = (await rows<{ used: boolean; emojis: number }>(
-          db,
-          `SELECT EXISTS (SELECT 1 FROM message_reactions WHERE message_pk = @pk AND emoji = @emoji) AS used,
-                  (SELECT COUNT(DISTINCT emoji) FROM message_reactions WHERE message_pk = @pk) AS emojis`,
-          { pk: row.pk, emoji: update.emoji },
-        )) as [{ used: boolean; emojis: number }];
-        if (!used && emojis >= MAX_REACTIONS_PER_MESSAGE) {
+  async function changeOnce(appId: string, messageId: string, update: MessageUpdate, now: number) {
+    // An edit keeps parts of the body it replaces (editedBody), so it reads that body first; the
+    // function refuses the edit (EDITED_MEANWHILE) when the body changed before it got the lock.
+    let edit: { from: string; body: string; words: string[] } | undefined;
+    if (update.kind === 'edit') {
+      const [current] = await rows<{ body: string }>(pool, 'SELECT body FROM messages WHERE id = @id AND app_id = @appId', {
+        id: messageId,
+        appId,
+      });
+      if (!current) throw notFound(messageId);
+      const body = editedBody(JSON.parse(current.body) as WireMessage, update.message);
+      edit = { from: current.body, body: JSON.stringify(body), words: bodyWords(body) };
+    }
+    // The backend edits as editor '' and has nothing deleted for itself (NULL: no deletion to look for).
+    const actor = update.kind === 'edit' ? update.editor || null : update.kind === 'retract' ? null : update.uid;
+    let result: ChangeFunctionRow;
+    try {
+      [result] = (await preparedRows<ChangeFunctionRow>(pool, 'rtm_change_message', CHANGE, {
+        appId,
+        id: messageId,
+        kind: update.kind,
+        actor,
+        emoji: update.kind === 'reaction' ? update.emoji : null,
+        add: update.kind === 'reaction' ? update.add : null,
+        editor: update.kind === 'edit' ? update.editor : null,
+        cmid: update.kind === 'edit' ? update.cmid : null,
+        editFromBody: edit?.from ?? null,
+        editBody: edit?.body ?? null,
+        editWords: edit?.words ?? null,
+        retractedBody: RETRACTED_BODY,
+        maxReactions: MAX_REACTIONS_PER_MESSAGE,
+        now,
+      })) as [ChangeFunctionRow];
+    } catch (error) {
+      switch ((error as { code?: string }).code) {
+        case NOT_FOUND:
+          throw notFound(messageId);
+        case RETRACTED:
+          throw retracted();
+        case TOO_MANY_REACTIONS:
           throw new RtmError('INVALID_REACTION', `A message carries at most ${MAX_REACTIONS_PER_MESSAGE} different reactions.`);
-        }
-        return (
-          (await run(db, 'INSERT INTO message_reactions (message_pk, emoji, uid) VALUES (@pk, @emoji, @uid) ON CONFLICT DO NOTHING', key)) > 0
-        );
       }
-      case 'delete':
-        return (await deletionOf(db, row.pk, update.uid)) === undefined;
+      throw error;
     }
-  }
-
-  async function changeOnce(db: PgClient, appId: string, messageId: string, update: MessageUpdate, now: number) {
-    const [row] = await rows<MessageRow>(db, `${BY_ID} FOR UPDATE OF m`, { id: messageId, appId });
-    if (!row) throw notFound(messageId);
-    // The backend edits as editor '' and has nothing deleted for itself.
-    const actor = update.kind === 'edit' ? update.editor || undefined : update.kind === 'retract' ? undefined : update.uid;
-    if (update.kind !== 'delete' && actor !== undefined && (await deletionOf(db, row.pk, actor)) !== undefined) {
-      throw notFound(messageId);
-    }
-    const changed = await apply(db, appId, row, update, now);
-    const deletedFor = update.kind === 'delete' ? update.uid : '';
-    let changeSeq: number;
-    if (changed) {
-      const [counter] = (await rows<{ change_seq: number }>(
-        db,
-        `UPDATE conversation_counters SET last_change_seq = last_change_seq + 1
-         WHERE app_id = @appId AND conv = @conv RETURNING last_change_seq AS change_seq`,
-        { appId, conv: row.conv },
-      )) as [{ change_seq: number }];
-      changeSeq = counter.change_seq;
-      await run(
-        db,
-        `INSERT INTO message_changes (message_pk, deleted_for, app_id, conv, change_seq) VALUES (@pk, @deletedFor, @appId, @conv, @changeSeq)
-         ON CONFLICT (message_pk, deleted_for) DO UPDATE SET change_seq = excluded.change_seq`,
-        { pk: row.pk, deletedFor, appId, conv: row.conv, changeSeq },
-      );
-    } else {
-      changeSeq = deletedFor ? ((await deletionOf(db, row.pk, deletedFor)) ?? 0) : (row.change_seq ?? 0);
-    }
-    const [afterRow] = (await rows<MessageRow>(db, BY_ID, { id: messageId, appId })) as [MessageRow];
-    return { message: (await readRows(db, [afterRow], appId))[0] as StoredMessage, changed, changeSeq };
+    const row = result.out_row;
+    const [message] = withReactionsAndQuotes(
+      [row],
+      [toStored(row)],
+      result.out_reactions ?? [],
+      result.out_original ? [result.out_original] : [],
+      REACTION_USERS_LISTED,
+    ) as [StoredMessage];
+    return { message, changed: result.out_changed, changeSeq: result.out_change_seq };
   }
 
   return {
@@ -139,7 +147,15 @@ export function createPostgresMessageChanges(pool: PgPool, readRows: ReadRows): 
       return { conv: row.conv, message: (await readRows(pool, [row], appId))[0] as StoredMessage };
     },
     async change(appId, messageId, update, now) {
-      return inTransaction(pool, (db) => changeOnce(db, appId, messageId, update, now));
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await changeOnce(appId, messageId, update, now);
+        } catch (error) {
+          // The statement rolled back as a whole: running it again (an edit: from the new body) is safe.
+          const again = (error as { code?: string }).code === EDITED_MEANWHILE || isRetryable(error);
+          if (!again || attempt >= CHANGE_ATTEMPTS) throw error;
+        }
+      }
     },
     async changes(appId, conv, viewer, after, limit) {
       return inTransaction(
