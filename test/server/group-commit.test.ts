@@ -10,7 +10,6 @@ import { openDatabase } from '../../src/server/storage/sqlite/database.js';
 import { openSqliteFile, type SqliteDatabase } from '../../src/server/storage/sqlite/driver.js';
 import { createGroupCommit, type GroupCommit } from '../../src/server/storage/sqlite/group-commit.js';
 import { createSqliteMessageStore } from '../../src/server/storage/sqlite/messages.js';
-import { createWalSync, type WalSync } from '../../src/server/storage/sqlite/wal-sync.js';
 import type { MessageStore, NewMessage } from '../../src/server/storage/types.js';
 import { text } from './helpers.js';
 
@@ -184,97 +183,5 @@ describe('group commit on SQLite', () => {
     assert.deepEqual(commits, [1]);
     assert.equal((await pending).duplicate, false);
     db.close();
-  });
-
-  describe('with the WAL synced off the event loop', () => {
-    /** A WalSync the test controls: each durable() waits until the test settles it (fault injection). */
-    function heldWal() {
-      const calls: { resolve(): void; reject(error: unknown): void }[] = [];
-      const wal: WalSync = {
-        durable: () => new Promise<void>((resolve, reject) => calls.push({ resolve, reject })),
-        close() {},
-      };
-      return { wal, calls };
-    }
-
-    function openWith(wal: WalSync) {
-      const db = openDatabase(join(dir, `wal${n++}`));
-      db.prepare(`INSERT INTO apps (id, rest_key, rest_secret, token_secret, created_at) VALUES (?, 'k', 's', 't', 0)`).run(APP);
-      const commits: number[] = [];
-      const writes = createGroupCommit(db, { wal, onCommit: (size) => commits.push(size) });
-      return { db, store: createSqliteMessageStore(db, writes), writes, commits };
-    }
-
-    it('acks a batch only after its WAL sync, and batches what arrives meanwhile', async () => {
-      const { wal, calls } = heldWal();
-      const { db, store, writes, commits } = openWith(wal);
-      let acked = 0;
-      const first = Array.from({ length: 3 }, (_, i) => store.store(channelMessage('ann', `a${i}`), 1).then(() => acked++));
-      await new Promise((resolve) => setImmediate(resolve));
-      await new Promise((resolve) => setImmediate(resolve));
-      assert.deepEqual(commits, [3], 'the batch committed');
-      assert.equal(acked, 0, 'but nobody is acked before the WAL is synced');
-      // Sent while that sync is still running: the next batch.
-      const second = Array.from({ length: 5 }, (_, i) => store.store(channelMessage('bob', `b${i}`), 1).then(() => acked++));
-      await new Promise((resolve) => setImmediate(resolve));
-      await new Promise((resolve) => setImmediate(resolve));
-      assert.deepEqual(commits, [3, 5]);
-      calls[0]!.resolve();
-      await Promise.all(first);
-      assert.equal(acked, 3, 'the first sync acks the first batch only');
-      calls[1]!.resolve();
-      await Promise.all(second);
-      assert.equal(acked, 8);
-      await writes.drain();
-      assert.equal(db.pragma('synchronous', { simple: true }), 2, 'other writes of the connection stay synchronous=FULL');
-      db.close();
-    });
-
-    it('a failed WAL sync rejects the batch; the resend of the same cmid is the stored message, once', async () => {
-      const { wal, calls } = heldWal();
-      const { db, store, writes } = openWith(wal);
-      const pending = settle(store.store(channelMessage('cid', 'c1'), 1));
-      while (calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
-      calls[0]!.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
-      const outcome = await pending;
-      assert.equal(outcome.ok, false);
-      assert.match(String((outcome as { error: unknown }).error), /EIO/);
-      const resend = store.store(channelMessage('cid', 'c1'), 1);
-      while (calls.length === 1) await new Promise((resolve) => setImmediate(resolve));
-      calls[1]!.resolve();
-      const again = await resend;
-      assert.equal(again.duplicate, true, 'answered with the row the first attempt committed');
-      assert.equal(db.prepare('SELECT COUNT(*) FROM messages').pluck().get(), 1);
-      await writes.drain();
-      db.close();
-    });
-
-    it('drain() waits for a sync in flight', async () => {
-      const { wal, calls } = heldWal();
-      const { db, store, writes } = openWith(wal);
-      const pending = store.store(channelMessage('dan', 'd1'), 1);
-      while (calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
-      let drained = false;
-      const draining = writes.drain().then(() => (drained = true));
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      assert.equal(drained, false, 'not drained while the sync runs');
-      calls[0]!.resolve();
-      await draining;
-      assert.equal((await pending).duplicate, false);
-      db.close();
-    });
-
-    it('the real WalSync fsyncs the database\'s -wal file; none for a database in memory', async () => {
-      const db = openDatabase(join(dir, `real${n++}`));
-      const wal = createWalSync(db);
-      assert.ok(wal, 'a WAL-mode file database has one');
-      db.prepare(`INSERT INTO apps (id, rest_key, rest_secret, token_secret, created_at) VALUES ('x', 'k', 's', 't', 0)`).run();
-      await Promise.all([wal.durable(), wal.durable(), wal.durable()]);
-      wal.close();
-      db.close();
-      const memory = openSqliteFile(':memory:');
-      assert.equal(createWalSync(memory), undefined);
-      memory.close();
-    });
   });
 });

@@ -14,8 +14,7 @@ const BUSY_TIMEOUT_MS = 5000;
  *
  * - WAL: readers never block the writer, and a crash cannot corrupt committed data.
  * - synchronous=FULL: a commit is on disk before we ack it (the "commit before ack" promise
- *   survives power loss and SIGKILL, not only process crashes). Group-commit batches keep the
- *   promise with the fsync moved off the event loop (wal-sync.ts).
+ *   survives power loss and SIGKILL, not only process crashes).
  * - foreign_keys=ON: SQLite leaves them off by default.
  */
 export function openDatabase(dataDir: string, now = Date.now()): SqliteDatabase {

@@ -1,6 +1,5 @@
 import { MAX_GROUP_COMMIT_MESSAGES } from '../../../protocol/index.js';
 import type { SqliteDatabase } from './driver.js';
-import type { WalSync } from './wal-sync.js';
 
 /**
  * Group commit: many write requests, one `BEGIN IMMEDIATE … COMMIT`, so one fsync (WAL,
@@ -24,18 +23,13 @@ import type { WalSync } from './wal-sync.js';
  * - Bound: a batch holds at most MAX_GROUP_COMMIT_MESSAGES requests; the rest wait for the next
  *   iteration of the loop (so acks and reads get a turn in between), in order.
  *
- * - Durability off the event loop: with a WalSync (wal-sync.ts) the batch commits with
- *   synchronous=NORMAL (no fsync inside COMMIT) and its callers settle after an fdatasync of the
- *   WAL on the thread pool, so acked still means on disk, while the event loop carries on and the
- *   requests that arrive during the fsync form the next batch. Every other write of the
- *   connection keeps synchronous=FULL. A failed fsync rejects the batch's callers: their rows are
- *   committed but not known durable, so a client resend (same cmid) is answered as a duplicate
- *   with the stored message — nothing is lost and nothing is stored twice.
- *
- * A worker thread owning the writer would also take the statements themselves off the loop, but
- * every request would pay a structured clone each way, the stores' reads would need their own
- * connection, and RtmErrors would have to be rebuilt across the thread boundary; the profile
- * shows the fsync as the part of the batch worth moving, and this moves it.
+ * A worker thread for the writer was considered and left out: better-sqlite3 is synchronous, so a
+ * worker would take the fsync off the event loop, but every request would then pay a structured
+ * clone and a message round trip each way, the message store's reads (history, sync, idempotency)
+ * would need their own connection, and errors (RtmError) would have to be re-created across the
+ * thread boundary. With group commit the event loop blocks for one fsync per batch rather than per
+ * message, which removes most of what a worker would win; revisit it if profiles show the batch
+ * commit itself dominating the loop.
  */
 export interface GroupCommit {
   /**
@@ -52,8 +46,6 @@ export interface GroupCommit {
 export interface GroupCommitOptions {
   /** Requests per transaction at most (tests make it small). */
   maxBatch?: number;
-  /** Makes a committed batch durable off the event loop; absent: COMMIT itself fsyncs (FULL). */
-  wal?: WalSync;
   /** Called after each COMMIT with the number of requests it held (an observation hook). */
   onCommit?: (requests: number) => void;
 }
@@ -69,8 +61,6 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 export function createGroupCommit(db: SqliteDatabase, options: GroupCommitOptions = {}): GroupCommit {
   const maxBatch = options.maxBatch ?? MAX_GROUP_COMMIT_MESSAGES;
   const queue: Request[] = [];
-  /** Requests taken from the queue whose callers are not settled yet (committing or syncing). */
-  let unsettled = 0;
   let scheduled = false;
   let idle: { promise: Promise<void>; resolve(): void } | undefined;
   const stats = { commits: 0, requests: 0 };
@@ -99,56 +89,26 @@ export function createGroupCommit(db: SqliteDatabase, options: GroupCommitOption
     scheduled = false;
     const batch = queue.splice(0, maxBatch);
     if (queue.length > 0) schedule();
-    unsettled += batch.length;
     let outcomes: Outcome[];
     try {
-      outcomes = commit(batch);
+      outcomes = runBatch.immediate(batch);
     } catch (error) {
-      settle(batch, () => {
-        for (const request of batch) request.reject(error);
-      });
+      for (const request of batch) request.reject(error);
+      settleIdle();
       return;
     }
     stats.commits += 1;
     stats.requests += batch.length;
     options.onCommit?.(batch.length);
-    const deliver = () =>
-      outcomes.forEach((outcome, i) => {
-        if (outcome.ok) batch[i]!.resolve(outcome.value);
-        else batch[i]!.reject(outcome.error);
-      });
-    if (!options.wal) {
-      settle(batch, deliver);
-      return;
-    }
-    options.wal.durable().then(
-      () => settle(batch, deliver),
-      (error: unknown) =>
-        settle(batch, () => {
-          for (const request of batch) request.reject(error);
-        }),
-    );
-  }
-
-  /** One BEGIN IMMEDIATE … COMMIT; without its fsync when the WAL is synced afterwards. */
-  function commit(batch: readonly Request[]): Outcome[] {
-    if (!options.wal) return runBatch.immediate(batch);
-    db.pragma('synchronous = NORMAL');
-    try {
-      return runBatch.immediate(batch);
-    } finally {
-      db.pragma('synchronous = FULL');
-    }
-  }
-
-  function settle(batch: readonly Request[], settleCallers: () => void): void {
-    unsettled -= batch.length;
-    settleCallers();
+    outcomes.forEach((outcome, i) => {
+      if (outcome.ok) batch[i]!.resolve(outcome.value);
+      else batch[i]!.reject(outcome.error);
+    });
     settleIdle();
   }
 
   function settleIdle(): void {
-    if (queue.length === 0 && unsettled === 0 && idle) {
+    if (queue.length === 0 && idle) {
       idle.resolve();
       idle = undefined;
     }
@@ -162,7 +122,7 @@ export function createGroupCommit(db: SqliteDatabase, options: GroupCommitOption
       });
     },
     drain() {
-      if (queue.length === 0 && unsettled === 0) return Promise.resolve();
+      if (queue.length === 0) return Promise.resolve();
       if (!idle) {
         let resolve!: () => void;
         const promise = new Promise<void>((r) => (resolve = r));

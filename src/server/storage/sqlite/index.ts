@@ -3,7 +3,6 @@ import { createSqliteAppStore } from './apps.js';
 import { createSqliteConversationStore } from './conversations.js';
 import { openDatabase } from './database.js';
 import { createGroupCommit } from './group-commit.js';
-import { createWalSync } from './wal-sync.js';
 import { createSqliteHealthStore } from './health.js';
 import { createSqliteMediaStore } from './media.js';
 import { createSqliteMessageStore } from './messages.js';
@@ -13,8 +12,7 @@ import { createSqliteWebhookStore } from './webhooks.js';
 export function createSqliteStorage(dataDir: string, now = Date.now()): Storage {
   const db = openDatabase(dataDir, now);
   // One queue for the hot-path writes of both stores: they share batches and stay in issue order.
-  const wal = createWalSync(db);
-  const writes = createGroupCommit(db, wal && { wal });
+  const writes = createGroupCommit(db);
   return {
     apps: createSqliteAppStore(db),
     messages: createSqliteMessageStore(db, writes),
@@ -25,7 +23,6 @@ export function createSqliteStorage(dataDir: string, now = Date.now()): Storage 
     async close() {
       // Writes already issued commit (and their callers settle) before the file is closed.
       await writes.drain();
-      wal?.close();
       if (db.open) db.close();
     },
   };
