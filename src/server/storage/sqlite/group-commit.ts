@@ -28,8 +28,9 @@ import type { SqliteDatabase } from './driver.js';
  * clone and a message round trip each way, the message store's reads (history, sync, idempotency)
  * would need their own connection, and errors (RtmError) would have to be re-created across the
  * thread boundary. With group commit the event loop blocks for one fsync per batch rather than per
- * message, which removes most of what a worker would win; revisit it if profiles show the batch
- * commit itself dominating the loop.
+ * message, which removes most of what a worker would win. Taking only the fsync off the loop (commit
+ * with synchronous=NORMAL, fdatasync the WAL on the thread pool, then ack) was measured and
+ * removed: no gain at 1,000 clients, slower acks at 32 in flight (docs/bench.md).
  */
 export interface GroupCommit {
   /**
