@@ -1,25 +1,6 @@
 import type { AppRecord, AppStore } from '../types.js';
+import { toAppRecord, type AppRow } from '../rows/apps.js';
 import { rows, run, type PgPool } from './database.js';
-
-interface AppRow {
-  id: string;
-  rest_key: string;
-  rest_secret: string;
-  token_secret: string;
-  allowed_origins: string;
-  created_at: number;
-}
-
-function toRecord(row: AppRow): AppRecord {
-  return {
-    id: row.id,
-    restKey: row.rest_key,
-    restSecret: row.rest_secret,
-    tokenSecret: row.token_secret,
-    allowedOrigins: JSON.parse(row.allowed_origins) as string[],
-    createdAt: row.created_at,
-  };
-}
 
 const INSERT = `
   INSERT INTO apps (id, rest_key, rest_secret, token_secret, allowed_origins, created_at)
@@ -38,11 +19,11 @@ export function createPostgresAppStore(pool: PgPool): AppStore {
   return {
     async list() {
       // Byte order, as SQLite sorts, whatever the database's collation.
-      return (await rows<AppRow>(pool, 'SELECT * FROM apps ORDER BY id COLLATE "C"')).map(toRecord);
+      return (await rows<AppRow>(pool, 'SELECT * FROM apps ORDER BY id COLLATE "C"')).map(toAppRecord);
     },
     async get(id) {
       const [row] = await rows<AppRow>(pool, 'SELECT * FROM apps WHERE id = @id', { id });
-      return row && toRecord(row);
+      return row && toAppRecord(row);
     },
     async upsert(app) {
       await run(

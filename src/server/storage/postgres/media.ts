@@ -1,34 +1,6 @@
-import type { MediaRecord, MediaStore } from '../types.js';
+import type { MediaStore } from '../types.js';
+import { toMediaRecord, type MediaRow } from '../rows/media.js';
 import { rows, run, type PgPool } from './database.js';
-
-interface MediaRow {
-  media_id: string;
-  app_id: string;
-  uploader: string;
-  size: number;
-  content_type: string;
-  width: number | null;
-  height: number | null;
-  sha256: string;
-  uploaded_at: number;
-  expires_at: number;
-}
-
-function toRecord(row: MediaRow): MediaRecord {
-  const record: MediaRecord = {
-    mediaId: row.media_id,
-    appId: row.app_id,
-    uploader: row.uploader,
-    size: row.size,
-    contentType: row.content_type,
-    sha256: row.sha256,
-    uploadedAt: row.uploaded_at,
-    expiresAt: row.expires_at,
-  };
-  if (row.width !== null) record.width = row.width;
-  if (row.height !== null) record.height = row.height;
-  return record;
-}
 
 export function createPostgresMediaStore(pool: PgPool): MediaStore {
   return {
@@ -42,7 +14,7 @@ export function createPostgresMediaStore(pool: PgPool): MediaStore {
     },
     async get(mediaId) {
       const [row] = await rows<MediaRow>(pool, 'SELECT * FROM media WHERE media_id = @mediaId', { mediaId });
-      return row && toRecord(row);
+      return row && toMediaRecord(row);
     },
     async listExpired(now, limit) {
       // Served by media_by_expiry.

@@ -1,58 +1,9 @@
-import type { WebhookAttempt, WebhookDelivery, WebhookDeliveryLog, WebhookEventStatus, WebhookStore } from '../types.js';
+import type { WebhookDeliveryLog, WebhookStore } from '../types.js';
+import { toDelivery, toAttempt, type EventRow, type AttemptRow } from '../rows/webhooks.js';
 import { inTransaction, rows, run, type PgPool, type Queryable } from './database.js';
 import { createPostgresWebhookLeases } from './webhook-leases.js';
 
 /** The webhook outbox on PostgreSQL: the SQLite store's tables, indexes and statements. */
-
-interface EventRow {
-  pk: number;
-  id: string;
-  app_id: string;
-  type: string;
-  payload: string;
-  created_at: number;
-  status: WebhookEventStatus;
-  attempts: number;
-  next_attempt_at: number;
-  last_attempt_at: number | null;
-  last_status_code: number | null;
-  last_error: string | null;
-  delivered_at: number | null;
-}
-
-interface AttemptRow {
-  attempt: number;
-  started_at: number;
-  duration_ms: number;
-  status_code: number | null;
-  error: string | null;
-}
-
-function toDelivery(row: EventRow): WebhookDelivery {
-  const delivery: WebhookDelivery = {
-    pk: row.pk,
-    id: row.id,
-    appId: row.app_id,
-    type: row.type,
-    payload: row.payload,
-    createdAt: row.created_at,
-    status: row.status,
-    attempts: row.attempts,
-    nextAttemptAt: row.next_attempt_at,
-  };
-  if (row.last_attempt_at !== null) delivery.lastAttemptAt = row.last_attempt_at;
-  if (row.last_status_code !== null) delivery.lastStatusCode = row.last_status_code;
-  if (row.last_error !== null) delivery.lastError = row.last_error;
-  if (row.delivered_at !== null) delivery.deliveredAt = row.delivered_at;
-  return delivery;
-}
-
-function toAttempt(row: AttemptRow): WebhookAttempt {
-  const attempt: WebhookAttempt = { attempt: row.attempt, startedAt: row.started_at, durationMs: row.duration_ms };
-  if (row.status_code !== null) attempt.statusCode = row.status_code;
-  if (row.error !== null) attempt.error = row.error;
-  return attempt;
-}
 
 /** `%`, `_` and `\` in a LIKE prefix stand for themselves. */
 const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -1,25 +1,6 @@
 import type { AppRecord, AppStore } from '../types.js';
+import { toAppRecord, type AppRow } from '../rows/apps.js';
 import type { SqliteDatabase } from './driver.js';
-
-interface AppRow {
-  id: string;
-  rest_key: string;
-  rest_secret: string;
-  token_secret: string;
-  allowed_origins: string;
-  created_at: number;
-}
-
-function toRecord(row: AppRow): AppRecord {
-  return {
-    id: row.id,
-    restKey: row.rest_key,
-    restSecret: row.rest_secret,
-    tokenSecret: row.token_secret,
-    allowedOrigins: JSON.parse(row.allowed_origins) as string[],
-    createdAt: row.created_at,
-  };
-}
 
 export function createSqliteAppStore(db: SqliteDatabase): AppStore {
   const list = db.prepare('SELECT * FROM apps ORDER BY id');
@@ -40,11 +21,11 @@ export function createSqliteAppStore(db: SqliteDatabase): AppStore {
 
   return {
     async list() {
-      return (list.all() as AppRow[]).map(toRecord);
+      return (list.all() as AppRow[]).map(toAppRecord);
     },
     async get(id) {
       const row = get.get(id) as AppRow | undefined;
-      return row && toRecord(row);
+      return row && toAppRecord(row);
     },
     async upsert(app) {
       upsert.run(params(app));
