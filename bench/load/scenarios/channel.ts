@@ -4,10 +4,8 @@
 import { performance } from 'node:perf_hooks';
 import type { BenchClient } from '../clients/bench-client.js';
 import type { Job, Result } from '../job.js';
-import { summarize } from '../../lib/stats.js';
-import { CrossNodeLatencies } from '../cross-node.js';
-import { DeliveryLedger } from '../delivery-ledger.js';
-import { drain, MeasuredWindow, sentAtOf, sleep, stampedMessage } from '../timing.js';
+import { RunTally } from '../tally.js';
+import { drain, sentAtOf, sleep, stampedMessage } from '../timing.js';
 
 const TICK_MS = 5;
 
@@ -15,82 +13,29 @@ export async function runChannel(job: Job, clients: BenchClient[]): Promise<Resu
   const channel = `${job.runId}-room`;
   for (const client of clients) await client.join(channel);
 
-  const ackLatencies: number[] = [];
-  const deliveryLatencies: number[] = [];
-  let sent = 0;
-  let acked = 0;
-  let refused = 0;
-  let delivered = 0;
-  let ackedInWindow = 0;
-  let deliveredInWindow = 0;
-  let firstError: string | undefined;
-
-  const start = performance.now();
-  const window = new MeasuredWindow(start + job.warmupMs, start + job.warmupMs + job.durationMs);
-
-  const crossNode = new CrossNodeLatencies(clients, job.urls.length);
-  const ledger = new DeliveryLedger();
-  for (const client of clients) {
-    client.onDelivery = (delivery) => {
-      const now = performance.now();
-      // A duplicate is counted apart, never as a delivery: it must not hide a lost message.
-      if (!ledger.record(client.uid, delivery.cmid)) return;
-      delivered++;
-      if (window.contains(now)) {
-        deliveredInWindow++;
-        const latency = now - sentAtOf(delivery.message);
-        deliveryLatencies.push(latency);
-        crossNode.record(delivery.from, client.uid, latency);
-      }
-    };
-  }
-
+  const tally = new RunTally(job, clients);
   const sendOne = (client: BenchClient) => {
     const message = stampedMessage();
     const sentAt = sentAtOf(message);
-    sent++;
-    client.sendChannel(channel, `${client.uid}-${sent}`, message).then(
-      () => {
-        const now = performance.now();
-        acked++;
-        if (window.contains(now)) {
-          ackedInWindow++;
-          ackLatencies.push(now - sentAt);
-        }
-      },
-      (error: unknown) => {
-        refused++;
-        firstError ??= String(error);
-      },
+    tally.sent++;
+    client.sendChannel(channel, `${client.uid}-${tally.sent}`, message).then(
+      () => tally.ack(sentAt),
+      (error: unknown) => tally.refuse(error),
     );
   };
 
   // Catch-up schedule: each tick sends what the rate says should have gone by now, so a late
   // timer (a busy generator) sends a burst rather than silently lowering the rate.
-  while (performance.now() < window.to) {
-    const due = Math.floor(((performance.now() - start) / 1000) * job.inboundPerSecond);
-    while (sent < due) sendOne(clients[sent % clients.length]!);
+  while (performance.now() < tally.window.to) {
+    const due = Math.floor(((performance.now() - tally.start) / 1000) * job.inboundPerSecond);
+    while (tally.sent < due) sendOne(clients[tally.sent % clients.length]!);
     await sleep(TICK_MS);
   }
   const others = clients.length - 1;
-  const drained = await drain(() => acked + refused >= sent && delivered >= acked * others, () => acked + refused + delivered, job.drainMs);
-
-  return {
-    target: job.target,
-    scenario: job.scenario,
-    sent,
-    acked,
-    refused,
-    delivered,
-    expectedDeliveries: acked * others,
-    firstError,
-    duplicates: ledger.duplicates,
-    ...(ledger.firstDuplicate && { firstDuplicate: ledger.firstDuplicate }),
-    drain: drained,
-    ackedPerSecond: ackedInWindow / window.seconds,
-    deliveriesPerSecond: deliveredInWindow / window.seconds,
-    ack: summarize(ackLatencies),
-    delivery: summarize(deliveryLatencies),
-    ...(crossNode.summary() && { crossNodeDelivery: crossNode.summary() }),
-  };
+  const drained = await drain(
+    () => tally.acked + tally.refused >= tally.sent && tally.delivered >= tally.acked * others,
+    () => tally.acked + tally.refused + tally.delivered,
+    job.drainMs,
+  );
+  return tally.result(tally.acked * others, drained);
 }
