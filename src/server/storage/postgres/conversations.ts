@@ -1,6 +1,7 @@
 import type { ConversationState, MemberReadState } from '../../../protocol/index.js';
 import { channelConversation } from '../../messaging/conversations.js';
 import type { ConversationStore, UserConversation } from '../types.js';
+import { MY_CONVERSATIONS, UNREAD_COUNT } from '../rows/conversation-sql.js';
 import { inTransaction, preparedRows, rows, run, type Queryable, type PgPool } from './database.js';
 import { countersOf, toStored, type MessageRow } from './message-rows.js';
 
@@ -10,15 +11,6 @@ import { countersOf, toStored, type MessageRow } from './message-rows.js';
  * one marker at once cannot move it back.
  */
 
-const MINE = `
-  FROM user_conversations uc
-  LEFT JOIN channel_members cm
-    ON uc.kind = 'channel' AND cm.app_id = uc.app_id AND cm.channel = uc.target AND cm.uid = uc.uid`;
-
-const UNREAD = `(
-  SELECT COUNT(*) FROM messages u
-  WHERE u.app_id = uc.app_id AND u.conv = uc.conv AND u.seq > uc.read_seq AND u.sender <> uc.uid)`;
-
 // jsonb `?`: the mentions array holds the uid. Only unread messages are parsed.
 const MENTIONED = `EXISTS (
   SELECT 1 FROM messages u
@@ -27,15 +19,15 @@ const MENTIONED = `EXISTS (
       OR (uc.kind = 'channel' AND (u.body::jsonb -> 'mentionAll') = 'true'::jsonb)))`;
 
 const TOTAL_UNREAD = `
-  SELECT COALESCE(SUM(${UNREAD}), 0)::bigint AS total ${MINE}
+  SELECT COALESCE(SUM(${UNREAD_COUNT}), 0)::bigint AS total ${MY_CONVERSATIONS}
   WHERE uc.app_id = @appId AND uc.uid = @uid AND (uc.kind = 'peer' OR cm.uid IS NOT NULL)`;
 
 const LIST = `
-  SELECT uc.kind, uc.target, uc.read_seq, ${UNREAD} AS unread, ${MENTIONED} AS mentioned,
+  SELECT uc.kind, uc.target, uc.read_seq, ${UNREAD_COUNT} AS unread, ${MENTIONED} AS mentioned,
     other.read_seq AS peer_read_seq, other.delivered_seq AS peer_delivered_seq,
     m.pk, m.id, m.conv, m.seq, m.ts, m.sender, m.receiver, m.channel, m.cmid, m.body, m.edited_at, m.retracted_at, m.no_read_receipt,
     (SELECT c.change_seq FROM message_changes c WHERE c.message_pk = m.pk AND c.deleted_for = '') AS change_seq
-  ${MINE}
+  ${MY_CONVERSATIONS}
   LEFT JOIN messages m ON m.app_id = uc.app_id AND m.conv = uc.conv
     AND m.seq = (SELECT MAX(seq) FROM messages x WHERE x.app_id = uc.app_id AND x.conv = uc.conv
       AND NOT EXISTS (SELECT 1 FROM message_changes d WHERE d.message_pk = x.pk AND d.deleted_for = uc.uid))

@@ -1,6 +1,7 @@
 import type { ConversationState, MemberReadState } from '../../../protocol/index.js';
 import { channelConversation } from '../../messaging/conversations.js';
 import type { ConversationStore, UserConversation } from '../types.js';
+import { MY_CONVERSATIONS, UNREAD_COUNT } from '../rows/conversation-sql.js';
 import type { SqliteDatabase } from './driver.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import { toStored, type MessageRow } from './messages.js';
@@ -19,16 +20,6 @@ import { toStored, type MessageRow } from './messages.js';
  * message, the peer's markers, membership) and one index range count (unread), so its cost grows
  * with the number of the caller's conversations and their unread messages, not with history.
  */
-
-/** The caller's conversations: peer ones with at least one message, channels they are a member of. */
-const MINE = `
-  FROM user_conversations uc
-  LEFT JOIN channel_members cm
-    ON uc.kind = 'channel' AND cm.app_id = uc.app_id AND cm.channel = uc.target AND cm.uid = uc.uid`;
-
-const UNREAD = `(
-  SELECT COUNT(*) FROM messages u
-  WHERE u.app_id = uc.app_id AND u.conv = uc.conv AND u.seq > uc.read_seq AND u.sender <> uc.uid)`;
 
 /** Whether an unread message of the conversation mentions the user (a scan of the unread ones only). */
 const MENTIONED = `EXISTS (
@@ -77,14 +68,14 @@ export function createSqliteConversationStore(db: SqliteDatabase, writes: GroupC
   const unreadOne = db.prepare(`
     SELECT COUNT(*) FROM messages WHERE app_id = ? AND conv = ? AND seq > ? AND sender <> ?`).pluck();
   const totalUnread = db.prepare(`
-    SELECT COALESCE(SUM(${UNREAD}), 0) ${MINE}
+    SELECT COALESCE(SUM(${UNREAD_COUNT}), 0) ${MY_CONVERSATIONS}
     WHERE uc.app_id = ? AND uc.uid = ? AND (uc.kind = 'peer' OR cm.uid IS NOT NULL)`).pluck();
   const list = db.prepare(`
-    SELECT uc.kind, uc.target, uc.read_seq, ${UNREAD} AS unread, ${MENTIONED} AS mentioned,
+    SELECT uc.kind, uc.target, uc.read_seq, ${UNREAD_COUNT} AS unread, ${MENTIONED} AS mentioned,
       other.read_seq AS peer_read_seq, other.delivered_seq AS peer_delivered_seq,
       m.pk, m.id, m.conv, m.seq, m.ts, m.sender, m.receiver, m.channel, m.cmid, m.body, m.edited_at, m.retracted_at, m.no_read_receipt,
       (SELECT c.change_seq FROM message_changes c WHERE c.message_pk = m.pk AND c.deleted_for = '') AS change_seq
-    ${MINE}
+    ${MY_CONVERSATIONS}
     LEFT JOIN messages m ON m.app_id = uc.app_id AND m.conv = uc.conv
       AND m.seq = (SELECT MAX(seq) FROM messages x WHERE x.app_id = uc.app_id AND x.conv = uc.conv
         AND NOT EXISTS (SELECT 1 FROM message_changes d WHERE d.message_pk = x.pk AND d.deleted_for = uc.uid))
