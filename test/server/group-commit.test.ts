@@ -176,6 +176,26 @@ describe('group commit on SQLite', () => {
     db.close();
   });
 
+  it('undoes the writes of a request that throws after writing; the others are stored once', async () => {
+    const db = openSqliteFile(join(dir, `partial-${n++}.sqlite`));
+    db.exec('CREATE TABLE t (v TEXT NOT NULL)');
+    const writes = createGroupCommit(db);
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    const outcomes = await Promise.all([
+      settle(writes.run(() => insert.run('a').changes)),
+      settle(
+        writes.run(() => {
+          insert.run('b');
+          throw new RtmError('INVALID_REPLY', 'fails after its write');
+        }),
+      ),
+      settle(writes.run(() => insert.run('c').changes)),
+    ]);
+    assert.deepEqual(outcomes.map((o) => o.ok), [true, false, true]);
+    assert.deepEqual(db.prepare('SELECT v FROM t ORDER BY rowid').pluck().all(), ['a', 'c'], 'b undone, a and c once each');
+    db.close();
+  });
+
   it('drain() waits for the writes already issued', async () => {
     const { db, store, writes, commits } = open();
     const pending = store.store(channelMessage('gina', 'g1'), 1);
