@@ -11,6 +11,11 @@ export interface XhrTap {
   readonly maxInFlight: number;
   /** How each request ended: 'load' with its status, 'abort' or 'error'. */
   readonly ended: string[];
+  /**
+   * Called in each `send()`, before the request goes out, with the count so far: a test can act
+   * at an exact request without polling (a poll can miss a count that lasts a few milliseconds).
+   */
+  onSend: ((sent: number) => void) | undefined;
   /** Puts the real XMLHttpRequest back. */
   restore(): void;
 }
@@ -18,10 +23,18 @@ export interface XhrTap {
 /** Replaces the global XMLHttpRequest with a counting subclass until `restore()`. */
 export function tapXhr(): XhrTap {
   const Original = globalThis.XMLHttpRequest;
-  const tap = { sent: 0, inFlight: 0, maxInFlight: 0, ended: [] as string[], restore: () => (globalThis.XMLHttpRequest = Original) };
+  const tap: XhrTap & { sent: number; inFlight: number; maxInFlight: number } = {
+    sent: 0,
+    inFlight: 0,
+    maxInFlight: 0,
+    ended: [],
+    onSend: undefined,
+    restore: () => (globalThis.XMLHttpRequest = Original),
+  };
   class CountingXhr extends Original {
     override send(body?: Document | XMLHttpRequestBodyInit | null): void {
       tap.sent++;
+      tap.onSend?.(tap.sent);
       tap.inFlight++;
       tap.maxInFlight = Math.max(tap.maxInFlight, tap.inFlight);
       // Done at readyState 4, which comes before the load/abort/error events: the client's own

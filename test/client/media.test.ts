@@ -218,9 +218,18 @@ describe('RtmClient media', function () {
         { messageType: 'FILE' },
         { cancelSignal: controller.signal, onOperationProgress: () => (lastStarted = true) },
       );
-      await waitFor(() => tap!.sent === MAX_CONCURRENT_TRANSFERS, 'the first nine to start');
-      controller.abort();
-      await alice.cancelMediaUpload(viaId);
+      // Cancelled the moment the ninth goes out, before any of the nine can end and free a slot
+      // (a 2 MB upload on loopback may take less time than one poll).
+      const cancelled = new Promise<void>((resolve, reject) => {
+        tap!.onSend = (sent) => {
+          if (sent !== MAX_CONCURRENT_TRANSFERS) return;
+          queueMicrotask(() => {
+            controller.abort();
+            alice.cancelMediaUpload(viaId).then(resolve, reject);
+          });
+        };
+      });
+      await cancelled;
       expect((await rejectionOf(last)).reason).to.equal('CANCELLED');
       expect((await rejectionOf(byId)).reason).to.equal('CANCELLED');
       await Promise.all(uploads);
