@@ -235,11 +235,20 @@ export class InMemoryPresenceRouter implements PresenceRouter {
 }
 
 function sendAll(conns: Iterable<RoutedConnection>, frame: ServerFrame, except: RoutedConnection | undefined): number {
+  return sendEncodedOnce(conns, () => JSON.stringify(frame), except);
+}
+
+/**
+ * Sends one frame to every connection but `except`; returns how many got it. The frame is
+ * serialized and encoded to UTF-8 once for all of them (a channel of 200 would otherwise encode
+ * it 200 times), and only when someone gets it.
+ */
+export function sendEncodedOnce(conns: Iterable<RoutedConnection>, serialize: () => string, except?: RoutedConnection): number {
   let bytes: Buffer | undefined;
   let count = 0;
   for (const conn of conns) {
     if (conn === except) continue;
-    bytes ??= Buffer.from(JSON.stringify(frame));
+    bytes ??= Buffer.from(serialize());
     conn.sendText(bytes);
     count++;
   }

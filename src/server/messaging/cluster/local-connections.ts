@@ -1,4 +1,4 @@
-import type { RoutedConnection } from '../presence-router.js';
+import { sendEncodedOnce, type RoutedConnection } from '../presence-router.js';
 
 // '\n' is outside the id charset, so composite keys cannot collide.
 export const userKeyOf = (appId: string, uid: string) => `${appId}\n${uid}`;
@@ -93,20 +93,9 @@ export class LocalConnections {
   }
 }
 
-/**
- * Sends one text to every connection but `except`; returns how many got it. Encoded to UTF-8 once
- * for all of them (a channel of 200 would otherwise encode the same frame 200 times).
- */
+/** Sends one serialized frame to every connection but `except` (encoded once); returns how many got it. */
 export function sendTextAll(conns: Iterable<RoutedConnection>, text: string, except?: RoutedConnection): number {
-  let bytes: Buffer | undefined;
-  let count = 0;
-  for (const conn of conns) {
-    if (conn === except) continue;
-    bytes ??= Buffer.from(text);
-    conn.sendText(bytes);
-    count++;
-  }
-  return count;
+  return sendEncodedOnce(conns, () => text, except);
 }
 
 /** Resolves true once any connection confirms; false when all said no (or there are none). */

@@ -1,16 +1,8 @@
-import { quoteOf, type MessageQuote, type ReactionSummary, type StoredBody, type StoredMessage } from '../../../protocol/index.js';
-import { toStored, type MessageRow } from '../sqlite/message-rows.js';
+import type { StoredMessage } from '../../../protocol/index.js';
+import { addQuotes, summarizeReactions, toStored, type MessageRow } from '../rows/messages.js';
 import { rows, type Queryable } from './database.js';
 
-// The row shape and its mapping are the SQLite adapter's: the columns are the same by design.
-export { toStored, type MessageRow };
-
-/** Every message read selects the row and its latest change everyone sees (`m` is messages). */
-export const MESSAGE_COLUMNS = 'm.*, c.change_seq AS change_seq';
-export const JOIN_CHANGE = `LEFT JOIN message_changes c ON c.message_pk = m.pk AND c.deleted_for = ''`;
-/** Leaves out what `@viewer` deleted for themself and the history they cleared. */
-export const VISIBLE_TO_VIEWER = `NOT EXISTS (SELECT 1 FROM message_changes d WHERE d.message_pk = m.pk AND d.deleted_for = @viewer)
-  AND m.seq > COALESCE((SELECT uc.cleared_seq FROM user_conversations uc WHERE uc.app_id = m.app_id AND uc.uid = @viewer AND uc.conv = m.conv), 0)`;
+export { JOIN_CHANGE, MESSAGE_COLUMNS, VISIBLE_TO_VIEWER, toStored, type MessageRow } from '../rows/messages.js';
 
 export type ReadRows = (db: Queryable, rows: readonly MessageRow[], appId: string) => Promise<StoredMessage[]>;
 
@@ -53,28 +45,18 @@ export function withReactionsAndQuotes(
   originals: readonly OriginalTuple[],
   usersListed: number,
 ): StoredMessage[] {
-  const byMessage = new Map<number, ReactionSummary[]>();
-  for (const [pk, emoji, uid] of reactions) {
-    let summaries = byMessage.get(pk);
-    if (!summaries) byMessage.set(pk, (summaries = []));
-    let summary = summaries.find((s) => s.emoji === emoji);
-    if (!summary) summaries.push((summary = { emoji, count: 0, uids: [] }));
-    summary.count += 1;
-    if (summary.uids.length < usersListed) summary.uids.push(uid);
-  }
+  const byMessage = summarizeReactions(
+    reactions.map(([message_pk, emoji, uid]) => ({ message_pk, emoji, uid })),
+    usersListed,
+  );
   page.forEach((row, i) => {
     const summaries = byMessage.get(row.pk);
     if (summaries) messages[i]!.reactions = summaries;
   });
-  const found = new Map<string, MessageQuote>();
-  for (const [id, seq, sender, body] of originals) {
-    found.set(id, quoteOf({ id, seq, from: sender, message: JSON.parse(body) as StoredBody }));
-  }
-  for (const message of messages) {
-    const quote = 'replyTo' in message.message && message.message.replyTo !== undefined ? found.get(message.message.replyTo) : undefined;
-    if (quote) message.quote = quote;
-  }
-  return messages;
+  return addQuotes(
+    messages,
+    originals.map(([id, seq, sender, body]) => ({ id, seq, sender, body })),
+  );
 }
 
 /** The conversation's newest seq and change number (0 and 0 before its first message). */

@@ -4,7 +4,7 @@ import type { ConversationStore, UserConversation } from '../types.js';
 import { MY_CONVERSATIONS, UNREAD_COUNT } from '../rows/conversation-sql.js';
 import type { SqliteDatabase } from './driver.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
-import { toStored, type MessageRow } from './messages.js';
+import { toStored, type MessageRow } from '../rows/messages.js';
 
 /**
  * Read state in SQLite (tables from migration 3). Indexes each statement relies on:

@@ -2,7 +2,7 @@ import { MAX_REACTIONS_PER_MESSAGE, RtmError, type MessageChange, type StoredBod
 import type { MessageStore, MessageUpdate } from '../types.js';
 import type { SqliteDatabase } from './driver.js';
 import type { GroupCommit } from './group-commit.js';
-import { JOIN_CHANGE, MESSAGE_COLUMNS, VISIBLE_TO_VIEWER, type MessageRow } from './message-rows.js';
+import { JOIN_CHANGE, MESSAGE_COLUMNS, VISIBLE_TO_VIEWER, type MessageRow } from '../rows/messages.js';
 
 /** What the change operations share with the rest of the message store. */
 export interface ChangeStatements {

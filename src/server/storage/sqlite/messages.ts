@@ -4,16 +4,8 @@ import type { SqliteDatabase } from './driver.js';
 import { createGroupCommit, type GroupCommit } from './group-commit.js';
 import { createSqliteMessageChanges, type ChangeStatements } from './message-changes.js';
 import { createSqliteSearch } from './search.js';
-import {
-  createMessageReader,
-  JOIN_CHANGE,
-  MESSAGE_COLUMNS,
-  VISIBLE_TO_VIEWER,
-  toStored,
-  type MessageRow,
-} from './message-rows.js';
-
-export { toStored, type MessageRow } from './message-rows.js';
+import { JOIN_CHANGE, MESSAGE_COLUMNS, VISIBLE_TO_VIEWER, toStored, type MessageRow } from '../rows/messages.js';
+import { createMessageReader } from './message-rows.js';
 
 /**
  * Messages on SQLite. Writes on the hot path (store, change, the offline fetch that must see the

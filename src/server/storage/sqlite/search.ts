@@ -2,7 +2,7 @@ import type { StoredBody, StoredMessage } from '../../../protocol/index.js';
 import { matchQuery, searchableText, wordsOf } from '../../messaging/search-text.js';
 import type { MessageSearch, SearchPage } from '../types.js';
 import type { SqliteDatabase } from './driver.js';
-import { JOIN_CHANGE, MESSAGE_COLUMNS, VISIBLE_TO_VIEWER, type MessageRow } from './message-rows.js';
+import { JOIN_CHANGE, MESSAGE_COLUMNS, VISIBLE_TO_VIEWER, type MessageRow } from '../rows/messages.js';
 
 /** Messages indexed per statement batch when the store opens on a database from before search. */
 const BACKFILL_BATCH = 1000;
