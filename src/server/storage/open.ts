@@ -39,15 +39,18 @@ export function parseDatabasePoolSize(value: string | undefined): number | undef
   checkPoolSize(size, 'RTM_DATABASE_POOL_SIZE', value);
   return size;
 }
+/** Whether `url` selects the PostgreSQL storage (a postgres:// or postgresql:// URL). */
+export function isPostgresUrl(url: string | undefined): boolean {
+  return url !== undefined && URL.canParse(url) && POSTGRES_PROTOCOLS.has(new URL(url).protocol);
+}
+
 /** Throws, saying what is expected, unless `databaseUrl` is a postgres:// or postgresql:// URL. */
 export function checkDatabaseUrl(databaseUrl: string): void {
-  let protocol: string;
-  try {
-    protocol = new URL(databaseUrl).protocol;
-  } catch {
+  if (!URL.canParse(databaseUrl)) {
     throw new Error('RTM_DATABASE_URL is not a URL (expected postgres://user:password@host:port/database).');
   }
-  if (!POSTGRES_PROTOCOLS.has(protocol)) {
+  const { protocol } = new URL(databaseUrl);
+  if (!isPostgresUrl(databaseUrl)) {
     throw new Error(`RTM_DATABASE_URL must be a postgres:// or postgresql:// URL, got "${protocol}//…".`);
   }
 }

@@ -1,4 +1,5 @@
 import { MAX_WORKERS } from '../../protocol/index.js';
+import { isPostgresUrl } from '../storage/open.js';
 
 /**
  * RTM_WORKERS: how many server processes share the port (node:cluster). 1 (the default) is one
@@ -15,7 +16,7 @@ export function workerCount(env: NodeJS.ProcessEnv): number {
   }
   if (count === 1) return 1;
   const missing = [
-    !/^postgres(ql)?:\/\//.test(env.RTM_DATABASE_URL ?? '') && 'RTM_DATABASE_URL=postgres://… (SQLite is one process per data directory)',
+    !isPostgresUrl(env.RTM_DATABASE_URL) && 'RTM_DATABASE_URL=postgres://… (SQLite is one process per data directory)',
     !env.RTM_REDIS_URL && 'RTM_REDIS_URL=redis://… (presence and delivery across the workers)',
   ].filter((reason): reason is string => reason !== false);
   if (missing.length > 0) throw new Error(`RTM_WORKERS=${count} needs ${missing.join(' and ')}.`);
