@@ -62,6 +62,8 @@ if (wants('e2e')) {
   let ok = true;
   if (files.length > 0) {
     ok = run('build for end-to-end tests', 'npm', ['run', 'build', '--silent']);
+    // The framework examples (test/e2e/frameworks.test.ts) are built against dist/.
+    if (ok) ok = run('build the framework examples', 'npm', ['run', 'build:examples', '--silent']);
     if (ok) ok = nodeSuite('end-to-end tests', files, file).ok;
   }
   suites.push({ name: 'e2e', file, ok });
