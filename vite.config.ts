@@ -29,7 +29,8 @@ import { minifyLitLiterals } from './scripts/vite-minify-literals.mjs';
  *   - dist/rtm-chat.rich.js: a message's quote and reactions, and the types beyond text and media;
  *   - dist/rtm-chat.recorder.js: the composer's voice recorder;
  *   - dist/rtm-chat.mentions.js: the composer's mention picker;
- *   - dist/rtm-chat.files.js: files dragged into a conversation or picked (drop target, checks).
+ *   - dist/rtm-chat.files.js: files dragged into a conversation or picked (drop target, checks);
+ *   - dist/rtm-chat.attention.js: the unread count in the title and desktop notifications (opt-ins).
  *   Companion files use the bundle's own lit-html, RtmError and media-message module rather than
  *   copies (src/companion-bridge/).
  */
@@ -52,6 +53,7 @@ const companionLoaders = [
   'src/elements/rtm-composer/load-voice-recorder',
   'src/elements/rtm-composer/load-mention-picker',
   'src/elements/rtm-channel/load-file-drop',
+  'src/elements/rtm-chat/load-page-attention',
 ].map((path) => ({
   // Any relative import of the loader (`./load-x.js`, `../dir/load-x.js`): the names are unique.
   find: new RegExp(`^\\.\\.?/(?:.*/)?${path.slice(path.lastIndexOf('/') + 1)}\\.js$`),
@@ -95,6 +97,7 @@ export default defineConfig(({ mode }) => {
                 'rtm-chat.recorder': 'src/elements/rtm-composer/voice-recorder.ts',
                 'rtm-chat.mentions': 'src/elements/rtm-composer/mention-picker.ts',
                 'rtm-chat.files': 'src/elements/rtm-channel/file-drop.ts',
+                'rtm-chat.attention': 'src/elements/rtm-chat/page-attention.ts',
               },
               formats: ['es'],
               fileName: (_format, name) => `${name}.js`,

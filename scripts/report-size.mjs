@@ -33,6 +33,7 @@ const companions = {
   'dist/rtm-chat.recorder.js': 'the first press of the microphone button',
   'dist/rtm-chat.mentions.js': 'the first "@" typed in a channel',
   'dist/rtm-chat.files.js': 'the first file dragged in or picked',
+  'dist/rtm-chat.attention.js': 'the first unread count or notification of unread-in-title / notifications',
 };
 for (const [companion, when] of Object.entries(companions)) {
   const size = sizes(companion);

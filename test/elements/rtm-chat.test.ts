@@ -198,3 +198,36 @@ describe('<rtm-chat> inbox', () => {
     }
   });
 });
+
+describe('<rtm-chat unread-in-title>', () => {
+  it('puts the total unread count in front of the document title and puts the title back when removed', async () => {
+    const { loggedInClient } = await import('../client/helpers.js');
+    const [uid, sender] = [uniqueId('titled'), uniqueId('writer')];
+    const before = document.title;
+    const title = 'Shop';
+    document.title = title;
+    // Its own view is an empty container, so the conversation stays unread.
+    const el = await fixture<RtmChatElement>(html`<rtm-chat
+      unread-in-title
+      server=${serverUrl()}
+      app-id=${appId()}
+      user-id=${uid}
+      token=${await devToken(uid)}
+      ><div></div></rtm-chat>`);
+    await waitFor(() => el.session?.$connection.get().state === 'CONNECTED', 'the session to connect');
+    const writer = await loggedInClient(sender);
+    try {
+      const unread = new Promise<number>((resolve) => el.addEventListener('rtm-unread-change', (event) => event.detail.total > 0 && resolve(event.detail.total)));
+      await writer.sendMessageToPeer({ text: 'one' }, uid);
+      expect(await unread).to.equal(1);
+      await waitFor(() => document.title === `(1) ${title}`, 'the count in the title');
+      await writer.sendMessageToPeer({ text: 'two' }, uid);
+      await waitFor(() => document.title === `(2) ${title}`, 'the new count in the title');
+    } finally {
+      await writer.logout();
+    }
+    el.remove();
+    await waitFor(() => document.title === title, 'the title as it was');
+    document.title = before;
+  });
+});

@@ -17,7 +17,8 @@ import { chatStyles } from './rtm-chat.styles.js';
 import { importPopupView, type PopupViewModule } from './load-popup-view.js';
 
 let popupModule: Promise<PopupViewModule> | undefined;
-import { PageAttention } from './page-attention.js';
+import type { PageAttention } from './page-attention.js';
+import { importPageAttention } from './load-page-attention.js';
 import { PresenceWatch } from './presence-watch.js';
 
 /** An async function returning a fresh token for the current user (login and renewal). */
@@ -123,7 +124,12 @@ export class RtmChatElement extends LitElement {
   /** The current session (read-only; replaced when server, app-id, user-id or token change). */
   session: ChatSession | undefined;
 
-  private hasChildViews = false;
+  /**
+   * Whether the page put views (`<rtm-channel>`…) inside this element; undefined until that is
+   * known. While the parser is still adding children, guessing "none" would render, and load,
+   * the inbox a page with its own views never shows.
+   */
+  private hasChildViews: boolean | undefined;
   private openedKey: string | undefined;
 
   /** Gives the views inside the current session. */
@@ -133,19 +139,41 @@ export class RtmChatElement extends LitElement {
   private readonly conversations = new StoreController<readonly ConversationSummary[]>(this);
   private readonly totalUnreadStore = new StoreController<number>(this);
   private stopListening: (() => void) | undefined;
-  private readonly attention = new PageAttention();
+  /** The title badge and notifications, loaded when one of the two opt-ins first has work. */
+  private attention: Promise<PageAttention> | undefined;
+
+  private withAttention(use: (attention: PageAttention) => void): void {
+    const attention = (this.attention ??= importPageAttention().then((module) => new module.PageAttention()));
+    attention.then(use, (error: unknown) => {
+      // Tried again on the next message or count.
+      if (this.attention === attention) this.attention = undefined;
+      console.warn('rtm-chat: could not load the title badge and notifications.', error);
+    });
+  }
   private readonly presenceWatch = new PresenceWatch(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
     // A session is created on the next update, so moving the element keeps one session alive.
     this.requestUpdate();
+    this.findChildViews();
+  }
+
+  private findChildViews(): void {
+    if (this.childElementCount > 0) {
+      this.hasChildViews = true;
+    } else if (document.readyState === 'loading') {
+      // A slotchange says so if children arrive; otherwise there are none once parsing is done.
+      document.addEventListener('DOMContentLoaded', () => (this.hasChildViews ??= this.childElementCount > 0), { once: true });
+    } else {
+      this.hasChildViews ??= false;
+    }
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.endSession();
-    this.attention.restoreTitle();
+    void this.attention?.then((attention) => attention.restoreTitle());
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -156,7 +184,7 @@ export class RtmChatElement extends LitElement {
 
   protected override updated(): void {
     // Online dots only matter while the inbox list is what this element shows.
-    const showsInbox = !this.hasChildViews && !this.peer && !this.channel;
+    const showsInbox = this.hasChildViews === false && !this.peer && !this.channel;
     this.presenceWatch.update(showsInbox ? this.session : undefined, this.conversations.value);
   }
 
@@ -210,21 +238,22 @@ export class RtmChatElement extends LitElement {
         break;
       case 'message':
         this.dispatchEvent(new RtmMessageEvent({ conversation: event.conversation, message: event.message }));
-        if (this.notifications) this.attention.notify(event.message, event.message.from);
+        if (this.notifications) this.withAttention((attention) => attention.notify(event.message, event.message.from));
         break;
       case 'error':
         this.dispatchEvent(new RtmErrorEvent({ error: event.error, conversation: event.conversation }));
         break;
       case 'unread':
         this.dispatchEvent(new RtmUnreadChangeEvent({ total: event.total }));
-        if (this.unreadInTitle) this.attention.showUnreadInTitle(event.total);
+        if (this.unreadInTitle) this.withAttention((attention) => attention.showUnreadInTitle(event.total));
         break;
     }
   }
 
   private onSlotChange(event: Event): void {
-    const slot = event.target as HTMLSlotElement;
-    this.hasChildViews = slot.assignedElements().length > 0;
+    const hasElements = (event.target as HTMLSlotElement).assignedElements().length > 0;
+    // While the parser is still adding children, the whitespace before the first one says nothing.
+    if (hasElements || document.readyState !== 'loading') this.hasChildViews = hasElements;
   }
 
   private renderBanner() {
@@ -254,7 +283,7 @@ export class RtmChatElement extends LitElement {
   }
 
   private renderOwnView() {
-    if (this.hasChildViews) return nothing;
+    if (this.hasChildViews !== false) return nothing;
     const peer = this.peer;
     const channel = this.channel;
     if (peer || channel) {
