@@ -6,20 +6,7 @@
  * properties and events. docs/frameworks.md shows a whole component.
  */
 import type { HTMLAttributes, Key, ReactNode, Ref } from 'react';
-import type { RtmAttachmentElement } from './elements/rtm-attachment/rtm-attachment.js';
-import type { RtmChannelElement } from './elements/rtm-channel/rtm-channel.js';
-import type { RtmChatElement } from './elements/rtm-chat/rtm-chat.js';
-import type {
-  RtmAttachmentAttributes,
-  RtmAttachmentEvents,
-  RtmAttachmentProperties,
-  RtmChannelAttributes,
-  RtmChannelEvents,
-  RtmChannelProperties,
-  RtmChatAttributes,
-  RtmChatEvents,
-  RtmChatProperties,
-} from './frameworks/element-attributes.js';
+import type { WidgetElements } from './frameworks/element-attributes.js';
 
 /** `on<event-name>` props, as React 19 wires them for custom elements (`onrtm-message`). */
 export type ReactEventProps<Events> = {
@@ -27,20 +14,20 @@ export type ReactEventProps<Events> = {
 };
 
 /** The props of one element in JSX: React's HTML attributes, the element's own, a ref. */
-export type ReactElementProps<Element extends HTMLElement, Attributes, Properties, Events> = Omit<
-  HTMLAttributes<Element>,
-  keyof Attributes | keyof Properties
+export type ReactElementProps<Tag extends keyof WidgetElements> = Omit<
+  HTMLAttributes<WidgetElements[Tag]['element']>,
+  keyof WidgetElements[Tag]['attributes'] | keyof WidgetElements[Tag]['properties']
 > &
-  Attributes &
-  Properties &
-  ReactEventProps<Events> & { ref?: Ref<Element>; key?: Key; children?: ReactNode };
+  WidgetElements[Tag]['attributes'] &
+  WidgetElements[Tag]['properties'] &
+  ReactEventProps<WidgetElements[Tag]['events']> & { ref?: Ref<WidgetElements[Tag]['element']>; key?: Key; children?: ReactNode };
 
-export type RtmChatProps = ReactElementProps<RtmChatElement, RtmChatAttributes, RtmChatProperties, RtmChatEvents>;
-export type RtmChannelProps = ReactElementProps<RtmChannelElement, RtmChannelAttributes, RtmChannelProperties, RtmChannelEvents>;
-export type RtmAttachmentProps = ReactElementProps<RtmAttachmentElement, RtmAttachmentAttributes, RtmAttachmentProperties, RtmAttachmentEvents>;
+export type RtmChatProps = ReactElementProps<'rtm-chat'>;
+export type RtmChannelProps = ReactElementProps<'rtm-channel'>;
+export type RtmAttachmentProps = ReactElementProps<'rtm-attachment'>;
 
 declare module 'react' {
-  // eslint-disable-next-line @typescript-eslint/no-namespace -- React's JSX types live in this namespace.
+  // React's JSX types live in this namespace.
   namespace JSX {
     interface IntrinsicElements {
       'rtm-chat': RtmChatProps;

@@ -7,17 +7,7 @@
  * custom elements, and why functions and `false` go through a property binding (`.tokenProvider`).
  */
 import type { DefineComponent } from 'vue';
-import type {
-  RtmAttachmentAttributes,
-  RtmAttachmentEvents,
-  RtmAttachmentProperties,
-  RtmChannelAttributes,
-  RtmChannelEvents,
-  RtmChannelProperties,
-  RtmChatAttributes,
-  RtmChatEvents,
-  RtmChatProperties,
-} from './frameworks/element-attributes.js';
+import type { WidgetElements } from './frameworks/element-attributes.js';
 
 type CamelCase<Name extends string> = Name extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : Name;
 
@@ -29,9 +19,14 @@ export type VueEventProps<Events> = {
   [Name in keyof Events & string as `on${Capitalize<CamelCase<Name>>}`]?: (event: Events[Name]) => void;
 };
 
-export type RtmChatVueProps = VueAttributeProps<RtmChatAttributes> & RtmChatProperties & VueEventProps<RtmChatEvents>;
-export type RtmChannelVueProps = VueAttributeProps<RtmChannelAttributes> & RtmChannelProperties & VueEventProps<RtmChannelEvents>;
-export type RtmAttachmentVueProps = VueAttributeProps<RtmAttachmentAttributes> & RtmAttachmentProperties & VueEventProps<RtmAttachmentEvents>;
+/** The props of one element as Vue's template checker sees them. */
+export type VueElementProps<Tag extends keyof WidgetElements> = VueAttributeProps<WidgetElements[Tag]['attributes']> &
+  WidgetElements[Tag]['properties'] &
+  VueEventProps<WidgetElements[Tag]['events']>;
+
+export type RtmChatVueProps = VueElementProps<'rtm-chat'>;
+export type RtmChannelVueProps = VueElementProps<'rtm-channel'>;
+export type RtmAttachmentVueProps = VueElementProps<'rtm-attachment'>;
 
 declare module 'vue' {
   interface GlobalComponents {

@@ -8,6 +8,7 @@ import type { ChatMessage, ChatSession } from '../store/index.js';
 import type { RtmConnectionChangeEvent, RtmErrorEvent, RtmMessageEvent, RtmUnreadChangeEvent } from '../elements/events.js';
 import type { RtmChatElement, TokenProvider } from '../elements/rtm-chat/rtm-chat.js';
 import type { RtmAttachmentElement } from '../elements/rtm-attachment/rtm-attachment.js';
+import type { RtmChannelElement } from '../elements/rtm-channel/rtm-channel.js';
 
 /** `<rtm-chat>`'s attributes. */
 export interface RtmChatAttributes {
@@ -70,4 +71,19 @@ export interface RtmAttachmentProperties {
 
 export interface RtmAttachmentEvents {
   'rtm-error': RtmErrorEvent;
+}
+
+/** What one element takes in a template. */
+export interface ElementTemplateTypes<Element extends HTMLElement, Attributes, Properties, Events> {
+  element: Element;
+  attributes: Attributes;
+  properties: Properties;
+  events: Events;
+}
+
+/** The public elements by tag, for the framework typings. */
+export interface WidgetElements {
+  'rtm-chat': ElementTemplateTypes<RtmChatElement, RtmChatAttributes, RtmChatProperties, RtmChatEvents>;
+  'rtm-channel': ElementTemplateTypes<RtmChannelElement, RtmChannelAttributes, RtmChannelProperties, RtmChannelEvents>;
+  'rtm-attachment': ElementTemplateTypes<RtmAttachmentElement, RtmAttachmentAttributes, RtmAttachmentProperties, RtmAttachmentEvents>;
 }

@@ -2,7 +2,7 @@
 // loaded from another origin, against the real server.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { endToEnd, expectInLog, sendText, serveOtherOrigin } from './helpers.js';
+import { customerPage, endToEnd, expectInLog, sendText, serveOtherOrigin } from './helpers.js';
 
 const { server, openPage } = endToEnd('e2e');
 
@@ -43,22 +43,10 @@ describe('demo page /', () => {
 describe('script-tag embed from another origin', () => {
   it('works from /embed.html and from a customer page on another origin', async () => {
     // The customer's page: the README snippet, with the script and server on the chat origin.
-    const customerPage = (user: string, target: string) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Customer site</title><link rel="icon" href="data:,">
-<script src="${server.url}/dist/rtm-chat.iife.js"></script></head>
-<body>
-<rtm-chat server="${server.url}" app-id="demo" user-id="${user}">
-  <rtm-channel ${target}></rtm-channel>
-</rtm-chat>
-<script>
-  document.querySelector('rtm-chat').tokenProvider = () =>
-    fetch('${server.url}/api/dev/token', { method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ uid: '${user}' }) }).then((r) => r.json()).then((b) => b.token);
-</script>
-</body></html>`;
+    const page = (user: string, target: string) => customerPage(server.url, user, target);
     const site = await serveOtherOrigin({
-      '/carol-peer.html': customerPage('carol', 'peer="dave"'),
-      '/carol-room.html': customerPage('carol', 'channel="support"'),
+      '/carol-peer.html': page('carol', 'peer="dave"'),
+      '/carol-room.html': page('carol', 'channel="support"'),
     });
     const carolPeer = await openPage(`${site.origin}/carol-peer.html`);
     const carolRoom = await openPage(`${site.origin}/carol-room.html`);

@@ -5,23 +5,11 @@
 // is fetched, or when a feature is moved back into the first load's path by mistake.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { endToEnd, expectInLog, sendText, serveOtherOrigin } from './helpers.js';
+import { customerPage, endToEnd, expectInLog, sendText, serveOtherOrigin, type OpenedPage } from './helpers.js';
 
 const { server, openPage } = endToEnd('first-load');
 
-const customerPage = (user: string, target: string) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Customer site</title><link rel="icon" href="data:,">
-<script src="${server.url}/dist/rtm-chat.iife.js"></script></head>
-<body>
-<rtm-chat server="${server.url}" app-id="demo" user-id="${user}">
-  <rtm-channel ${target}></rtm-channel>
-</rtm-chat>
-<script>
-  document.querySelector('rtm-chat').tokenProvider = () =>
-    fetch('${server.url}/api/dev/token', { method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ uid: '${user}' }) }).then((r) => r.json()).then((b) => b.token);
-</script>
-</body></html>`;
+const page = (user: string, target: string) => customerPage(server.url, user, target);
 
 describe('first load of the script-tag bundle', () => {
   it('a text-only peer and channel conversation fetch rtm-chat.iife.js and no companion file', async () => {
@@ -29,13 +17,13 @@ describe('first load of the script-tag bundle', () => {
     const [alice, bob] = [`fl-alice-${run}`, `fl-bob-${run}`];
     const channel = `fl-room-${run}`;
     const site = await serveOtherOrigin({
-      '/alice.html': customerPage(alice, `peer="${bob}"`),
-      '/bob.html': customerPage(bob, `peer="${alice}"`),
-      '/alice-room.html': customerPage(alice, `channel="${channel}"`),
-      '/bob-room.html': customerPage(bob, `channel="${channel}"`),
+      '/alice.html': page(alice, `peer="${bob}"`),
+      '/bob.html': page(bob, `peer="${alice}"`),
+      '/alice-room.html': page(alice, `channel="${channel}"`),
+      '/bob-room.html': page(bob, `channel="${channel}"`),
     });
     const fetched = new Map<string, Set<string>>();
-    const pages = [];
+    const pages: OpenedPage[] = [];
     try {
       const open = async (path: string) => {
         const opened = await openPage('about:blank');

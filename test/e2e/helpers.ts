@@ -38,6 +38,27 @@ export function collectPageErrors(page: Page): string[] {
   return errors;
 }
 
+/**
+ * A customer's page for the script-tag embed: the README snippet, with the script and the server
+ * on the chat origin and a token from its dev-token endpoint. `target` is `peer="…"` or
+ * `channel="…"` for the `<rtm-channel>` inside.
+ */
+export function customerPage(chatOrigin: string, user: string, target: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Customer site</title><link rel="icon" href="data:,">
+<script src="${chatOrigin}/dist/rtm-chat.iife.js"></script></head>
+<body>
+<rtm-chat server="${chatOrigin}" app-id="demo" user-id="${user}">
+  <rtm-channel ${target}></rtm-channel>
+</rtm-chat>
+<script>
+  document.querySelector('rtm-chat').tokenProvider = () =>
+    fetch('${chatOrigin}/api/dev/token', { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ uid: '${user}' }) }).then((r) => r.json()).then((b) => b.token);
+</script>
+</body></html>`;
+}
+
 /** Serves fixed HTML pages from another origin (localhost vs 127.0.0.1, another port). */
 export async function serveOtherOrigin(pages: Record<string, string>): Promise<{ origin: string; close(): Promise<void> }> {
   const port = (await freePort()) as number;
