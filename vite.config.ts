@@ -30,7 +30,10 @@ import { minifyLitLiterals } from './scripts/vite-minify-literals.mjs';
  *   - dist/rtm-chat.recorder.js: the composer's voice recorder;
  *   - dist/rtm-chat.mentions.js: the composer's mention picker;
  *   - dist/rtm-chat.files.js: files dragged into a conversation or picked (drop target, checks);
- *   - dist/rtm-chat.attention.js: the unread count in the title and desktop notifications (opt-ins).
+ *   - dist/rtm-chat.attention.js: the unread count in the title and desktop notifications (opt-ins);
+ *   - dist/rtm-chat.locale-<code>.js: a built-in locale's catalog (src/locales/), for a page in that language;
+ *   - dist/rtm-chat.error-texts.js: the error texts of every language but English, with the first catalog;
+ *   - dist/rtm-chat.localize.js: @lit/localize's runtime (switching and looking up), for the same.
  *   Companion files use the bundle's own lit-html, RtmError and media-message module rather than
  *   copies (src/companion-bridge/).
  */
@@ -54,11 +57,21 @@ const companionLoaders = [
   'src/elements/rtm-composer/load-mention-picker',
   'src/elements/rtm-channel/load-file-drop',
   'src/elements/rtm-chat/load-page-attention',
+  'src/elements/internal/load-locale',
+  'src/elements/internal/load-error-texts',
+  'src/elements/internal/load-localize-runtime',
 ].map((path) => ({
   // Any relative import of the loader (`./load-x.js`, `../dir/load-x.js`): the names are unique.
   find: new RegExp(`^\\.\\.?/(?:.*/)?${path.slice(path.lastIndexOf('/') + 1)}\\.js$`),
   replacement: fileURLToPath(new URL(`./${path}.iife.ts`, import.meta.url)),
 }));
+
+/**
+ * @lit/localize's runtime module sets up its loading state when it is evaluated, which keeps it in
+ * the script-tag bundle although only its companion (rtm-chat.localize.js) uses it; none of the
+ * package's modules has an effect a page relies on, so unused ones may go.
+ */
+const localizeHasNoSideEffects = (id: string) => !/[\\/]@lit[\\/]localize[\\/]/.test(id);
 
 export default defineConfig(({ mode }) => {
   const esm = mode === 'esm';
@@ -98,6 +111,10 @@ export default defineConfig(({ mode }) => {
                 'rtm-chat.mentions': 'src/elements/rtm-composer/mention-picker.ts',
                 'rtm-chat.files': 'src/elements/rtm-channel/file-drop.ts',
                 'rtm-chat.attention': 'src/elements/rtm-chat/page-attention.ts',
+                'rtm-chat.locale-zh-CN': 'src/locales/zh-CN.ts',
+                'rtm-chat.locale-ar': 'src/locales/ar.ts',
+                'rtm-chat.error-texts': 'src/elements/internal/error-texts.ts',
+                'rtm-chat.localize': 'src/elements/internal/localize-runtime.ts',
               },
               formats: ['es'],
               fileName: (_format, name) => `${name}.js`,
@@ -105,10 +122,14 @@ export default defineConfig(({ mode }) => {
             }
           : { entry: 'src/iife.ts', name: 'RtmChat', formats: ['iife'], fileName: () => 'rtm-chat.iife.js' },
       rollupOptions: esm
-        ? { external: [/^lit($|\/)/, /^@lit\//, /^nanostores($|\/)/, /^@tanstack\//] }
+        ? {
+            // @lit/localize is bundled, not shared: a page that uses it for its own elements
+            // configures its own copy, and one copy can be configured only once.
+            external: [/^lit($|\/)/, /^@lit\/(?!localize)/, /^nanostores($|\/)/, /^@tanstack\//],
+          }
         : companions
           ? { output: { chunkFileNames: 'rtm-chat.shared-[name].js' } }
-          : {},
+          : { treeshake: { moduleSideEffects: localizeHasNoSideEffects } },
     },
   };
 });

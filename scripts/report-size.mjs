@@ -5,7 +5,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET_BYTES = 45 * 1024;
+// 45 KB until the widget spoke other languages; locales added 1.3 KB to it (English strings read
+// through @lit/localize's msg, matching the page's lang, re-rendering on a switch) while the
+// catalogs, @lit/localize's runtime and the translated errors load only for another language. The
+// way down (issue 12: 30 KB for a text conversation) is loading media on demand as well.
+const BUDGET_BYTES = 46.5 * 1024;
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
 function sizes(file) {
@@ -34,6 +38,10 @@ const companions = {
   'dist/rtm-chat.mentions.js': 'the first "@" typed in a channel',
   'dist/rtm-chat.files.js': 'the first file dragged in or picked',
   'dist/rtm-chat.attention.js': 'the first unread count or notification of unread-in-title / notifications',
+  'dist/rtm-chat.locale-zh-CN.js': 'a page in Simplified Chinese',
+  'dist/rtm-chat.locale-ar.js': 'a page in Arabic',
+  'dist/rtm-chat.error-texts.js': 'the first locale other than English',
+  'dist/rtm-chat.localize.js': 'the first locale other than English (the @lit/localize runtime)',
 };
 for (const [companion, when] of Object.entries(companions)) {
   const size = sizes(companion);

@@ -48,7 +48,7 @@ function nodeSuite(label, files, file) {
 const suites = [];
 if (wants('node')) {
   const file = join(results, 'node.json');
-  suites.push({ name: 'node', file, ...nodeSuite('node tests', testFiles('test/protocol', 'test/server'), file) });
+  suites.push({ name: 'node', file, ...nodeSuite('node tests', testFiles('test/protocol', 'test/server', 'test/locales'), file) });
 }
 if (wants('browser')) {
   const file = join(results, 'browser.json');

@@ -14,6 +14,9 @@ export function companionBridge() {
     [path('node_modules/lit-html/development/lit-html.js'), path('src/companion-bridge/lit-html.ts')],
     [path('src/client/media/media-message.ts'), path('src/companion-bridge/media-message.ts')],
     [path('src/elements/internal/context.ts'), path('src/companion-bridge/session-context.ts')],
+    [path('node_modules/@lit/localize/lit-localize.js'), path('src/companion-bridge/localize.ts')],
+    [path('node_modules/@lit/localize/init/install.js'), path('src/companion-bridge/localize-install.ts')],
+    [path('src/elements/internal/locale.ts'), path('src/companion-bridge/locale.ts')],
   ]);
   const bridgeFiles = new Set(bridges.values());
   return {

@@ -27,6 +27,7 @@ export {
   type RtmErrorDetail,
   type RtmUnreadChangeDetail,
 } from './elements/events.js';
+export { registerLocale, availableLocales } from './elements/internal/locale.js';
 export * from './store/index.js';
 export * from './client/index.js';
 export {

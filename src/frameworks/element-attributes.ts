@@ -22,6 +22,7 @@ export interface RtmChatAttributes {
   'unread-in-title'?: boolean;
   notifications?: boolean;
   open?: boolean;
+  locale?: string;
 }
 
 /** `<rtm-chat>`'s properties that have no attribute. */

@@ -1,21 +1,45 @@
-/** Formats message times in the page's locale: the time today, the date and time before. */
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
-  month: 'short',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: '2-digit',
-});
+/**
+ * Times, sizes, counts and plurals in the widget's locale (locale.ts), through `Intl`. Formatters
+ * are made once per locale and options.
+ */
+import { currentLocale } from './locale.js';
 
+const formats = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat | Intl.PluralRules>();
+
+function cached<F extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.PluralRules>(key: string, make: (locale: string) => F): F {
+  const locale = currentLocale();
+  const id = `${locale} ${key}`;
+  let format = formats.get(id) as F | undefined;
+  if (!format) formats.set(id, (format = make(locale)));
+  return format;
+}
+
+/** A message's time: the time today, the date and time before. */
 export function formatMessageTime(ts: number, now = Date.now()): string {
   const sameDay = new Date(ts).toDateString() === new Date(now).toDateString();
-  return (sameDay ? timeFormat : dateTimeFormat).format(ts);
+  return sameDay
+    ? cached('time', (locale) => new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' })).format(ts)
+    : cached('date', (locale) => new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' })).format(ts);
+}
+
+/** A count in the locale's digits and grouping. */
+export function formatCount(count: number): string {
+  return cached('count', (locale) => new Intl.NumberFormat(locale)).format(count);
+}
+
+/**
+ * Picks the form for `count` by the locale's plural rules: English has "one" and "other",
+ * Chinese only "other", Arabic six forms (each falls back to `other`). Forms get the count
+ * already formatted.
+ */
+export function plural(count: number, forms: Partial<Record<Intl.LDMLPluralRule, (formatted: string) => string>> & { other: (formatted: string) => string }): string {
+  const rule = cached('plural', (locale) => new Intl.PluralRules(locale)).select(count);
+  return (forms[rule] ?? forms.other)(formatCount(count));
 }
 
 const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
-const byteFormats = new Map<string, Intl.NumberFormat>();
 
-/** A file size for people, in the page's locale: "512 bytes", "1.4 MB". */
+/** A file size for people: "512 bytes", "1.4 MB". */
 export function formatBytes(bytes: number): string {
   let value = bytes;
   let unit = 0;
@@ -24,15 +48,8 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   const name = units[unit]!;
-  let format = byteFormats.get(name);
-  if (!format) {
-    format = new Intl.NumberFormat(undefined, {
-      style: 'unit',
-      unit: name,
-      unitDisplay: name === 'byte' ? 'long' : 'short',
-      maximumFractionDigits: 1,
-    });
-    byteFormats.set(name, format);
-  }
+  const format = cached(name, (locale) =>
+    new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: name === 'byte' ? 'long' : 'short', maximumFractionDigits: 1 }),
+  );
   return format.format(unit === 0 ? value : Math.round(value * 10) / 10);
 }

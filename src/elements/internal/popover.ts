@@ -31,7 +31,12 @@ export function openPopover(anchor: HTMLElement, className: string): Popover {
   };
   const popover: Popover = {
     layer,
-    position: `top:${rect.bottom + 4}px;right:${Math.max(4, innerWidth - rect.right)}px;`,
+    // Under its button, lined up with the button's end: the right edge, or the left one in a
+    // right-to-left layout.
+    position:
+      getComputedStyle(anchor).direction === 'rtl'
+        ? `top:${rect.bottom + 4}px;left:${Math.max(4, rect.left)}px;`
+        : `top:${rect.bottom + 4}px;right:${Math.max(4, innerWidth - rect.right)}px;`,
     close(returnFocus) {
       if (closed) return;
       closed = true;

@@ -199,7 +199,7 @@ export class AttachmentView {
     return html`<div class="transfer">
       <progress part="progress" max="100" .value=${percent} aria-label=${attachmentStrings.transferProgress(name)}></progress>
       <span part="percent">${percent}%</span>
-      <button part="cancel-button" class="pill" type="button" aria-label=${cancelLabel} @click=${onCancel}>${strings.cancel}</button>
+      <button part="cancel-button" class="pill" type="button" aria-label=${cancelLabel} @click=${onCancel}>${strings.cancel()}</button>
     </div>`;
   }
 
@@ -232,7 +232,7 @@ export class AttachmentView {
                 aria-label=${attachmentStrings.retryUpload(attachment.fileName)}
                 @click=${() => this.host.session?.retry(message.conversation, message.localId)}
               >
-                ${strings.retry}
+                ${strings.retry()}
               </button>`
           : message.status === 'uploading'
             ? this.renderProgress(
@@ -264,7 +264,7 @@ export class AttachmentView {
           aria-label=${attachmentStrings.retryDownload(attachment.fileName)}
           @click=${() => this.startDownload(purpose)}
         >
-          ${strings.retry}
+          ${strings.retry()}
         </button>`;
     }
     return nothing;
@@ -307,7 +307,7 @@ export class AttachmentView {
               ?disabled=${!this.host.session || !attachment.mediaId}
               @click=${() => this.startDownload('save')}
             >
-              ${strings.download}
+              ${strings.download()}
             </button>`}
       </div>
     </div>`;

@@ -69,7 +69,7 @@ export const attachmentCss = css`
     }
 
     .lightbox-bar [part~='close-button'] {
-      margin-left: auto;
+      margin-inline-start: auto;
       align-self: center;
     }
 

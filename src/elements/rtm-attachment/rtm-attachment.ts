@@ -1,3 +1,4 @@
+import { updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html, type PropertyValues } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import type { ReadableAtom } from 'nanostores';
@@ -97,6 +98,8 @@ export class RtmAttachmentElement extends LitElement implements AttachmentHost {
 
   constructor() {
     super();
+    // Renders again when the widget's locale changes (internal/locale.ts).
+    updateWhenLocaleChanges(this);
     new ContextConsumer(this, { context: sessionContext, subscribe: true, callback: (session) => (this.session = session) });
   }
 
@@ -196,7 +199,7 @@ export class RtmAttachmentElement extends LitElement implements AttachmentHost {
       <div class="facts">
         <span class="name">${attachment.fileName}</span>
         <span class="size">${formatBytes(attachment.size)}</span>
-        <span class="pill" style="visibility:hidden">${strings.download}</span>
+        <span class="pill" style="visibility:hidden">${strings.download()}</span>
       </div>
     </div>`;
   }

@@ -2,6 +2,7 @@ import { html } from 'lit/html.js';
 import type { ChatSession, ConversationKey } from '../../store/index.js';
 import { adoptCss, css } from '../internal/css-text.js';
 import { fileStrings } from './file-drop.strings.js';
+import { errorText } from '../internal/error-text.js';
 
 /**
  * Files for a conversation, by drag and drop or picked in the composer: the drop target with its
@@ -98,13 +99,13 @@ export class FileDrop {
     if (!key || !session || files.length === 0) return;
     const problems = session
       .validateFiles(key, files)
-      .map((error, index) => (error ? fileStrings.fileProblem(files[index]!.name || 'file', error.message) : undefined))
+      .map((error, index) => (error ? fileStrings.fileProblem(files[index]!.name || 'file', errorText(error)) : undefined))
       .filter((problem): problem is string => problem !== undefined);
     try {
       if (problems.length > 0) throw new Error(problems.join(' '));
       session.sendFiles(key, files);
     } catch (error) {
-      host.showComposerError((error as Error).message);
+      host.showComposerError(errorText(error));
     }
   }
 

@@ -1,3 +1,4 @@
+import { updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import type { ChatMessage, ChatReceipt, ChatSession, ConversationKey } from '../../store/index.js';
@@ -24,6 +25,7 @@ import { importFileDrop, type FileDropModule } from './load-file-drop.js';
 let replyBar: MessageActionsModule['renderReplyBar'] | undefined;
 import { sharedStyles } from '../internal/shared.styles.js';
 import { channelStyles } from './rtm-channel.styles.js';
+import { errorText } from '../internal/error-text.js';
 
 /**
  * One conversation: a peer chat (`peer="bob"`) or a channel (`channel="lobby"`). Shows the message
@@ -97,6 +99,8 @@ export class RtmChannelElement extends LitElement {
 
   constructor() {
     super();
+    // Renders again when the widget's locale changes (internal/locale.ts).
+    updateWhenLocaleChanges(this);
     // The first file dragged in loads the file module, which then makes this a drop target.
     this.addEventListener('dragenter', (event) => event.dataTransfer?.types.includes('Files') && void this.withFiles(event).catch(() => undefined));
     new ContextConsumer(this, { context: sessionContext, subscribe: true, callback: (session) => (this.session = session) });
@@ -180,7 +184,7 @@ export class RtmChannelElement extends LitElement {
     const text = event.text;
     const refusal = this.session.validateDraft(key, text);
     if (refusal) {
-      this.composer?.showError(refusal.message);
+      this.composer?.showError(errorText(refusal));
       return;
     }
     this.composer?.clear();
@@ -215,7 +219,7 @@ export class RtmChannelElement extends LitElement {
   private onComposerFiles(event: RtmComposerFilesEvent): void {
     this.withFiles().then(
       (files) => files.send(event.files),
-      (error: unknown) => this.showComposerError((error as Error).message),
+      (error: unknown) => this.showComposerError(errorText(error)),
     );
   }
 
@@ -232,7 +236,7 @@ export class RtmChannelElement extends LitElement {
     try {
       if (key) this.session?.sendVoice(key, event.file, event.durationMs);
     } catch (error) {
-      this.composer?.showError((error as Error).message);
+      this.composer?.showError(errorText(error));
     }
   }
 
@@ -275,7 +279,7 @@ export class RtmChannelElement extends LitElement {
         },
         refused: (error) => {
           this.reportError(error, event.message.conversation);
-          this.composer?.showError(error.message);
+          this.composer?.showError(errorText(error));
         },
       });
     });
@@ -316,7 +320,7 @@ export class RtmChannelElement extends LitElement {
     if (!this.peer || !status) return nothing;
     const online = status === 'ONLINE';
     return html`<span part="presence" class=${online ? 'online' : 'offline'}></span
-      ><span class="visually-hidden">${online ? strings.online : strings.offline}</span>`;
+      ><span class="visually-hidden">${online ? strings.online() : strings.offline()}</span>`;
   }
 
   override render() {
@@ -327,7 +331,7 @@ export class RtmChannelElement extends LitElement {
         ? nothing
         : html`<div part="header">
             ${this.renderPresence()}<h2 part="title">${this.conversationTitle}</h2>
-            <button part="search-button" class="pill" type="button" aria-label=${strings.searchMessages} @click=${this.openSearch}>⌕</button>
+            <button part="search-button" class="pill" type="button" aria-label=${strings.searchMessages()} @click=${this.openSearch}>⌕</button>
           </div>`}
       <rtm-message-list
         part="messages"
@@ -362,8 +366,8 @@ export class RtmChannelElement extends LitElement {
 /** What a message's receipt says: delivered/read (peer), read by N (channel). */
 function receiptText(receipt: ChatReceipt | undefined): MessageReceipt | undefined {
   if (receipt?.kind === 'channel') return { text: strings.readBy(receipt.read), readers: receipt.readers, nonReaders: receipt.nonReaders };
-  if (receipt?.state === 'read') return { text: strings.read };
-  if (receipt?.state === 'delivered') return { text: strings.delivered };
+  if (receipt?.state === 'read') return { text: strings.read() };
+  if (receipt?.state === 'delivered') return { text: strings.delivered() };
   return undefined;
 }
 

@@ -1,4 +1,5 @@
 import { html, nothing, render } from 'lit/html.js';
+import { msg } from '@lit/localize';
 import type { ChatSearchPage, ChatSession, ConversationKey } from '../../store/index.js';
 import { css } from '../internal/css-text.js';
 import { formatMessageTime } from '../internal/format.js';
@@ -23,10 +24,18 @@ export interface SearchRequest {
 }
 
 export const searchStrings = {
-  search: 'Search messages',
-  searching: 'Searching…',
-  none: 'No messages found.',
-  more: 'Older results',
+  get search() {
+    return msg('Search messages');
+  },
+  get searching() {
+    return msg('Searching…');
+  },
+  get none() {
+    return msg('No messages found.');
+  },
+  get more() {
+    return msg('Older results');
+  },
 } as const;
 
 const styles = css`
@@ -133,7 +142,7 @@ export function openSearch(request: SearchRequest): void {
                         if (message.seq !== undefined) show(message.seq);
                       }}
                     >
-                      <small>${message.own ? strings.you : message.from} · ${formatMessageTime(message.ts)}</small><br />${marked(text, highlights)}
+                      <small>${message.own ? strings.you() : message.from} · ${formatMessageTime(message.ts)}</small><br />${marked(text, highlights)}
                     </button>
                   </li>`,
                 )}

@@ -1,8 +1,16 @@
 /**
  * The user-visible strings of the popup (popup-view.ts), kept with it so they load with it.
  */
+import { msg } from '@lit/localize';
+
 export const popupStrings = {
-  chat: 'Chat',
-  openChat: 'Open chat',
-  closeChat: 'Close chat',
+  get chat() {
+    return msg('Chat');
+  },
+  get openChat() {
+    return msg('Open chat');
+  },
+  get closeChat() {
+    return msg('Close chat');
+  },
 } as const;

@@ -44,7 +44,7 @@ const popupCss = css`
     }
 
     .close {
-      margin-left: auto;
+      margin-inline-start: auto;
       width: 2rem;
       height: 2rem;
       border: none;
@@ -78,7 +78,7 @@ const popupCss = css`
       pointer-events: none;
       position: absolute;
       top: -0.25rem;
-      right: -0.25rem;
+      inset-inline-end: -0.25rem;
       min-width: 1.375rem;
       padding: 0 0.375rem;
       border-radius: 999px;
@@ -144,7 +144,7 @@ export function renderPopup(host: PopupHost, content: unknown) {
         </svg>
       </button>
       ${total > 0
-        ? html`<span part="launcher-badge" id="launcher-badge" class="badge">${total}<span class="visually-hidden">${strings.unreadSuffix}</span></span>`
+        ? html`<span part="launcher-badge" id="launcher-badge" class="badge">${total}<span class="visually-hidden">${strings.unreadSuffix()}</span></span>`
         : nothing}
     </div>
   `;

@@ -35,7 +35,7 @@ export const chatStyles = [
     }
 
     [part~='reconnect-button'] {
-      margin-left: auto;
+      margin-inline-start: auto;
       border: 1px solid currentColor;
       border-radius: 999px;
       background: transparent;
@@ -61,7 +61,7 @@ export const chatStyles = [
     [part~='conversations'] {
       width: 16rem;
       flex-shrink: 0;
-      border-right: 1px solid var(--_border);
+      border-inline-end: 1px solid var(--_border);
     }
 
     .open-pane {
@@ -92,7 +92,7 @@ export const chatStyles = [
       [part~='conversations'] {
         flex: 1;
         width: auto;
-        border-right: none;
+        border-inline-end: none;
       }
 
       [part~='conversations'].has-open,
@@ -108,7 +108,7 @@ export const chatStyles = [
     /* mode="popup": a floating launcher in the corner that opens the chat as a panel. */
     :host([mode='popup']) {
       position: fixed;
-      right: var(--rtm-popup-inset, 1.25rem);
+      inset-inline-end: var(--rtm-popup-inset, 1.25rem);
       bottom: var(--rtm-popup-inset, 1.25rem);
       z-index: var(--rtm-popup-z-index, 2147483000);
       height: auto;

@@ -1,3 +1,4 @@
+import { updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { ContextProvider } from '@lit/context';
 import {
@@ -20,6 +21,8 @@ let popupModule: Promise<PopupViewModule> | undefined;
 import type { PageAttention } from './page-attention.js';
 import { importPageAttention } from './load-page-attention.js';
 import { PresenceWatch } from './presence-watch.js';
+import { errorText } from '../internal/error-text.js';
+import { isRightToLeft, matchLocale, useLocale } from '../internal/locale.js';
 
 /** An async function returning a fresh token for the current user (login and renewal). */
 export type TokenProvider = () => Promise<string>;
@@ -62,6 +65,12 @@ export type TokenProvider = () => Promise<string>;
  * @tagname rtm-chat
  */
 export class RtmChatElement extends LitElement {
+  constructor() {
+    super();
+    // Renders again when the widget's locale changes (internal/locale.ts).
+    updateWhenLocaleChanges(this);
+  }
+
   static override styles = chatStyles;
 
   // Declared without decorators: the decorator helpers cost the script-tag bundle bytes.
@@ -77,6 +86,7 @@ export class RtmChatElement extends LitElement {
     unreadInTitle: { type: Boolean, attribute: 'unread-in-title' },
     notifications: { type: Boolean },
     open: { type: Boolean, reflect: true },
+    locale: {},
     session: { state: true, attribute: false },
     hasChildViews: { state: true, attribute: false },
     openedKey: { state: true, attribute: false },
@@ -121,6 +131,19 @@ export class RtmChatElement extends LitElement {
   /** Whether the popup panel is open (`mode="popup"`). */
   open = false;
 
+  /**
+   * The widget's language, a BCP 47 tag (`zh-CN`, `ar`, `en`). Unset, it follows `lang`: this
+   * element's, its nearest ancestor's, or the page's. The closest available locale is used
+   * (`zh-Hans` → `zh-CN`), English when none matches; right-to-left ones lay the widget out
+   * mirrored (this element's `dir`, unless the page set it). One language per page: the widget's
+   * elements all show the last one asked for.
+   */
+  locale: string | undefined;
+
+  /** Whether this element set its own `dir` (so the page's `dir`, when it set one, is kept). */
+  private ownsDir = false;
+  private readonly langWatch = typeof MutationObserver === 'undefined' ? undefined : new MutationObserver(() => this.applyLocale());
+
   /** The current session (read-only; replaced when server, app-id, user-id or token change). */
   session: ChatSession | undefined;
 
@@ -157,6 +180,21 @@ export class RtmChatElement extends LitElement {
     // A session is created on the next update, so moving the element keeps one session alive.
     this.requestUpdate();
     this.findChildViews();
+    // `lang` on this element or any ancestor, changed by the page, switches the language live.
+    this.langWatch?.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
+    this.applyLocale();
+  }
+
+  /** Switches the widget to this element's locale (see `locale`), and its direction with it. */
+  private applyLocale(): void {
+    const locale = matchLocale(this.locale || this.closest('[lang]')?.getAttribute('lang'));
+    if (this.ownsDir || !this.hasAttribute('dir')) {
+      this.ownsDir = true;
+      this.setAttribute('dir', isRightToLeft(locale) ? 'rtl' : 'ltr');
+    }
+    useLocale(locale).catch((error: unknown) =>
+      this.dispatchEvent(new RtmErrorEvent({ error: new RtmError('INTERNAL_ERROR', `Could not load the ${locale} strings: ${String(error)}`) })),
+    );
   }
 
   private findChildViews(): void {
@@ -172,11 +210,13 @@ export class RtmChatElement extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.langWatch?.disconnect();
     this.endSession();
     void this.attention?.then((attention) => attention.restoreTitle());
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('locale') && this.isConnected) this.applyLocale();
     const configChanged =
       changed.has('server') || changed.has('appId') || changed.has('userId') || changed.has('token') || changed.has('tokenProvider');
     if (this.isConnected && (configChanged || !this.session)) this.startSession();
@@ -260,18 +300,18 @@ export class RtmChatElement extends LitElement {
     const snapshot = this.connection.value;
     let text = '';
     let offerReconnect = false;
-    if (!this.configured) text = strings.notConfigured;
-    else if (!snapshot || snapshot.state === 'IDLE' || snapshot.state === 'CONNECTING') text = strings.connecting;
-    else if (snapshot.state === 'RECONNECTING') text = strings.reconnecting;
+    if (!this.configured) text = strings.notConfigured();
+    else if (!snapshot || snapshot.state === 'IDLE' || snapshot.state === 'CONNECTING') text = strings.connecting();
+    else if (snapshot.state === 'RECONNECTING') text = strings.reconnecting();
     else if (snapshot.state === 'DISCONNECTED' || snapshot.state === 'ABORTED') {
-      text = snapshot.error ? strings.loginFailed(snapshot.error.message) : strings.disconnected;
+      text = snapshot.error ? strings.loginFailed(errorText(snapshot.error)) : strings.disconnected();
       offerReconnect = true;
     }
     // The live region stays in the DOM so screen readers announce changes to it.
     return html`<div part="banner" role="status" ?hidden=${!text}>
       <span>${text}</span>
       ${offerReconnect
-        ? html`<button part="reconnect-button" type="button" @click=${() => this.reconnect()}>${strings.reconnect}</button>`
+        ? html`<button part="reconnect-button" type="button" @click=${() => this.reconnect()}>${strings.reconnect()}</button>`
         : nothing}
     </div>`;
   }
@@ -302,7 +342,7 @@ export class RtmChatElement extends LitElement {
       ></rtm-conversation-list>
       ${opened
         ? html`<div class="open-pane">
-            <button part="back-button" class="pill back" type="button" @click=${this.backToList}>${strings.back}</button>
+            <button part="back-button" class="pill back" type="button" @click=${this.backToList}>${strings.back()}</button>
             <rtm-channel
               part="channel"
               .peer=${opened.kind === 'peer' ? opened.id : undefined}
@@ -310,7 +350,7 @@ export class RtmChatElement extends LitElement {
             ></rtm-channel>
           </div>`
         : list.length > 0
-          ? html`<p part="placeholder" class="placeholder">${strings.noConversation}</p>`
+          ? html`<p part="placeholder" class="placeholder">${strings.noConversation()}</p>`
           : nothing}
     `;
   }

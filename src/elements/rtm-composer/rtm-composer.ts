@@ -1,3 +1,4 @@
+import { updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html, nothing } from 'lit';
 import { strings } from '../internal/strings.js';
 import { composerStyles } from './rtm-composer.styles.js';
@@ -36,6 +37,12 @@ export class RtmComposerSubmitEvent extends Event {
  * @tagname rtm-composer
  */
 export class RtmComposerElement extends LitElement {
+  constructor() {
+    super();
+    // Renders again when the widget's locale changes (internal/locale.ts).
+    updateWhenLocaleChanges(this);
+  }
+
   static override styles = composerStyles;
 
   // Declared without decorators: the decorator helpers cost the script-tag bundle bytes.
@@ -158,8 +165,8 @@ export class RtmComposerElement extends LitElement {
         <button
           part="attach-button"
           type="button"
-          aria-label=${strings.attachFile}
-          title=${strings.attachFile}
+          aria-label=${strings.attachFile()}
+          title=${strings.attachFile()}
           ?disabled=${this.disabled}
           @click=${() => this.fileInput.click()}
         >
@@ -174,7 +181,7 @@ export class RtmComposerElement extends LitElement {
         ${this.recording?.render() ?? html`<textarea
           part="input"
           rows="1"
-          aria-label=${strings.message}
+          aria-label=${strings.message()}
           aria-describedby=${this.error ? errorId : nothing}
           aria-invalid=${this.error ? 'true' : 'false'}
           placeholder=${this.placeholder || nothing}
@@ -191,7 +198,7 @@ export class RtmComposerElement extends LitElement {
           : html`<button
               part="record-button"
               type="button"
-              aria-label=${this.recording ? strings.sendVoice : strings.recordVoice}
+              aria-label=${this.recording ? strings.sendVoice() : strings.recordVoice()}
               aria-pressed=${this.recording ? 'true' : 'false'}
               ?disabled=${this.disabled}
               @pointerdown=${this.onRecordButton}
@@ -202,7 +209,7 @@ export class RtmComposerElement extends LitElement {
                 <path fill="currentColor" d="M12 15a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v7a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V22h2v-3.1a7 7 0 0 0 6-6.9z" />
               </svg>
             </button>`}
-        ${this.recording ? nothing : html`<button part="send-button" type="submit" ?disabled=${!this.canSend}>${strings.send}</button>`}
+        ${this.recording ? nothing : html`<button part="send-button" type="submit" ?disabled=${!this.canSend}>${strings.send()}</button>`}
       </form>
       <div id=${errorId} part="error" role="alert">${this.error}</div>
     `;

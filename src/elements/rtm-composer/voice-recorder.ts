@@ -2,6 +2,7 @@ import { html } from 'lit/html.js';
 import { MAX_VOICE_RECORDING_MS } from '../../protocol/index.js';
 import { adoptCss, css } from '../internal/css-text.js';
 import { recorderStrings } from './voice-recorder.strings.js';
+import { errorText } from '../internal/error-text.js';
 
 /**
  * The composer's voice recorder (MediaRecorder): the microphone button either toggles — press to
@@ -213,7 +214,7 @@ async function start(host: RecorderHost, pressedAt: number | undefined): Promise
     host.recording = recording;
     host.showError('');
   } catch (error) {
-    host.showError(recorderStrings.unavailable(error instanceof Error ? error.message : String(error)));
+    host.showError(recorderStrings.unavailable(errorText(error)));
   } finally {
     starting.delete(host);
   }

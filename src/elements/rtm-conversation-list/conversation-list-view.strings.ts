@@ -1,19 +1,31 @@
 /**
  * The user-visible strings of the conversation list (conversation-list-view.ts), kept with it so they load with it.
  */
+import { msg, str } from '@lit/localize';
+
 export const listStrings = {
-  noConversations: 'No conversations yet.',
-  previewOwn: (text: string) => `You: ${text}`,
-  mentioned: ' (mentions you)',
-  preview: {
-    image: (name: string) => `Image: ${name}`,
-    file: (name: string) => `File: ${name}`,
-    audio: (_name: string) => 'Voice message',
-    video: (name: string) => `Video: ${name}`,
+  get noConversations() {
+    return msg('No conversations yet.');
   },
-  previewLocation: (place: string) => `Location: ${place}`,
-  actionsFor: (name: string) => `Actions for ${name}`,
-  conversationActions: 'Conversation actions',
-  deleteConversation: 'Delete conversation',
-  deleteWithHistory: 'Delete conversation and its history',
+  previewOwn: (text: string) => msg(str`You: ${text}`),
+  get mentioned() {
+    return msg(' (mentions you)');
+  },
+  preview: {
+    image: (name: string) => msg(str`Image: ${name}`),
+    file: (name: string) => msg(str`File: ${name}`),
+    audio: (_name: string) => msg('Voice message'),
+    video: (name: string) => msg(str`Video: ${name}`),
+  },
+  previewLocation: (place: string) => msg(str`Location: ${place}`),
+  actionsFor: (name: string) => msg(str`Actions for ${name}`),
+  get conversationActions() {
+    return msg('Conversation actions');
+  },
+  get deleteConversation() {
+    return msg('Delete conversation');
+  },
+  get deleteWithHistory() {
+    return msg('Delete conversation and its history');
+  },
 } as const;

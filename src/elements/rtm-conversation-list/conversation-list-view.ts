@@ -166,7 +166,7 @@ const conversationListCss = css`
 /** The one-line preview of a conversation's latest message. */
 function preview(message: ChatMessage | undefined): string {
   if (!message) return '';
-  if (message.retractedAt !== undefined) return strings.retracted(message.own ? strings.you : message.from);
+  if (message.retractedAt !== undefined) return strings.retracted(message.own ? strings.you() : message.from);
   const attachment = message.attachment;
   const content = message.message;
   const body = attachment
@@ -174,7 +174,7 @@ function preview(message: ChatMessage | undefined): string {
     : content.messageType === 'LOCATION'
       ? listStrings.previewLocation(content.name ?? content.address ?? '')
       : content.messageType === 'CUSTOM'
-        ? (content.description ?? strings.unsupported)
+        ? (content.description ?? strings.unsupported())
         : (message.text ?? '');
   const line = body.replace(/\s+/g, ' ').trim();
   return message.own ? listStrings.previewOwn(line) : line;
@@ -249,7 +249,7 @@ export function renderConversationList(host: ConversationListHost) {
               ? html`<span part="mention-badge" class="mention">@<span class="visually-hidden">${listStrings.mentioned}</span></span>`
               : nothing}
             ${entry.unread > 0
-              ? html`<span part="badge">${entry.unread}<span class="visually-hidden">${strings.unreadSuffix}</span></span>`
+              ? html`<span part="badge">${entry.unread}<span class="visually-hidden">${strings.unreadSuffix()}</span></span>`
               : nothing}
           </span>
         </li>`;

@@ -1,3 +1,4 @@
+import { updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, nothing } from 'lit';
 import type { ConversationKey, ConversationSummary } from '../../store/index.js';
 import type { ConversationListHost } from './conversation-list-view.js';
@@ -37,6 +38,12 @@ export class RtmConversationSelectEvent extends Event {
  * @tagname rtm-conversation-list
  */
 export class RtmConversationListElement extends LitElement implements ConversationListHost {
+  constructor() {
+    super();
+    // Renders again when the widget's locale changes (internal/locale.ts).
+    updateWhenLocaleChanges(this);
+  }
+
   static override styles = conversationListStyles;
 
   static override properties = {

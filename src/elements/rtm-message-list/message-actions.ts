@@ -9,6 +9,7 @@ import { strings } from '../internal/strings.js';
 import { actionStrings } from './message-actions.strings.js';
 import { openPopover } from '../internal/popover.js';
 import type { MessageAction, MessageReceipt } from './rtm-message-list.js';
+import { errorText } from '../internal/error-text.js';
 
 /**
  * A message's actions menu — react (with a small picker: common emoji, or any one emoji typed),
@@ -108,7 +109,7 @@ export function openMessageActions(request: ActionsRequest): void {
 
   const draw = (content: unknown) => render(html`<style>${styles}</style>${content}`, layer);
 
-  draw(html`<div part="actions-menu" role="menu" aria-label=${strings.messageActions} style=${position} @keydown=${keys('[role="menuitem"]')}>
+  draw(html`<div part="actions-menu" role="menu" aria-label=${strings.messageActions()} style=${position} @keydown=${keys('[role="menuitem"]')}>
     ${items.map((item) => html`<button part="actions-item" class="menu-item" role="menuitem" type="button" tabindex="-1" @click=${item.run}>${item.label}</button>`)}
   </div>`);
   layer.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
@@ -121,7 +122,7 @@ export function openMessageActions(request: ActionsRequest): void {
       try {
         react(parseReaction(input.value.trim()));
       } catch (error) {
-        input.setCustomValidity((error as Error).message);
+        input.setCustomValidity(errorText(error));
         input.reportValidity();
       }
     };
@@ -165,7 +166,7 @@ export function openMessageActions(request: ActionsRequest): void {
     draw(html`<dialog part="edit-dialog" aria-label=${actionStrings.editMessage} @close=${() => close(true)}>
       <textarea part="edit-input" aria-label=${actionStrings.editMessage} .value=${message.text ?? ''} @keydown=${onKey}></textarea>
       <div class="buttons">
-        <button part="cancel-button" class="pill" type="button" @click=${() => close(true)}>${strings.cancel}</button>
+        <button part="cancel-button" class="pill" type="button" @click=${() => close(true)}>${strings.cancel()}</button>
         <button part="save-button" class="pill" type="button" @click=${save}>${actionStrings.save}</button>
       </div>
     </dialog>`);
@@ -188,8 +189,8 @@ export function renderReceiptDetails(id: string, receipt: MessageReceipt) {
 /** "Replying to bob" with Cancel, above the composer while a reply is being written. */
 export function renderReplyBar(original: ChatMessage, cancel: () => void) {
   return html`<div part="reply-bar" class="typing reply-bar">
-    <span>${actionStrings.replyingTo(original.own ? strings.you : original.from)}</span>
-    <button part="cancel-reply-button" class="pill" type="button" aria-label=${actionStrings.cancelReply} @click=${cancel}>${strings.cancel}</button>
+    <span>${actionStrings.replyingTo(original.own ? strings.you() : original.from)}</span>
+    <button part="cancel-reply-button" class="pill" type="button" aria-label=${actionStrings.cancelReply} @click=${cancel}>${strings.cancel()}</button>
   </div>`;
 }
 

@@ -1,6 +1,12 @@
 /** The strings of the message parts loaded on demand (rich-parts.ts): they load with them. */
+import { msg, str } from '@lit/localize';
+
 export const richStrings = {
-  quoteRetracted: 'Message retracted',
-  location: 'Location',
-  reaction: (emoji: string, count: number, uids: readonly string[]) => `${emoji} ${count}: ${uids.join(', ')}${count > uids.length ? '…' : ''}`,
+  get quoteRetracted() {
+    return msg('Message retracted');
+  },
+  get location() {
+    return msg('Location');
+  },
+  reaction: (emoji: string, count: number, uids: readonly string[]) => msg(str`${emoji} ${count}: ${uids.join(', ')}${count > uids.length ? '…' : ''}`),
 } as const;

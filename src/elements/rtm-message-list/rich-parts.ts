@@ -99,5 +99,5 @@ export function renderOtherBody(message: ChatMessage, options: OtherBodyOptions)
     return html`<a part="location" href=${href} target="_blank" rel="noopener noreferrer">${raw.name || richStrings.location} ${raw.address ?? ''}</a>`;
   }
   if (options.render) return options.render(message);
-  return html`<span part="unsupported">${(raw as { description?: string }).description || strings.unsupported}</span>`;
+  return html`<span part="unsupported">${(raw as { description?: string }).description || strings.unsupported()}</span>`;
 }

@@ -1,3 +1,4 @@
+import { updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { RtmError } from '../../protocol/index.js';
@@ -9,6 +10,7 @@ import { importMessageActions, type MessageActionsModule } from './load-message-
 import { importRichParts, type RichPartsModule } from './load-rich-parts.js';
 import { RtmErrorEvent } from '../events.js';
 import { VirtualRowsController } from './virtual-rows-controller.js';
+import { errorText } from '../internal/error-text.js';
 
 export { VIRTUALIZE_ABOVE } from './virtual-rows-controller.js';
 
@@ -152,6 +154,12 @@ const PINNED_THRESHOLD_PX = 48;
  * @tagname rtm-message-list
  */
 export class RtmMessageListElement extends LitElement {
+  constructor() {
+    super();
+    // Renders again when the widget's locale changes (internal/locale.ts).
+    updateWhenLocaleChanges(this);
+  }
+
   static override styles = messageListStyles;
 
   // Declared without decorators: the decorator helpers cost the script-tag bundle bytes.
@@ -280,7 +288,7 @@ export class RtmMessageListElement extends LitElement {
 
   private renderReceipt(message: ChatMessage) {
     const receipt = this.receiptOf?.(message);
-    if (!receipt) return strings.sent;
+    if (!receipt) return strings.sent();
     if (!receipt.readers) return receipt.text;
     const open = this.openReceipt === message.localId;
     const detailsId = `receipt-${message.localId}`;
@@ -304,19 +312,19 @@ export class RtmMessageListElement extends LitElement {
     if (!message.own) return nothing;
     if (message.status === 'failed') {
       return html`<div part="status" class="failed">
-        <span>${strings.failed}${message.error ? html`: ${message.error.message}` : nothing}</span>
+        <span>${strings.failed()}${message.error ? html`: ${errorText(message.error)}` : nothing}</span>
         <button
           part="retry-button"
           type="button"
-          aria-label=${strings.retrySending}
+          aria-label=${strings.retrySending()}
           @click=${() => this.dispatchEvent(new RtmMessageRetryEvent(message.localId))}
         >
-          ${strings.retry}
+          ${strings.retry()}
         </button>
       </div>`;
     }
-    if (message.status === 'uploading') return html`<div part="status">${strings.uploading}</div>`;
-    if (message.status === 'sending') return html`<div part="status">${strings.sending}</div>`;
+    if (message.status === 'uploading') return html`<div part="status">${strings.uploading()}</div>`;
+    if (message.status === 'sending') return html`<div part="status">${strings.sending()}</div>`;
     return html`<div part="status">${this.renderReceipt(message)}</div>`;
   }
 
@@ -376,7 +384,7 @@ export class RtmMessageListElement extends LitElement {
 
   private renderBody(message: ChatMessage) {
     if (message.retractedAt !== undefined) {
-      return html`<span part="retracted">${strings.retracted(message.own ? strings.you : message.from)}</span>`;
+      return html`<span part="retracted">${strings.retracted(message.own ? strings.you() : message.from)}</span>`;
     }
     if (message.attachment) {
       return html`<rtm-attachment
@@ -396,8 +404,8 @@ export class RtmMessageListElement extends LitElement {
   private renderRow(message: ChatMessage, index: number) {
     return html`<div class="row" data-index=${index} data-id=${message.localId}>
       ${index === this.unreadIndex
-        ? html`<div part="new-divider" class="divider" role="separator" aria-label=${strings.newDivider}>
-            <span>${strings.newDivider}</span>
+        ? html`<div part="new-divider" class="divider" role="separator" aria-label=${strings.newDivider()}>
+            <span>${strings.newDivider()}</span>
           </div>`
         : nothing}
       <div
@@ -406,14 +414,14 @@ export class RtmMessageListElement extends LitElement {
         data-status=${message.status}
       >
         <div part="meta">
-          <span part="sender">${message.own ? strings.you : message.from}</span>
+          <span part="sender">${message.own ? strings.you() : message.from}</span>
           <time part="time" datetime=${new Date(message.ts).toISOString()}>${formatMessageTime(message.ts)}</time>
-          ${message.editedAt && !message.retractedAt ? html`<span part="edited">${strings.edited}</span>` : nothing}
+          ${message.editedAt && !message.retractedAt ? html`<span part="edited">${strings.edited()}</span>` : nothing}
           ${message.status === 'sent' && message.id && !message.retractedAt && !message.transient
             ? html`<button
                 part="actions-button"
                 type="button"
-                aria-label=${strings.messageActions}
+                aria-label=${strings.messageActions()}
                 aria-haspopup="menu"
                 aria-expanded="false"
                 @click=${(event: Event) => this.openActions(message, event.currentTarget as HTMLElement)}
@@ -442,7 +450,7 @@ export class RtmMessageListElement extends LitElement {
     // controller after each update).
     return html`
       <div part="log" role="log" aria-label=${this.label || nothing} tabindex="0" @scroll=${this.onScroll}>
-        ${messages.length === 0 ? html`<p part="empty">${strings.noMessages}</p>` : nothing}
+        ${messages.length === 0 ? html`<p part="empty">${strings.noMessages()}</p>` : nothing}
         ${this.rows.active
           ? html`<div class="sizer"><div class="items">${repeat(
               this.rows.items,
@@ -459,7 +467,7 @@ export class RtmMessageListElement extends LitElement {
       </div>
       ${this.unreadAbove
         ? html`<button part="jump-button" class="pill jump" type="button" @click=${() => this.jumpToFirstUnread()}>
-            ${strings.jumpToUnread}
+            ${strings.jumpToUnread()}
           </button>`
         : nothing}
       ${this.newWhileAway > 0
