@@ -28,6 +28,12 @@ export const MAX_CLIENT_MESSAGE_ID_LENGTH = 64;
 /** Largest media file, in bytes. */
 export const MAX_MEDIA_BYTES = 30 * 1024 * 1024;
 
+/**
+ * How long an unfinished resumable upload can be continued after its last byte arrived; then the
+ * server deletes what it received. A finished one is a media file like any other (MEDIA_TTL_MS).
+ */
+export const RESUMABLE_UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
+
 /** Smallest media file, in bytes: empty files are refused. */
 export const MIN_MEDIA_BYTES = 1;
 

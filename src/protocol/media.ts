@@ -82,6 +82,14 @@ export const INLINE_IMAGE_TYPES: readonly string[] = ['image/png', 'image/jpeg',
 export const MediaPaths = {
   /** POST raw bytes (the body is the file) → {@link UploadResult}. `?appId=` names the app. */
   upload: '/api/media',
+  /**
+   * A resumable upload (the tus 1.0 protocol: docs/protocol.md, "Resumable uploads"): POST here
+   * with `Upload-Length` creates one and answers its URL in `Location`, the upload's id being the
+   * media id the file will have.
+   */
+  resumableUploads: '/api/media/uploads',
+  /** HEAD → `Upload-Offset`; PATCH the bytes from there (the last answers {@link UploadResult}); DELETE cancels. */
+  resumableUpload: (uploadId: string) => `/api/media/uploads/${uploadId}`,
   /** GET the bytes (Range, ETag); HEAD for the headers only. */
   object: (mediaId: string) => `/api/media/${mediaId}`,
   /** GET → {@link MediaInfo} (is the id still valid, what is it). */

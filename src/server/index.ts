@@ -20,6 +20,7 @@ import { registerDevTokenRoute } from './http/dev-token.js';
 import { installErrorHandlers } from './http/errors.js';
 import { registerHealthRoute } from './http/health.js';
 import { registerMediaRoutes } from './http/media/index.js';
+import { registerResumableUploads } from './http/media/resumable.js';
 import { registerRestApi } from './http/rest/index.js';
 import { redisTokenBucketStore } from './http/rest/redis-token-bucket.js';
 import { registerStatic } from './http/static.js';
@@ -163,7 +164,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ...(options.databaseUrl !== undefined && { databaseUrl: options.databaseUrl }),
       ...(options.databasePoolSize !== undefined && { databasePoolSize: options.databasePoolSize }),
     }));
-  const mediaObjects = options.mediaObjects ?? createDiskMediaObjects(options.mediaDir ?? join(options.dataDir, 'media'));
+  const mediaDir = options.mediaDir ?? join(options.dataDir, 'media');
+  const mediaObjects = options.mediaObjects ?? createDiskMediaObjects(mediaDir);
   const app = Fastify({
     logger: options.logger === true ? { level: 'info' } : options.logger || false,
     trustProxy: options.trustProxy ?? false,
@@ -184,7 +186,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
     registerHealthRoute(app, { health: storage.health, now, log, ...(presence.checkHealthy && { cluster: presence.checkHealthy }) });
     registerDevTokenRoute(app, { apps: registry, enabled: options.devTokens ?? false, now });
-    await registerMediaRoutes(app, { apps: registry, store: storage.media, objects: mediaObjects, now });
+    const mediaDeps = { apps: registry, store: storage.media, objects: mediaObjects, now };
+    await registerMediaRoutes(app, mediaDeps);
+    // Unfinished resumable uploads sit next to the media files (a name no media id can have), so
+    // nodes sharing RTM_MEDIA_DIR continue each other's.
+    const resumable = await registerResumableUploads(app, mediaDeps, join(mediaDir, '.uploads'));
     const targets = webhookTargets(config);
     if (targets.size > 0 && !storage.webhooks) log.warn('the storage has no webhook outbox: webhooks are off');
     const webhooks =
@@ -243,6 +249,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         closing ??= (async () => {
           clearInterval(purge);
           await sweeper.stop();
+          resumable.close();
           await webhooks?.dispatcher.stop();
           await gateway.shutdown();
           // Fastify closes the connections that are idle when close() starts; one whose response is

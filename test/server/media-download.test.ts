@@ -281,6 +281,19 @@ describe('GET /api/media/:mediaId', () => {
       assert.equal(preflight.headers.get('access-control-allow-origin'), 'https://other.example');
       const allowed = preflight.headers.get('access-control-allow-headers')!.toLowerCase().split(',').map((h) => h.trim());
       for (const header of ['authorization', 'content-type', 'x-rtm-app-id', 'range']) assert.ok(allowed.includes(header), header);
+      // A resumable upload's PATCH and its tus headers.
+      const tusPreflight = await fetch(`${t.url}/api/media/uploads/abc`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'https://other.example',
+          'access-control-request-method': 'PATCH',
+          'access-control-request-headers': 'authorization,content-type,x-rtm-app-id,tus-resumable,upload-offset',
+        },
+      });
+      assert.equal(tusPreflight.status, 204);
+      assert.ok(tusPreflight.headers.get('access-control-allow-methods')!.includes('PATCH'));
+      const tusAllowed = tusPreflight.headers.get('access-control-allow-headers')!.toLowerCase();
+      for (const header of ['tus-resumable', 'upload-length', 'upload-metadata', 'upload-offset']) assert.ok(tusAllowed.includes(header), header);
 
       const otherToken = await t.token('bob', { appId: 'other', secret: OTHER.tokenSecret });
       const mine = await upload(t, 'x', { headers: { ...mediaHeaders(otherToken, 'other'), origin: 'https://other.example' } });
@@ -291,7 +304,7 @@ describe('GET /api/media/:mediaId', () => {
       assert.equal(response.headers.get('access-control-allow-origin'), 'https://other.example');
       assert.deepEqual(
         response.headers.get('access-control-expose-headers')!.split(',').map((h) => h.trim().toLowerCase()),
-        ['content-length', 'content-range', 'etag', 'content-disposition', 'accept-ranges'],
+        ['content-length', 'content-range', 'etag', 'content-disposition', 'accept-ranges', 'location', 'upload-offset', 'upload-length', 'tus-resumable'],
       );
       await response.arrayBuffer();
     });

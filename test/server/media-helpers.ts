@@ -133,10 +133,13 @@ export function sha256(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('base64url');
 }
 
-/** Every file in `<dataDir>/media` (committed objects and temp files). */
+/**
+ * Every file in `<dataDir>/media` (committed objects and temp files), not the directory of
+ * unfinished resumable uploads (`.uploads`).
+ */
 export function mediaFiles(dataDir: string): string[] {
   const dir = join(dataDir, 'media');
-  return existsSync(dir) ? readdirSync(dir).sort() : [];
+  return existsSync(dir) ? readdirSync(dir).filter((name) => name !== '.uploads').sort() : [];
 }
 
 /** Media ids with a row in the database. */

@@ -10,12 +10,26 @@ import type { AppRegistry } from '../apps.js';
 export async function registerCors(app: FastifyInstance, apps: AppRegistry): Promise<void> {
   await app.register(cors, {
     origin: (origin, callback) => callback(null, origin !== undefined && apps.anyAllowsOrigin(origin)),
-    methods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
+    // PATCH and DELETE: resumable uploads (tus).
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
     // Media requests carry the token and app id in headers; downloads may resume (Range, If-Range)
-    // and revalidate (If-None-Match). Listed rather than echoing whatever a preflight asks for.
-    allowedHeaders: ['authorization', 'content-type', 'x-rtm-app-id', 'range', 'if-range', 'if-none-match'],
-    // Read by the client's download progress and resume, and for the saved file's name.
-    exposedHeaders: ['Content-Length', 'Content-Range', 'ETag', 'Content-Disposition', 'Accept-Ranges'],
+    // and revalidate (If-None-Match); resumable uploads speak tus. Listed rather than echoing
+    // whatever a preflight asks for.
+    allowedHeaders: [
+      'authorization',
+      'content-type',
+      'x-rtm-app-id',
+      'range',
+      'if-range',
+      'if-none-match',
+      'tus-resumable',
+      'upload-length',
+      'upload-metadata',
+      'upload-offset',
+    ],
+    // Read by the client's download progress and resume, for the saved file's name, and by a
+    // resumable upload (where it is, how far the server has it).
+    exposedHeaders: ['Content-Length', 'Content-Range', 'ETag', 'Content-Disposition', 'Accept-Ranges', 'Location', 'Upload-Offset', 'Upload-Length', 'Tus-Resumable'],
     maxAge: 600,
   });
 }

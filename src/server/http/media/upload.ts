@@ -1,22 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import {
-  MAX_MEDIA_BYTES,
-  MEDIA_TTL_MS,
-  MediaPaths,
-  normalizeMediaType,
-  MAX_IMAGE_EDGE_PX,
-  readImageSize,
-  RtmError,
-  type UploadResult,
-} from '../../../protocol/index.js';
-import { newMediaId } from '../../media/ids.js';
-import { receive, ReceiveError } from '../../media/receive.js';
+import { MAX_MEDIA_BYTES, MediaPaths, normalizeMediaType, RtmError, type UploadResult } from '../../../protocol/index.js';
+import { ReceiveError } from '../../media/receive.js';
 import type { MediaRecord } from '../../storage/types.js';
 import { authenticateBearer, type MediaCaller } from './auth.js';
 import { closeUnreadBody } from './close.js';
 import type { MediaRouteDeps } from './deps.js';
 import { mediaInfoOf } from './info.js';
+import { emptyMedia, saveMedia } from './save.js';
 
 /**
  * POST /api/media: the body is the file's bytes, streamed to disk as they arrive (never buffered),
@@ -73,50 +64,16 @@ async function receiveUpload(request: FastifyRequest, reply: FastifyReply, deps:
   // Every refusal before the body's end closes the connection rather than reading the rest.
   let bodyLeft = request.body !== undefined;
   try {
-    if (!bodyLeft) throw empty();
-    const mediaId = newMediaId();
-    const writer = await deps.objects.create(mediaId);
-    let received;
+    if (!bodyLeft) throw emptyMedia();
+    let record: MediaRecord;
     try {
-      received = await receive(request.body as Readable, writer.stream, MAX_MEDIA_BYTES);
-      bodyLeft = false;
-      if (received.size === 0) throw empty();
-      await writer.commit();
+      record = await saveMedia(deps, caller, contentType, request.body as Readable);
     } catch (error) {
-      await writer.abort();
-      if (error instanceof ReceiveError) {
-        bodyLeft = error.bodyLeft;
-        throw error.error;
-      }
-      throw error;
+      // Only a ReceiveError stops before the body's end; anything later read it all.
+      bodyLeft = error instanceof ReceiveError && error.bodyLeft;
+      throw error instanceof ReceiveError ? error.error : error;
     }
-
-    const uploadedAt = deps.now();
-    const record: MediaRecord = {
-      mediaId,
-      appId: caller.app.id,
-      uploader: caller.uid!,
-      size: received.size,
-      contentType,
-      sha256: received.sha256,
-      uploadedAt,
-      expiresAt: uploadedAt + MEDIA_TTL_MS,
-    };
-    const image = readImageSize(received.head);
-    // A size no image message could announce is left out rather than passed on.
-    if (image && image.width <= MAX_IMAGE_EDGE_PX && image.height <= MAX_IMAGE_EDGE_PX) {
-      record.width = image.width;
-      record.height = image.height;
-    }
-    // The file is committed before its row: a crash in between leaves a file without a row, which
-    // the next start deletes (MediaSweeper.recover); the other order could hand out an id with no
-    // bytes behind it.
-    try {
-      await deps.store.insert(record);
-    } catch (error) {
-      await deps.objects.delete(mediaId);
-      throw error;
-    }
+    bodyLeft = false;
     reply.code(201);
     return mediaInfoOf(record);
   } catch (error) {
@@ -129,15 +86,11 @@ function tooLarge(): RtmError {
   return new RtmError('MEDIA_TOO_LARGE', `Media files may be at most ${MAX_MEDIA_BYTES} bytes (30 MB).`);
 }
 
-function empty(): RtmError {
-  return new RtmError('MEDIA_EMPTY', 'The upload has no bytes; media files must not be empty.');
-}
-
 /**
  * The Content-Type header as the stored type: its essence, lowercased; application/octet-stream
  * when absent. A form post is refused: the body must be the file itself, not a form holding it.
  */
-function declaredType(header: string | undefined): string {
+export function declaredType(header: string | undefined): string {
   if (header === undefined || header.trim() === '') return 'application/octet-stream';
   const type = normalizeMediaType(header);
   if (type === undefined) {
