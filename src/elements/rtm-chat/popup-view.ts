@@ -2,6 +2,7 @@ import { html, nothing } from 'lit/html.js';
 import { adoptCss, css } from '../internal/css-text.js';
 import { strings } from '../internal/strings.js';
 import { popupStrings } from './popup-view.strings.js';
+import { formatCount } from '../internal/format.js';
 
 /**
  * `<rtm-chat mode="popup">`: the floating launcher (with the unread total) and the panel it opens,
@@ -144,7 +145,7 @@ export function renderPopup(host: PopupHost, content: unknown) {
         </svg>
       </button>
       ${total > 0
-        ? html`<span part="launcher-badge" id="launcher-badge" class="badge">${total}<span class="visually-hidden">${strings.unreadSuffix()}</span></span>`
+        ? html`<span part="launcher-badge" id="launcher-badge" class="badge">${formatCount(total)}<span class="visually-hidden">${strings.unreadSuffix()}</span></span>`
         : nothing}
     </div>
   `;

@@ -4,7 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ChatMessage, ChatSession, ConversationKey, ConversationSummary } from '../../store/index.js';
 import { sessionContext } from '../internal/context.js';
 import { adoptCss, css } from '../internal/css-text.js';
-import { formatMessageTime } from '../internal/format.js';
+import { formatCount, formatMessageTime } from '../internal/format.js';
 import { menuItemCss } from '../internal/menu.styles.js';
 import { openPopover } from '../internal/popover.js';
 import { strings } from '../internal/strings.js';
@@ -249,7 +249,7 @@ export function renderConversationList(host: ConversationListHost) {
               ? html`<span part="mention-badge" class="mention">@<span class="visually-hidden">${listStrings.mentioned}</span></span>`
               : nothing}
             ${entry.unread > 0
-              ? html`<span part="badge">${entry.unread}<span class="visually-hidden">${strings.unreadSuffix()}</span></span>`
+              ? html`<span part="badge">${formatCount(entry.unread)}<span class="visually-hidden">${strings.unreadSuffix()}</span></span>`
               : nothing}
           </span>
         </li>`;
