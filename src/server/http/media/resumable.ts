@@ -106,14 +106,16 @@ export async function registerResumableUploads(app: FastifyInstance, deps: Media
     },
     async onUploadFinish(_request, upload) {
       const caller = callers.getStore()!;
+      let record;
       try {
-        const record = await saveMedia(deps, caller, declaredType(upload.metadata?.filetype ?? undefined), datastore.read(upload.id), upload.id);
-        await datastore.remove(upload.id);
-        return { status_code: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(mediaInfoOf(record)) };
+        record = await saveMedia(deps, caller, declaredType(upload.metadata?.filetype ?? undefined), datastore.read(upload.id), upload.id);
       } catch (error) {
         const cause = error instanceof ReceiveError ? error.error : error;
         throw refuse(cause instanceof RtmError ? cause : new RtmError('INTERNAL_ERROR', 'The upload could not be stored.'));
       }
+      // Stored: the answer is a success whatever happens to the leftovers (they expire anyway).
+      await datastore.remove(upload.id).catch((error: unknown) => app.log.warn({ err: error, uploadId: upload.id }, 'could not delete a finished upload'));
+      return { status_code: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(mediaInfoOf(record)) };
     },
   });
 
