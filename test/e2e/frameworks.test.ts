@@ -87,6 +87,22 @@ describe('framework embeds', () => {
     await exerciseExample('ssr');
   });
 
+  it('the ESM build switches language through its own chunks in a bundled app (React page)', async () => {
+    const opened = await openPage(pageUrl('react', `react-lang-${run}`, `react-peer-${run}`));
+    try {
+      const { page } = opened;
+      await page.getByRole('textbox', { name: 'Message' }).waitFor({ timeout: 15_000 });
+      await page.evaluate(() => (document.querySelector('rtm-chat')!.locale = 'zh-CN'));
+      await page.getByRole('textbox', { name: '消息' }).waitFor({ timeout: 10_000 });
+      await page.evaluate(() => (document.querySelector('rtm-chat')!.locale = 'ar'));
+      await page.getByRole('textbox', { name: 'رسالة' }).waitFor({ timeout: 10_000 });
+      assert.equal(await page.locator('rtm-chat').getAttribute('dir'), 'rtl');
+      assert.deepEqual(opened.errors, []);
+    } finally {
+      await opened.close();
+    }
+  });
+
   it('the typings for JSX and Vue templates accept the elements’ attributes, properties and events, and reject wrong ones', () => {
     const { status, stdout, stderr } = spawnSync(process.execPath, ['node_modules/vue-tsc/bin/vue-tsc.js', '--noEmit', '-p', 'examples/tsconfig.json'], {
       encoding: 'utf8',
