@@ -27,7 +27,8 @@ const companions = {
   'dist/rtm-chat.media.js': ['the first upload or download', 3.3],
   'dist/rtm-chat.actions.js': ['opening a message’s actions menu', 2.6],
   'dist/rtm-chat.popup.js': ['<rtm-chat mode="popup">', 1.6],
-  'dist/rtm-chat.inbox.js': ['the inbox’s conversation list', 3.5],
+  // The inbox's presence watch moved here from the bundle (only an inbox shows online dots).
+  'dist/rtm-chat.inbox.js': ['the inbox’s conversation list', 3.8],
   'dist/rtm-chat.check.js': ['the first reply, mention, location or custom message sent', 1.5],
   'dist/rtm-chat.upload.js': ['the first file a session sends', 1.4],
   'dist/rtm-chat.changes.js': ['the first retract, edit, reaction or delete', 0.3],

@@ -20,7 +20,6 @@ import { importPopupView, type PopupViewModule } from './load-popup-view.js';
 let popupModule: Promise<PopupViewModule> | undefined;
 import type { PageAttention } from './page-attention.js';
 import { importPageAttention } from './load-page-attention.js';
-import { PresenceWatch } from './presence-watch.js';
 import { errorText } from '../internal/error-text.js';
 import { isRightToLeft, matchLocale, useLocale } from '../internal/locale.js';
 
@@ -173,7 +172,6 @@ export class RtmChatElement extends LitElement {
       console.warn('rtm-chat: could not load the title badge and notifications.', error);
     });
   }
-  private readonly presenceWatch = new PresenceWatch(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -222,11 +220,6 @@ export class RtmChatElement extends LitElement {
     if (this.isConnected && (configChanged || !this.session)) this.startSession();
   }
 
-  protected override updated(): void {
-    // Online dots only matter while the inbox list is what this element shows.
-    const showsInbox = this.hasChildViews === false && !this.peer && !this.channel;
-    this.presenceWatch.update(showsInbox ? this.session : undefined, this.conversations.value);
-  }
 
   private get configured(): boolean {
     return Boolean(this.server && this.appId && this.userId && (this.token || this.tokenProvider));
@@ -338,6 +331,7 @@ export class RtmChatElement extends LitElement {
         class=${opened ? 'has-open' : ''}
         .conversations=${list}
         .selected=${this.openedKey}
+        .session=${this.session}
         @rtm-conversation-select=${(event: RtmConversationSelectEvent) => (this.openedKey = event.conversation)}
       ></rtm-conversation-list>
       ${opened

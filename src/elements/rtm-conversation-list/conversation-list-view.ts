@@ -1,4 +1,5 @@
 import { ContextEvent } from '@lit/context';
+import type { ReactiveControllerHost } from 'lit';
 import { html, nothing, render } from 'lit/html.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ChatMessage, ChatSession, ConversationKey, ConversationSummary } from '../../store/index.js';
@@ -9,16 +10,18 @@ import { menuItemCss } from '../internal/menu.styles.js';
 import { openPopover } from '../internal/popover.js';
 import { strings } from '../internal/strings.js';
 import { listStrings } from './conversation-list-view.strings.js';
+import { PresenceWatch } from './presence-watch.js';
 
 /**
  * What `<rtm-conversation-list>` draws: one row per conversation with its name, time, preview and
  * unread badge. Loaded when an inbox is first shown (a companion file of the script-tag build, a
  * chunk of the ESM build): pages that embed single conversations never need it.
  */
-export interface ConversationListHost {
+export interface ConversationListHost extends ReactiveControllerHost {
   readonly renderRoot: HTMLElement | DocumentFragment;
   readonly conversations: readonly ConversationSummary[];
   readonly selected: ConversationKey | undefined;
+  readonly session: ChatSession | undefined;
   select(key: ConversationKey): void;
 }
 
@@ -201,6 +204,15 @@ function openRowMenu(button: HTMLElement, key: ConversationKey): void {
     layer,
   );
   layer.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+}
+
+const presenceWatches = new WeakMap<ConversationListHost, PresenceWatch>();
+
+/** Keeps the online dots of the list's most recent peers live (after each update of the list). */
+export function watchPresence(host: ConversationListHost): void {
+  let watch = presenceWatches.get(host);
+  if (!watch) presenceWatches.set(host, (watch = new PresenceWatch(host)));
+  watch.update(host.session, host.conversations);
 }
 
 export function renderConversationList(host: ConversationListHost) {

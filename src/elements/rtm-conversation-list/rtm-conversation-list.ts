@@ -1,6 +1,6 @@
 import { updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, nothing } from 'lit';
-import type { ConversationKey, ConversationSummary } from '../../store/index.js';
+import type { ChatSession, ConversationKey, ConversationSummary } from '../../store/index.js';
 import type { ConversationListHost } from './conversation-list-view.js';
 import { importConversationListView, type ConversationListViewModule } from './load-conversation-list-view.js';
 import { conversationListStyles } from './rtm-conversation-list.styles.js';
@@ -49,6 +49,7 @@ export class RtmConversationListElement extends LitElement implements Conversati
   static override properties = {
     conversations: { attribute: false },
     selected: { attribute: false },
+    session: { attribute: false },
   };
 
   /** The conversations, in display order. */
@@ -56,6 +57,9 @@ export class RtmConversationListElement extends LitElement implements Conversati
 
   /** The open conversation, marked with aria-current. */
   selected: ConversationKey | undefined;
+
+  /** The session whose peers get live online dots (the view watches the most recent ones). */
+  session: ChatSession | undefined;
 
   #view: ConversationListViewModule | undefined;
   #viewReady: Promise<unknown> | undefined;
@@ -89,6 +93,10 @@ export class RtmConversationListElement extends LitElement implements Conversati
 
   override render() {
     return this.#view ? this.#view.renderConversationList(this) : nothing;
+  }
+
+  protected override updated(): void {
+    this.#view?.watchPresence(this);
   }
 }
 

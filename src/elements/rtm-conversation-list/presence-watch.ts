@@ -5,7 +5,8 @@ import type { ChatSession, ConversationSummary } from '../../store/index.js';
 const WATCHED_PEERS = 100;
 
 /**
- * Keeps the inbox's presence dots live: subscribes to the online status of the most recent peers
+ * Keeps the inbox's presence dots live (part of the conversation list's view, so only pages that
+ * show an inbox load it): subscribes to the online status of the most recent peers
  * in the list (the store fills `online` on their entries while subscribed), follows the list as
  * it changes, and lets go when the host disconnects or the session changes.
  */
