@@ -18,3 +18,22 @@ export function backoffDelay(attempt: number, options: BackoffOptions): number {
   const cap = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.min(attempt, 30));
   return Math.floor((options.random ?? Math.random)() * cap);
 }
+
+/**
+ * Waits `ms` before a retry, or less: it resolves early when the browser says it is back online,
+ * and when `signal` aborts (the caller looks at the signal).
+ */
+export function retryPause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      globalThis.removeEventListener?.('online', done);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    globalThis.addEventListener?.('online', done);
+    if (signal?.aborted) done();
+    else signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -91,7 +91,7 @@ export type { MediaInfo } from '../protocol/index.js';
 export { ConnectionChangeReason, ConnectionState } from './states.js';
 export { TypedEmitter, type EventMap } from './emitter.js';
 export { createClientMessageId } from './ids.js';
-export { backoffDelay, type BackoffOptions } from './backoff.js';
+export { backoffDelay, retryPause, type BackoffOptions } from './backoff.js';
 export {
   LOG_FILTER_DEBUG,
   LOG_FILTER_ERROR,

@@ -5,7 +5,7 @@ import {
   RECONNECT_MAX_DELAY_MS,
   type UploadResult,
 } from '../../protocol/index.js';
-import { backoffDelay } from '../backoff.js';
+import { backoffDelay, retryPause } from '../backoff.js';
 import { httpError, mediaHeaders, mediaUrl, requestJson, transferFailed, type MediaEndpoint } from './http.js';
 import { cancelled } from './transfer-queue.js';
 
@@ -74,7 +74,8 @@ export async function upload(
   for (let attempt = 0; ; attempt++) {
     try {
       if (attempt > 0) {
-        await pause(backoffDelay(attempt - 1, { baseDelayMs: RECONNECT_BASE_DELAY_MS, maxDelayMs: RECONNECT_MAX_DELAY_MS }), signal);
+        // An abort during the pause is seen by the next request, which rejects with CANCELLED.
+        await retryPause(backoffDelay(attempt - 1, { baseDelayMs: RECONNECT_BASE_DELAY_MS, maxDelayMs: RECONNECT_MAX_DELAY_MS }), signal);
         const where = await send('HEAD', location, signal, headers());
         // Gone: its last answer was lost after the server had stored it, or it expired meanwhile.
         if (where.status === 404) return await requestJson<UploadResult>(endpoint, 'GET', MediaPaths.info(mediaId));
@@ -137,23 +138,5 @@ function send(
       reject(cancelled());
     };
     xhr.send(body ?? null);
-  });
-}
-
-/** Waits `ms`, or less when the browser says it is back online; CANCELLED when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const finish = (error?: Error) => {
-      clearTimeout(timer);
-      globalThis.removeEventListener?.('online', wake);
-      signal.removeEventListener('abort', stop);
-      if (error) reject(error);
-      else resolve();
-    };
-    const wake = () => finish();
-    const stop = () => finish(cancelled());
-    const timer = setTimeout(wake, ms);
-    globalThis.addEventListener?.('online', wake);
-    signal.addEventListener('abort', stop, { once: true });
   });
 }

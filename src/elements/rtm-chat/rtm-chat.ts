@@ -16,12 +16,12 @@ import { StoreController } from '../internal/store-controller.js';
 import { strings } from '../internal/strings.js';
 import { chatStyles } from './rtm-chat.styles.js';
 import { importPopupView, type PopupViewModule } from './load-popup-view.js';
-
-let popupModule: Promise<PopupViewModule> | undefined;
 import type { PageAttention } from './page-attention.js';
 import { importPageAttention } from './load-page-attention.js';
 import { errorText } from '../internal/error-text.js';
 import { isRightToLeft, matchLocale, useLocale } from '../internal/locale.js';
+
+let popupModule: Promise<PopupViewModule> | undefined;
 
 /** An async function returning a fresh token for the current user (login and renewal). */
 export type TokenProvider = () => Promise<string>;

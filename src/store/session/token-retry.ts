@@ -1,4 +1,4 @@
-import { backoffDelay } from '../../client/index.js';
+import { backoffDelay, retryPause } from '../../client/index.js';
 import { RECONNECT_BASE_DELAY_MS, RECONNECT_GIVE_UP_MS, RECONNECT_MAX_DELAY_MS, RtmError } from '../../protocol/index.js';
 
 /**
@@ -8,9 +8,7 @@ import { RECONNECT_BASE_DELAY_MS, RECONNECT_GIVE_UP_MS, RECONNECT_MAX_DELAY_MS, 
  * no), and so is failing for longer than RECONNECT_GIVE_UP_MS. `cancel()` ends the waiting (stop).
  */
 export class TokenRetry {
-  #cancelled = false;
-  #wake: (() => void) | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #stopped = new AbortController();
 
   constructor(
     private readonly provider: () => Promise<string>,
@@ -24,31 +22,15 @@ export class TokenRetry {
       try {
         return await this.provider();
       } catch (error) {
-        if (error instanceof RtmError || this.#cancelled || Date.now() - started >= RECONNECT_GIVE_UP_MS) throw error;
+        if (error instanceof RtmError || this.#stopped.signal.aborted || Date.now() - started >= RECONNECT_GIVE_UP_MS) throw error;
         this.onRetry(error);
-        await this.#wait(backoffDelay(attempt, { baseDelayMs: RECONNECT_BASE_DELAY_MS, maxDelayMs: RECONNECT_MAX_DELAY_MS }));
-        if (this.#cancelled) throw new RtmError('CANCELLED', 'The session was stopped.');
+        await retryPause(backoffDelay(attempt, { baseDelayMs: RECONNECT_BASE_DELAY_MS, maxDelayMs: RECONNECT_MAX_DELAY_MS }), this.#stopped.signal);
+        if (this.#stopped.signal.aborted) throw new RtmError('CANCELLED', 'The session was stopped.');
       }
     }
   }
 
   cancel(): void {
-    this.#cancelled = true;
-    this.#wake?.();
-  }
-
-  /** Waits `ms`, or less when the browser says it is back online. */
-  #wait(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(this.#timer);
-        globalThis.removeEventListener?.('online', done);
-        this.#wake = undefined;
-        resolve();
-      };
-      this.#wake = done;
-      this.#timer = setTimeout(done, ms);
-      globalThis.addEventListener?.('online', done);
-    });
+    this.#stopped.abort();
   }
 }
