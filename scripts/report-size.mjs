@@ -7,8 +7,10 @@ import { gzipSync } from 'node:zlib';
 
 // 45 KB until the widget spoke other languages; locales added 1.3 KB to it (English strings read
 // through @lit/localize's msg, matching the page's lang, re-rendering on a switch) while the
-// catalogs, @lit/localize's runtime and the translated errors load only for another language. The
-// way down (issue 12: 30 KB for a text conversation) is loading media on demand as well.
+// catalogs, @lit/localize's runtime and the translated errors load only for another language.
+// Issue 12 asked for 30 KB; `npm run size:coverage` measures that the bytes a text conversation
+// runs (sign-in, history, one text each way, Read) gzip to 27.5 KB on their own, so 30 KB would
+// leave 2.5 KB for every error branch, reconnect and token renewal: not without dropping checks.
 const BUDGET_BYTES = 46.5 * 1024;
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
