@@ -20,6 +20,8 @@ import { minifyLitLiterals } from './scripts/vite-minify-literals.mjs';
  *   - dist/rtm-chat.actions.js: a message's actions menu, reaction picker and edit dialog;
  *   - dist/rtm-chat.popup.js: the launcher and panel of `<rtm-chat mode="popup">`;
  *   - dist/rtm-chat.inbox.js: the conversation list of the inbox (pages showing one conversation skip it);
+ *   - dist/rtm-chat.new-conversation.js: the inbox's New conversation form, imported by rtm-chat.inbox.js
+ *     itself (not through a loader of the bundle) once its button is pointed at, focused or pressed;
  *   - dist/rtm-chat.check.js: the full check of a message with a reply, mentions, extras, a location
  *     or a custom type (text, files and media are checked by the bundle itself);
  *   - dist/rtm-chat.upload.js: a session's upload of file messages (progress, preview, send);
@@ -101,6 +103,7 @@ export default defineConfig(({ mode }) => {
                 'rtm-chat.actions': 'src/elements/rtm-message-list/message-actions.ts',
                 'rtm-chat.popup': 'src/elements/rtm-chat/popup-view.ts',
                 'rtm-chat.inbox': 'src/elements/rtm-conversation-list/conversation-list-view.ts',
+                'rtm-chat.new-conversation': 'src/elements/rtm-conversation-list/new-conversation.ts',
                 'rtm-chat.check': 'src/protocol/wire-message.ts',
                 'rtm-chat.upload': 'src/store/session/media-upload.ts',
                 'rtm-chat.changes': 'src/client/change-requests.ts',

@@ -21,6 +21,7 @@ export interface RtmChatAttributes {
   mode?: RtmChatElement['mode'];
   'unread-in-title'?: boolean;
   notifications?: boolean;
+  'no-new-conversation'?: boolean;
   open?: boolean;
   locale?: string;
 }

@@ -72,7 +72,7 @@ describe('localization', () => {
     expect(() => registerLocale('not a tag', async () => ({}))).to.throw(TypeError);
   });
 
-  it('zh-CN: the inbox, a conversation, the composer, an attachment and an error show no English', async () => {
+  it('zh-CN: the inbox (and its New conversation form), a conversation, the composer, an attachment and an error show no English', async () => {
     const { loggedInClient } = await import('../client/helpers.js');
     const [uid, writer] = [uniqueId('li'), uniqueId('wang')];
     const bob = await loggedInClient(writer);
@@ -87,6 +87,21 @@ describe('localization', () => {
     const entry = await waitFor(() => list.shadowRoot?.querySelector<HTMLButtonElement>('[part~="conversation"]'), 'bob’s conversation');
     await waitFor(() => readableTexts(el.shadowRoot!).some((text) => text.includes('文件：')), 'the preview in Chinese');
     expect(englishLeft(el.shadowRoot!, userContent), 'the inbox').to.deep.equal([]);
+
+    // The New conversation form, for a person and for a channel, with an id it refuses.
+    const start = list.shadowRoot!.querySelector<HTMLButtonElement>('[part~="new-conversation-button"]')!;
+    start.click();
+    const idInput = await waitFor(() => list.shadowRoot!.querySelector<HTMLInputElement>('[part~="new-conversation-input"]'), 'the New conversation form');
+    idInput.value = 'x/y';
+    idInput.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    await waitFor(() => readableTexts(list.shadowRoot!).includes('这不是有效的用户标识。'), 'the id’s error in Chinese');
+    expect(englishLeft(el.shadowRoot!, userContent), 'the New conversation form').to.deep.equal([]);
+    list.shadowRoot!.querySelectorAll<HTMLInputElement>('[part~="new-conversation-kind"] input')[1]!.click();
+    await waitFor(() => readableTexts(list.shadowRoot!).includes('这不是有效的频道名称。'), 'the channel name’s error in Chinese');
+    expect(englishLeft(el.shadowRoot!, userContent), 'the form for a channel').to.deep.equal([]);
+    await expect(el).to.be.accessible();
+    start.click();
+    await waitFor(() => !list.shadowRoot!.querySelector('[part~="new-conversation-form"]'), 'the form closed');
 
     // The conversation: messages, the file, receipts, the composer.
     entry.click();

@@ -7,6 +7,7 @@ import {
   type ChatStoreEvent,
   type ConnectionSnapshot,
   type ConversationSummary,
+  parseConversationKey,
 } from '../../store/index.js';
 import { RtmError } from '../../protocol/index.js';
 import { sessionContext } from '../internal/context.js';
@@ -45,7 +46,9 @@ export type TokenProvider = () => Promise<string>;
  * @csspart banner - the connection banner
  * @csspart reconnect-button - the Reconnect button shown after the session gave up
  * @csspart conversations - the inbox's conversation list (no child views, no peer/channel); its
- *   parts are exported: conversation, name, badge, preview, time, presence
+ *   parts are exported: conversation, name, badge, preview, time, presence, and the New
+ *   conversation form's new-conversation-button, new-conversation-form, new-conversation-kind,
+ *   new-conversation-input, new-conversation-error, start-button, cancel-button
  * @csspart back-button - Back to the list, on narrow screens
  * @csspart launcher - the floating button of `mode="popup"`
  * @csspart launcher-badge - the total unread count on the launcher
@@ -84,6 +87,7 @@ export class RtmChatElement extends LitElement {
     mode: { reflect: true },
     unreadInTitle: { type: Boolean, attribute: 'unread-in-title' },
     notifications: { type: Boolean },
+    noNewConversation: { type: Boolean, attribute: 'no-new-conversation' },
     open: { type: Boolean, reflect: true },
     locale: {},
     session: { state: true, attribute: false },
@@ -127,6 +131,12 @@ export class RtmChatElement extends LitElement {
    */
   notifications = false;
 
+  /**
+   * Hides the inbox's New conversation button, for a site that opens conversations itself
+   * (`peer` / `channel`, or its own views).
+   */
+  noNewConversation = false;
+
   /** Whether the popup panel is open (`mode="popup"`). */
   open = false;
 
@@ -153,6 +163,8 @@ export class RtmChatElement extends LitElement {
    */
   private hasChildViews: boolean | undefined;
   private openedKey: string | undefined;
+  /** The conversation last started with the inbox's form, shown until the list names it. */
+  private started: { kind: 'peer' | 'channel'; id: string } | undefined;
 
   /** Gives the views inside the current session. */
   private readonly sessionProvider = new ContextProvider(this, { context: sessionContext });
@@ -323,16 +335,24 @@ export class RtmChatElement extends LitElement {
       return html`<rtm-channel part="channel" .peer=${peer} .channel=${peer ? undefined : channel}></rtm-channel>`;
     }
     const list = this.conversations.value ?? [];
-    const opened = list.find((entry) => entry.key === this.openedKey);
+    const listed = list.find((entry) => entry.key === this.openedKey);
+    // A peer started with the form has no message yet, so no entry: it shows all the same. Once
+    // listed it is an entry like any other (closed if it leaves the list).
+    if (listed) this.started = undefined;
+    const opened = listed ?? (this.openedKey ? this.started : undefined);
     return html`
       <rtm-conversation-list
         part="conversations"
-        exportparts="conversation-row, conversation, name, badge, mention-badge, preview, time, presence, conversation-actions-button, conversation-menu, conversation-menu-item"
+        exportparts="conversation-row, conversation, name, badge, mention-badge, preview, time, presence, conversation-actions-button, conversation-menu, conversation-menu-item, new-conversation-button, new-conversation-form, new-conversation-kind, new-conversation-input, new-conversation-error, start-button, cancel-button"
         class=${opened ? 'has-open' : ''}
         .conversations=${list}
         .selected=${this.openedKey}
         .session=${this.session}
-        @rtm-conversation-select=${(event: RtmConversationSelectEvent) => (this.openedKey = event.conversation)}
+        .noNewConversation=${this.noNewConversation}
+        @rtm-conversation-select=${(event: RtmConversationSelectEvent) => {
+          this.started = event.started ? parseConversationKey(event.conversation) : undefined;
+          this.openedKey = event.conversation;
+        }}
       ></rtm-conversation-list>
       ${opened
         ? html`<div class="open-pane">

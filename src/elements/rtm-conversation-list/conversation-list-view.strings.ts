@@ -4,6 +4,9 @@
 import { msg, str } from '@lit/localize';
 
 export const listStrings = {
+  get newConversation() {
+    return msg('New conversation');
+  },
   get noConversations() {
     return msg('No conversations yet.');
   },

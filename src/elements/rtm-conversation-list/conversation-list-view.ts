@@ -10,6 +10,7 @@ import { menuItemCss } from '../internal/menu.styles.js';
 import { openPopover } from '../internal/popover.js';
 import { strings } from '../internal/strings.js';
 import { listStrings } from './conversation-list-view.strings.js';
+import { importNewConversation, type NewConversationModule } from './load-new-conversation.js';
 import { PresenceWatch } from './presence-watch.js';
 
 /**
@@ -22,10 +23,31 @@ export interface ConversationListHost extends ReactiveControllerHost {
   readonly conversations: readonly ConversationSummary[];
   readonly selected: ConversationKey | undefined;
   readonly session: ChatSession | undefined;
-  select(key: ConversationKey): void;
+  /** Hides the New conversation button (`<rtm-chat no-new-conversation>`). */
+  readonly noNewConversation: boolean;
+  /** Opens `key`; `started` when it came from the New conversation form (it may not be listed yet). */
+  select(key: ConversationKey, started?: boolean): void;
 }
 
 const conversationListCss = css`
+    .start {
+      position: sticky;
+      top: 0;
+      z-index: 2;
+      padding: var(--_gap);
+      border-bottom: 1px solid var(--_border);
+      background: var(--_surface);
+    }
+
+    [part~='new-conversation-button'] {
+      width: 100%;
+      padding-block: 0.3rem;
+      border-color: var(--_accent);
+      color: var(--_accent);
+      font-size: inherit;
+      font-weight: 600;
+    }
+
     .row-actions {
       position: relative;
       z-index: 1;
@@ -215,8 +237,63 @@ export function watchPresence(host: ConversationListHost): void {
   watch.update(host.session, host.conversations);
 }
 
+/** The form's module, once loaded. */
+let formModule: NewConversationModule | undefined;
+let formLoad: Promise<NewConversationModule> | undefined;
+
+function loadForm(): Promise<NewConversationModule> {
+  return (formLoad ??= importNewConversation().then(
+    (module) => (formModule = module),
+    (error: unknown) => {
+      // Tried again with the next press.
+      formLoad = undefined;
+      throw error;
+    },
+  ));
+}
+
+/**
+ * Starts loading the form when the button is pointed at or focused, so it is there (and the
+ * keyboard in its textbox) by the time the button is pressed and the user types. A failure is
+ * reported by the press.
+ */
+const preloadForm = () => void loadForm().catch(() => {});
+
+function pressNewConversation(host: ConversationListHost): void {
+  void loadForm().then(
+    (module) => module.toggleNewConversation(host),
+    (error: unknown) => console.warn('rtm-chat: could not load the new conversation form.', error),
+  );
+}
+
+/** The New conversation button, and its form while open. */
+function renderStart(host: ConversationListHost) {
+  if (host.noNewConversation) return nothing;
+  const open = formModule?.isNewConversationOpen(host) ?? false;
+  return html`<div class="start">
+    <button
+      part="new-conversation-button"
+      id="new-conversation-button"
+      class="pill"
+      type="button"
+      aria-expanded=${open ? 'true' : 'false'}
+      aria-controls=${open ? 'new-conversation' : nothing}
+      @pointerenter=${preloadForm}
+      @focus=${preloadForm}
+      @click=${() => pressNewConversation(host)}
+    >
+      <span aria-hidden="true">+</span> ${listStrings.newConversation}
+    </button>
+    ${formModule?.renderNewConversation(host) ?? nothing}
+  </div>`;
+}
+
 export function renderConversationList(host: ConversationListHost) {
   adoptCss(host.renderRoot as ShadowRoot, conversationListCss);
+  return html`${renderStart(host)}${renderList(host)}`;
+}
+
+function renderList(host: ConversationListHost) {
   if (host.conversations.length === 0) return html`<p part="empty">${listStrings.noConversations}</p>`;
   return html`<ul part="list" role="list">
     ${repeat(

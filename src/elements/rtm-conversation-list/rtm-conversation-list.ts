@@ -7,10 +7,16 @@ import { conversationListStyles } from './rtm-conversation-list.styles.js';
 
 let viewModule: Promise<ConversationListViewModule> | undefined;
 
-/** Fired (not composed) when the user opens a conversation from the list. */
+/**
+ * Fired (not composed) when the user opens a conversation from the list, or starts one with the
+ * New conversation form (`started`: it may not be in the list yet, a peer with no message).
+ */
 export class RtmConversationSelectEvent extends Event {
   static readonly eventName = 'rtm-conversation-select';
-  constructor(readonly conversation: ConversationKey) {
+  constructor(
+    readonly conversation: ConversationKey,
+    readonly started = false,
+  ) {
     super(RtmConversationSelectEvent.eventName, { bubbles: true });
   }
 }
@@ -21,7 +27,14 @@ export class RtmConversationSelectEvent extends Event {
  *
  * Internal part of `<rtm-chat>`.
  *
- * @fires rtm-conversation-select - a conversation was chosen
+ * @fires rtm-conversation-select - a conversation was chosen, or started with the New conversation form
+ * @csspart new-conversation-button - "New conversation": opens (and closes) the form
+ * @csspart new-conversation-form - the form (loaded when the button is first pointed at, focused or pressed)
+ * @csspart new-conversation-kind - its choice of a person or a channel
+ * @csspart new-conversation-input - the user id or channel name
+ * @csspart new-conversation-error - why the typed id cannot be used
+ * @csspart start-button - Start (a person) or Join (a channel)
+ * @csspart cancel-button - closes the form
  * @csspart list - the list
  * @csspart conversation-row - one entry
  * @csspart conversation - the entry's button (its name; it covers the whole row)
@@ -50,6 +63,7 @@ export class RtmConversationListElement extends LitElement implements Conversati
     conversations: { attribute: false },
     selected: { attribute: false },
     session: { attribute: false },
+    noNewConversation: { attribute: false },
   };
 
   /** The conversations, in display order. */
@@ -61,12 +75,15 @@ export class RtmConversationListElement extends LitElement implements Conversati
   /** The session whose peers get live online dots (the view watches the most recent ones). */
   session: ChatSession | undefined;
 
+  /** Hides the New conversation button (set by `<rtm-chat no-new-conversation>`). */
+  noNewConversation = false;
+
   #view: ConversationListViewModule | undefined;
   #viewReady: Promise<unknown> | undefined;
 
   /** @internal */
-  select(key: ConversationKey): void {
-    this.dispatchEvent(new RtmConversationSelectEvent(key));
+  select(key: ConversationKey, started?: boolean): void {
+    this.dispatchEvent(new RtmConversationSelectEvent(key, started));
   }
 
   override connectedCallback(): void {
