@@ -89,6 +89,14 @@ export const ErrorCodes = {
   INVALID_REACTION: 422,
   /** A reply to a message that is not in the same conversation (or does not exist). */
   INVALID_REPLY: 423,
+  /** An attribute key that is not 1–MAX_ATTRIBUTE_KEY_BYTES visible ASCII characters, or a key named twice. */
+  INVALID_ATTRIBUTE_KEY: 424,
+  /** An attribute value that is empty, not a string, not well-formed text, or over MAX_ATTRIBUTE_VALUE_BYTES. */
+  INVALID_ATTRIBUTE_VALUE: 425,
+  /** A write that would leave a user or channel with more attributes than its limit (MAX_USER_ATTRIBUTES, MAX_CHANNEL_ATTRIBUTES). */
+  TOO_MANY_ATTRIBUTES: 426,
+  /** A write that would leave a user's or channel's attributes over their total size (MAX_USER_ATTRIBUTES_BYTES, MAX_CHANNEL_ATTRIBUTES_BYTES). */
+  ATTRIBUTES_TOO_LARGE: 427,
   /**
    * Too many requests in a short time: a typing notice within TYPING_MIN_INTERVAL_MS, a send over
    * the per-connection limit (SENDS_PER_SECOND / SEND_BURST), any frame over FRAMES_PER_SECOND /

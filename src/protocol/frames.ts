@@ -4,6 +4,7 @@ import { MAX_HISTORY_PAGE, MAX_MESSAGE_BYTES, MAX_PRESENCE_QUERY, MAX_SEARCH_QUE
 import { checkMessageId, parseReaction, type MessageChange } from './changes.js';
 import { MESSAGE_TYPES, describeTextProblem, utf8ByteLength, type MessageType, type StoredMessage, type WireMessage, type WireTextMessage } from './messages.js';
 import { parseWireMessage } from './wire-message.js';
+import { parseAttributeKeys, parseAttributeWrite, type AttributeWrite, type AttributesMap, type ChannelAttributes } from './attributes.js';
 
 /**
  * WebSocket frames: one JSON object per text frame, discriminated by `t`. Requests from the client
@@ -231,7 +232,37 @@ export interface SearchHit {
  */
 export type ConversationDeleteFrame = { t: 'conversation.delete'; id: number; history: boolean } & ConversationRef;
 
+/** Change the caller's own attributes (Agora's setLocalUserAttributes and its siblings). */
+export type UserAttributesWriteFrame = { t: 'user.attributes.write'; id: number } & AttributeWrite;
+
+/** A user's attributes, all or those of `keys` (Agora's getUserAttributes / …ByKeys). */
+export interface UserAttributesGetFrame {
+  t: 'user.attributes.get';
+  id: number;
+  uid: string;
+  keys?: string[];
+}
+
+/**
+ * Change a channel's attributes (Agora's setChannelAttributes and its siblings); the caller must
+ * have joined it. With `notify` (Agora's enableNotificationToChannelMembers) every joined
+ * connection gets a `channel.attributes` push with the channel's attributes after the write.
+ */
+export type ChannelAttributesWriteFrame = { t: 'channel.attributes.write'; id: number; channel: string; notify: boolean } & AttributeWrite;
+
+/** A channel's attributes, all or those of `keys`; no need to have joined (as in Agora). */
+export interface ChannelAttributesGetFrame {
+  t: 'channel.attributes.get';
+  id: number;
+  channel: string;
+  keys?: string[];
+}
+
 export type ClientFrame =
+  | UserAttributesWriteFrame
+  | UserAttributesGetFrame
+  | ChannelAttributesWriteFrame
+  | ChannelAttributesGetFrame
   | ConversationDeleteFrame
   | SearchFrame
   | CommandFrame
@@ -304,6 +335,10 @@ export interface ReplyResults {
   'presence.query': { status: Record<string, PeerStatus> };
   'presence.subscribe': { status: Record<string, PeerStatus> };
   'presence.unsubscribe': Record<string, never>;
+  'user.attributes.write': Record<string, never>;
+  'user.attributes.get': { attributes: AttributesMap };
+  'channel.attributes.write': Record<string, never>;
+  'channel.attributes.get': { attributes: ChannelAttributes };
 }
 
 /** Online status as the RTM SDK names it. */
@@ -467,7 +502,15 @@ export type CommandPushFrame = { t: 'command'; from: string; payload: string } &
 /** The caller deleted a conversation on another connection (see ConversationDeleteFrame). */
 export type ConversationDeletedFrame = { t: 'conversation.deleted'; clearedSeq: number } & ConversationRef;
 
+/** A channel's attributes after a write that asked to notify its members (Agora's AttributesUpdated). */
+export interface ChannelAttributesFrame {
+  t: 'channel.attributes';
+  channel: string;
+  attributes: ChannelAttributes;
+}
+
 export type ServerFrame =
+  | ChannelAttributesFrame
   | ConversationDeletedFrame
   | CommandPushFrame
   | MessageChangedFrame
@@ -618,6 +661,30 @@ function parseKnownFrame(frame: Record<string, unknown>, id: number): ClientFram
       };
     case 'typing':
       return { t: 'typing', id, ...parseConversationRef(frame, 'Typing') };
+    case 'user.attributes.write':
+      return { t: 'user.attributes.write', id, ...parseAttributeWrite(frame) };
+    case 'user.attributes.get':
+      return {
+        t: 'user.attributes.get',
+        id,
+        uid: requireValid(requireString(frame, 'uid'), checkUserId(frame.uid)),
+        ...optionalAttributeKeys(frame),
+      };
+    case 'channel.attributes.write':
+      return {
+        t: 'channel.attributes.write',
+        id,
+        channel: requireValid(requireString(frame, 'channel'), checkChannelName(frame.channel)),
+        notify: frame.notify === true,
+        ...parseAttributeWrite(frame),
+      };
+    case 'channel.attributes.get':
+      return {
+        t: 'channel.attributes.get',
+        id,
+        channel: requireValid(requireString(frame, 'channel'), checkChannelName(frame.channel)),
+        ...optionalAttributeKeys(frame),
+      };
     case 'presence.query':
       return { t: 'presence.query', id, uids: parseUserIds(frame) };
     case 'message.retract':
@@ -733,6 +800,10 @@ function optionalLimit(frame: Record<string, unknown>): number {
 }
 
 /** `uids`: 1 … MAX_PRESENCE_QUERY valid user ids (counted as sent), returned without duplicates. */
+function optionalAttributeKeys(frame: Record<string, unknown>): { keys?: string[] } {
+  return frame.keys === undefined ? {} : { keys: parseAttributeKeys(frame.keys) };
+}
+
 function parseUserIds(frame: Record<string, unknown>): string[] {
   const uids = frame.uids;
   if (!Array.isArray(uids) || uids.length < 1 || uids.length > MAX_PRESENCE_QUERY) {

@@ -210,6 +210,18 @@ export const RECONNECT_GIVE_UP_MS = 5 * 60 * 1000;
 /** A reconnecting client further behind than this many messages in a conversation gets `reset`. */
 export const MAX_SYNC_GAP = 1000;
 
+/**
+ * User and channel attributes (Agora RTM 1.x's limits): a key is 1–32 bytes of visible ASCII, a
+ * value 1 byte – 8 KB of UTF-8; a user holds at most 32 attributes of 16 KB together (keys and
+ * values), a channel at most 32 of 32 KB together.
+ */
+export const MAX_ATTRIBUTE_KEY_BYTES = 32;
+export const MAX_ATTRIBUTE_VALUE_BYTES = 8 * 1024;
+export const MAX_USER_ATTRIBUTES = 32;
+export const MAX_USER_ATTRIBUTES_BYTES = 16 * 1024;
+export const MAX_CHANNEL_ATTRIBUTES = 32;
+export const MAX_CHANNEL_ATTRIBUTES_BYTES = 32 * 1024;
+
 /** Most users one presence query or subscription names. */
 export const MAX_PRESENCE_QUERY = 256;
 

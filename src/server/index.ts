@@ -202,6 +202,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       messages: storage.messages,
       conversations: storage.conversations,
       media: storage.media,
+      attributes: storage.attributes,
       presence: presence.router,
       transients: new RecentTransients(),
       now,

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppRegistry } from '../apps.js';
 import type { SendContext } from '../messaging/deliver.js';
-import type { ConversationStore, MediaStore } from '../storage/types.js';
+import type { AttributeStore, ConversationStore, MediaStore } from '../storage/types.js';
 import type { ConnectionRateLimits } from './rate-limit.js';
 
 /**
@@ -14,6 +14,8 @@ export interface GatewayContext extends SendContext {
   conversations: ConversationStore;
   /** Media records, to check the ids IMAGE and FILE messages carry. */
   media: MediaStore;
+  /** User and channel attributes. */
+  attributes: AttributeStore;
   log: FastifyBaseLogger;
   loginDeadlineMs: number;
   /** Per-connection rate limits; undefined = the protocol defaults, false = none (benchmarks). */

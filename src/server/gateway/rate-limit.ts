@@ -27,8 +27,7 @@ export const DEFAULT_CONNECTION_RATE_LIMITS: Readonly<ConnectionRateLimits> = Ob
   frameBurst: FRAME_BURST,
 });
 
-/** The frames that store a message. */
-// Everything that writes to a conversation counts as a send.
+/** The frames that count as sends: everything that writes what other users see (messages, their changes, attributes). */
 const SENDS: ReadonlySet<ClientFrameType> = new Set<ClientFrameType>([
   'peer.send',
   'channel.send',
@@ -37,6 +36,8 @@ const SENDS: ReadonlySet<ClientFrameType> = new Set<ClientFrameType>([
   'reaction.add',
   'reaction.remove',
   'message.delete',
+  'user.attributes.write',
+  'channel.attributes.write',
   'command',
   'conversation.delete',
 ]);

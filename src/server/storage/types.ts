@@ -1,5 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type {
+  AttributeOwner,
+  AttributeWrite,
   ConversationState,
   MemberReadState,
   MessageChange,
@@ -426,12 +428,40 @@ export interface WebhookStore {
   redactMessage(appId: string, messageId: string, message: StoredMessage): Promise<number>;
 }
 
+/** Whose attributes: a user's own, or a channel's. */
+export interface AttributeOwnerRef {
+  kind: AttributeOwner;
+  /** The user id or the channel name. */
+  id: string;
+}
+
+/** One stored attribute, with who set it last and when (ms since the epoch). */
+export interface StoredAttribute {
+  key: string;
+  value: string;
+  updatedBy: string;
+  updatedAt: number;
+}
+
+/** User and channel attributes (protocol/attributes.ts has the rules). */
+export interface AttributeStore {
+  /** The owner's attributes (all, or those of `keys` that exist), by key order. */
+  read(appId: string, owner: AttributeOwnerRef, keys?: readonly string[]): Promise<StoredAttribute[]>;
+  /**
+   * Applies `write` by user `by`, checked against the owner's limits in the same transaction (two
+   * writers take turns, so a limit holds). Resolves with the owner's attributes after it; rejects
+   * with TOO_MANY_ATTRIBUTES or ATTRIBUTES_TOO_LARGE, having changed nothing.
+   */
+  write(appId: string, owner: AttributeOwnerRef, write: AttributeWrite, by: string, now: number): Promise<StoredAttribute[]>;
+}
+
 export interface Storage {
   apps: AppStore;
   messages: MessageStore;
   conversations: ConversationStore;
   health: HealthStore;
   media: MediaStore;
+  attributes: AttributeStore;
   /** The webhook outbox; an adapter without one cannot send webhooks (the server says so at start). */
   webhooks?: WebhookStore;
   close(): Promise<void>;

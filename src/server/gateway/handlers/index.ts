@@ -1,3 +1,4 @@
+import { channelAttributesGet, channelAttributesWrite, userAttributesGet, userAttributesWrite } from './attributes.js';
 import { command } from './command.js';
 import { conversationDelete } from './conversation-delete.js';
 import { search } from './search.js';
@@ -40,4 +41,8 @@ export const handlers: FrameHandlers = {
   'presence.query': presenceQuery,
   'presence.subscribe': presenceSubscribe,
   'presence.unsubscribe': presenceSubscribe,
+  'user.attributes.write': userAttributesWrite,
+  'user.attributes.get': userAttributesGet,
+  'channel.attributes.write': channelAttributesWrite,
+  'channel.attributes.get': channelAttributesGet,
 };

@@ -1,4 +1,5 @@
 import type { Storage } from '../types.js';
+import { createPostgresAttributeStore } from './attributes.js';
 import { createPostgresAppStore } from './apps.js';
 import { createPostgresConversationStore } from './conversations.js';
 import { openPostgres, type PostgresOptions } from './database.js';
@@ -20,6 +21,7 @@ export async function createPostgresStorage(url: string, options: PostgresOption
     conversations: createPostgresConversationStore(pool),
     health: createPostgresHealthStore(pool),
     media: createPostgresMediaStore(pool),
+    attributes: createPostgresAttributeStore(pool),
     webhooks: createPostgresWebhookStore(pool),
     async close() {
       if (closed) return;

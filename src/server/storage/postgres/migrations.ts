@@ -429,6 +429,23 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       $fn$;
     `,
   },
+  {
+    version: 6,
+    name: 'user and channel attributes',
+    // The same table as the SQLite adapter's (sqlite/migrations.ts, version 10).
+    sql: `
+      CREATE TABLE attributes (
+        app_id TEXT NOT NULL,
+        owner_kind TEXT NOT NULL CHECK (owner_kind IN ('user', 'channel')),
+        owner TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (app_id, owner_kind, owner, key)
+      );
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version. Returns the versions applied. */

@@ -1,4 +1,5 @@
 import type { Storage } from '../types.js';
+import { createSqliteAttributeStore } from './attributes.js';
 import { createSqliteAppStore } from './apps.js';
 import { createSqliteConversationStore } from './conversations.js';
 import { openDatabase } from './database.js';
@@ -19,6 +20,7 @@ export function createSqliteStorage(dataDir: string, now = Date.now()): Storage 
     conversations: createSqliteConversationStore(db, writes),
     health: createSqliteHealthStore(db),
     media: createSqliteMediaStore(db),
+    attributes: createSqliteAttributeStore(db, writes),
     webhooks: createSqliteWebhookStore(db),
     async close() {
       // Writes already issued commit (and their callers settle) before the file is closed.

@@ -291,6 +291,25 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 10,
+    name: 'user and channel attributes',
+    sql: `
+      -- Agora RTM's user attributes (owner_kind 'user': what a user keeps on itself, such as a
+      -- display name) and channel attributes ('channel'), one row per key. Kept until deleted:
+      -- unlike Agora's, a user's outlive the session, so others see a name while the user is away.
+      CREATE TABLE attributes (
+        app_id TEXT NOT NULL,
+        owner_kind TEXT NOT NULL CHECK (owner_kind IN ('user', 'channel')),
+        owner TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (app_id, owner_kind, owner, key)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version. Returns the versions applied. */

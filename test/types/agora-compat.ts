@@ -1,0 +1,364 @@
+/**
+ * Type test: our transport core against the published types of the Agora RTM Web SDK it promises
+ * to follow (`agora-rtm-sdk`, pinned as a devDependency for its `index.d.ts` only; nothing here
+ * runs). `npm run typecheck` checks it through tsconfig.test.json; a mismatch is a compile error.
+ *
+ * Every member and event of Agora's `RtmClient` and `RtmChannel` is in exactly one of three places:
+ * - checked: we implement it, and ours is assignable to Agora's (calls written for Agora compile
+ *   against ours, and what ours returns or emits satisfies code written for Agora's);
+ * - {@link IMPLEMENTED_DIFFERENTLY}: we implement it, ours is not assignable, and the reason is
+ *   given (the rest of the member is still checked in {@link StillCompatible});
+ * - {@link LEFT_OUT}: we do not implement it, with the reason.
+ * The lists cannot drift: a name that is no Agora member, a left-out member we do have, an
+ * Agora member in none of the lists, a "different" member that is in fact compatible, or an entry
+ * without its reason, each fails to compile. This file is the source of truth for
+ * docs/agora-compat.md.
+ *
+ * Three normalisations of Agora's side, about TypeScript rather than behaviour (see {@link Plain}):
+ * its string enums compare as their string values (our states are the same strings, checked in
+ * {@link EnumChecks}); its `RtmClient` / `RtmChannel` in a signature (`createChannel`'s result,
+ * the `this` that `on` returns) stand for ours, which this file checks member by member; and a
+ * `Promise<void>` result accepts any result (Agora's callers get nothing from it, as TypeScript
+ * already allows for a plain `void` result).
+ */
+import type {
+  RtmChannel as AgoraRtmChannel,
+  RtmClient as AgoraRtmClient,
+  RtmEvents,
+  RtmMessage as AgoraRtmMessage,
+  RtmRawMessage as AgoraRtmRawMessage,
+  RtmStatusCode,
+  RtmTextMessage as AgoraRtmTextMessage,
+} from 'agora-rtm-sdk';
+import type {
+  ConnectionChangeReason,
+  ConnectionState,
+  RtmChannel,
+  RtmChannelEvents,
+  RtmClient,
+  RtmClientEvents,
+} from '../../src/client/index.js';
+
+// ---------------------------------------------------------------------------------------------
+// The lists
+
+/** Why a member is left out: waiting for its issue, or a reason it will not come. */
+type LeftOutReason = 'not implemented yet (issue 13)' | `not planned: ${string}`;
+
+/** The Agora members and events we do not implement. Shrinks as they get implemented. */
+export type LeftOut =
+  | 'RtmClient.setLocalUserAttributes'
+  | 'RtmClient.addOrUpdateLocalUserAttributes'
+  | 'RtmClient.deleteLocalUserAttributesByKeys'
+  | 'RtmClient.clearLocalUserAttributes'
+  | 'RtmClient.getUserAttributes'
+  | 'RtmClient.getUserAttributesByKeys'
+  | 'RtmClient.setChannelAttributes'
+  | 'RtmClient.addOrUpdateChannelAttributes'
+  | 'RtmClient.deleteChannelAttributesByKeys'
+  | 'RtmClient.clearChannelAttributes'
+  | 'RtmClient.getChannelAttributes'
+  | 'RtmClient.getChannelAttributesByKeys'
+  | 'RtmClient.getChannelMemberCount'
+  | 'RtmClient.createLocalInvitation'
+  | 'RtmClient.queryPeersBySubscriptionOption'
+  | 'RtmClient.updateConfig'
+  | 'RtmClient.setParameters'
+  | 'RtmClient.listeners'
+  | 'RtmClient.rawListeners'
+  | 'RtmClientEvents.RemoteInvitationReceived'
+  | 'RtmClientEvents.FallbackProxyConnected'
+  | 'RtmChannel.listeners'
+  | 'RtmChannel.rawListeners'
+  | 'RtmChannelEvents.AttributesUpdated'
+  | 'RtmChannelEvents.MemberCountUpdated';
+
+const ISSUE_13 = 'not implemented yet (issue 13)';
+const NO_LISTENER_LISTS =
+  "not planned: Node EventEmitter introspection from Agora's @hidden EventEmitter base, undocumented by Agora; our TypedEmitter offers listenerCount() for teardown checks";
+
+/** Why each {@link LeftOut} member is left out. */
+export const LEFT_OUT: { readonly [Name in LeftOut]: LeftOutReason } = {
+  'RtmClient.setLocalUserAttributes': ISSUE_13,
+  'RtmClient.addOrUpdateLocalUserAttributes': ISSUE_13,
+  'RtmClient.deleteLocalUserAttributesByKeys': ISSUE_13,
+  'RtmClient.clearLocalUserAttributes': ISSUE_13,
+  'RtmClient.getUserAttributes': ISSUE_13,
+  'RtmClient.getUserAttributesByKeys': ISSUE_13,
+  'RtmClient.setChannelAttributes': ISSUE_13,
+  'RtmClient.addOrUpdateChannelAttributes': ISSUE_13,
+  'RtmClient.deleteChannelAttributesByKeys': ISSUE_13,
+  'RtmClient.clearChannelAttributes': ISSUE_13,
+  'RtmClient.getChannelAttributes': ISSUE_13,
+  'RtmClient.getChannelAttributesByKeys': ISSUE_13,
+  'RtmClient.getChannelMemberCount': ISSUE_13,
+  'RtmClient.createLocalInvitation': ISSUE_13,
+  'RtmClient.queryPeersBySubscriptionOption': ISSUE_13,
+  'RtmClient.updateConfig': ISSUE_13,
+  'RtmClient.setParameters': ISSUE_13,
+  'RtmClient.listeners': NO_LISTENER_LISTS,
+  'RtmClient.rawListeners': NO_LISTENER_LISTS,
+  'RtmClientEvents.RemoteInvitationReceived': 'not implemented yet (issue 13)', // with createLocalInvitation
+  'RtmClientEvents.FallbackProxyConnected':
+    "not planned: Agora's SDK falling back to its own proxy WebSocket on port 443; ours connects to your server's one URL, with no fallback",
+  'RtmChannel.listeners': NO_LISTENER_LISTS,
+  'RtmChannel.rawListeners': NO_LISTENER_LISTS,
+  'RtmChannelEvents.AttributesUpdated': 'not implemented yet (issue 13)', // with the channel attributes
+  'RtmChannelEvents.MemberCountUpdated': 'not implemented yet (issue 13)', // with getChannelMemberCount
+};
+
+/** Why a member differs: a choice we stand by, or a gap we mean to close. */
+type DifferenceReason = `deliberate: ${string}` | `to fix: ${string}`;
+
+/** Agora members we implement whose types are not assignable to Agora's. */
+export type ImplementedDifferently =
+  | 'RtmClient.sendMessageToPeer'
+  | 'RtmChannel.sendMessage'
+  | 'RtmClient.createMessage'
+  | 'RtmClient.queryPeersOnlineStatus'
+  | 'RtmClientEvents.MessageFromPeer'
+  | 'RtmChannelEvents.ChannelMessage';
+
+const RAW_NEEDS_TYPE =
+  "to fix: a RAW message needs messageType: 'RAW'; Agora's type makes it optional and its SDK infers RAW from a Uint8Array rawMessage, ours reads { rawMessage } as TEXT and rejects it (INVALID_MESSAGE)";
+const MORE_MESSAGE_TYPES =
+  'deliberate: listeners also get our message types (IMAGE, FILE, AUDIO, VIDEO, LOCATION, CUSTOM, RETRACTED), not only TEXT and RAW';
+
+/** Why each {@link ImplementedDifferently} member differs. */
+export const IMPLEMENTED_DIFFERENTLY: { readonly [Name in ImplementedDifferently]: DifferenceReason } = {
+  'RtmClient.sendMessageToPeer': RAW_NEEDS_TYPE,
+  'RtmChannel.sendMessage': RAW_NEEDS_TYPE,
+  'RtmClient.createMessage':
+    "deliberate: not generic; Agora's createMessage<T>(Partial<T>): T promises whatever T the caller names, ours takes a whole message (of more types) and returns RtmSendableMessage (and RAW needs messageType, as in sendMessageToPeer)",
+  'RtmClient.queryPeersOnlineStatus':
+    "deliberate: resolves { [peerId]: 'ONLINE' | 'OFFLINE' } (the shape of PeersOnlineStatusChanged) where Agora 1.5 resolves { [peerId]: boolean }",
+  'RtmClientEvents.MessageFromPeer': MORE_MESSAGE_TYPES,
+  'RtmChannelEvents.ChannelMessage': MORE_MESSAGE_TYPES,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+/** Agora's and our sides, by the prefix the lists use. */
+interface Agora {
+  RtmClient: AgoraRtmClient;
+  RtmChannel: AgoraRtmChannel;
+  RtmClientEvents: RtmEvents.RtmClientEvents;
+  RtmChannelEvents: RtmEvents.RtmChannelEvents;
+}
+interface Ours {
+  RtmClient: RtmClient;
+  RtmChannel: RtmChannel;
+  RtmClientEvents: RtmClientEvents;
+  RtmChannelEvents: RtmChannelEvents;
+}
+type Side = keyof Agora;
+type NamesOf<T> = { [S in Side]: `${S}.${Extract<keyof T[S & keyof T], string>}` }[Side];
+
+/** Every member and event of Agora's client and channel, as `RtmClient.login`, `RtmChannelEvents.MemberJoined`. */
+type AgoraName = NamesOf<Agora>;
+/** The same of ours (our additions included; they are not compared). */
+type OurName = NamesOf<Ours>;
+/** Agora's names we implement. */
+type Implemented = AgoraName & OurName;
+/** Implemented and expected to be assignable to Agora's. */
+type Checked = Exclude<Implemented, ImplementedDifferently>;
+
+type EventsOf<S extends 'RtmClient' | 'RtmChannel'> = `${S}Events`;
+/** The events of side `S` whose listeners are checked (so `on`, `once`, `off`… are checked for them). */
+type CheckedEvent<S extends 'RtmClient' | 'RtmChannel'> = Checked extends infer N
+  ? N extends `${EventsOf<S>}.${infer E}`
+    ? E
+    : never
+  : never;
+
+// ---------------------------------------------------------------------------------------------
+// Comparing one member
+
+type IsAny<T> = 0 extends 1 & T ? true : false;
+
+/**
+ * Agora's type as code written for Agora sees it: string enums as their values, Agora's client
+ * and channel as ours, `Promise<void>` as `Promise<unknown>`, and function types as plain
+ * (strictly compared) function types.
+ */
+type Plain<T> =
+  IsAny<T> extends true
+    ? T
+    : T extends AgoraRtmClient
+      ? RtmClient
+      : T extends AgoraRtmChannel
+        ? RtmChannel
+        : T extends string
+          ? `${T}`
+          : T extends (...args: infer A) => infer R
+            ? (...args: { [I in keyof A]: Plain<A[I]> }) => Plain<R>
+            : T extends Promise<infer V>
+              ? Promise<[V] extends [void] ? unknown : Plain<V>>
+              : T extends Uint8Array
+                ? T
+                : T extends object
+                  ? { [K in keyof T]: Plain<T[K]> }
+                  : T;
+
+/**
+ * Our member as a plain function type: TypeScript compares method parameters both ways
+ * (bivariance); a function type is compared strictly.
+ */
+type Strict<T> = T extends (...args: infer A) => infer R ? (...args: A) => R : T;
+
+type Assignable<From, To> = [From] extends [To] ? true : false;
+type AllTrue<T extends boolean> = false extends T ? false : true;
+
+declare const agoraClient: AgoraRtmClient;
+declare const agoraChannel: AgoraRtmChannel;
+declare const ourClient: RtmClient;
+declare const ourChannel: RtmChannel;
+
+/** Agora's generic emitter methods of the client, at one event. */
+type AgoraClientEmitter<E extends keyof RtmEvents.RtmClientEvents> = {
+  on: typeof agoraClient.on<E>;
+  once: typeof agoraClient.once<E, unknown>;
+  off: typeof agoraClient.off<E, unknown>;
+  removeAllListeners: typeof agoraClient.removeAllListeners<E, unknown>;
+  listenerCount: typeof agoraClient.listenerCount<E, unknown>;
+};
+type OurClientEmitter<E extends keyof RtmClientEvents> = {
+  on: typeof ourClient.on<E>;
+  once: typeof ourClient.once<E>;
+  off: typeof ourClient.off<E>;
+  removeAllListeners: RtmClient['removeAllListeners'];
+  listenerCount: RtmClient['listenerCount'];
+};
+type AgoraChannelEmitter<E extends keyof RtmEvents.RtmChannelEvents> = {
+  on: typeof agoraChannel.on<E>;
+  once: typeof agoraChannel.once<E, unknown>;
+  off: typeof agoraChannel.off<E, unknown>;
+  removeAllListeners: typeof agoraChannel.removeAllListeners<E, unknown>;
+  listenerCount: typeof agoraChannel.listenerCount<E, unknown>;
+};
+type OurChannelEmitter<E extends keyof RtmChannelEvents> = {
+  on: typeof ourChannel.on<E>;
+  once: typeof ourChannel.once<E>;
+  off: typeof ourChannel.off<E>;
+  removeAllListeners: RtmChannel['removeAllListeners'];
+  listenerCount: RtmChannel['listenerCount'];
+};
+type EmitterMember = keyof AgoraClientEmitter<never>;
+
+/** An emitter method, at every checked event: `M` of ours accepts what Agora's accepts. */
+type EmitterCompatible<S extends 'RtmClient' | 'RtmChannel', M extends EmitterMember> = AllTrue<
+  S extends 'RtmClient'
+    ? CheckedEvent<'RtmClient'> extends infer E
+      ? E extends keyof RtmEvents.RtmClientEvents & keyof RtmClientEvents
+        ? Assignable<Strict<OurClientEmitter<E>[M]>, Plain<AgoraClientEmitter<E>[M]>>
+        : never
+      : never
+    : CheckedEvent<'RtmChannel'> extends infer E
+      ? E extends keyof RtmEvents.RtmChannelEvents & keyof RtmChannelEvents
+        ? Assignable<Strict<OurChannelEmitter<E>[M]>, Plain<AgoraChannelEmitter<E>[M]>>
+        : never
+      : never
+>;
+
+/**
+ * Whether our `S.M` is assignable to Agora's. An event: an Agora-typed listener is a valid
+ * listener of ours (what we emit satisfies its parameters). A member: ours, strictly, to Agora's.
+ */
+type Compatible<Name extends Implemented> = Name extends `${infer S extends Side}.${infer M}`
+  ? S extends 'RtmClientEvents' | 'RtmChannelEvents'
+    ? M extends keyof Agora[S] & keyof Ours[S]
+      ? Assignable<Plain<Agora[S][M]>, Ours[S][M]>
+      : never
+    : S extends 'RtmClient' | 'RtmChannel'
+      ? M extends EmitterMember
+        ? EmitterCompatible<S, M>
+        : M extends keyof Agora[S] & keyof Ours[S]
+          ? Assignable<Strict<Ours[S][M]>, Plain<Agora[S][M]>>
+          : never
+      : never
+  : never;
+
+/** The implemented names whose types are not assignable to Agora's. */
+type Incompatible = IncompatibleOf<Implemented>;
+type IncompatibleOf<N extends Implemented> = N extends Implemented ? (Compatible<N> extends true ? never : N) : never;
+
+// ---------------------------------------------------------------------------------------------
+// The assertions: each `None<X>` fails to compile, naming the offenders, unless X is empty.
+
+type None<T extends never> = T;
+
+export type ListChecks = [
+  /** Listed as left out, but not a member or event of Agora's client or channel. */
+  None<Exclude<LeftOut, AgoraName>>,
+  /** Listed as left out, but we implement it: take it off the list (it is then checked). */
+  None<Extract<LeftOut, OurName>>,
+  /** An Agora member we neither implement nor list as left out. */
+  None<Exclude<AgoraName, OurName | LeftOut>>,
+  /** Listed as implemented differently, but not an Agora member we implement. */
+  None<Exclude<ImplementedDifferently, Implemented>>,
+];
+
+export type TypeChecks = [
+  /** Our type is not assignable to Agora's: fix it, or list it in ImplementedDifferently with why. */
+  None<Extract<Incompatible, Checked>>,
+  /** Listed as implemented differently, but it is assignable now: take it off the list. */
+  None<Exclude<ImplementedDifferently, Incompatible>>,
+];
+
+/** The rest of each {@link ImplementedDifferently} member: what is still compatible. */
+type Satisfies<T, U extends T> = U;
+
+type ReplaceFirst<F, First> = F extends (first: never, ...rest: infer Rest) => infer R ? (first: First, ...rest: Rest) => R : never;
+type TextOrRaw<M> = Extract<M, { messageType: 'TEXT' | 'RAW' }>;
+/** Agora's messages with the RAW type named, as ours accepts them. */
+type TypedAgoraMessage = AgoraRtmTextMessage | (AgoraRtmRawMessage & { messageType: 'RAW' });
+
+type OurPeerMessage = Parameters<RtmClientEvents['MessageFromPeer']>;
+type OurChannelMessage = Parameters<RtmChannelEvents['ChannelMessage']>;
+
+export type StillCompatible = Satisfies<
+  { [Name in ImplementedDifferently]: true },
+  {
+    /** With the RAW type named, Agora's calls compile, and the result has Agora's fields. */
+    'RtmClient.sendMessageToPeer': Assignable<
+      Strict<RtmClient['sendMessageToPeer']>,
+      ReplaceFirst<Plain<AgoraRtmClient['sendMessageToPeer']>, TypedAgoraMessage>
+    >;
+    'RtmChannel.sendMessage': Assignable<
+      Strict<RtmChannel['sendMessage']>,
+      ReplaceFirst<Plain<AgoraRtmChannel['sendMessage']>, TypedAgoraMessage>
+    >;
+    /** It takes Agora's messages (RAW named), and its TEXT and RAW results are Agora's messages. */
+    'RtmClient.createMessage': AllTrue<
+      | Assignable<TypedAgoraMessage, Parameters<RtmClient['createMessage']>[0]>
+      | Assignable<TextOrRaw<ReturnType<RtmClient['createMessage']>>, AgoraRtmMessage>
+    >;
+    /** Called as Agora's; a status for each peer id. */
+    'RtmClient.queryPeersOnlineStatus': AllTrue<
+      | Assignable<Parameters<AgoraRtmClient['queryPeersOnlineStatus']>, Parameters<RtmClient['queryPeersOnlineStatus']>>
+      | Assignable<keyof Awaited<ReturnType<RtmClient['queryPeersOnlineStatus']>>, string>
+    >;
+    /** A TEXT or RAW message comes with arguments that satisfy an Agora-typed listener. */
+    'RtmClientEvents.MessageFromPeer': Assignable<
+      [TextOrRaw<OurPeerMessage[0]>, OurPeerMessage[1], OurPeerMessage[2]],
+      Parameters<RtmEvents.RtmClientEvents['MessageFromPeer']>
+    >;
+    'RtmChannelEvents.ChannelMessage': Assignable<
+      [TextOrRaw<OurChannelMessage[0]>, OurChannelMessage[1], OurChannelMessage[2]],
+      Parameters<RtmEvents.RtmChannelEvents['ChannelMessage']>
+    >;
+  }
+>;
+
+/** Exactly the same set of strings. */
+type SameValues<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/** Our state and reason values are Agora's enum values, which is what lets {@link Plain} compare enums by value. */
+export type EnumChecks = Satisfies<
+  [true, true],
+  [
+    SameValues<ConnectionState, `${RtmStatusCode.ConnectionState}`>,
+    SameValues<ConnectionChangeReason, `${RtmStatusCode.ConnectionChangeReason}`>,
+  ]
+>;
