@@ -87,6 +87,9 @@ describe('bad-input corpus: WebSocket gateway', () => {
     await alice.requestOk({ t: 'channel.send', channel: ROOM, cmid: 'legit-before-room', message: text('legit before, room') });
     assert.equal((await bob.next('peer.message')).message.cmid, 'legit-before');
     assert.equal((await bob.next('channel.message')).message.cmid, 'legit-before-room');
+    // Attributes the refused attribute writes must leave as they are.
+    await alice.requestOk({ t: 'user.attributes.write', op: 'set', attributes: { name: 'Alice' } });
+    await alice.requestOk({ t: 'channel.attributes.write', channel: ROOM, notify: false, op: 'set', attributes: { topic: 'legit' } });
   });
   after(() => t.close());
 
@@ -315,6 +318,13 @@ describe('bad-input corpus: WebSocket gateway', () => {
     assert.equal((await bob.next('channel.message')).message.cmid, 'legit-after-room');
     await bob.expectNone('peer.message', 100);
     await bob.expectNone('channel.message', 0);
+
+    // Refused attribute writes changed no attribute, and notified nobody.
+    assert.deepEqual((await alice.requestOk({ t: 'user.attributes.get', uid: ALICE })).attributes, { name: 'Alice' });
+    const roomAttributes = (await alice.requestOk({ t: 'channel.attributes.get', channel: ROOM })).attributes;
+    assert.deepEqual(Object.entries(roomAttributes).map(([key, a]) => [key, a.value, a.lastUpdateUserId]), [['topic', 'legit', ALICE]]);
+    assert.deepEqual((await bob.requestOk({ t: 'channel.attributes.get', channel: 'bi-never-joined' })).attributes, {});
+    await bob.expectNone('channel.attributes', 0);
 
     // What refused edits and reactions aimed at is as it was sent: no edit, no reaction, no change.
     const changed = await fullHistory(alice, { peer: CHANGER });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { StoredMessage, WireMessageFields, WireTextMessage } from '../../src/protocol/index.js';
+import { MAX_ATTRIBUTE_VALUE_BYTES, MAX_USER_ATTRIBUTES, type StoredMessage, type WireMessageFields, type WireTextMessage } from '../../src/protocol/index.js';
 import { channelConversation, peerConversation } from '../../src/server/messaging/conversations.js';
-import type { NewMessage, Storage, UserConversation } from '../../src/server/storage/types.js';
+import type { NewMessage, Storage, StoredAttribute, UserConversation } from '../../src/server/storage/types.js';
 import { STORAGE_BACKENDS } from './storage-backends.js';
 
 /**
@@ -363,6 +363,60 @@ for (const backend of STORAGE_BACKENDS) {
         const back = await storage.conversations.list('a', 'x');
         assert.deepEqual([back.conversations.length, back.totalUnread], [1, 1]);
         assert.deepEqual(texts((await storage.messages.history('a', peerConversation('x', 'y'), 'x', 10)).messages), ['new']);
+      });
+    });
+
+    describe('attributes', () => {
+      const user = { kind: 'user', id: 'u1' } as const;
+      const channel = { kind: 'channel', id: 'u1' } as const;
+      const values = (stored: readonly StoredAttribute[]) => stored.map((a) => [a.key, a.value, a.updatedBy, a.updatedAt]);
+
+      it('writes and reads per owner: set, update, delete, clear, by keys; a user and a channel of one name apart', async () => {
+        const { attributes } = storage;
+        assert.deepEqual(values(await attributes.write(APP.id, user, { op: 'set', attributes: { b: '2', a: '1' } }, 'u1', 10)), [
+          ['a', '1', 'u1', 10],
+          ['b', '2', 'u1', 10],
+        ]);
+        await attributes.write(APP.id, channel, { op: 'set', attributes: { topic: 't' } }, 'u2', 11);
+        assert.deepEqual(values(await attributes.write(APP.id, user, { op: 'update', attributes: { b: '3', c: '中' } }, 'u1', 12)), [
+          ['a', '1', 'u1', 10],
+          ['b', '3', 'u1', 12],
+          ['c', '中', 'u1', 12],
+        ]);
+        assert.deepEqual(values(await attributes.read(APP.id, user, ['c', 'zz', 'a'])), [
+          ['a', '1', 'u1', 10],
+          ['c', '中', 'u1', 12],
+        ]);
+        assert.deepEqual(values(await attributes.write(APP.id, user, { op: 'delete', keys: ['a', 'zz'] }, 'u1', 13)).map(([key]) => key), ['b', 'c']);
+        assert.deepEqual(values(await attributes.write(APP.id, user, { op: 'set', attributes: { d: '4' } }, 'u1', 14)), [['d', '4', 'u1', 14]]);
+        assert.deepEqual(await attributes.write(APP.id, user, { op: 'clear' }, 'u1', 15), []);
+        assert.deepEqual(values(await attributes.read(APP.id, channel)), [['topic', 't', 'u2', 11]]);
+        assert.deepEqual(await attributes.read('other-app', channel), []);
+      });
+
+      it('refuses a write past the limits against what is stored, changing nothing', async () => {
+        const { attributes } = storage;
+        const full = Object.fromEntries(Array.from({ length: MAX_USER_ATTRIBUTES }, (_, i) => [`k${i}`, 'v']));
+        await attributes.write(APP.id, user, { op: 'set', attributes: full }, 'u1', 1);
+        await assert.rejects(attributes.write(APP.id, user, { op: 'update', attributes: { more: 'v' } }, 'u1', 2), { reason: 'TOO_MANY_ATTRIBUTES' });
+        const big = { k1: 'x'.repeat(MAX_ATTRIBUTE_VALUE_BYTES), k2: 'y'.repeat(MAX_ATTRIBUTE_VALUE_BYTES) };
+        await assert.rejects(attributes.write(APP.id, user, { op: 'update', attributes: big }, 'u1', 3), { reason: 'ATTRIBUTES_TOO_LARGE' });
+        const stored = await attributes.read(APP.id, user);
+        assert.equal(stored.length, MAX_USER_ATTRIBUTES);
+        assert.ok(stored.every((a) => a.value === 'v' && a.updatedAt === 1));
+      });
+
+      it('takes concurrent writes to one owner in turn, so together they cannot pass a limit', async () => {
+        const { attributes } = storage;
+        // 8 writers of 5 new keys each: 6 fit under 32, whichever come first; the other 2 are refused.
+        const keys = (writer: number) => Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`w${writer}k${i}`, 'v']));
+        // Warm a connection pool, so the writers start together rather than as connections open.
+        await Promise.all(Array.from({ length: 8 }, () => attributes.read(APP.id, channel)));
+        const results = await Promise.allSettled(
+          Array.from({ length: 8 }, (_, writer) => attributes.write(APP.id, channel, { op: 'update', attributes: keys(writer) }, `u${writer}`, 1)),
+        );
+        assert.equal(results.filter((r) => r.status === 'fulfilled').length, 6);
+        assert.equal((await attributes.read(APP.id, channel)).length, 30);
       });
     });
 
