@@ -1,6 +1,6 @@
 import { RtmError, type ErrorBody } from './errors.js';
 import { checkChannelName, checkClientMessageId, checkUserId } from './ids.js';
-import { MAX_HISTORY_PAGE, MAX_MESSAGE_BYTES, MAX_PRESENCE_QUERY, MAX_SEARCH_QUERY_LENGTH } from './limits.js';
+import { MAX_HISTORY_PAGE, MAX_MESSAGE_BYTES, MAX_MEMBER_COUNT_QUERY, MAX_PRESENCE_QUERY, MAX_SEARCH_QUERY_LENGTH } from './limits.js';
 import { checkMessageId, parseReaction, type MessageChange } from './changes.js';
 import { MESSAGE_TYPES, describeTextProblem, utf8ByteLength, type MessageType, type StoredMessage, type WireMessage, type WireTextMessage } from './messages.js';
 import { parseWireMessage } from './wire-message.js';
@@ -95,6 +95,14 @@ export interface ChannelMembersFrame {
   t: 'channel.members';
   id: number;
   channel: string;
+}
+
+/** How many users have joined each of `channels` (Agora's getChannelMemberCount); no join needed. */
+export interface ChannelMemberCountFrame {
+  t: 'channel.member_count';
+  id: number;
+  /** 1 … MAX_MEMBER_COUNT_QUERY channel names, duplicates dropped. */
+  channels: string[];
 }
 
 /** One page of a conversation's history, newest first. */
@@ -259,6 +267,7 @@ export interface ChannelAttributesGetFrame {
 }
 
 export type ClientFrame =
+  | ChannelMemberCountFrame
   | UserAttributesWriteFrame
   | UserAttributesGetFrame
   | ChannelAttributesWriteFrame
@@ -313,6 +322,7 @@ export interface ReplyResults {
     received?: number;
   };
   'channel.members': { members: string[] };
+  'channel.member_count': { counts: Record<string, number> };
   /** `changeSeq`: the conversation's newest change number as the caller sees it; ask `changes` from there later. */
   history: { messages: StoredMessage[]; hasMore: boolean; changeSeq: number };
   sync: { messages: StoredMessage[]; hasMore: boolean; reset: boolean; changeSeq: number };
@@ -687,6 +697,8 @@ function parseKnownFrame(frame: Record<string, unknown>, id: number): ClientFram
       };
     case 'presence.query':
       return { t: 'presence.query', id, uids: parseUserIds(frame) };
+    case 'channel.member_count':
+      return { t: 'channel.member_count', id, channels: parseChannelNames(frame) };
     case 'message.retract':
     case 'message.delete':
       return { t: frame.t, id, messageId: requireMessageId(frame) };
@@ -799,10 +811,25 @@ function optionalLimit(frame: Record<string, unknown>): number {
   return limit as number;
 }
 
-/** `uids`: 1 … MAX_PRESENCE_QUERY valid user ids (counted as sent), returned without duplicates. */
 function optionalAttributeKeys(frame: Record<string, unknown>): { keys?: string[] } {
   return frame.keys === undefined ? {} : { keys: parseAttributeKeys(frame.keys) };
 }
+
+/** `channels`: 1 … MAX_MEMBER_COUNT_QUERY valid channel names (counted as sent), returned without duplicates. */
+function parseChannelNames(frame: Record<string, unknown>): string[] {
+  const channels = frame.channels;
+  if (!Array.isArray(channels) || channels.length < 1 || channels.length > MAX_MEMBER_COUNT_QUERY) {
+    throw field('INVALID_FIELD', `"channels" must be an array of 1 to ${MAX_MEMBER_COUNT_QUERY} channel names.`);
+  }
+  for (const [index, channel] of channels.entries()) {
+    if (typeof channel !== 'string') throw field('INVALID_FIELD', `"channels[${index}]" must be a string.`);
+    const invalid = checkChannelName(channel, `channels[${index}]`);
+    if (invalid) throw invalid;
+  }
+  return [...new Set(channels as string[])];
+}
+
+/** `uids`: 1 … MAX_PRESENCE_QUERY valid user ids (counted as sent), returned without duplicates. */
 
 function parseUserIds(frame: Record<string, unknown>): string[] {
   const uids = frame.uids;

@@ -222,6 +222,17 @@ export const MAX_USER_ATTRIBUTES_BYTES = 16 * 1024;
 export const MAX_CHANNEL_ATTRIBUTES = 32;
 export const MAX_CHANNEL_ATTRIBUTES_BYTES = 32 * 1024;
 
+/** Most channels one member count query names (Agora's getChannelMemberCount limit). */
+export const MAX_MEMBER_COUNT_QUERY = 32;
+
+/**
+ * How often a channel's member count may be announced (Agora's MemberCountUpdated): once a
+ * second, or every 3 s above LARGE_CHANNEL_MEMBERS members.
+ */
+export const MEMBER_COUNT_INTERVAL_MS = 1_000;
+export const LARGE_CHANNEL_MEMBER_COUNT_INTERVAL_MS = 3_000;
+export const LARGE_CHANNEL_MEMBERS = 512;
+
 /** Most users one presence query or subscription names. */
 export const MAX_PRESENCE_QUERY = 256;
 

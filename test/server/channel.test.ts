@@ -79,6 +79,28 @@ describe('channels', () => {
     assert.deepEqual((await fullHistory(outsider, { channel: 'lobby' })).map(textOf), ['hi all', 'cat gone?']);
   });
 
+  it('count their joined users for anyone, a user with two tabs once, up to 32 channels at a time', async () => {
+    const [gil1, gil2] = [await t.connect('mc-gil'), await t.connect('mc-gil')];
+    const hana = await t.connect('mc-hana');
+    const outsider = await t.connect('mc-ivo');
+    for (const client of [gil1, gil2, hana]) await client.requestOk({ t: 'channel.join', channel: 'mc-one' });
+    await hana.requestOk({ t: 'channel.join', channel: 'mc-two' });
+    const count = async (channels: unknown) => (await outsider.requestOk({ t: 'channel.member_count', channels } as never)).counts;
+    assert.deepEqual(await count(['mc-one', 'mc-two', 'mc-none', 'mc-one']), { 'mc-one': 2, 'mc-two': 1, 'mc-none': 0 });
+    await hana.requestOk({ t: 'channel.leave', channel: 'mc-one' });
+    gil1.close();
+    await gil1.closed;
+    assert.deepEqual(await count(['mc-one']), { 'mc-one': 1 }, "gil's other tab is still in");
+    const __proto__ = JSON.parse('["__proto__"]') as string[];
+    assert.deepEqual(Object.entries(await count(__proto__)), [['__proto__', 0]]);
+
+    const tooMany = Array.from({ length: 33 }, (_, i) => `mc-${i}`);
+    assert.equal((await outsider.requestError({ t: 'channel.member_count', channels: tooMany })).reason, 'INVALID_FIELD');
+    assert.equal((await outsider.requestError({ t: 'channel.member_count', channels: [] })).reason, 'INVALID_FIELD');
+    assert.equal((await outsider.requestError({ t: 'channel.member_count', channels: ['ok', ' bad'] })).reason, 'INVALID_CHANNEL_NAME');
+    assert.equal(Object.keys(await count(tooMany.slice(0, 32))).length, 32);
+  });
+
   it('refuse sending from a connection that has not joined, even if another tab of the user has', async () => {
     const a = await t.connect('eve');
     const b = await t.connect('eve');

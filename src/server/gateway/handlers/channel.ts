@@ -32,6 +32,14 @@ export const channelMembers: FrameHandler<'channel.members'> = (ctx, conn, frame
   conn.reply(frame.id, 'channel.members', { members: ctx.presence.members(conn.appId, frame.channel) });
 };
 
+/** channel.member_count: the users joined to each channel now, across nodes; no join needed (as in Agora). */
+export const channelMemberCount: FrameHandler<'channel.member_count'> = (ctx, conn, frame) => {
+  // Null prototype: "__proto__" is a valid channel name.
+  const counts: Record<string, number> = Object.create(null);
+  for (const channel of frame.channels) counts[channel] = ctx.presence.members(conn.appId, channel).length;
+  conn.reply(frame.id, 'channel.member_count', { counts });
+};
+
 /**
  * channel.send: only from a joined connection; stored like peer messages (same idempotency, seq per
  * channel), acked after commit, then pushed to every joined connection except the sending one.

@@ -3,7 +3,7 @@ import { command } from './command.js';
 import { conversationDelete } from './conversation-delete.js';
 import { search } from './search.js';
 import { changes, messageDelete, messageEdit, messageRetract, reaction } from './changes.js';
-import { channelJoin, channelLeave, channelMembers, channelSend } from './channel.js';
+import { channelJoin, channelLeave, channelMemberCount, channelMembers, channelSend } from './channel.js';
 import { history, sync } from './history.js';
 import { peerSend } from './peer.js';
 import { presenceQuery, presenceSubscribe } from './presence.js';
@@ -22,6 +22,7 @@ export const handlers: FrameHandlers = {
   'channel.join': channelJoin,
   'channel.leave': channelLeave,
   'channel.members': channelMembers,
+  'channel.member_count': channelMemberCount,
   'channel.send': channelSend,
   history,
   sync,
