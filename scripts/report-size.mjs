@@ -11,7 +11,11 @@ import { gzipSync } from 'node:zlib';
 // Issue 12 asked for 30 KB; `npm run size:coverage` measures that the bytes a text conversation
 // runs (sign-in, history, one text each way, Read) gzip to 27.5 KB on their own, so 30 KB would
 // leave 2.5 KB for every error branch, reconnect and token renewal: not without dropping checks.
-const BUDGET_BYTES = 46.5 * 1024;
+// Issue 13 (the rest of Agora's 1.x API) added 0.5 KB: MemberCountUpdated has to count every join
+// and leave from the moment a channel is joined, so its pacing lives here, and so do the thin
+// methods (getChannelMemberCount, updateConfig, queryPeersBySubscriptionOption…) whose requests
+// are not worth a companion's round trip; attributes and invitations load on demand.
+const BUDGET_BYTES = 47 * 1024;
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
 function sizes(file) {

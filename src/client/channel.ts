@@ -1,6 +1,7 @@
 import { RtmError, type ClientFrame, type MessageQuote, type ReplyResults, type WireMessage } from '../protocol/index.js';
 import { attempt } from './attempt.js';
 import { TypedEmitter } from './emitter.js';
+import { MemberCount } from './member-count.js';
 import { rememberThumbnail, unreadThumbnail } from './media/media-message.js';
 import { fullCheckFor, type RtmMessage, type RtmMessageInit } from './messages.js';
 import type { MessageSendFlags } from './events.js';
@@ -28,6 +29,12 @@ export type RtmChannelEvents = {
   MemberJoined: (memberId: string) => void;
   /** Another user left the channel (or their last connection dropped). */
   MemberLeft: (memberId: string) => void;
+  /**
+   * The number of users in the channel, this one included (Agora's name): once joined (again
+   * after each reconnect), then as users join and leave, at most once a second (every 3 s above
+   * 512 members), with the latest count.
+   */
+  MemberCountUpdated: (memberCount: number) => void;
 };
 
 /** What the server assigned to a channel message this client sent. */
@@ -67,6 +74,8 @@ export interface ChannelHost {
 /** Hooks the client uses to drive a channel; not part of the public API. @internal */
 export interface ChannelInternals {
   emit<E extends keyof RtmChannelEvents>(event: E, ...args: Parameters<RtmChannelEvents[E]>): void;
+  /** Another user joined (+1) or left (−1), for the member count. */
+  countMember(delta: number): void;
   /** Joins again on a new socket (after a reconnect), when joined. */
   rejoin(): Promise<void>;
   /** Forgets the membership (logout). */
@@ -101,6 +110,7 @@ export class RtmChannel extends TypedEmitter<RtmChannelEvents> {
   #joining: Promise<void> | undefined;
   /** Bumped by leave/reset, so a join that completes afterwards knows it is stale. */
   #generation = 0;
+  readonly #memberCount = new MemberCount((count) => this.emit('MemberCountUpdated', count));
 
   /** Use `client.createChannel(channelId)`. @internal */
   constructor(channelId: string, host: ChannelHost) {
@@ -110,6 +120,9 @@ export class RtmChannel extends TypedEmitter<RtmChannelEvents> {
     internals.set(this, {
       emit: (event, ...args) => {
         if (this.#state !== 'left') this.emit(event, ...args);
+      },
+      countMember: (delta) => {
+        if (this.#state === 'joined') this.#memberCount.change(delta);
       },
       rejoin: () => this.#rejoin(),
       reset: () => this.#reset(),
@@ -130,13 +143,14 @@ export class RtmChannel extends TypedEmitter<RtmChannelEvents> {
     const joining = this.#host
       .request<'channel.join'>((id) => ({ t: 'channel.join', id, channel: this.channelId }))
       .then(
-        () => {
+        ({ members }) => {
           if (generation !== this.#generation) {
             // left while the join was on its way: undo it on the server
             this.#sendLeave().catch(() => {});
             return;
           }
           this.#state = 'joined';
+          this.#memberCount.joined(members.length);
         },
         (error: unknown) => {
           if (generation === this.#generation) this.#state = 'left';
@@ -208,13 +222,16 @@ export class RtmChannel extends TypedEmitter<RtmChannelEvents> {
     if (this.#state !== 'joined') return Promise.resolve();
     return this.#host
       .request<'channel.join'>((id) => ({ t: 'channel.join', id, channel: this.channelId }), { now: true })
-      .then(() => undefined);
+      .then(({ members }) => {
+        if (this.#state === 'joined') this.#memberCount.joined(members.length);
+      });
   }
 
   #reset(): void {
     this.#generation++;
     this.#state = 'left';
     this.#joining = undefined;
+    this.#memberCount.stop();
   }
 }
 

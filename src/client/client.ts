@@ -21,12 +21,12 @@ import { TypedEmitter } from './emitter.js';
 import type { RtmClientEvents } from './events.js';
 import { checkLimit, checkSeq, receivedMessages, type HistoryPage, type HistoryQuery } from './history.js';
 import { createClientMessageId } from './ids.js';
-import { createLogger, type LogFilter, type Logger } from './log.js';
+import { createLogger, setLogFilter, type LogFilter, type Logger } from './log.js';
 import { createMessage, fullCheckFor, toWireMessage, type ReceivedMessage, type RtmMessage, type RtmMessageInit, type RtmSendableMessage } from './messages.js';
 import { MediaClient, type MediaMessageParams, type MediaTransferHandler, type MediaUploadHandler } from './media/media-client.js';
 import { rememberThumbnail, unreadThumbnail, type RtmMediaMessage } from './media/media-message.js';
 import { Outbox, type RequestOptions } from './outbox.js';
-import { PresenceRequests, type PeersOnlineStatus, type PresenceHost } from './presence.js';
+import { PresenceRequests, type ChannelMemberCountResult, type PeersOnlineStatusResult, type PresenceHost } from './presence.js';
 import { routeFrame, type PushHost } from './push-router.js';
 import { ReadStateRequests, type ReadStateHost, type RtmConversationList, type SyncPage, type SyncQuery } from './read-state.js';
 import { socketUrl, type WebSocketConstructor } from './socket.js';
@@ -37,6 +37,19 @@ import { TypingRequests, type TypingHost } from './typing.js';
 // `client.js` keep working.
 export type { PeerMessageProps, RtmClientEvents, SyncedMessageProps } from './events.js';
 export type { HistoryPage, HistoryQuery } from './history.js';
+
+/** Agora's `RtmConfig`, as {@link RtmClient.updateConfig} takes it. */
+export interface RtmConfig {
+  /** Which log levels reach the console from now on. */
+  logFilter?: LogFilter;
+  /** Accepted and ignored: there is no log service to upload to. */
+  enableLogUpload?: boolean;
+  /** Accepted and ignored: the client connects to your server's one URL. */
+  enableCloudProxy?: boolean;
+}
+
+/** What a client can follow about other users (Agora's `PeerSubscriptionOption`): online status. */
+export type PeerSubscriptionOption = 'ONLINE_STATUS';
 
 /** Options of {@link createInstance}. */
 export interface RtmClientOptions {
@@ -569,14 +582,13 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
   }
 
   /**
-   * The online status of up to `MAX_PRESENCE_QUERY` users (Agora's name; note that Agora's Web SDK
-   * resolves booleans, ours `ONLINE` / `OFFLINE` like its events). Rejects at once with
-   * INVALID_ARGUMENT or INVALID_USER_ID.
+   * Whether each of up to `MAX_PRESENCE_QUERY` users is online now (Agora's name and result:
+   * true for online). Rejects at once with INVALID_ARGUMENT or INVALID_USER_ID.
    *
    * @example
-   * const status = await client.queryPeersOnlineStatus(['bob', 'carol']); // { bob: 'ONLINE', carol: 'OFFLINE' }
+   * const online = await client.queryPeersOnlineStatus(['bob', 'carol']); // { bob: true, carol: false }
    */
-  queryPeersOnlineStatus(peerIds: string[]): Promise<PeersOnlineStatus> {
+  queryPeersOnlineStatus(peerIds: string[]): Promise<PeersOnlineStatusResult> {
     return this.#presence.query(peerIds);
   }
 
@@ -593,6 +605,38 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
   /** Stops following the online status of users (Agora's name). */
   unsubscribePeersOnlineStatus(peerIds: string[]): Promise<void> {
     return this.#presence.unsubscribe(peerIds);
+  }
+
+  /**
+   * The users whose online status this client follows (Agora's name; `ONLINE_STATUS` is the only
+   * option, anything else rejects with INVALID_ARGUMENT).
+   */
+  queryPeersBySubscriptionOption(option: PeerSubscriptionOption): Promise<string[]> {
+    return this.#presence.followed(option);
+  }
+
+  /**
+   * How many users have joined each channel now (Agora's name), up to `MAX_MEMBER_COUNT_QUERY`
+   * (32) channels, joined or not; a user with several tabs counts once. Rejects at once with
+   * INVALID_ARGUMENT or INVALID_CHANNEL_NAME. A joined channel also reports its count with
+   * `MemberCountUpdated`.
+   */
+  getChannelMemberCount(channelIds: string[]): Promise<ChannelMemberCountResult> {
+    return this.#presence.memberCount(channelIds);
+  }
+
+  /**
+   * Agora's client settings: `logFilter` takes effect at once; `enableLogUpload` and
+   * `enableCloudProxy` are accepted and ignored (there is no log service to upload to, and the
+   * client connects to your server's one URL).
+   */
+  updateConfig(config: RtmConfig): void {
+    if (config.logFilter) setLogFilter(this.#log, config.logFilter);
+  }
+
+  /** The same as {@link updateConfig} (Agora has both names). */
+  setParameters(config: RtmConfig): void {
+    this.updateConfig(config);
   }
 
   /** Stored messages as ReceivedMessages in ascending seq, skipping undecodable ones. */

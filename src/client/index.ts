@@ -21,7 +21,9 @@ export {
   type PeerSendOptions,
   type PeerSendResult,
   type RtmClientEvents,
+  type PeerSubscriptionOption,
   type RtmClientOptions,
+  type RtmConfig,
   type SyncedMessageProps,
 } from './client.js';
 export type { ReadStateEvents, RtmOfflineMessages } from './events.js';
@@ -46,7 +48,7 @@ export type {
   RtmReactionChange,
 } from './changes.js';
 export type { RtmSearchHit, SearchQuery } from './change-requests.js';
-export type { PeerStatus, PeersOnlineStatus } from './presence.js';
+export type { ChannelMemberCountResult, PeerStatus, PeersOnlineStatus, PeersOnlineStatusResult } from './presence.js';
 export type { RtmTypingIndicator } from './typing.js';
 export {
   RtmChannel,

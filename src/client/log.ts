@@ -42,3 +42,8 @@ export function createLogger(filter: LogFilter = LOG_FILTER_WARNING): Logger {
     debug: filter.debug ? (...args) => console.debug(PREFIX, ...args) : noop,
   };
 }
+
+/** Makes `logger` write the levels of `filter` from now on (Agora's `updateConfig({ logFilter })`). */
+export function setLogFilter(logger: Logger, filter: LogFilter): void {
+  Object.assign(logger, createLogger(filter));
+}

@@ -85,12 +85,12 @@ export type RtmSendableMessage = (RtmTextMessage | RtmRawMessage | RtmMediaMessa
 
 /**
  * What `createMessage` and the send methods accept. As in the Agora SDK, `{ text }` without a
- * `messageType` is a text message. Image and file messages name an uploaded media id (from
+ * `messageType` is a text message and `{ rawMessage }` a raw one. Image and file messages name an uploaded media id (from
  * `createMediaMessageByUploading`, or one kept from earlier: media lives 7 days).
  */
 export type RtmMessageInit = (
   | { messageType?: 'TEXT'; text: string }
-  | { messageType: 'RAW'; rawMessage: Uint8Array; description?: string }
+  | { messageType?: 'RAW'; rawMessage: Uint8Array; description?: string }
   | RtmMediaMessageInit
   | RtmLocationMessage
   | RtmCustomMessage
@@ -126,7 +126,8 @@ function messageFields(source: RtmMessageFields): RtmMessageFields {
 }
 
 function createContent(init: RtmMessageInit): RtmSendableMessage {
-  const type = init.messageType ?? 'TEXT';
+  // As in the Agora SDK: without a messageType, a message with rawMessage is RAW, otherwise TEXT.
+  const type = init.messageType ?? ('rawMessage' in init ? 'RAW' : 'TEXT');
   if (type === 'TEXT') {
     const text = (init as { text?: unknown }).text;
     if (typeof text !== 'string') throw new RtmError('INVALID_MESSAGE', 'A TEXT message needs a string "text".');

@@ -1,4 +1,4 @@
-import { MAX_PRESENCE_QUERY, RtmError, checkUserId, type PeerStatus } from '../protocol/index.js';
+import { MAX_MEMBER_COUNT_QUERY, MAX_PRESENCE_QUERY, RtmError, checkChannelName, checkUserId, type PeerStatus } from '../protocol/index.js';
 import { attempt } from './attempt.js';
 import type { ChannelHost } from './channel.js';
 import type { Logger } from './log.js';
@@ -14,6 +14,12 @@ export type { PeerStatus } from '../protocol/index.js';
 
 /** Online status of users, by user id (`ONLINE` or `OFFLINE`). */
 export type PeersOnlineStatus = Record<string, PeerStatus>;
+
+/** Whether each user is online now, by user id (Agora's `PeersOnlineStatusResult`). */
+export type PeersOnlineStatusResult = Record<string, boolean>;
+
+/** Users joined to each channel now, by channel name (Agora's `ChannelMemberCountResult`). */
+export type ChannelMemberCountResult = Record<string, number>;
 
 /** The presence event, merged into the client's events. */
 export type PresenceEvents = {
@@ -63,11 +69,13 @@ export class PresenceRequests {
     this.#subscriptions.clear();
   }
 
-  query(peerIds: string[]): Promise<PeersOnlineStatus> {
+  query(peerIds: string[]): Promise<PeersOnlineStatusResult> {
     return attempt(() => {
       const uids = checkPeerIds(peerIds, 'queryPeersOnlineStatus');
       if (uids.length === 0) return Promise.resolve({});
-      return this.#host.request<'presence.query'>((id) => ({ t: 'presence.query', id, uids })).then((result) => result.status);
+      return this.#host
+        .request<'presence.query'>((id) => ({ t: 'presence.query', id, uids }))
+        .then((result) => Object.fromEntries(Object.entries(result.status).map(([uid, status]) => [uid, status === 'ONLINE'])));
     });
   }
 
@@ -87,6 +95,30 @@ export class PresenceRequests {
       // Subscriptions end with their socket: while it is down there is nothing to undo.
       if (uids.length === 0 || !this.#host.ready()) return Promise.resolve();
       return this.#host.request<'presence.unsubscribe'>((id) => ({ t: 'presence.unsubscribe', id, uids })).then(() => undefined);
+    });
+  }
+
+  /** The followed users: what Agora's `queryPeersBySubscriptionOption('ONLINE_STATUS')` lists. */
+  followed(option: unknown): Promise<string[]> {
+    return attempt(() => {
+      if (option !== 'ONLINE_STATUS') throw new RtmError('INVALID_ARGUMENT', 'queryPeersBySubscriptionOption takes "ONLINE_STATUS", the one subscription there is.');
+      return Promise.resolve([...this.#subscriptions]);
+    });
+  }
+
+  memberCount(channelIds: string[]): Promise<ChannelMemberCountResult> {
+    return attempt(() => {
+      const channels = Array.isArray(channelIds) ? [...new Set(channelIds as unknown[])] : undefined;
+      if (!channels || channels.length > MAX_MEMBER_COUNT_QUERY) {
+        throw new RtmError('INVALID_ARGUMENT', `getChannelMemberCount takes an array of at most ${MAX_MEMBER_COUNT_QUERY} channel ids.`);
+      }
+      for (const channel of channels) {
+        const invalid = checkChannelName(channel);
+        if (invalid) throw invalid;
+      }
+      if (channels.length === 0) return Promise.resolve({});
+      const request = (id: number) => ({ t: 'channel.member_count', id, channels: channels as string[] }) as const;
+      return this.#host.request<'channel.member_count'>(request).then((result) => result.counts);
     });
   }
 

@@ -34,8 +34,9 @@ export function routeFrame(frame: ServerFrame, host: PushHost): void {
     case 'channel.member_left': {
       const channel = host.channels.get(frame.channel);
       if (!channel || frame.uid === host.uid()) break;
-      const event = frame.t === 'channel.member_joined' ? 'MemberJoined' : 'MemberLeft';
-      channelInternals(channel).emit(event, frame.uid);
+      const joined = frame.t === 'channel.member_joined';
+      channelInternals(channel).emit(joined ? 'MemberJoined' : 'MemberLeft', frame.uid);
+      channelInternals(channel).countMember(joined ? 1 : -1);
       break;
     }
     case 'message.changed': {

@@ -91,6 +91,14 @@ describe('RtmClient peer messages', () => {
     if (message.messageType !== 'RAW') return;
     expect([...message.rawMessage]).to.deep.equal([...bytes]);
     expect(message.description).to.equal('five bytes');
+
+    // As in the Agora SDK, { rawMessage } without a messageType is RAW (not a TEXT without text).
+    await alice.sendMessageToPeer({ rawMessage: new Uint8Array([7, 8]) }, bobId);
+    await waitFor(() => received.length === 2, 'the raw message without a messageType');
+    const untyped = received[1]![0];
+    expect(untyped.messageType).to.equal('RAW');
+    if (untyped.messageType === 'RAW') expect([...untyped.rawMessage]).to.deep.equal([7, 8]);
+    expect(alice.createMessage({ rawMessage: new Uint8Array([1]) }).messageType).to.equal('RAW');
   });
 
   it('keeps a message for an offline peer and delivers it at their next login', async () => {

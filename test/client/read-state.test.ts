@@ -229,7 +229,7 @@ describe('RtmClient read state, receipts, typing and presence', function () {
     await alice.login({ uid: aliceId, token: await devToken(aliceId) });
     const changes = record(alice, 'PeersOnlineStatusChanged');
 
-    expect(await alice.queryPeersOnlineStatus([bobId, aliceId])).to.deep.equal({ [bobId]: 'OFFLINE', [aliceId]: 'ONLINE' });
+    expect(await alice.queryPeersOnlineStatus([bobId, aliceId])).to.deep.equal({ [bobId]: false, [aliceId]: true }, "Agora's booleans");
     await alice.subscribePeersOnlineStatus([bobId]);
     expect(changes).to.deep.equal([[{ [bobId]: 'OFFLINE' }]]);
 

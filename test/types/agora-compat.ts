@@ -26,9 +26,7 @@ import type {
   RtmClient as AgoraRtmClient,
   RtmEvents,
   RtmMessage as AgoraRtmMessage,
-  RtmRawMessage as AgoraRtmRawMessage,
   RtmStatusCode,
-  RtmTextMessage as AgoraRtmTextMessage,
 } from 'agora-rtm-sdk';
 import type {
   ConnectionChangeReason,
@@ -59,19 +57,14 @@ export type LeftOut =
   | 'RtmClient.clearChannelAttributes'
   | 'RtmClient.getChannelAttributes'
   | 'RtmClient.getChannelAttributesByKeys'
-  | 'RtmClient.getChannelMemberCount'
   | 'RtmClient.createLocalInvitation'
-  | 'RtmClient.queryPeersBySubscriptionOption'
-  | 'RtmClient.updateConfig'
-  | 'RtmClient.setParameters'
   | 'RtmClient.listeners'
   | 'RtmClient.rawListeners'
   | 'RtmClientEvents.RemoteInvitationReceived'
   | 'RtmClientEvents.FallbackProxyConnected'
   | 'RtmChannel.listeners'
   | 'RtmChannel.rawListeners'
-  | 'RtmChannelEvents.AttributesUpdated'
-  | 'RtmChannelEvents.MemberCountUpdated';
+  | 'RtmChannelEvents.AttributesUpdated';
 
 const ISSUE_13 = 'not implemented yet (issue 13)';
 const NO_LISTENER_LISTS =
@@ -91,11 +84,7 @@ export const LEFT_OUT: { readonly [Name in LeftOut]: LeftOutReason } = {
   'RtmClient.clearChannelAttributes': ISSUE_13,
   'RtmClient.getChannelAttributes': ISSUE_13,
   'RtmClient.getChannelAttributesByKeys': ISSUE_13,
-  'RtmClient.getChannelMemberCount': ISSUE_13,
   'RtmClient.createLocalInvitation': ISSUE_13,
-  'RtmClient.queryPeersBySubscriptionOption': ISSUE_13,
-  'RtmClient.updateConfig': ISSUE_13,
-  'RtmClient.setParameters': ISSUE_13,
   'RtmClient.listeners': NO_LISTENER_LISTS,
   'RtmClient.rawListeners': NO_LISTENER_LISTS,
   'RtmClientEvents.RemoteInvitationReceived': 'not implemented yet (issue 13)', // with createLocalInvitation
@@ -104,7 +93,6 @@ export const LEFT_OUT: { readonly [Name in LeftOut]: LeftOutReason } = {
   'RtmChannel.listeners': NO_LISTENER_LISTS,
   'RtmChannel.rawListeners': NO_LISTENER_LISTS,
   'RtmChannelEvents.AttributesUpdated': 'not implemented yet (issue 13)', // with the channel attributes
-  'RtmChannelEvents.MemberCountUpdated': 'not implemented yet (issue 13)', // with getChannelMemberCount
 };
 
 /** Why a member differs: a choice we stand by, or a gap we mean to close. */
@@ -112,26 +100,17 @@ type DifferenceReason = `deliberate: ${string}` | `to fix: ${string}`;
 
 /** Agora members we implement whose types are not assignable to Agora's. */
 export type ImplementedDifferently =
-  | 'RtmClient.sendMessageToPeer'
-  | 'RtmChannel.sendMessage'
   | 'RtmClient.createMessage'
-  | 'RtmClient.queryPeersOnlineStatus'
   | 'RtmClientEvents.MessageFromPeer'
   | 'RtmChannelEvents.ChannelMessage';
 
-const RAW_NEEDS_TYPE =
-  "to fix: a RAW message needs messageType: 'RAW'; Agora's type makes it optional and its SDK infers RAW from a Uint8Array rawMessage, ours reads { rawMessage } as TEXT and rejects it (INVALID_MESSAGE)";
 const MORE_MESSAGE_TYPES =
   'deliberate: listeners also get our message types (IMAGE, FILE, AUDIO, VIDEO, LOCATION, CUSTOM, RETRACTED), not only TEXT and RAW';
 
 /** Why each {@link ImplementedDifferently} member differs. */
 export const IMPLEMENTED_DIFFERENTLY: { readonly [Name in ImplementedDifferently]: DifferenceReason } = {
-  'RtmClient.sendMessageToPeer': RAW_NEEDS_TYPE,
-  'RtmChannel.sendMessage': RAW_NEEDS_TYPE,
   'RtmClient.createMessage':
-    "deliberate: not generic; Agora's createMessage<T>(Partial<T>): T promises whatever T the caller names, ours takes a whole message (of more types) and returns RtmSendableMessage (and RAW needs messageType, as in sendMessageToPeer)",
-  'RtmClient.queryPeersOnlineStatus':
-    "deliberate: resolves { [peerId]: 'ONLINE' | 'OFFLINE' } (the shape of PeersOnlineStatusChanged) where Agora 1.5 resolves { [peerId]: boolean }",
+    "deliberate: not generic; Agora's createMessage<T>(Partial<T>): T promises whatever T the caller names, ours takes a whole message (of more types) and returns RtmSendableMessage",
   'RtmClientEvents.MessageFromPeer': MORE_MESSAGE_TYPES,
   'RtmChannelEvents.ChannelMessage': MORE_MESSAGE_TYPES,
 };
@@ -309,10 +288,7 @@ export type TypeChecks = [
 /** The rest of each {@link ImplementedDifferently} member: what is still compatible. */
 type Satisfies<T, U extends T> = U;
 
-type ReplaceFirst<F, First> = F extends (first: never, ...rest: infer Rest) => infer R ? (first: First, ...rest: Rest) => R : never;
 type TextOrRaw<M> = Extract<M, { messageType: 'TEXT' | 'RAW' }>;
-/** Agora's messages with the RAW type named, as ours accepts them. */
-type TypedAgoraMessage = AgoraRtmTextMessage | (AgoraRtmRawMessage & { messageType: 'RAW' });
 
 type OurPeerMessage = Parameters<RtmClientEvents['MessageFromPeer']>;
 type OurChannelMessage = Parameters<RtmChannelEvents['ChannelMessage']>;
@@ -320,24 +296,10 @@ type OurChannelMessage = Parameters<RtmChannelEvents['ChannelMessage']>;
 export type StillCompatible = Satisfies<
   { [Name in ImplementedDifferently]: true },
   {
-    /** With the RAW type named, Agora's calls compile, and the result has Agora's fields. */
-    'RtmClient.sendMessageToPeer': Assignable<
-      Strict<RtmClient['sendMessageToPeer']>,
-      ReplaceFirst<Plain<AgoraRtmClient['sendMessageToPeer']>, TypedAgoraMessage>
-    >;
-    'RtmChannel.sendMessage': Assignable<
-      Strict<RtmChannel['sendMessage']>,
-      ReplaceFirst<Plain<AgoraRtmChannel['sendMessage']>, TypedAgoraMessage>
-    >;
-    /** It takes Agora's messages (RAW named), and its TEXT and RAW results are Agora's messages. */
+    /** It takes Agora's messages, and its TEXT and RAW results are Agora's messages. */
     'RtmClient.createMessage': AllTrue<
-      | Assignable<TypedAgoraMessage, Parameters<RtmClient['createMessage']>[0]>
+      | Assignable<AgoraRtmMessage, Parameters<RtmClient['createMessage']>[0]>
       | Assignable<TextOrRaw<ReturnType<RtmClient['createMessage']>>, AgoraRtmMessage>
-    >;
-    /** Called as Agora's; a status for each peer id. */
-    'RtmClient.queryPeersOnlineStatus': AllTrue<
-      | Assignable<Parameters<AgoraRtmClient['queryPeersOnlineStatus']>, Parameters<RtmClient['queryPeersOnlineStatus']>>
-      | Assignable<keyof Awaited<ReturnType<RtmClient['queryPeersOnlineStatus']>>, string>
     >;
     /** A TEXT or RAW message comes with arguments that satisfy an Agora-typed listener. */
     'RtmClientEvents.MessageFromPeer': Assignable<
