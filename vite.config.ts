@@ -62,6 +62,8 @@ const companionLoaders = [
   'src/elements/internal/load-locale',
   'src/elements/internal/load-error-texts',
   'src/elements/internal/load-localize-runtime',
+  // Not a loader: where the script came from is the default server of createInstance.
+  'src/client/default-server',
 ].map((path) => ({
   // Any relative import of the loader (`./load-x.js`, `../dir/load-x.js`): the names are unique.
   find: new RegExp(`^\\.\\.?/(?:.*/)?${path.slice(path.lastIndexOf('/') + 1)}\\.js$`),

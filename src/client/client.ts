@@ -20,6 +20,7 @@ import { conversationRef, type ConversationTarget } from './conversation-target.
 import { TypedEmitter } from './emitter.js';
 import type { RtmClientEvents } from './events.js';
 import { checkLimit, checkSeq, receivedMessages, type HistoryPage, type HistoryQuery } from './history.js';
+import { defaultServer } from './default-server.js';
 import { createClientMessageId } from './ids.js';
 import { createLogger, setLogFilter, type LogFilter, type Logger } from './log.js';
 import { createMessage, fullCheckFor, toWireMessage, type ReceivedMessage, type RtmMessage, type RtmMessageInit, type RtmSendableMessage } from './messages.js';
@@ -157,13 +158,14 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
   readonly #typing: TypingRequests;
 
   /** Use {@link createInstance}. */
-  constructor(appId: string, options: RtmClientOptions) {
+  constructor(appId: string, given: Partial<RtmClientOptions> = {}) {
     super();
     if (typeof appId !== 'string' || appId.length === 0) {
       throw new RtmError('INVALID_ARGUMENT', 'createInstance needs a non-empty app id.');
     }
-    if (typeof options !== 'object' || options === null || typeof options.server !== 'string') {
-      throw new RtmError('INVALID_ARGUMENT', 'createInstance needs { server: "https://…" }.');
+    const options = { ...given, server: given?.server ?? defaultServer() };
+    if (typeof given !== 'object' || given === null || typeof options.server !== 'string') {
+      throw new RtmError('INVALID_ARGUMENT', 'createInstance needs { server: "https://…" }, the URL of your rtm-chat server.');
     }
     const WebSocketImpl: WebSocketConstructor | undefined = options.WebSocket ?? globalThis.WebSocket;
     if (typeof WebSocketImpl !== 'function') {
@@ -798,11 +800,13 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
 
 /**
  * Creates a client for one app on one rtm-chat server (Agora's `AgoraRTM.createInstance`).
- * Throws an {@link RtmError} (INVALID_ARGUMENT) for a missing app id or a bad server URL.
+ * `server` may be left out with the script-tag build loaded from that server's `/dist/` (so
+ * Agora's `createInstance(appId)` runs unchanged); elsewhere it is needed. Throws an
+ * {@link RtmError} (INVALID_ARGUMENT) for a missing app id or a missing or bad server URL.
  *
  * @example
  * const client = createInstance('demo', { server: 'https://chat.example.com' });
  */
-export function createInstance(appId: string, options: RtmClientOptions): RtmClient {
+export function createInstance(appId: string, options?: Partial<RtmClientOptions>): RtmClient {
   return new RtmClient(appId, options);
 }

@@ -5,7 +5,7 @@
  * script runs, so it is kept here, once, when the bundle is evaluated (not in a Worker, where
  * there is no document).
  */
-const scriptUrl = (globalThis.document?.currentScript as HTMLScriptElement | null | undefined)?.src;
+export const scriptUrl = (globalThis.document?.currentScript as HTMLScriptElement | null | undefined)?.src;
 
 /** Imports the companion `file`; rejects (an invalid URL) when the script's URL is unknown. */
 export async function importCompanion<T>(file: string): Promise<T> {

@@ -120,5 +120,7 @@ describe('RtmClient login', () => {
 
   it('throws INVALID_ARGUMENT for a server that is not an http(s) URL', () => {
     expect(() => createInstance(appId(), { server: 'localhost:8080' })).to.throw(RtmError).with.property('reason', 'INVALID_ARGUMENT');
+    // The module build cannot guess the server (the script-tag build takes the one it came from).
+    expect(() => createInstance(appId())).to.throw(RtmError, /the URL of your rtm-chat server/).with.property('reason', 'INVALID_ARGUMENT');
   });
 });
