@@ -22,6 +22,8 @@ import type { RtmClientEvents } from './events.js';
 import { checkLimit, checkSeq, receivedMessages, type HistoryPage, type HistoryQuery } from './history.js';
 import { defaultServer } from './default-server.js';
 import { createClientMessageId } from './ids.js';
+import { importInvitations, type InvitationsModule } from './load-invitations.js';
+import { LocalInvitation } from './local-invitation.js';
 import { createLogger, setLogFilter, type LogFilter, type Logger } from './log.js';
 import { createMessage, fullCheckFor, toWireMessage, type ReceivedMessage, type RtmMessage, type RtmMessageInit, type RtmSendableMessage } from './messages.js';
 import { MediaClient, type MediaMessageParams, type MediaTransferHandler, type MediaUploadHandler } from './media/media-client.js';
@@ -157,6 +159,9 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
   readonly #presence: PresenceRequests;
   readonly #typing: TypingRequests;
 
+  /** The call invitations, loaded with the first one (or the first push about one). */
+  #invitations: Promise<InvitationsModule> | undefined;
+
   /** Use {@link createInstance}. */
   constructor(appId: string, given: Partial<RtmClientOptions> = {}) {
     super();
@@ -201,6 +206,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
       log: this.#log,
       // PushHost's `emit` takes every client event, so it serves the feature requests too.
       emit: (event, ...args) => this.emit(event, ...args),
+      invitation: (frame) => this.#invitation((m) => m.onFrame(host, frame)),
       ready: () => connection.ready,
       active: () => this.#session === 'active',
       received: (stored) => this.#received(stored),
@@ -210,6 +216,7 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
     connection.on('ready', () => this.#onReady());
     connection.on('tokenExpired', () => this.emit('TokenExpired'));
     connection.on('lost', () => {
+      void this.#invitations?.then((m) => m.lost(host));
       this.#socketGeneration++;
       this.#outbox.pause();
     });
@@ -340,6 +347,25 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
       this.#channels.set(channelId, channel);
     }
     return channel;
+  }
+
+  /**
+   * An outgoing call invitation to `calleeId` (Agora's name): set its `content`, then `send()`.
+   * Throws INVALID_USER_ID. (One to this user fails: LocalInvitationFailure UNKNOWN, the server's
+   * INVITATION_TO_SELF in the log.)
+   */
+  createLocalInvitation(calleeId: string): LocalInvitation {
+    const invalid = checkUserId(calleeId);
+    if (invalid) throw invalid;
+    return new LocalInvitation(calleeId, (invitation, op) => this.#invitation((m) => m[op](this.#host, invitation)));
+  }
+
+  /** Runs `use` with invitations.ts, loading it first; calls keep their order. */
+  #invitation(use: (module: InvitationsModule) => void): void {
+    (this.#invitations ??= importInvitations()).then(use, (error: unknown) => {
+      this.#invitations = undefined;
+      this.#log.error('Could not load the call invitations:', error);
+    });
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { MessageQuote } from '../protocol/index.js';
 import type { ChangeEvents } from './changes.js';
+import type { RemoteInvitation } from './invitations.js';
 import type { ReceivedMessage, RtmMessage } from './messages.js';
 import type { PresenceEvents } from './presence.js';
 import type { ReceiptEvents } from './read-state.js';
@@ -89,6 +90,11 @@ export type RtmClientEvents = ReadStateEvents & {
    * to every connection of the sender), so every tab shows the whole conversation.
    */
   MessageSynced: (message: RtmMessage, props: SyncedMessageProps) => void;
+  /**
+   * A call invitation to this user (Agora's event): every tab and device gets one; answer it with
+   * `accept()` or `refuse()`, and close its prompt on any of its ending events.
+   */
+  RemoteInvitationReceived: (remoteInvitation: RemoteInvitation) => void;
   /** The token expires in `TOKEN_WILL_EXPIRE_MS` (30 s) or less: call `renewToken()`. */
   TokenPrivilegeWillExpire: () => void;
   /**

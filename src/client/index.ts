@@ -50,6 +50,14 @@ export type {
 export type { RtmSearchHit, SearchQuery } from './change-requests.js';
 export type { ChannelMemberCountResult, PeerStatus, PeersOnlineStatus, PeersOnlineStatusResult } from './presence.js';
 export type { RtmTypingIndicator } from './typing.js';
+export { LocalInvitation, type LocalInvitationEvents } from './local-invitation.js';
+export type { RemoteInvitation, RemoteInvitationEvents } from './invitations.js';
+export type {
+  LocalInvitationFailureReason,
+  LocalInvitationState,
+  RemoteInvitationFailureReason,
+  RemoteInvitationState,
+} from '../protocol/index.js';
 export {
   RtmChannel,
   type ChannelMessageProps,

@@ -1,4 +1,4 @@
-import type { ServerFrame, StoredMessage } from '../protocol/index.js';
+import type { InvitationServerFrame, ServerFrame, StoredMessage } from '../protocol/index.js';
 import { channelInternals, type RtmChannel } from './channel.js';
 import type { RtmClientEvents, SyncedMessageProps } from './events.js';
 import { decodeStored, receivedMessages } from './history.js';
@@ -19,6 +19,8 @@ export interface PushHost {
   readonly ownIds: ReadonlySet<string>;
   readonly log: Logger;
   emit<E extends keyof RtmClientEvents>(event: E, ...args: Parameters<RtmClientEvents[E]>): void;
+  /** A call invitation push, for invitations.ts (loaded first; pushes kept in order). */
+  invitation(frame: InvitationServerFrame): void;
 }
 
 /** Emits the events of one pushed frame. */
@@ -95,7 +97,8 @@ export function routeFrame(frame: ServerFrame, host: PushHost): void {
       host.log.warn('Server error:', frame.error);
       break;
     default:
-      host.log.debug('Ignoring frame', frame.t);
+      if (frame.t.startsWith('invitation')) host.invitation(frame as InvitationServerFrame);
+      else host.log.debug('Ignoring frame', frame.t);
   }
 }
 

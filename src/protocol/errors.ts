@@ -103,6 +103,18 @@ export const ErrorCodes = {
    * FRAME_BURST, or a REST request over the app's limit. Nothing was stored; wait and try again.
    */
   TOO_OFTEN: 429,
+  /** A call invitation to oneself. */
+  INVITATION_TO_SELF: 430,
+  /** No such call invitation (never sent, or its caller is gone), or it is not to the caller of the request. */
+  INVITATION_NOT_FOUND: 431,
+  /** `cancel()` of a call invitation that was never sent (Agora's INVITATION_API_CALL_ERR_NOT_STARTED). */
+  INVITATION_NOT_STARTED: 432,
+  /** `send()` of a call invitation that was sent before, or an invitation id that is in use (Agora's ALREADY_SENT). */
+  INVITATION_ALREADY_SENT: 433,
+  /** An answer or cancel of a call invitation that was accepted already (Agora's ALREADY_ACCEPT). */
+  INVITATION_ALREADY_ACCEPTED: 434,
+  /** An answer or cancel of a call invitation that was refused, canceled, or failed (Agora's ALREADY_END). */
+  INVITATION_ALREADY_ENDED: 435,
 
   /** The server failed while handling a request; nothing was stored. */
   INTERNAL_ERROR: 500,

@@ -5,6 +5,7 @@ import { checkMessageId, parseReaction, type MessageChange } from './changes.js'
 import { MESSAGE_TYPES, describeTextProblem, utf8ByteLength, type MessageType, type StoredMessage, type WireMessage, type WireTextMessage } from './messages.js';
 import { parseWireMessage } from './wire-message.js';
 import { parseAttributeKeys, parseAttributeWrite, type AttributeWrite, type AttributesMap, type ChannelAttributes } from './attributes.js';
+import { parseInvitationFrame, type InvitationClientFrame, type InvitationReplyResults, type InvitationServerFrame } from './invitations.js';
 
 /**
  * WebSocket frames: one JSON object per text frame, discriminated by `t`. Requests from the client
@@ -267,6 +268,7 @@ export interface ChannelAttributesGetFrame {
 }
 
 export type ClientFrame =
+  | InvitationClientFrame
   | ChannelMemberCountFrame
   | UserAttributesWriteFrame
   | UserAttributesGetFrame
@@ -303,7 +305,7 @@ export type ClientFrameType = ClientFrame['t'];
 // ---- server → client ------------------------------------------------------------------------
 
 /** Result payloads of successful replies, by request frame type. */
-export interface ReplyResults {
+export interface ReplyResults extends InvitationReplyResults {
   /** `tokenExpiresAt`: when the login token expires (ms since the epoch); renew before it. */
   login: { uid: string; serverTime: number; tokenExpiresAt: number };
   renew: { tokenExpiresAt: number };
@@ -520,6 +522,7 @@ export interface ChannelAttributesFrame {
 }
 
 export type ServerFrame =
+  | InvitationServerFrame
   | ChannelAttributesFrame
   | ConversationDeletedFrame
   | CommandPushFrame
@@ -731,8 +734,11 @@ function parseKnownFrame(frame: Record<string, unknown>, id: number): ClientFram
     case 'presence.subscribe':
     case 'presence.unsubscribe':
       return { t: frame.t, id, uids: parseUserIds(frame) };
-    default:
+    default: {
+      const invitation = parseInvitationFrame(frame, id);
+      if (invitation) return invitation;
       throw new RtmError('UNKNOWN_FRAME', `Unknown frame type ${JSON.stringify(frame.t)}.`);
+    }
   }
 }
 

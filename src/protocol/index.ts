@@ -12,6 +12,7 @@ export { imageTypeOf, type SniffedImageType } from './image-type.js';
 export * from './image-size.js';
 export * from './changes.js';
 export * from './attributes.js';
+export * from './invitations.js';
 export * from './frames.js';
 export * from './rest.js';
 export * from './rest-changes.js';

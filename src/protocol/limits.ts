@@ -222,6 +222,38 @@ export const MAX_USER_ATTRIBUTES_BYTES = 16 * 1024;
 export const MAX_CHANNEL_ATTRIBUTES = 32;
 export const MAX_CHANNEL_ATTRIBUTES_BYTES = 32 * 1024;
 
+/**
+ * Call invitations (Agora RTM 1.x's): the caller's `content` and the callee's `response` are at
+ * most 8 KB of UTF-8 each, as Agora limits them.
+ */
+export const MAX_INVITATION_CONTENT_BYTES = 8 * 1024;
+
+/**
+ * An invitation no connection of the callee has received this long after it was sent fails for
+ * the caller with PEER_OFFLINE; until then the server sends it again to a callee who comes online
+ * (Agora: "keeps resending … returns this error if the callee is still offline 30 seconds since
+ * the call invitation is sent").
+ */
+export const INVITATION_OFFLINE_TIMEOUT_MS = 30_000;
+
+/**
+ * A received invitation neither side has accepted, refused or canceled this long after it was
+ * sent fails for both with INVITATION_EXPIRE (Agora: "expires 60 seconds since it is sent").
+ */
+export const INVITATION_EXPIRE_MS = 60_000;
+
+/**
+ * How often the server retries an undelivered invitation and checks deadlines and whether the
+ * callee is still online.
+ */
+export const INVITATION_CHECK_INTERVAL_MS = 1_000;
+
+/**
+ * A callee whose accept was relayed to a caller on another server node and not confirmed this
+ * long after fails it with ACCEPT_FAILURE (Agora: the caller's ACK missing 5 s after accepting).
+ */
+export const INVITATION_ACCEPT_TIMEOUT_MS = 5_000;
+
 /** Most channels one member count query names (Agora's getChannelMemberCount limit). */
 export const MAX_MEMBER_COUNT_QUERY = 32;
 

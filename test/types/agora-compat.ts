@@ -22,6 +22,8 @@
  * already allows for a plain `void` result).
  */
 import type {
+  LocalInvitation as AgoraLocalInvitation,
+  RemoteInvitation as AgoraRemoteInvitation,
   RtmChannel as AgoraRtmChannel,
   RtmClient as AgoraRtmClient,
   RtmEvents,
@@ -31,6 +33,14 @@ import type {
 import type {
   ConnectionChangeReason,
   ConnectionState,
+  LocalInvitation,
+  LocalInvitationEvents,
+  LocalInvitationFailureReason,
+  LocalInvitationState,
+  RemoteInvitation,
+  RemoteInvitationEvents,
+  RemoteInvitationFailureReason,
+  RemoteInvitationState,
   RtmChannel,
   RtmChannelEvents,
   RtmClient,
@@ -57,10 +67,8 @@ export type LeftOut =
   | 'RtmClient.clearChannelAttributes'
   | 'RtmClient.getChannelAttributes'
   | 'RtmClient.getChannelAttributesByKeys'
-  | 'RtmClient.createLocalInvitation'
   | 'RtmClient.listeners'
   | 'RtmClient.rawListeners'
-  | 'RtmClientEvents.RemoteInvitationReceived'
   | 'RtmClientEvents.FallbackProxyConnected'
   | 'RtmChannel.listeners'
   | 'RtmChannel.rawListeners'
@@ -84,10 +92,8 @@ export const LEFT_OUT: { readonly [Name in LeftOut]: LeftOutReason } = {
   'RtmClient.clearChannelAttributes': ISSUE_13,
   'RtmClient.getChannelAttributes': ISSUE_13,
   'RtmClient.getChannelAttributesByKeys': ISSUE_13,
-  'RtmClient.createLocalInvitation': ISSUE_13,
   'RtmClient.listeners': NO_LISTENER_LISTS,
   'RtmClient.rawListeners': NO_LISTENER_LISTS,
-  'RtmClientEvents.RemoteInvitationReceived': 'not implemented yet (issue 13)', // with createLocalInvitation
   'RtmClientEvents.FallbackProxyConnected':
     "not planned: Agora's SDK falling back to its own proxy WebSocket on port 443; ours connects to your server's one URL, with no fallback",
   'RtmChannel.listeners': NO_LISTENER_LISTS,
@@ -168,6 +174,10 @@ type Plain<T> =
       ? RtmClient
       : T extends AgoraRtmChannel
         ? RtmChannel
+        : T extends AgoraLocalInvitation
+          ? LocalInvitation
+          : T extends AgoraRemoteInvitation
+            ? RemoteInvitation
         : T extends string
           ? `${T}`
           : T extends (...args: infer A) => infer R
@@ -318,9 +328,37 @@ type SameValues<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : fal
 
 /** Our state and reason values are Agora's enum values, which is what lets {@link Plain} compare enums by value. */
 export type EnumChecks = Satisfies<
-  [true, true],
+  [true, true, true, true, true, true],
   [
     SameValues<ConnectionState, `${RtmStatusCode.ConnectionState}`>,
     SameValues<ConnectionChangeReason, `${RtmStatusCode.ConnectionChangeReason}`>,
+    SameValues<LocalInvitationState, `${RtmStatusCode.LocalInvitationState}`>,
+    SameValues<RemoteInvitationState, `${RtmStatusCode.RemoteInvitationState}`>,
+    SameValues<LocalInvitationFailureReason, `${RtmStatusCode.LocalInvitationFailureReason}`>,
+    SameValues<RemoteInvitationFailureReason, `${RtmStatusCode.RemoteInvitationFailureReason}`>,
+  ]
+>;
+
+/**
+ * {@link Plain} takes Agora's invitations (`createLocalInvitation`'s result, the argument of
+ * `RemoteInvitationReceived`) for ours; this checks ours against Agora's member by member: every
+ * property and method but the emitter's (Agora's are Node EventEmitter's; ours are the TypedEmitter
+ * checked for the client), and an Agora-typed listener of each of Agora's events is a valid one of ours.
+ */
+type InvitationMembers<T> = Exclude<keyof T, 'on' | 'once' | 'off' | 'removeAllListeners' | 'listenerCount' | 'emit' | 'listeners' | 'rawListeners' | 'addListener' | 'removeListener' | 'prependListener' | 'prependOnceListener' | 'eventNames' | 'getMaxListeners' | 'setMaxListeners'>;
+type MembersCompatible<Ours, Theirs> = AllTrue<
+  InvitationMembers<Theirs> extends infer M ? (M extends keyof Theirs & keyof Ours ? Assignable<Strict<Ours[M]>, Plain<Theirs[M]>> : false) : never
+>;
+type ListenersCompatible<OurEvents, TheirEvents> = AllTrue<
+  keyof TheirEvents extends infer E ? (E extends keyof TheirEvents & keyof OurEvents ? Assignable<Plain<TheirEvents[E]>, OurEvents[E]> : false) : never
+>;
+
+export type InvitationChecks = Satisfies<
+  [true, true, true, true],
+  [
+    MembersCompatible<LocalInvitation, AgoraLocalInvitation>,
+    MembersCompatible<RemoteInvitation, AgoraRemoteInvitation>,
+    ListenersCompatible<LocalInvitationEvents, RtmEvents.LocalInvitationEvents>,
+    ListenersCompatible<RemoteInvitationEvents, RtmEvents.RemoteInvitationEvents>,
   ]
 >;

@@ -27,7 +27,10 @@ export const DEFAULT_CONNECTION_RATE_LIMITS: Readonly<ConnectionRateLimits> = Ob
   frameBurst: FRAME_BURST,
 });
 
-/** The frames that count as sends: everything that writes what other users see (messages, their changes, attributes). */
+/**
+ * The frames that count as sends: everything that writes what other users see (messages, their
+ * changes, attributes, call invitations and their answers).
+ */
 const SENDS: ReadonlySet<ClientFrameType> = new Set<ClientFrameType>([
   'peer.send',
   'channel.send',
@@ -40,6 +43,10 @@ const SENDS: ReadonlySet<ClientFrameType> = new Set<ClientFrameType>([
   'channel.attributes.write',
   'command',
   'conversation.delete',
+  'invitation.send',
+  'invitation.accept',
+  'invitation.refuse',
+  'invitation.settle',
 ]);
 
 /**

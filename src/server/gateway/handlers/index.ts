@@ -5,6 +5,7 @@ import { search } from './search.js';
 import { changes, messageDelete, messageEdit, messageRetract, reaction } from './changes.js';
 import { channelJoin, channelLeave, channelMemberCount, channelMembers, channelSend } from './channel.js';
 import { history, sync } from './history.js';
+import { invitationAnswer, invitationCancel, invitationSend, invitationSettle } from './invitations.js';
 import { peerSend } from './peer.js';
 import { presenceQuery, presenceSubscribe } from './presence.js';
 import { channelReceipts, conversations, read } from './read.js';
@@ -46,4 +47,9 @@ export const handlers: FrameHandlers = {
   'user.attributes.get': userAttributesGet,
   'channel.attributes.write': channelAttributesWrite,
   'channel.attributes.get': channelAttributesGet,
+  'invitation.send': invitationSend,
+  'invitation.cancel': invitationCancel,
+  'invitation.accept': invitationAnswer,
+  'invitation.refuse': invitationAnswer,
+  'invitation.settle': invitationSettle,
 };
