@@ -91,16 +91,18 @@ export class InvitationRegistry {
   }
 
   /**
-   * An answer from `callee`: the first one wins; the caller gets it, and the callee's other
-   * connections (all of them, for a relayed answer, which they tell apart by `ref`) hear it was
-   * answered. A later answer, or one after a cancel, is refused and changes nothing.
+   * An answer from `callee`: the first one wins; the caller gets it, and all the callee's
+   * connections hear it was answered (a relayed answer's tell theirs apart by `ref`). A later answer, or one after a cancel, is refused and changes nothing.
    */
   answer(appId: string, caller: string, invitation: string, callee: string, accepted: boolean, response: string, by: Answerer): void {
     const entry = this.#open(appId, caller, invitation, (e) => e.callee === callee);
     this.#end(entry, accepted ? 'accepted' : 'refused');
     send(entry.conn, { t: 'invitation.reply', invitation, accepted, response });
     const answered: ServerFrame = { t: 'invitation.answered', caller, invitation, accepted, ...('ref' in by && { ref: by.ref }) };
-    this.presence.sendToUser(appId, callee, answered, 'conn' in by ? by.conn : undefined);
+    // Every connection of the callee, the answering one too: tabs that share one connection
+    // (client/tabs) each have a prompt to close. A microtask later, so the answering connection
+    // has its reply first and knows the push is about its own answer.
+    queueMicrotask(() => this.presence.sendToUser(appId, callee, answered));
   }
 
   /** The answer's callee, for `invitation.settle` (the caller's own connection passing an answer on). */
