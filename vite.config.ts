@@ -26,6 +26,7 @@ import { minifyLitLiterals } from './scripts/vite-minify-literals.mjs';
  *     or a custom type (text, files and media are checked by the bundle itself);
  *   - dist/rtm-chat.upload.js: a session's upload of file messages (progress, preview, send);
  *   - dist/rtm-chat.changes.js: the requests that retract, edit, react to and delete messages;
+ *   - dist/rtm-chat.attributes.js: the user and channel attribute requests (Agora's setLocalUserAttributes…);
  *   - dist/rtm-chat.invitations.js: call invitations (Agora's LocalInvitation behind the bundle's shell, RemoteInvitation);
  *   - dist/rtm-chat.session-actions.js: the session's side of them (showing the result at once);
  *   - dist/rtm-chat.search.js: the search dialog;
@@ -53,6 +54,7 @@ const companionLoaders = [
   'src/client/load-wire-check',
   'src/store/session/load-media-upload',
   'src/client/load-change-requests',
+  'src/client/load-attributes',
   'src/client/load-invitations',
   'src/store/session/load-change-actions',
   'src/elements/rtm-channel/load-search-view',
@@ -111,6 +113,7 @@ export default defineConfig(({ mode }) => {
                 'rtm-chat.check': 'src/protocol/wire-message.ts',
                 'rtm-chat.upload': 'src/store/session/media-upload.ts',
                 'rtm-chat.changes': 'src/client/change-requests.ts',
+                'rtm-chat.attributes': 'src/client/attributes.ts',
                 'rtm-chat.invitations': 'src/client/invitations.ts',
                 'rtm-chat.session-actions': 'src/store/session/change-actions.ts',
                 'rtm-chat.search': 'src/elements/rtm-channel/search-view.ts',

@@ -41,6 +41,7 @@ const companions = {
   'dist/rtm-chat.check.js': ['the first reply, mention, location or custom message sent', 1.5],
   'dist/rtm-chat.upload.js': ['the first file a session sends', 1.4],
   'dist/rtm-chat.changes.js': ['the first retract, edit, reaction or delete', 0.3],
+  'dist/rtm-chat.attributes.js': ['the first user or channel attribute call (Agora’s setLocalUserAttributes…)', 2.0],
   'dist/rtm-chat.invitations.js': ['the first call invitation sent or received (Agora’s LocalInvitation / RemoteInvitation)', 2.3],
   'dist/rtm-chat.session-actions.js': ['the same, through a chat session', 1.5],
   'dist/rtm-chat.search.js': ['the first search', 1.6],

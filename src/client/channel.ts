@@ -1,4 +1,4 @@
-import { RtmError, type ClientFrame, type MessageQuote, type ReplyResults, type WireMessage } from '../protocol/index.js';
+import { RtmError, type ChannelAttributes, type ClientFrame, type MessageQuote, type ReplyResults, type WireMessage } from '../protocol/index.js';
 import { attempt } from './attempt.js';
 import { TypedEmitter } from './emitter.js';
 import { MemberCount } from './member-count.js';
@@ -35,6 +35,12 @@ export type RtmChannelEvents = {
    * 512 members), with the latest count.
    */
   MemberCountUpdated: (memberCount: number) => void;
+  /**
+   * A member changed the channel's attributes and asked to notify the members
+   * (`enableNotificationToChannelMembers`); `attributes` are all of them after the change
+   * (Agora's event). This client's own writes with notification come here too.
+   */
+  AttributesUpdated: (attributes: ChannelAttributes) => void;
 };
 
 /** What the server assigned to a channel message this client sent. */
@@ -183,10 +189,8 @@ export class RtmChannel extends TypedEmitter<RtmChannelEvents> {
    * with `seq` 0 and `received`.
    */
   sendMessage(message: RtmMessageInit, options: ChannelSendOptions = {}): Promise<ChannelSendResult> {
-    const unread = unreadThumbnail(message);
-    if (unread) return rememberThumbnail(unread).then(() => this.sendMessage(message, options));
-    const check = fullCheckFor(message);
-    if (check) return check.then(() => this.sendMessage(message, options));
+    const pending = beforeSend(message);
+    if (pending) return pending.then(() => this.sendMessage(message, options));
     return attempt(() => {
       const { wire, cmid } = this.#host.prepareSend(message, options.clientMessageId);
       if (this.#state === 'left') throw notJoined(this.channelId);
@@ -233,6 +237,17 @@ export class RtmChannel extends TypedEmitter<RtmChannelEvents> {
     this.#joining = undefined;
     this.#memberCount.stop();
   }
+}
+
+/**
+ * What a send waits for before its message can be checked, if anything: reading a thumbnail Blob,
+ * or loading the full message check; the send then starts again (each runs once). Shared by
+ * `sendMessage` and the client's `sendMessageToPeer` (one copy in the script-tag bundle).
+ * @internal
+ */
+export function beforeSend(message: RtmMessageInit): Promise<unknown> | undefined {
+  const unread = unreadThumbnail(message);
+  return unread ? rememberThumbnail(unread) : fullCheckFor(message);
 }
 
 function notJoined(channelId: string): RtmError {

@@ -12,9 +12,10 @@ import {
   type WireMessage,
 } from '../protocol/index.js';
 import { attempt } from './attempt.js';
+import type { AttributeHost, AttributesMap, ChannelAttributeOptions, ChannelAttributes } from './attributes.js';
 import type { RtmSearchHit, SearchQuery } from './change-requests.js';
 import { MessageChangeRequests, type ChangesQuery, type RtmChangesPage } from './changes.js';
-import { RtmChannel, channelInternals, type ChannelHost } from './channel.js';
+import { RtmChannel, beforeSend, channelInternals, type ChannelHost } from './channel.js';
 import { Connection } from './connection.js';
 import { conversationRef, type ConversationTarget } from './conversation-target.js';
 import { TypedEmitter } from './emitter.js';
@@ -22,12 +23,13 @@ import type { RtmClientEvents } from './events.js';
 import { checkLimit, checkSeq, receivedMessages, type HistoryPage, type HistoryQuery } from './history.js';
 import { defaultServer } from './default-server.js';
 import { createClientMessageId } from './ids.js';
+import { importAttributes, type AttributesModule } from './load-attributes.js';
 import { importInvitations, type InvitationsModule } from './load-invitations.js';
 import { LocalInvitation } from './local-invitation.js';
 import { createLogger, setLogFilter, type LogFilter, type Logger } from './log.js';
-import { createMessage, fullCheckFor, toWireMessage, type ReceivedMessage, type RtmMessage, type RtmMessageInit, type RtmSendableMessage } from './messages.js';
+import { createMessage, toWireMessage, type ReceivedMessage, type RtmMessage, type RtmMessageInit, type RtmSendableMessage } from './messages.js';
 import { MediaClient, type MediaMessageParams, type MediaTransferHandler, type MediaUploadHandler } from './media/media-client.js';
-import { rememberThumbnail, unreadThumbnail, type RtmMediaMessage } from './media/media-message.js';
+import type { RtmMediaMessage } from './media/media-message.js';
 import { Outbox, type RequestOptions } from './outbox.js';
 import { PresenceRequests, type ChannelMemberCountResult, type PeersOnlineStatusResult, type PresenceHost } from './presence.js';
 import { routeFrame, type PushHost } from './push-router.js';
@@ -115,9 +117,9 @@ export interface PeerSendResult {
 
 /**
  * What the client's parts use of it, each through its own interface: channels, the push router,
- * and the read-state, presence and typing requests.
+ * and the read-state, presence, typing and attribute requests.
  */
-type ClientHost = ChannelHost & PushHost & Omit<ReadStateHost & PresenceHost & TypingHost, 'emit'>;
+type ClientHost = ChannelHost & PushHost & AttributeHost & Omit<ReadStateHost & PresenceHost & TypingHost, 'emit'>;
 
 /** Own client message ids remembered to recognise our own messages echoed back by the server. */
 const OWN_IDS_REMEMBERED = 512;
@@ -312,10 +314,8 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
    * then rejects with SERVER_NOT_REACHABLE (300).
    */
   sendMessageToPeer(message: RtmMessageInit, peerId: string, options: PeerSendOptions = {}): Promise<PeerSendResult> {
-    const unread = unreadThumbnail(message);
-    if (unread) return rememberThumbnail(unread).then(() => this.sendMessageToPeer(message, peerId, options));
-    const check = fullCheckFor(message);
-    if (check) return check.then(() => this.sendMessageToPeer(message, peerId, options));
+    const pending = beforeSend(message);
+    if (pending) return pending.then(() => this.sendMessageToPeer(message, peerId, options));
     return attempt(() => {
       const invalidPeer = checkUserId(peerId, 'Peer id');
       if (invalidPeer) throw invalidPeer;
@@ -667,6 +667,40 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
     this.updateConfig(config);
   }
 
+  // ---- user and channel attributes (Agora) ----------------------------------------------------
+
+  static {
+    // The twelve attribute methods (declared, with their documentation, in the interface
+    // `RtmClient` below the class) forward to attributes.ts, loaded with the first call (the
+    // script-tag build's companion rtm-chat.attributes.js). One loop over their names costs the
+    // script-tag bundle about 70 B gzip less than twelve method bodies; the object's keys are
+    // checked to be exactly attributes.ts's exports.
+    let requests: Promise<AttributesModule> | undefined;
+    const methods = {
+      setLocalUserAttributes: 0,
+      addOrUpdateLocalUserAttributes: 0,
+      deleteLocalUserAttributesByKeys: 0,
+      clearLocalUserAttributes: 0,
+      getUserAttributes: 0,
+      getUserAttributesByKeys: 0,
+      setChannelAttributes: 0,
+      addOrUpdateChannelAttributes: 0,
+      deleteChannelAttributesByKeys: 0,
+      clearChannelAttributes: 0,
+      getChannelAttributes: 0,
+      getChannelAttributesByKeys: 0,
+    } satisfies Record<keyof AttributesModule, 0>;
+    for (const name of Object.keys(methods) as (keyof AttributesModule)[]) {
+      (this.prototype as unknown as Record<string, unknown>)[name] = function (this: RtmClient, ...args: unknown[]): Promise<unknown> {
+        requests ??= importAttributes().catch((error: unknown) => {
+          requests = undefined;
+          throw new RtmError('INTERNAL_ERROR', `Could not load the attribute requests: ${String(error)}`);
+        });
+        return requests.then((module) => (module[name] as (host: AttributeHost, ...rest: unknown[]) => Promise<unknown>)(this.#host, ...args));
+      };
+    }
+  }
+
   /** Stored messages as ReceivedMessages in ascending seq, skipping undecodable ones. */
   #received(stored: StoredMessage[]): ReceivedMessage[] {
     return receivedMessages(stored, this.#connection.uid, this.#log);
@@ -822,6 +856,114 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
       this.#ownIds.delete(this.#ownIds.values().next().value!);
     }
   }
+}
+
+/**
+ * Agora RTM 1.x's user and channel attributes: string key-value pairs a user keeps on itself (a
+ * display name, an avatar) or the members of a channel keep on it (a topic, a pinned message).
+ * Limits (limits.ts): a key is 1–`MAX_ATTRIBUTE_KEY_BYTES` (32) visible ASCII characters, a value
+ * 1 byte – `MAX_ATTRIBUTE_VALUE_BYTES` (8 KB) of UTF-8; a user holds at most `MAX_USER_ATTRIBUTES`
+ * (32) of `MAX_USER_ATTRIBUTES_BYTES` (16 KB) together, a channel `MAX_CHANNEL_ATTRIBUTES` (32) of
+ * `MAX_CHANNEL_ATTRIBUTES_BYTES` (32 KB), keys and values counted. Every method rejects with
+ * NOT_LOGGED_IN before login and MESSAGE_WEBSOCKET_DISCONNECTED after the client gave up
+ * reconnecting, and follows the outbox's delivery rules otherwise (queued while reconnecting, one
+ * retry, then SERVER_NOT_REACHABLE). A refused write changes nothing.
+ *
+ * (Declared here and defined by the class's static block; see there why.)
+ */
+export interface RtmClient {
+  /**
+   * Replaces all of this user's attributes with `attributes` (Agora's name; `{}` clears them). Any
+   * user of the app can read them with `getUserAttributes`. Rejects at once, sending nothing, with
+   * INVALID_ARGUMENT (not an object), INVALID_ATTRIBUTE_KEY, INVALID_ATTRIBUTE_VALUE (not a string,
+   * empty, over 8 KB), TOO_MANY_ATTRIBUTES (over 32) or ATTRIBUTES_TOO_LARGE (over 16 KB together,
+   * or a request over the socket's `MAX_FRAME_BYTES` once JSON-escaped); with NOT_LOGGED_IN before
+   * login. A refused write changes nothing.
+   *
+   * @example
+   * await client.setLocalUserAttributes({ displayName: 'Alice', avatarUrl: 'https://…/alice.png' });
+   */
+  setLocalUserAttributes(attributes: AttributesMap): Promise<void>;
+
+  /**
+   * Adds `attributes` to this user's, replacing the values of keys it already has (Agora's name).
+   * Errors as `setLocalUserAttributes`; TOO_MANY_ATTRIBUTES and ATTRIBUTES_TOO_LARGE also come from
+   * the server when the result (stored attributes plus these) would be over 32 or 16 KB.
+   */
+  addOrUpdateLocalUserAttributes(attributes: AttributesMap): Promise<void>;
+
+  /**
+   * Deletes this user's attributes with these keys (Agora's name; keys it does not have are
+   * ignored). Rejects at once with INVALID_ARGUMENT (not a non-empty array) or
+   * INVALID_ATTRIBUTE_KEY (an invalid key, or one named twice).
+   */
+  deleteLocalUserAttributesByKeys(attributeKeys: string[]): Promise<void>;
+
+  /** Deletes all of this user's attributes (Agora's name). Rejects with NOT_LOGGED_IN before login. */
+  clearLocalUserAttributes(): Promise<void>;
+
+  /**
+   * All attributes of a user, this one or any other of the app (Agora's name); `{}` when it has
+   * none. Rejects at once with INVALID_USER_ID.
+   */
+  getUserAttributes(userId: string): Promise<AttributesMap>;
+
+  /**
+   * The attributes of a user with these keys (Agora's name); keys it does not have are missing
+   * from the result. Rejects at once with INVALID_USER_ID, INVALID_ARGUMENT (not a non-empty array)
+   * or INVALID_ATTRIBUTE_KEY.
+   */
+  getUserAttributesByKeys(userId: string, attributeKeys: string[]): Promise<AttributesMap>;
+
+  /**
+   * Replaces all attributes of a channel with `attributes` (Agora's name); each keeps who set it
+   * last and when (`lastUpdateUserId`, `lastUpdateTs`). With
+   * `enableNotificationToChannelMembers: true` every joined member, this client included, gets
+   * `AttributesUpdated` with the channel's attributes after the write. Unlike Agora, only a member
+   * may change them: the server answers NOT_JOINED when this connection has not joined the channel
+   * (the client does not refuse early, as `sendMessage` does, because tabs sharing one connection
+   * share its joins). Rejects at once, sending nothing, with INVALID_CHANNEL_NAME,
+   * INVALID_ARGUMENT, INVALID_ATTRIBUTE_KEY, INVALID_ATTRIBUTE_VALUE, TOO_MANY_ATTRIBUTES (over 32)
+   * or ATTRIBUTES_TOO_LARGE (over 32 KB together, or a request over `MAX_FRAME_BYTES` once
+   * JSON-escaped). A refused write changes nothing.
+   *
+   * @example
+   * await client.setChannelAttributes('team', { topic: 'Release' }, { enableNotificationToChannelMembers: true });
+   */
+  setChannelAttributes(channelId: string, attributes: AttributesMap, options?: ChannelAttributeOptions): Promise<void>;
+
+  /**
+   * Adds `attributes` to a channel's, replacing the values of keys it already has (Agora's name).
+   * Notification and errors as `setChannelAttributes`; TOO_MANY_ATTRIBUTES and
+   * ATTRIBUTES_TOO_LARGE also come from the server when the result would be over 32 or 32 KB.
+   */
+  addOrUpdateChannelAttributes(channelId: string, attributes: AttributesMap, options?: ChannelAttributeOptions): Promise<void>;
+
+  /**
+   * Deletes a channel's attributes with these keys (Agora's name). Notification and NOT_JOINED as
+   * `setChannelAttributes`; rejects at once with INVALID_CHANNEL_NAME, INVALID_ARGUMENT (not a
+   * non-empty array) or INVALID_ATTRIBUTE_KEY.
+   */
+  deleteChannelAttributesByKeys(channelId: string, attributeKeys: string[], options?: ChannelAttributeOptions): Promise<void>;
+
+  /**
+   * Deletes all attributes of a channel (Agora's name). Notification and NOT_JOINED as
+   * `setChannelAttributes`; rejects at once with INVALID_CHANNEL_NAME.
+   */
+  clearChannelAttributes(channelId: string, options?: ChannelAttributeOptions): Promise<void>;
+
+  /**
+   * All attributes of a channel, each with its value, `lastUpdateUserId` and `lastUpdateTs`
+   * (Agora's name); no need to have joined it. Rejects at once with INVALID_CHANNEL_NAME.
+   */
+  getChannelAttributes(channelId: string): Promise<ChannelAttributes>;
+
+  /**
+   * The attributes of a channel with these keys (Agora's name); no need to have joined it. Rejects
+   * at once with INVALID_CHANNEL_NAME, INVALID_ARGUMENT (not a non-empty array) or
+   * INVALID_ATTRIBUTE_KEY.
+   */
+  getChannelAttributesByKeys(channelId: string, keys: string[]): Promise<ChannelAttributes>;
 }
 
 /**

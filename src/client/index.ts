@@ -50,6 +50,13 @@ export type {
 export type { RtmSearchHit, SearchQuery } from './change-requests.js';
 export type { ChannelMemberCountResult, PeerStatus, PeersOnlineStatus, PeersOnlineStatusResult } from './presence.js';
 export type { RtmTypingIndicator } from './typing.js';
+export type {
+  AttributesMap,
+  ChannelAttribute,
+  ChannelAttribute as ChannelAttributeProperties,
+  ChannelAttributeOptions,
+  ChannelAttributes,
+} from './attributes.js';
 export { LocalInvitation, type LocalInvitationEvents } from './local-invitation.js';
 export type { RemoteInvitation, RemoteInvitationEvents } from './invitations.js';
 export type {

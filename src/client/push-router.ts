@@ -41,6 +41,11 @@ export function routeFrame(frame: ServerFrame, host: PushHost): void {
       channelInternals(channel).countMember(joined ? 1 : -1);
       break;
     }
+    case 'channel.attributes': {
+      const channel = host.channels.get(frame.channel);
+      if (channel) channelInternals(channel).emit('AttributesUpdated', frame.attributes);
+      break;
+    }
     case 'message.changed': {
       const [message] = receivedMessages([frame.message], host.uid(), host.log);
       if (!message) break;

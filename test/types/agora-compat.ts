@@ -55,50 +55,23 @@ type LeftOutReason = 'not implemented yet (issue 13)' | `not planned: ${string}`
 
 /** The Agora members and events we do not implement. Shrinks as they get implemented. */
 export type LeftOut =
-  | 'RtmClient.setLocalUserAttributes'
-  | 'RtmClient.addOrUpdateLocalUserAttributes'
-  | 'RtmClient.deleteLocalUserAttributesByKeys'
-  | 'RtmClient.clearLocalUserAttributes'
-  | 'RtmClient.getUserAttributes'
-  | 'RtmClient.getUserAttributesByKeys'
-  | 'RtmClient.setChannelAttributes'
-  | 'RtmClient.addOrUpdateChannelAttributes'
-  | 'RtmClient.deleteChannelAttributesByKeys'
-  | 'RtmClient.clearChannelAttributes'
-  | 'RtmClient.getChannelAttributes'
-  | 'RtmClient.getChannelAttributesByKeys'
   | 'RtmClient.listeners'
   | 'RtmClient.rawListeners'
   | 'RtmClientEvents.FallbackProxyConnected'
   | 'RtmChannel.listeners'
-  | 'RtmChannel.rawListeners'
-  | 'RtmChannelEvents.AttributesUpdated';
+  | 'RtmChannel.rawListeners';
 
-const ISSUE_13 = 'not implemented yet (issue 13)';
 const NO_LISTENER_LISTS =
   "not planned: Node EventEmitter introspection from Agora's @hidden EventEmitter base, undocumented by Agora; our TypedEmitter offers listenerCount() for teardown checks";
 
 /** Why each {@link LeftOut} member is left out. */
 export const LEFT_OUT: { readonly [Name in LeftOut]: LeftOutReason } = {
-  'RtmClient.setLocalUserAttributes': ISSUE_13,
-  'RtmClient.addOrUpdateLocalUserAttributes': ISSUE_13,
-  'RtmClient.deleteLocalUserAttributesByKeys': ISSUE_13,
-  'RtmClient.clearLocalUserAttributes': ISSUE_13,
-  'RtmClient.getUserAttributes': ISSUE_13,
-  'RtmClient.getUserAttributesByKeys': ISSUE_13,
-  'RtmClient.setChannelAttributes': ISSUE_13,
-  'RtmClient.addOrUpdateChannelAttributes': ISSUE_13,
-  'RtmClient.deleteChannelAttributesByKeys': ISSUE_13,
-  'RtmClient.clearChannelAttributes': ISSUE_13,
-  'RtmClient.getChannelAttributes': ISSUE_13,
-  'RtmClient.getChannelAttributesByKeys': ISSUE_13,
   'RtmClient.listeners': NO_LISTENER_LISTS,
   'RtmClient.rawListeners': NO_LISTENER_LISTS,
   'RtmClientEvents.FallbackProxyConnected':
     "not planned: Agora's SDK falling back to its own proxy WebSocket on port 443; ours connects to your server's one URL, with no fallback",
   'RtmChannel.listeners': NO_LISTENER_LISTS,
   'RtmChannel.rawListeners': NO_LISTENER_LISTS,
-  'RtmChannelEvents.AttributesUpdated': 'not implemented yet (issue 13)', // with the channel attributes
 };
 
 /** Why a member differs: a choice we stand by, or a gap we mean to close. */
