@@ -19,6 +19,7 @@ import { minifyLitLiterals } from './scripts/vite-minify-literals.mjs';
  *   - dist/rtm-chat.media.js: uploads, downloads and the media requests, for a page's first media call;
  *   - dist/rtm-chat.actions.js: a message's actions menu, reaction picker and edit dialog;
  *   - dist/rtm-chat.popup.js: the launcher and panel of `<rtm-chat mode="popup">`;
+ *   - dist/rtm-chat.call-prompt.js: the prompt for an incoming call invitation;
  *   - dist/rtm-chat.inbox.js: the conversation list of the inbox (pages showing one conversation skip it);
  *   - dist/rtm-chat.new-conversation.js: the inbox's New conversation form, imported by rtm-chat.inbox.js
  *     itself (not through a loader of the bundle) once its button is pointed at, focused or pressed;
@@ -50,6 +51,7 @@ const companionLoaders = [
   'src/client/media/load-media-transfers',
   'src/elements/rtm-message-list/load-message-actions',
   'src/elements/rtm-chat/load-popup-view',
+  'src/elements/rtm-chat/load-invitation-prompt',
   'src/elements/rtm-conversation-list/load-conversation-list-view',
   'src/client/load-wire-check',
   'src/store/session/load-media-upload',
@@ -108,6 +110,7 @@ export default defineConfig(({ mode }) => {
                 'rtm-chat.media': 'src/client/media/media-transfers.ts',
                 'rtm-chat.actions': 'src/elements/rtm-message-list/message-actions.ts',
                 'rtm-chat.popup': 'src/elements/rtm-chat/popup-view.ts',
+                'rtm-chat.call-prompt': 'src/elements/rtm-chat/invitation-prompt.ts',
                 'rtm-chat.inbox': 'src/elements/rtm-conversation-list/conversation-list-view.ts',
                 'rtm-chat.new-conversation': 'src/elements/rtm-conversation-list/new-conversation.ts',
                 'rtm-chat.check': 'src/protocol/wire-message.ts',

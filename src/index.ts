@@ -22,6 +22,8 @@ export {
   RtmMessageEvent,
   RtmErrorEvent,
   RtmUnreadChangeEvent,
+  RtmInvitationEvent,
+  type RtmInvitationDetail,
   type RtmConnectionChangeDetail,
   type RtmMessageDetail,
   type RtmErrorDetail,

@@ -132,14 +132,6 @@ export function getUserAttributes(host: AttributeHost, userId: string): Promise<
   });
 }
 
-export function getUserAttributesByKeys(host: AttributeHost, userId: string, attributeKeys: string[]): Promise<AttributesMap> {
-  return attempt(() => {
-    const uid = requireUserId(userId);
-    const keys = keysOf(attributeKeys);
-    return send<'user.attributes.get'>(host, (id) => ({ t: 'user.attributes.get', id, uid, keys })).then((result) => result.attributes);
-  });
-}
-
 export function setChannelAttributes(host: AttributeHost, channelId: string, attributes: AttributesMap, options?: ChannelAttributeOptions): Promise<void> {
   return writeChannel(host, channelId, () => attributesOf('channel', 'set', attributes), options);
 }

@@ -6,6 +6,7 @@ import {
   checkChannelName,
   checkClientMessageId,
   checkUserId,
+  parseAttributeKeys,
   type ClientFrame,
   type ReplyResults,
   type StoredMessage,
@@ -682,7 +683,6 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
       deleteLocalUserAttributesByKeys: 0,
       clearLocalUserAttributes: 0,
       getUserAttributes: 0,
-      getUserAttributesByKeys: 0,
       setChannelAttributes: 0,
       addOrUpdateChannelAttributes: 0,
       deleteChannelAttributesByKeys: 0,
@@ -699,6 +699,24 @@ export class RtmClient extends TypedEmitter<RtmClientEvents> {
         return requests.then((module) => (module[name] as (host: AttributeHost, ...rest: unknown[]) => Promise<unknown>)(this.#host, ...args));
       };
     }
+  }
+
+  /**
+   * The attributes of a user with these keys (Agora's name); keys it does not have are missing
+   * from the result. Rejects at once with INVALID_USER_ID, INVALID_ARGUMENT (not a non-empty array)
+   * or INVALID_ATTRIBUTE_KEY. Unlike the other attribute methods it is in the bundle: every view
+   * reads display names with it, and a text conversation loads no companion file.
+   */
+  getUserAttributesByKeys(userId: string, attributeKeys: string[]): Promise<AttributesMap> {
+    return attempt(() => {
+      const invalid = checkUserId(userId);
+      if (invalid) throw invalid;
+      if (!Array.isArray(attributeKeys) || attributeKeys.length === 0) {
+        throw new RtmError('INVALID_ARGUMENT', 'attributeKeys must be a non-empty array of attribute keys.');
+      }
+      const keys = parseAttributeKeys(attributeKeys, 'attributeKeys');
+      return this.#request<'user.attributes.get'>((id) => ({ t: 'user.attributes.get', id, uid: userId, keys })).then((result) => result.attributes);
+    });
   }
 
   /** Stored messages as ReceivedMessages in ascending seq, skipping undecodable ones. */
@@ -907,13 +925,6 @@ export interface RtmClient {
    * none. Rejects at once with INVALID_USER_ID.
    */
   getUserAttributes(userId: string): Promise<AttributesMap>;
-
-  /**
-   * The attributes of a user with these keys (Agora's name); keys it does not have are missing
-   * from the result. Rejects at once with INVALID_USER_ID, INVALID_ARGUMENT (not a non-empty array)
-   * or INVALID_ATTRIBUTE_KEY.
-   */
-  getUserAttributesByKeys(userId: string, attributeKeys: string[]): Promise<AttributesMap>;
 
   /**
    * Replaces all attributes of a channel with `attributes` (Agora's name); each keeps who set it

@@ -1,4 +1,4 @@
-import type { ChatMessage, ConnectionSnapshot } from '../store/index.js';
+import type { ChatInvitation, ChatInvitationState, ChatMessage, ConnectionSnapshot } from '../store/index.js';
 import type { RtmError } from '../protocol/index.js';
 
 /**
@@ -43,6 +43,25 @@ export interface RtmMessageDetail {
 /** Fired by `<rtm-chat>` for each message received from someone else. */
 export class RtmMessageEvent extends RtmEvent<RtmMessageDetail> {
   static override readonly eventName = 'rtm-message';
+}
+
+/** Detail of `rtm-invitation`. */
+export interface RtmInvitationDetail {
+  /** Who invites, to which channel, with what content; `id` for `session.answerInvitation`. */
+  invitation: ChatInvitation;
+  /**
+   * `received`: it arrived (the prompt shows, unless `no-invitation-prompt`); `accepted`: this
+   * user accepted and the caller's side confirmed: start the call; `refused`; `canceled` by the
+   * caller; `answered-elsewhere`: another tab or device of this user answered; `failed` (`reason`).
+   */
+  state: ChatInvitationState;
+  /** For `failed`: PEER_OFFLINE, INVITATION_EXPIRE or ACCEPT_FAILURE (Agora's reasons). */
+  reason?: string;
+}
+
+/** Fired by `<rtm-chat>` as a call invitation to this user arrives and ends. */
+export class RtmInvitationEvent extends RtmEvent<RtmInvitationDetail> {
+  static override readonly eventName = 'rtm-invitation';
 }
 
 /** Detail of `rtm-error`. */

@@ -5,7 +5,7 @@
  * Types only; the element classes stay the source of each type.
  */
 import type { ChatMessage, ChatSession } from '../store/index.js';
-import type { RtmConnectionChangeEvent, RtmErrorEvent, RtmMessageEvent, RtmUnreadChangeEvent } from '../elements/events.js';
+import type { RtmConnectionChangeEvent, RtmErrorEvent, RtmInvitationEvent, RtmMessageEvent, RtmUnreadChangeEvent } from '../elements/events.js';
 import type { RtmChatElement, TokenProvider } from '../elements/rtm-chat/rtm-chat.js';
 import type { RtmAttachmentElement } from '../elements/rtm-attachment/rtm-attachment.js';
 import type { RtmChannelElement } from '../elements/rtm-channel/rtm-channel.js';
@@ -16,12 +16,15 @@ export interface RtmChatAttributes {
   'app-id'?: string;
   'user-id'?: string;
   token?: string;
+  'display-name'?: string;
+  avatar?: string;
   peer?: string;
   channel?: string;
   mode?: RtmChatElement['mode'];
   'unread-in-title'?: boolean;
   notifications?: boolean;
   'no-new-conversation'?: boolean;
+  'no-invitation-prompt'?: boolean;
   open?: boolean;
   locale?: string;
 }
@@ -37,6 +40,7 @@ export interface RtmChatEvents {
   'rtm-message': RtmMessageEvent;
   'rtm-error': RtmErrorEvent;
   'rtm-unread-change': RtmUnreadChangeEvent;
+  'rtm-invitation': RtmInvitationEvent;
 }
 
 /** `<rtm-channel>`'s attributes. */

@@ -16,6 +16,13 @@ import { describeTextProblem, utf8ByteLength } from './messages.js';
  * refused write changes nothing.
  */
 
+/**
+ * The user attributes the widget reads as a user's display name and avatar URL (and writes for
+ * the signed-in user from `<rtm-chat display-name avatar>`). Any client may set them with
+ * `addOrUpdateLocalUserAttributes`.
+ */
+export const PROFILE_ATTRIBUTES = Object.freeze({ name: 'displayName', avatar: 'avatarUrl' } as const);
+
 /** Attribute keys to string values (Agora's `AttributesMap`). */
 export type AttributesMap = Record<string, string>;
 

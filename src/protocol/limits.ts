@@ -222,6 +222,9 @@ export const MAX_USER_ATTRIBUTES_BYTES = 16 * 1024;
 export const MAX_CHANNEL_ATTRIBUTES = 32;
 export const MAX_CHANNEL_ATTRIBUTES_BYTES = 32 * 1024;
 
+/** Characters of a display name the widget shows (a longer one is cut, with an ellipsis). */
+export const MAX_DISPLAY_NAME_LENGTH = 64;
+
 /**
  * Call invitations (Agora RTM 1.x's): the caller's `content` and the callee's `response` are at
  * most 8 KB of UTF-8 each, as Agora limits them.

@@ -6,6 +6,8 @@ import type { ConversationSummary } from './conversation-list.js';
 import type { ChatStoreListener, ConnectionSnapshot } from './events.js';
 import type { ConversationKey, ConversationKind } from './keys.js';
 import type { ChannelReaders } from './live/readers.js';
+import type { ChatInvitation } from './live/invitations.js';
+import type { ChatProfile, ChatProfileUpdate } from './live/profiles.js';
 import type { ChatReceipt } from './receipts.js';
 import type { ChatDownload, TransferSnapshot } from './transfer.js';
 
@@ -30,6 +32,11 @@ export interface ChatSessionOptions {
    * another takes over when it closes. `false` gives this session a socket of its own.
    */
   shareConnection?: boolean;
+  /**
+   * This user's display name and avatar URL, written to their user attributes (PROFILE_ATTRIBUTES)
+   * at every sign-in, so other users' views show them; '' removes one.
+   */
+  profile?: ChatProfileUpdate;
 }
 
 /**
@@ -152,6 +159,27 @@ export interface ChatSession {
   typing(key: ConversationKey): void;
   /** A user's online status: mounting it subscribes, unmounting unsubscribes. Undefined until known. */
   presenceOf(userId: string): ReadableAtom<PeerStatus | undefined>;
+  /**
+   * Display names and avatars by user id, of the users asked for with `loadProfiles` (from their
+   * user attributes, fetched once per sign-in). A user not in the map, or without a name, shows
+   * as their user id.
+   */
+  readonly $profiles: ReadableAtom<ReadonlyMap<string, ChatProfile>>;
+  /** Call invitations to this user waiting for an answer, oldest first (Agora's RemoteInvitation). */
+  readonly $invitations: ReadableAtom<readonly ChatInvitation[]>;
+  /**
+   * Accepts or refuses a waiting invitation, with an optional response for the caller; it leaves
+   * `$invitations` at once, and an `invitation` event says how it ended (accepted once the
+   * caller's side confirmed: start the call then).
+   */
+  answerInvitation(id: string, accept: boolean, response?: string): void;
+  /** Fetches the profiles of users a view shows (each once per sign-in). */
+  loadProfiles(userIds: Iterable<string>): void;
+  /**
+   * Changes this user's display name or avatar ('' removes one; an error event and a rejection
+   * for a value user attributes refuse); others see it at their next fetch.
+   */
+  setProfile(update: ChatProfileUpdate): Promise<void>;
   /**
    * Where a "New" divider goes: the seq of the first message from others that was unread when the
    * conversation was opened (mounted), kept while it stays open; messages arriving after that do

@@ -25,6 +25,10 @@ export interface ConversationSummary {
   readonly online?: boolean;
   /** An unread message mentions this user: the inbox shows "@" beside the count. */
   readonly mentioned?: boolean;
+  /** Peer conversations: the peer's display name, once fetched (`loadProfiles`), if they set one. */
+  readonly name?: string;
+  /** Peer conversations: the peer's avatar URL, likewise. */
+  readonly avatar?: string;
 }
 
 /** A conversation as the server listed it, with its last message converted for the views. */
@@ -198,6 +202,12 @@ export class ConversationList {
     if (entry && this.#change(entry, { online })) this.#publish();
   }
 
+  /** A peer's display name and avatar (only entries that exist are changed). */
+  profile(key: ConversationKey, profile: { name?: string; avatar?: string }): void {
+    const entry = this.#entries.get(key);
+    if (entry && this.#change(entry, { name: profile.name, avatar: profile.avatar })) this.#publish();
+  }
+
   #entry(key: ConversationKey): Entry {
     let entry = this.#entries.get(key);
     if (!entry) {
@@ -216,6 +226,8 @@ export class ConversationList {
     const next: Mutable<ConversationSummary> = { ...entry.summary, ...change };
     if (next.lastMessage === undefined) delete next.lastMessage;
     if (!next.mentioned) delete next.mentioned;
+    if (next.name === undefined) delete next.name;
+    if (next.avatar === undefined) delete next.avatar;
     entry.summary = next;
     return true;
   }

@@ -2,6 +2,7 @@ import type { ConnectionState } from '../client/index.js';
 import type { RtmError } from '../protocol/index.js';
 import type { ChatMessage } from './chat-message.js';
 import type { ConversationKey } from './keys.js';
+import type { ChatInvitation, ChatInvitationState } from './live/invitations.js';
 
 /** The connection as the views see it: `IDLE` before `start()` and after `stop()`. */
 export interface ConnectionSnapshot {
@@ -18,12 +19,14 @@ export interface ConnectionSnapshot {
  * - `error`: an operation failed (login, send, history, join); `conversation` when it concerns one.
  * - `connection`: the connection state changed.
  * - `unread`: the total of unread messages over every conversation changed (`$totalUnread`).
+ * - `invitation`: a call invitation to this user arrived or ended (see ChatInvitationState).
  */
 export type ChatStoreEvent =
   | { readonly type: 'message'; readonly conversation: ConversationKey; readonly message: ChatMessage }
   | { readonly type: 'error'; readonly error: RtmError; readonly conversation?: ConversationKey }
   | { readonly type: 'connection'; readonly state: ConnectionSnapshot['state']; readonly reason?: string }
-  | { readonly type: 'unread'; readonly total: number };
+  | { readonly type: 'unread'; readonly total: number }
+  | { readonly type: 'invitation'; readonly invitation: ChatInvitation; readonly state: ChatInvitationState; readonly reason?: string };
 
 /** A listener of {@link ChatStoreEvent}s. */
 export type ChatStoreListener = (event: ChatStoreEvent) => void;

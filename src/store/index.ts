@@ -8,6 +8,8 @@ export type { ChatAttachment, ChatMessage, ChatMessageStatus } from './chat-mess
 export type { ChatDownload, TransferSnapshot } from './transfer.js';
 export type { ConversationSummary } from './conversation-list.js';
 export type { ChannelReaders } from './live/readers.js';
+export type { ChatProfile, ChatProfileUpdate } from './live/profiles.js';
+export type { ChatInvitation, ChatInvitationState } from './live/invitations.js';
 export type { ChatReceipt } from './receipts.js';
 export type { ChatStoreEvent, ChatStoreListener, ConnectionSnapshot } from './events.js';
 export { conversationKey, parseConversationKey, type ConversationKey, type ConversationKind } from './keys.js';

@@ -7,6 +7,8 @@ import type { ChatStoreListener, ConnectionSnapshot } from './events.js';
 import { firstUnreadSeq } from './first-unread.js';
 import { checkConversationKey, conversationKey, targetOf, type ConversationKey, type ConversationKind } from './keys.js';
 import type { ChannelReaders } from './live/readers.js';
+import type { ChatInvitation } from './live/invitations.js';
+import type { ChatProfile, ChatProfileUpdate } from './live/profiles.js';
 import { channelReceipt, peerReceipt, type ChatReceipt } from './receipts.js';
 import { SessionContext } from './session/context.js';
 import { Changes } from './session/changes.js';
@@ -157,6 +159,29 @@ class Session implements ChatSession {
 
   presenceOf(userId: string): ReadableAtom<PeerStatus | undefined> {
     return this.#session.presence.$of(userId);
+  }
+
+  get $profiles(): ReadableAtom<ReadonlyMap<string, ChatProfile>> {
+    return this.#session.profiles.$profiles;
+  }
+
+  loadProfiles(userIds: Iterable<string>): void {
+    this.#session.profiles.want(userIds);
+  }
+
+  get $invitations(): ReadableAtom<readonly ChatInvitation[]> {
+    return this.#session.invitations.$invitations;
+  }
+
+  answerInvitation(id: string, accept: boolean, response?: string): void {
+    this.#session.invitations.answer(id, accept, response);
+  }
+
+  setProfile(update: ChatProfileUpdate): Promise<void> {
+    return this.#session.profiles.setOwn(update).catch((error: unknown) => {
+      this.#session.report(error);
+      throw error;
+    });
   }
 
   // ---- sending --------------------------------------------------------------------------------

@@ -29,11 +29,12 @@ export type AgoraMember = { [S in keyof AgoraSides]: `${S}.${Extract<keyof Agora
 const SAME = 'the same';
 const SAME_EMITTER = 'the same (a typed emitter)';
 const NO_LISTENER_LISTS = 'not provided: use `listenerCount(event)`';
-const LATER = 'not yet (issue 13)';
+const STRINGS_NOT_OBJECT = 'the same values, as string types (`LocalInvitationState` …); not yet as objects on `RtmChat`';
 
 /** Agora's name → what to use with rtm-chat (Markdown). */
 export const MIGRATION: { readonly [Name in AgoraMember]: string } = {
-  'AgoraRTM.createInstance': '`RtmChat.createInstance(appId, { server })`: `server` is the URL of your rtm-chat server',
+  'AgoraRTM.createInstance':
+    '`RtmChat.createInstance(appId)` with the script tag loaded from your rtm-chat server (`/dist/rtm-chat.iife.js`); `createInstance(appId, { server })` otherwise',
   'AgoraRTM.setArea': "not provided: there are no Agora regions, the client connects to your server's URL",
   'AgoraRTM.LOG_FILTER_OFF': SAME,
   'AgoraRTM.LOG_FILTER_ERROR': SAME,
@@ -44,10 +45,10 @@ export const MIGRATION: { readonly [Name in AgoraMember]: string } = {
   'AgoraRTM.END_CALL_PREFIX': 'not provided: it belongs to Agora\'s RTC call bridging',
   'AgoraRTM.ConnectionChangeReason': SAME,
   'AgoraRTM.ConnectionState': SAME,
-  'AgoraRTM.LocalInvitationFailureReason': `the same values as strings; ${LATER} as an object`,
-  'AgoraRTM.LocalInvitationState': `the same values as strings; ${LATER} as an object`,
-  'AgoraRTM.RemoteInvitationState': `the same values as strings; ${LATER} as an object`,
-  'AgoraRTM.RemoteInvitationFailureReason': `the same values as strings; ${LATER} as an object`,
+  'AgoraRTM.LocalInvitationFailureReason': STRINGS_NOT_OBJECT,
+  'AgoraRTM.LocalInvitationState': STRINGS_NOT_OBJECT,
+  'AgoraRTM.RemoteInvitationState': STRINGS_NOT_OBJECT,
+  'AgoraRTM.RemoteInvitationFailureReason': STRINGS_NOT_OBJECT,
   'AgoraRTM.MessageType': "the strings `'TEXT'` and `'RAW'` (and our other types)",
   'AgoraRTM.PeerOnlineState': "the strings `'ONLINE'` and `'OFFLINE'` (there is no `UNREACHABLE`)",
   'AgoraRTM.PeerSubscriptionOption': "the string `'ONLINE_STATUS'`",

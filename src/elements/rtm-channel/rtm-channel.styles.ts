@@ -34,6 +34,14 @@ export const channelStyles = [
       white-space: nowrap;
     }
 
+    [part~='avatar'] {
+      width: var(--rtm-avatar-size, 1.75rem);
+      height: var(--rtm-avatar-size, 1.75rem);
+      border-radius: 50%;
+      object-fit: cover;
+      flex-shrink: 0;
+    }
+
     rtm-message-list {
       flex: 1;
     }

@@ -1,7 +1,7 @@
 import { updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { ContextConsumer } from '@lit/context';
-import type { ChatMessage, ChatReceipt, ChatSession, ConversationKey } from '../../store/index.js';
+import type { ChatMessage, ChatProfile, ChatReceipt, ChatSession, ConversationKey } from '../../store/index.js';
 import { RtmError, isValidUserId, type PeerStatus } from '../../protocol/index.js';
 import { sessionContext } from '../internal/context.js';
 import { RtmErrorEvent } from '../events.js';
@@ -50,6 +50,7 @@ import { errorText } from '../internal/error-text.js';
  * @csspart drop-hint - the overlay shown while files are dragged over the conversation
  * @csspart typing - the "bob is typing…" line
  * @csspart presence - the online dot of a peer in the header
+ * @csspart avatar - the peer's avatar in the header (from their `avatarUrl` user attribute)
  * @cssprop --rtm-color-background - background of the conversation
  * @cssprop --rtm-color-accent - Send button and focus colour
  * @cssprop --rtm-color-own-bubble - background of your own messages
@@ -93,6 +94,7 @@ export class RtmChannelElement extends LitElement {
   private readonly firstUnread = new StoreController<number | undefined>(this);
   private readonly typingUsers = new StoreController<readonly string[]>(this);
   private readonly presence = new StoreController<PeerStatus | undefined>(this);
+  private readonly profiles = new StoreController<ReadonlyMap<string, ChatProfile>>(this);
   private get list(): RtmMessageListElement | null {
     return this.renderRoot.querySelector('rtm-message-list');
   }
@@ -114,8 +116,11 @@ export class RtmChannelElement extends LitElement {
     return undefined;
   }
 
+  /** A user's display name, or their user id. */
+  private nameOf = (uid: string): string => this.profiles.value?.get(uid)?.name ?? uid;
+
   private get conversationTitle(): string {
-    if (this.peer) return this.peer;
+    if (this.peer) return this.nameOf(this.peer);
     if (this.channel) return `#${this.channel}`;
     return '';
   }
@@ -129,17 +134,33 @@ export class RtmChannelElement extends LitElement {
       this.firstUnread.setStore(session && key ? session.firstUnreadOf(key) : undefined);
       this.typingUsers.setStore(session && key ? session.$typingOf(key) : undefined);
       this.presence.setStore(session && this.peer ? session.presenceOf(this.peer) : undefined);
+      this.profiles.setStore(session?.$profiles);
       this.reachedStart = false;
     }
     // A new function only when the receipts change: the list re-renders for them, not for typing.
     const receipts = this.receipts.value;
-    if (receipts !== this.receiptsShown) {
+    const profiles = this.profiles.value;
+    if (receipts !== this.receiptsShown || profiles !== this.profilesShown) {
       this.receiptsShown = receipts;
-      this.receiptOf = receipts && ((message) => receiptText(receipts.get(message.localId)));
+      this.profilesShown = profiles;
+      this.receiptOf = receipts && ((message) => receiptText(receipts.get(message.localId), this.nameOf));
+    }
+    // The people this view names: the peer, the senders, who read what.
+    const messages = this.messages.value;
+    if (this.session && messages !== this.profilesAskedFor) {
+      this.profilesAskedFor = messages;
+      const shown = new Set(messages?.map((message) => message.from));
+      if (this.peer) shown.add(this.peer);
+      for (const receipt of receipts?.values() ?? []) {
+        if (receipt.kind === 'channel') for (const uid of [...(receipt.readers ?? []), ...(receipt.nonReaders ?? [])]) shown.add(uid);
+      }
+      this.session.loadProfiles(shown);
     }
   }
 
   private receiptsShown: ReadonlyMap<string, ChatReceipt> | undefined;
+  private profilesShown: ReadonlyMap<string, ChatProfile> | undefined;
+  private profilesAskedFor: readonly ChatMessage[] | undefined;
   private receiptOf: ((message: ChatMessage) => MessageReceipt | undefined) | undefined;
 
   protected override updated(): void {
@@ -315,6 +336,12 @@ export class RtmChannelElement extends LitElement {
     this.dispatchEvent(new RtmErrorEvent({ error: rtmError, conversation }));
   }
 
+  private renderAvatar() {
+    const avatar = this.peer && this.profiles.value?.get(this.peer)?.avatar;
+    // Decorative: the name is the title next to it.
+    return avatar ? html`<img part="avatar" class="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />` : nothing;
+  }
+
   private renderPresence() {
     const status = this.presence.value;
     if (!this.peer || !status) return nothing;
@@ -330,13 +357,14 @@ export class RtmChannelElement extends LitElement {
       ${this.noHeader
         ? nothing
         : html`<div part="header">
-            ${this.renderPresence()}<h2 part="title">${this.conversationTitle}</h2>
+            ${this.renderAvatar()}${this.renderPresence()}<h2 part="title">${this.conversationTitle}</h2>
             <button part="search-button" class="pill" type="button" aria-label=${strings.searchMessages()} @click=${this.openSearch}>⌕</button>
           </div>`}
       <rtm-message-list
         part="messages"
-        exportparts="log, message, message-own, message-other, meta, sender, time, bubble, attachment-bubble, status, retry-button, empty, attachment, caption, receipt-button, receipt-details, new-divider, new-messages-button, jump-button, retracted, edited, actions-button, actions-menu, actions-item, emoji-picker, emoji-button, emoji-input, edit-dialog, edit-input, save-button, cancel-button, reactions, reaction, reaction-mine, quote, quote-sender, mention, location, unsupported"
+        exportparts="log, message, message-own, message-other, meta, sender, avatar, time, bubble, attachment-bubble, status, retry-button, empty, attachment, caption, receipt-button, receipt-details, new-divider, new-messages-button, jump-button, retracted, edited, actions-button, actions-menu, actions-item, emoji-picker, emoji-button, emoji-input, edit-dialog, edit-input, save-button, cancel-button, reactions, reaction, reaction-mine, quote, quote-sender, mention, location, unsupported"
         .messages=${this.messages.value ?? []}
+        .profiles=${this.profiles.value}
         label=${strings.messages(this.conversationTitle)}
         .receiptOf=${this.receiptOf}
         .firstUnreadSeq=${this.firstUnread.value}
@@ -346,8 +374,8 @@ export class RtmChannelElement extends LitElement {
         @rtm-list-pinned=${this.onPinned}
         @rtm-load-older=${this.onLoadOlder}
       ></rtm-message-list>
-      <div part="typing" class="typing" aria-live="polite">${typing.length ? strings.typing(typing) : ''}</div>
-      ${this.replyTo && replyBar ? replyBar(this.replyTo, () => (this.replyTo = undefined)) : nothing}
+      <div part="typing" class="typing" aria-live="polite">${typing.length ? strings.typing(typing.map(this.nameOf)) : ''}</div>
+      ${this.replyTo && replyBar ? replyBar({ ...this.replyTo, from: this.nameOf(this.replyTo.from) }, () => (this.replyTo = undefined)) : nothing}
       <rtm-composer
         part="composer"
         exportparts="form, input, send-button, attach-button, record-button, recording, recording-time, cancel-recording-button, mention-list, mention-option, error"
@@ -364,8 +392,8 @@ export class RtmChannelElement extends LitElement {
 }
 
 /** What a message's receipt says: delivered/read (peer), read by N (channel). */
-function receiptText(receipt: ChatReceipt | undefined): MessageReceipt | undefined {
-  if (receipt?.kind === 'channel') return { text: strings.readBy(receipt.read), readers: receipt.readers, nonReaders: receipt.nonReaders };
+function receiptText(receipt: ChatReceipt | undefined, nameOf: (uid: string) => string): MessageReceipt | undefined {
+  if (receipt?.kind === 'channel') return { text: strings.readBy(receipt.read), readers: receipt.readers?.map(nameOf), nonReaders: receipt.nonReaders?.map(nameOf) };
   if (receipt?.state === 'read') return { text: strings.read() };
   if (receipt?.state === 'delivered') return { text: strings.delivered() };
   return undefined;

@@ -50,6 +50,8 @@ export const chatStyles = [
       min-height: 0;
       display: flex;
       container-type: inline-size;
+      /* The call invitation prompt floats over the top of it. */
+      position: relative;
     }
 
     ::slotted(*),

@@ -4,6 +4,8 @@ import { ContextProvider } from '@lit/context';
 import {
   createChatSession,
   type ChatSession,
+  type ChatInvitation,
+  type ChatProfile,
   type ChatStoreEvent,
   type ConnectionSnapshot,
   type ConversationSummary,
@@ -11,18 +13,20 @@ import {
 } from '../../store/index.js';
 import { RtmError } from '../../protocol/index.js';
 import { sessionContext } from '../internal/context.js';
-import { RtmConnectionChangeEvent, RtmErrorEvent, RtmMessageEvent, RtmUnreadChangeEvent } from '../events.js';
+import { RtmConnectionChangeEvent, RtmErrorEvent, RtmInvitationEvent, RtmMessageEvent, RtmUnreadChangeEvent } from '../events.js';
 import type { RtmConversationSelectEvent } from '../rtm-conversation-list/rtm-conversation-list.js';
 import { StoreController } from '../internal/store-controller.js';
 import { strings } from '../internal/strings.js';
 import { chatStyles } from './rtm-chat.styles.js';
 import { importPopupView, type PopupViewModule } from './load-popup-view.js';
+import { importInvitationPrompt, type InvitationPromptModule } from './load-invitation-prompt.js';
 import type { PageAttention } from './page-attention.js';
 import { importPageAttention } from './load-page-attention.js';
 import { errorText } from '../internal/error-text.js';
 import { isRightToLeft, matchLocale, useLocale } from '../internal/locale.js';
 
 let popupModule: Promise<PopupViewModule> | undefined;
+let invitationPromptModule: Promise<InvitationPromptModule> | undefined;
 
 /** An async function returning a fresh token for the current user (login and renewal). */
 export type TokenProvider = () => Promise<string>;
@@ -43,6 +47,7 @@ export type TokenProvider = () => Promise<string>;
  * @fires rtm-message - a message from someone else arrived (detail: { conversation, message })
  * @fires rtm-error - sign-in or an operation failed (detail: { error, conversation? })
  * @fires rtm-unread-change - the total unread count changed (detail: { total })
+ * @fires rtm-invitation - a call invitation to this user arrived or ended (detail: { invitation, state, reason? })
  * @csspart banner - the connection banner
  * @csspart reconnect-button - the Reconnect button shown after the session gave up
  * @csspart conversations - the inbox's conversation list (no child views, no peer/channel); its
@@ -56,6 +61,9 @@ export type TokenProvider = () => Promise<string>;
  * @csspart panel-header - the popup panel's title bar
  * @csspart panel-title - its title
  * @csspart close-button - Close of the popup panel
+ * @csspart invitation - the prompt for an incoming call invitation (`accept-button`, `decline-button`)
+ * @csspart accept-button - Accept of the call prompt
+ * @csspart decline-button - Decline of the call prompt
  * @csspart channel - the built-in conversation view (no child views)
  * @cssprop --rtm-color-background - background
  * @cssprop --rtm-color-text - text colour
@@ -82,12 +90,15 @@ export class RtmChatElement extends LitElement {
     userId: { attribute: 'user-id' },
     token: {},
     tokenProvider: { attribute: false },
+    displayName: { attribute: 'display-name' },
+    avatar: {},
     peer: {},
     channel: {},
     mode: { reflect: true },
     unreadInTitle: { type: Boolean, attribute: 'unread-in-title' },
     notifications: { type: Boolean },
     noNewConversation: { type: Boolean, attribute: 'no-new-conversation' },
+    noInvitationPrompt: { type: Boolean, attribute: 'no-invitation-prompt' },
     open: { type: Boolean, reflect: true },
     locale: {},
     session: { state: true, attribute: false },
@@ -109,6 +120,15 @@ export class RtmChatElement extends LitElement {
 
   /** Called for a token at login and renewal; takes precedence over `token`. */
   tokenProvider: TokenProvider | undefined;
+
+  /**
+   * The signed-in user's display name, shown to others instead of their user id (written to
+   * their `displayName` user attribute at sign-in and when it changes; '' removes it).
+   */
+  displayName: string | undefined;
+
+  /** The signed-in user's avatar, an http(s) image URL (their `avatarUrl` user attribute). */
+  avatar: string | undefined;
 
   /** With no child views: open the one-to-one conversation with this user. */
   peer: string | undefined;
@@ -136,6 +156,12 @@ export class RtmChatElement extends LitElement {
    * (`peer` / `channel`, or its own views).
    */
   noNewConversation = false;
+
+  /**
+   * Hides the built-in prompt for incoming call invitations, for a page that shows its own (it
+   * listens to `rtm-invitation` and answers with `session.answerInvitation`).
+   */
+  noInvitationPrompt = false;
 
   /** Whether the popup panel is open (`mode="popup"`). */
   open = false;
@@ -172,6 +198,9 @@ export class RtmChatElement extends LitElement {
   private readonly connection = new StoreController<ConnectionSnapshot>(this);
   private readonly conversations = new StoreController<readonly ConversationSummary[]>(this);
   private readonly totalUnreadStore = new StoreController<number>(this);
+  private readonly invitations = new StoreController<readonly ChatInvitation[]>(this);
+  /** For the call prompt's caller name. */
+  private readonly profiles = new StoreController<ReadonlyMap<string, ChatProfile>>(this);
   private stopListening: (() => void) | undefined;
   /** The title badge and notifications, loaded when one of the two opt-ins first has work. */
   private attention: Promise<PageAttention> | undefined;
@@ -230,6 +259,15 @@ export class RtmChatElement extends LitElement {
     const configChanged =
       changed.has('server') || changed.has('appId') || changed.has('userId') || changed.has('token') || changed.has('tokenProvider');
     if (this.isConnected && (configChanged || !this.session)) this.startSession();
+    else if (this.session && (changed.has('displayName') || changed.has('avatar'))) {
+      this.session.setProfile(this.profile).catch(() => {
+        // Reported through the store's error event.
+      });
+    }
+  }
+
+  private get profile() {
+    return { name: this.displayName, avatar: this.avatar };
   }
 
 
@@ -251,6 +289,7 @@ export class RtmChatElement extends LitElement {
       userId: this.userId,
       token: this.token || undefined,
       tokenProvider: this.tokenProvider,
+      profile: this.profile,
     });
     this.session = session;
     this.sessionProvider.setValue(session);
@@ -258,6 +297,8 @@ export class RtmChatElement extends LitElement {
     this.connection.setStore(session.$connection);
     this.conversations.setStore(session.$conversations);
     this.totalUnreadStore.setStore(session.$totalUnread);
+    this.invitations.setStore(session.$invitations);
+    this.profiles.setStore(session.$profiles);
     this.stopListening = session.subscribe((event) => this.forward(event));
     session.start().catch(() => {
       // The failure reaches the page through the store's error event and the banner.
@@ -270,6 +311,8 @@ export class RtmChatElement extends LitElement {
     this.connection.setStore(undefined);
     this.conversations.setStore(undefined);
     this.totalUnreadStore.setStore(undefined);
+    this.invitations.setStore(undefined);
+    this.profiles.setStore(undefined);
     this.session?.stop();
     this.session = undefined;
     this.sessionProvider.setValue(undefined);
@@ -287,6 +330,9 @@ export class RtmChatElement extends LitElement {
         break;
       case 'error':
         this.dispatchEvent(new RtmErrorEvent({ error: event.error, conversation: event.conversation }));
+        break;
+      case 'invitation':
+        this.dispatchEvent(new RtmInvitationEvent({ invitation: event.invitation, state: event.state, reason: event.reason }));
         break;
       case 'unread':
         this.dispatchEvent(new RtmUnreadChangeEvent({ total: event.total }));
@@ -343,7 +389,7 @@ export class RtmChatElement extends LitElement {
     return html`
       <rtm-conversation-list
         part="conversations"
-        exportparts="conversation-row, conversation, name, badge, mention-badge, preview, time, presence, conversation-actions-button, conversation-menu, conversation-menu-item, new-conversation-button, new-conversation-form, new-conversation-kind, new-conversation-input, new-conversation-error, start-button, cancel-button"
+        exportparts="conversation-row, conversation, name, avatar, badge, mention-badge, preview, time, presence, conversation-actions-button, conversation-menu, conversation-menu-item, new-conversation-button, new-conversation-form, new-conversation-kind, new-conversation-input, new-conversation-error, start-button, cancel-button"
         class=${opened ? 'has-open' : ''}
         .conversations=${list}
         .selected=${this.openedKey}
@@ -377,6 +423,39 @@ export class RtmChatElement extends LitElement {
     const list = this.renderRoot.querySelector('rtm-conversation-list');
     const index = (this.conversations.value ?? []).findIndex((entry) => entry.key === key);
     list?.shadowRoot?.querySelectorAll<HTMLButtonElement>('[part~="conversation"]')[index]?.focus();
+  }
+
+  /** The first call invitation waiting for an answer, unless the page shows its own prompt. */
+  private renderInvitation() {
+    const invitation = this.noInvitationPrompt ? undefined : this.invitations.value?.[0];
+    if (!invitation) return nothing;
+    if (!this.#invitationPrompt) {
+      (invitationPromptModule ??= importInvitationPrompt()).then(
+        (module) => {
+          this.#invitationPrompt = module;
+          this.requestUpdate();
+        },
+        (error: unknown) => {
+          invitationPromptModule = undefined;
+          this.dispatchEvent(new RtmErrorEvent({ error: new RtmError('INTERNAL_ERROR', `Could not load the call prompt: ${String(error)}`) }));
+        },
+      );
+      return nothing;
+    }
+    return this.#invitationPrompt.renderInvitationPrompt(this, invitation);
+  }
+
+  #invitationPrompt: InvitationPromptModule | undefined;
+
+  /** @internal For the call prompt: a user's display name, or their user id. */
+  nameOf(uid: string): string {
+    this.session?.loadProfiles([uid]);
+    return this.profiles.value?.get(uid)?.name ?? uid;
+  }
+
+  /** @internal For the call prompt. */
+  answer(invitation: ChatInvitation, accept: boolean): void {
+    this.session?.answerInvitation(invitation.id, accept);
   }
 
   /** The popup's view, loaded when `mode` is first `popup`. */
@@ -417,7 +496,7 @@ export class RtmChatElement extends LitElement {
       ${this.renderBanner()}
       <div part="body" class="body">
         <slot @slotchange=${this.onSlotChange}></slot>
-        ${this.renderOwnView()}
+        ${this.renderOwnView()} ${this.renderInvitation()}
       </div>
     `;
     if (this.mode !== 'popup') return content;

@@ -183,6 +183,14 @@ const conversationListCss = css`
       background: var(--_muted);
     }
 
+    [part~='avatar'] {
+      width: var(--rtm-avatar-size, 1.75rem);
+      height: var(--rtm-avatar-size, 1.75rem);
+      border-radius: 50%;
+      object-fit: cover;
+      flex-shrink: 0;
+    }
+
     [part~='presence'].online {
       background: var(--rtm-color-online, #1a7f37);
     }
@@ -301,12 +309,13 @@ function renderList(host: ConversationListHost) {
       (entry) => entry.key,
       (entry, index) => {
         const detailsId = `details-${index}`;
-        const name = entry.kind === 'channel' ? `#${entry.id}` : entry.id;
+        const name = entry.kind === 'channel' ? `#${entry.id}` : (entry.name ?? entry.id);
         const last = entry.lastMessage;
         // The button holds only the name, so its accessible name is exactly the peer or channel;
         // its ::after stretches over the whole row, so the row is the click target.
         return html`<li part="conversation-row" class=${entry.key === host.selected ? 'current' : ''}>
           <span class="top">
+            ${entry.avatar ? html`<img part="avatar" src=${entry.avatar} alt="" referrerpolicy="no-referrer" />` : nothing}
             ${entry.kind === 'peer' && entry.online !== undefined
               ? html`<span part="presence" class=${entry.online ? 'online' : 'offline'} aria-hidden="true"></span>`
               : nothing}

@@ -5,8 +5,9 @@ import type { ChatSession, ConversationSummary } from '../../store/index.js';
 const WATCHED_PEERS = 100;
 
 /**
- * Keeps the inbox's presence dots live (part of the conversation list's view, so only pages that
- * show an inbox load it): subscribes to the online status of the most recent peers
+ * Keeps the inbox's presence dots live and asks for its peers' names and avatars (part of the
+ * conversation list's view, so only pages that show an inbox load it): subscribes to the online
+ * status of the most recent peers
  * in the list (the store fills `online` on their entries while subscribed), follows the list as
  * it changes, and lets go when the host disconnects or the session changes.
  */
@@ -40,6 +41,8 @@ export class PresenceWatch implements ReactiveController {
     for (const uid of wanted) {
       if (!this.#watching.has(uid)) this.#watching.set(uid, session.presenceOf(uid).listen(() => {}));
     }
+    // Their names and avatars too (the store puts them on the entries).
+    session.loadProfiles(wanted);
   }
 
   hostDisconnected(): void {

@@ -46,6 +46,7 @@ export class RtmConversationSelectEvent extends Event {
  * @csspart preview - the latest message
  * @csspart time - the time of the latest message
  * @csspart presence - the online dot of a peer
+ * @csspart avatar - a peer's avatar (from their `avatarUrl` user attribute)
  * @csspart empty - the text shown with no conversations
  *
  * @tagname rtm-conversation-list

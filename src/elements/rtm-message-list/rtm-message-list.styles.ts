@@ -133,6 +133,15 @@ export const messageListStyles = [
       overflow-wrap: anywhere;
     }
 
+    [part~='avatar'] {
+      width: var(--rtm-message-avatar-size, 1.25rem);
+      height: var(--rtm-message-avatar-size, 1.25rem);
+      border-radius: 50%;
+      object-fit: cover;
+      flex-shrink: 0;
+      align-self: center;
+    }
+
     /* A long sender name wraps; the time and the actions button never do. */
     [part~='time'],
     [part~='edited'],

@@ -2,7 +2,7 @@ import { updateWhenLocaleChanges } from '@lit/localize';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { RtmError } from '../../protocol/index.js';
-import type { ChatMessage, ConversationKey } from '../../store/index.js';
+import type { ChatMessage, ChatProfile, ConversationKey } from '../../store/index.js';
 import { formatMessageTime } from '../internal/format.js';
 import { strings } from '../internal/strings.js';
 import { messageListStyles } from './rtm-message-list.styles.js';
@@ -130,6 +130,7 @@ const PINNED_THRESHOLD_PX = 48;
  * @csspart empty - the text shown before the first message
  * @csspart attachment - an image or file (`<rtm-attachment>`; its parts are exported too)
  * @csspart caption - the text sent with an image or file
+ * @csspart avatar - a sender's avatar beside their name (from their `avatarUrl` user attribute)
  * @csspart receipt-button - "Read by N" on your channel message; shows who read it
  * @csspart receipt-details - the readers and non-readers
  * @csspart retracted - "alice retracted a message", in place of a retracted message
@@ -165,6 +166,7 @@ export class RtmMessageListElement extends LitElement {
   // Declared without decorators: the decorator helpers cost the script-tag bundle bytes.
   static override properties = {
     messages: { attribute: false },
+    profiles: { attribute: false },
     label: {},
     receiptOf: { attribute: false },
     firstUnreadSeq: { attribute: false },
@@ -175,6 +177,9 @@ export class RtmMessageListElement extends LitElement {
 
   /** The messages, oldest first. */
   messages: readonly ChatMessage[] = [];
+
+  /** Display names and avatars by user id; a sender without a name shows as their user id. */
+  profiles: ReadonlyMap<string, ChatProfile> | undefined;
 
   /** Accessible name of the log, e.g. "Messages with bob". */
   label = '';
@@ -384,7 +389,7 @@ export class RtmMessageListElement extends LitElement {
 
   private renderBody(message: ChatMessage) {
     if (message.retractedAt !== undefined) {
-      return html`<span part="retracted">${strings.retracted(message.own ? strings.you() : message.from)}</span>`;
+      return html`<span part="retracted">${strings.retracted(message.own ? strings.you() : this.nameOf(message.from))}</span>`;
     }
     if (message.attachment) {
       return html`<rtm-attachment
@@ -398,6 +403,20 @@ export class RtmMessageListElement extends LitElement {
     if (message.text !== undefined) return message.text;
     const raw = message.message;
     return this.rich()?.renderOtherBody(message, { mapLink, render: raw.messageType === 'CUSTOM' ? customRenderers.get(raw.customType) : undefined }) ?? '';
+  }
+
+  private nameOf(uid: string): string {
+    return this.profiles?.get(uid)?.name ?? uid;
+  }
+
+  /** Who wrote it: "You", or the sender's avatar and name (isolated: a name may be right-to-left). */
+  private renderSender(message: ChatMessage) {
+    if (message.own) return html`<span part="sender">${strings.you()}</span>`;
+    const avatar = this.profiles?.get(message.from)?.avatar;
+    return html`${avatar ? html`<img part="avatar" class="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />` : nothing}<bdi
+        part="sender"
+        >${this.nameOf(message.from)}</bdi
+      >`;
   }
 
   /** One message, with the "New" divider before it when it is the first unread. */
@@ -414,7 +433,7 @@ export class RtmMessageListElement extends LitElement {
         data-status=${message.status}
       >
         <div part="meta">
-          <span part="sender">${message.own ? strings.you() : message.from}</span>
+          ${this.renderSender(message)}
           <time part="time" datetime=${new Date(message.ts).toISOString()}>${formatMessageTime(message.ts)}</time>
           ${message.editedAt && !message.retractedAt ? html`<span part="edited">${strings.edited()}</span>` : nothing}
           ${message.status === 'sent' && message.id && !message.retractedAt && !message.transient
@@ -431,7 +450,7 @@ export class RtmMessageListElement extends LitElement {
             : nothing}
         </div>
         ${message.quote
-          ? this.rich()?.renderQuote(message.quote, () => this.dispatchEvent(new RtmQuoteActivateEvent(message.quote!.seq)))
+          ? this.rich()?.renderQuote({ ...message.quote, from: this.nameOf(message.quote.from) }, () => this.dispatchEvent(new RtmQuoteActivateEvent(message.quote!.seq)))
           : nothing}
         <div part=${message.attachment ? 'bubble attachment-bubble' : 'bubble'}>${this.renderBody(message)}</div>
         ${message.reactions

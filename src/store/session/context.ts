@@ -9,6 +9,8 @@ import { StoreEvents, type ConnectionSnapshot } from '../events.js';
 import type { OpenedState } from '../first-unread.js';
 import { parseConversationKey, type ConversationKey } from '../keys.js';
 import { PresenceState } from '../live/presence.js';
+import { InvitationsState } from '../live/invitations.js';
+import { ProfilesState } from '../live/profiles.js';
 import { ReadersState } from '../live/readers.js';
 import { TypingState } from '../live/typing.js';
 import { Persistence, databaseName } from '../persistence/persistence.js';
@@ -41,6 +43,8 @@ export class SessionContext {
   readonly cache: Persistence;
   readonly typing = new TypingState();
   readonly presence = new PresenceState(this);
+  readonly profiles = new ProfilesState(this);
+  readonly invitations = new InvitationsState(this);
   readonly readers = new ReadersState(this);
   /** The transport client, created by the first start(). */
   client: RtmClient | undefined;

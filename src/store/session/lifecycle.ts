@@ -101,6 +101,9 @@ export class Lifecycle {
     // Logging in: the client holds requests until connected, so the outbox can go out now.
     void outbox.then((chats) => sending.resend(chats));
     await login;
+    session.profiles.resume();
+    const { profile } = session.options;
+    if (profile) session.profiles.setOwn(profile).catch((error: unknown) => session.report(error));
   }
 
   /** Signs out (see ChatSession.stop). */
@@ -113,6 +116,8 @@ export class Lifecycle {
     this.#detach();
     session.typing.clear();
     session.presence.clear();
+    session.profiles.clear();
+    session.invitations.clear();
     await session.client?.logout();
     this.#leaveElection?.();
     this.#leaveElection = undefined;

@@ -41,6 +41,7 @@ export class Receiver {
         const key = channelId !== undefined ? conversationKey('channel', channelId) : conversationKey('peer', from);
         typing.started(key, from, expiresInMs);
       },
+      RemoteInvitationReceived: (remote) => session.invitations.received(remote),
       PeersOnlineStatusChanged: (status) => {
         presence.changed(status);
         for (const [uid, value] of Object.entries(status)) list.online(conversationKey('peer', uid), value === 'ONLINE');
