@@ -823,31 +823,32 @@ function optionalAttributeKeys(frame: Record<string, unknown>): { keys?: string[
 
 /** `channels`: 1 … MAX_MEMBER_COUNT_QUERY valid channel names (counted as sent), returned without duplicates. */
 function parseChannelNames(frame: Record<string, unknown>): string[] {
-  const channels = frame.channels;
-  if (!Array.isArray(channels) || channels.length < 1 || channels.length > MAX_MEMBER_COUNT_QUERY) {
-    throw field('INVALID_FIELD', `"channels" must be an array of 1 to ${MAX_MEMBER_COUNT_QUERY} channel names.`);
-  }
-  for (const [index, channel] of channels.entries()) {
-    if (typeof channel !== 'string') throw field('INVALID_FIELD', `"channels[${index}]" must be a string.`);
-    const invalid = checkChannelName(channel, `channels[${index}]`);
-    if (invalid) throw invalid;
-  }
-  return [...new Set(channels as string[])];
+  return parseIdList(frame, 'channels', MAX_MEMBER_COUNT_QUERY, 'channel names', checkChannelName);
 }
 
 /** `uids`: 1 … MAX_PRESENCE_QUERY valid user ids (counted as sent), returned without duplicates. */
-
 function parseUserIds(frame: Record<string, unknown>): string[] {
-  const uids = frame.uids;
-  if (!Array.isArray(uids) || uids.length < 1 || uids.length > MAX_PRESENCE_QUERY) {
-    throw field('INVALID_FIELD', `"uids" must be an array of 1 to ${MAX_PRESENCE_QUERY} user ids.`);
+  return parseIdList(frame, 'uids', MAX_PRESENCE_QUERY, 'user ids', checkUserId);
+}
+
+/** The array `frame[name]` of 1 … `max` ids that pass `check`, without duplicates. */
+function parseIdList(
+  frame: Record<string, unknown>,
+  name: string,
+  max: number,
+  noun: string,
+  check: (value: unknown, what: string) => RtmError | undefined,
+): string[] {
+  const ids = frame[name];
+  if (!Array.isArray(ids) || ids.length < 1 || ids.length > max) {
+    throw field('INVALID_FIELD', `"${name}" must be an array of 1 to ${max} ${noun}.`);
   }
-  for (const [index, uid] of uids.entries()) {
-    if (typeof uid !== 'string') throw field('INVALID_FIELD', `"uids[${index}]" must be a string.`);
-    const invalid = checkUserId(uid, `uids[${index}]`);
+  for (const [index, id] of ids.entries()) {
+    if (typeof id !== 'string') throw field('INVALID_FIELD', `"${name}[${index}]" must be a string.`);
+    const invalid = check(id, `${name}[${index}]`);
     if (invalid) throw invalid;
   }
-  return [...new Set(uids as string[])];
+  return [...new Set(ids as string[])];
 }
 
 function parseHistoryFrame(frame: Record<string, unknown>, id: number): HistoryFrame {
